@@ -1,0 +1,81 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { FieldIssue } from '../domain/event.ts';
+
+/** An error a client caused or should see: rendered as `{ error: { code, message, details? } }`. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: FieldIssue[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** A proxy response, valid for both API Gateway payload formats. */
+export interface HttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
+  return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+export function errorResponse(error: HttpError): HttpResponse {
+  const body = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
+  return json(error.statusCode, body, error.headers);
+}
+
+/**
+ * middy middleware: HttpErrors become their JSON response; anything else is logged and
+ * becomes a 500 that leaks nothing.
+ */
+export function httpErrors(): MiddlewareObj<ProxyEventLike, HttpResponse> {
+  return {
+    onError: async (request) => {
+      const { error } = request;
+      if (error instanceof HttpError) {
+        request.response = errorResponse(error);
+        return;
+      }
+      console.error(JSON.stringify({ level: 'error', message: 'unhandled error', error: String(error?.stack ?? error) }));
+      request.response = json(500, { error: { code: 'internal_error', message: 'Internal server error' } });
+    },
+  };
+}
+
+/** A request reduced to what the handlers read, whatever the API Gateway payload format. */
+export interface HttpRequest {
+  /** Header names lower-cased. */
+  headers: Record<string, string>;
+  query: Record<string, string | undefined>;
+  body: Buffer;
+}
+
+export interface ProxyEventLike {
+  headers?: Record<string, string | undefined> | null;
+  queryStringParameters?: Record<string, string | undefined> | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+
+/** Reads headers, query and body from an API Gateway proxy event (REST v1 or HTTP v2). */
+export function readRequest(event: ProxyEventLike): HttpRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = value;
+  }
+  const raw = event.body ?? '';
+  return {
+    headers,
+    query: { ...(event.queryStringParameters ?? {}) },
+    body: Buffer.from(raw, event.isBase64Encoded ? 'base64' : 'utf8'),
+  };
+}

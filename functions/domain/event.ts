@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+/** Letters, digits and `.`, `_`, `:`, `-`: the alphabet of site ids and event types. */
+const NAME = /^[A-Za-z0-9._:-]{1,64}$/;
+const EVENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const MAX_PATH_LENGTH = 2048;
+export const MAX_FUTURE_MS = 10 * 60 * 1000;
+export const MAX_AGE_DAYS = 400;
+const DAY_MS = 86_400_000;
+
+/** The beacon as a browser sends it. Unknown fields are dropped. */
+export const beaconSchema = z.object({
+  site_id: z.string().regex(NAME, 'must be 1-64 letters, digits, ".", "_", ":" or "-"'),
+  event_type: z.string().regex(NAME, 'must be 1-64 letters, digits, ".", "_", ":" or "-"'),
+  path: z
+    .string()
+    .max(MAX_PATH_LENGTH, `must be at most ${MAX_PATH_LENGTH} characters`)
+    .startsWith('/', 'must start with "/"'),
+  user_id: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
+  timestamp: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with "Z" or an offset' }),
+  event_id: z.string().regex(EVENT_ID, 'must be 1-64 letters, digits, "_" or "-"').optional(),
+});
+
+export type Beacon = z.infer<typeof beaconSchema>;
+
+/** An accepted event, normalised: what travels on the queue and is stored. */
+export interface TrackedEvent {
+  site_id: string;
+  event_type: string;
+  /** Path without query string or fragment. */
+  path: string;
+  user_id: string;
+  /** The event time in UTC, ISO 8601. */
+  timestamp: string;
+  /** UTC day of `timestamp`, YYYY-MM-DD. */
+  day: string;
+  event_id: string;
+  /** When ingestion accepted it, ISO 8601 UTC. */
+  received_at: string;
+}
+
+/** One reason an event was refused, naming the field. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
+
+/** Drops the query string and fragment: `/pricing?ref=x#top` counts as `/pricing`. */
+export function normalizePath(path: string): string {
+  const cut = path.search(/[?#]/);
+  return cut === -1 ? path : path.slice(0, cut);
+}
+
+/** The UTC calendar day of an instant, YYYY-MM-DD. */
+export function utcDay(instant: Date): string {
+  return instant.toISOString().slice(0, 10);
+}
+
+/** Zod issues as field-named details. */
+export function toFieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
+    message: issue.message,
+  }));
+}
+
+/** Checks the event time against the window accepted at `receivedAt`. */
+function timestampIssue(at: Date, receivedAt: Date): FieldIssue | undefined {
+  if (at.getTime() > receivedAt.getTime() + MAX_FUTURE_MS) {
+    return { field: 'timestamp', message: 'must not be more than 10 minutes in the future' };
+  }
+  if (at.getTime() < receivedAt.getTime() - MAX_AGE_DAYS * DAY_MS) {
+    return { field: 'timestamp', message: `must not be more than ${MAX_AGE_DAYS} days old` };
+  }
+  return undefined;
+}
+
+/**
+ * Validates a beacon body and normalises it into a TrackedEvent.
+ * `newId` supplies the event id when the client sent none.
+ */
+export function acceptBeacon(input: unknown, receivedAt: Date, newId: () => string): ParseResult<TrackedEvent> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, issues: [{ field: '(body)', message: 'must be a JSON object' }] };
+  }
+  const parsed = beaconSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error) };
+  const beacon = parsed.data;
+  const at = new Date(beacon.timestamp);
+  const issue = timestampIssue(at, receivedAt);
+  if (issue) return { ok: false, issues: [issue] };
+  return {
+    ok: true,
+    value: {
+      site_id: beacon.site_id,
+      event_type: beacon.event_type,
+      path: normalizePath(beacon.path),
+      user_id: beacon.user_id,
+      timestamp: at.toISOString(),
+      day: utcDay(at),
+      event_id: beacon.event_id ?? newId(),
+      received_at: receivedAt.toISOString(),
+    },
+  };
+}
+
+const queuedSchema = beaconSchema.extend({
+  event_id: beaconSchema.shape.event_id.unwrap(),
+  received_at: z.iso.datetime(),
+});
+
+/**
+ * Validates a queue message body again (the processor trusts nothing it reads), checking the
+ * time window against when the event was received, not against now.
+ */
+export function parseQueuedEvent(body: string): ParseResult<TrackedEvent> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, issues: [{ field: '(body)', message: 'is not valid JSON' }] };
+  }
+  const parsed = queuedSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error) };
+  const receivedAt = new Date(parsed.data.received_at);
+  const result = acceptBeacon(parsed.data, receivedAt, () => parsed.data.event_id);
+  if (!result.ok) return result;
+  return { ok: true, value: { ...result.value, received_at: receivedAt.toISOString() } };
+}
+
+/** The queue message body for an accepted event. */
+export function toQueueMessage(event: TrackedEvent): string {
+  const { day: _day, ...body } = event;
+  return JSON.stringify(body);
+}

@@ -1,0 +1,18 @@
+import middy from '@middy/core';
+import { createSqsClient } from '../commons/clients.ts';
+import { requireEnv } from '../commons/env.ts';
+import { httpErrors, json, readRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
+import { enqueue } from './enqueue.ts';
+import { readBeacon } from './read-beacon.ts';
+
+const config = { queueUrl: requireEnv('QUEUE_URL') };
+const sqs = createSqsClient();
+
+/** POST /event: validate, queue, answer 202 without waiting for the database. */
+export const handler = middy<ProxyEventLike, HttpResponse>()
+  .use(httpErrors())
+  .handler(async (event) => {
+    const accepted = readBeacon(readRequest(event), new Date());
+    await enqueue(sqs, config.queueUrl, accepted);
+    return json(202, { status: 'accepted', event_id: accepted.event_id });
+  });

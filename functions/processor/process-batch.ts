@@ -1,0 +1,146 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { parseQueuedEvent, type FieldIssue, type TrackedEvent } from '../domain/event.ts';
+import { planUnits, unitDeltas, type UnitPlan } from '../domain/aggregate.ts';
+import { ALL_TIME, rawEventKey } from '../domain/keys.ts';
+import { hashUser } from '../domain/sketch.ts';
+import { mapLimit } from '../commons/map-limit.ts';
+import { claimEvents, type ClaimOutcome } from '../store/raw-events.ts';
+import { commitUnit, type CommitTables } from '../store/counters.ts';
+import { mergeSketch } from '../store/sketches.ts';
+
+export interface ProcessorSettings {
+  tables: CommitTables;
+  pathBuckets: number;
+  leaseMs: number;
+  /** 0 keeps raw events forever. */
+  retentionDays: number;
+}
+
+export interface QueueRecord {
+  messageId: string;
+  body: string;
+}
+
+export interface BatchResult {
+  /** messageIds to hand back to the queue (`batchItemFailures`). */
+  failed: string[];
+  counted: number;
+  duplicates: number;
+  invalid: Array<{ messageId: string; issues: FieldIssue[] }>;
+  units: number;
+}
+
+const SITE_CONCURRENCY = 4;
+const DAY_SECONDS = 86_400;
+
+interface Parsed {
+  messageId: string;
+  event: TrackedEvent;
+}
+
+/**
+ * Processes one SQS batch: every message is validated on its own, stored once, counted once.
+ * A message fails alone (bad body, or its unit could not commit) and is retried by SQS.
+ */
+export async function processBatch(
+  doc: DynamoDBDocumentClient,
+  settings: ProcessorSettings,
+  records: readonly QueueRecord[],
+  batchId: string,
+  now: number = Date.now(),
+): Promise<BatchResult> {
+  const failed = new Set<string>();
+  const invalid: BatchResult['invalid'] = [];
+
+  // Validate each message; the first copy of an event id in the batch stands for the others.
+  const primaries: Parsed[] = [];
+  const copiesOf = new Map<string, string[]>();
+  const primaryByKey = new Map<string, string>();
+  for (const record of records) {
+    const parsed = parseQueuedEvent(record.body);
+    if (!parsed.ok) {
+      invalid.push({ messageId: record.messageId, issues: parsed.issues });
+      failed.add(record.messageId);
+      continue;
+    }
+    const { pk } = rawEventKey(parsed.value.site_id, parsed.value.event_id);
+    const primary = primaryByKey.get(pk);
+    if (primary) copiesOf.get(primary)!.push(record.messageId);
+    else {
+      primaryByKey.set(pk, record.messageId);
+      copiesOf.set(record.messageId, []);
+      primaries.push({ messageId: record.messageId, event: parsed.value });
+    }
+  }
+
+  const expiresAt = settings.retentionDays > 0 ? Math.floor(now / 1000) + settings.retentionDays * DAY_SECONDS : undefined;
+  const units = planUnits(primaries.map((p) => p.event), batchId, settings.pathBuckets);
+  const messageOf = new Map(primaries.map((p) => [p.event, p.messageId]));
+  const requests = units.flatMap((unit) => unit.events.map((event) => ({ event, unitId: unit.unitId })));
+
+  let outcomes: ClaimOutcome[];
+  try {
+    outcomes = await claimEvents(doc, settings.tables.events, requests, { now, leaseMs: settings.leaseMs, expiresAt });
+  } catch (error) {
+    logError('claim failed', error);
+    outcomes = requests.map(() => 'retry');
+  }
+  const outcomeOf = new Map(requests.map((request, i) => [request.event, outcomes[i]!]));
+  let duplicates = 0;
+  for (const [event, outcome] of outcomeOf) {
+    if (outcome === 'retry') failed.add(messageOf.get(event)!);
+    if (outcome === 'counted') duplicates++;
+  }
+
+  const claimedIn = (unit: UnitPlan) => unit.events.filter((event) => outcomeOf.get(event) === 'claimed');
+  const bySite = Map.groupBy(units, (unit) => unit.siteId);
+  let counted = 0;
+  await mapLimit([...bySite.values()], SITE_CONCURRENCY, async (siteUnits) => {
+    const claimed = siteUnits.flatMap(claimedIn);
+    if (claimed.length === 0) return;
+    const failAll = (events: TrackedEvent[]) => events.forEach((event) => failed.add(messageOf.get(event)!));
+    try {
+      await mergeSiteSketches(doc, settings.tables.aggregates, claimed);
+    } catch (error) {
+      logError('sketch merge failed', error);
+      return failAll(claimed);
+    }
+    for (const unit of siteUnits) {
+      const events = claimedIn(unit);
+      if (events.length === 0) continue;
+      try {
+        const deltas = unitDeltas(unit.siteId, events, settings.pathBuckets);
+        const state = await commitUnit(doc, settings.tables, unit.unitId, deltas, expiresAt);
+        if (state === 'committed') counted += events.length;
+        else failAll(events);
+      } catch (error) {
+        logError('commit failed', error);
+        failAll(events);
+      }
+    }
+  });
+
+  for (const [primary, copies] of copiesOf) {
+    if (failed.has(primary)) copies.forEach((id) => failed.add(id));
+    else duplicates += copies.length;
+  }
+  return { failed: [...failed], counted, duplicates, invalid, units: units.length };
+}
+
+/** Merges the users of one site's events into its daily and all-time sketches. */
+async function mergeSiteSketches(doc: DynamoDBDocumentClient, table: string, events: TrackedEvent[]): Promise<void> {
+  const siteId = events[0]!.site_id;
+  const byScope = new Map<string, bigint[]>([[ALL_TIME, []]]);
+  for (const event of events) {
+    const hash = hashUser(event.user_id);
+    byScope.get(ALL_TIME)!.push(hash);
+    let day = byScope.get(event.day);
+    if (!day) byScope.set(event.day, (day = []));
+    day.push(hash);
+  }
+  await Promise.all([...byScope].map(([scope, hashes]) => mergeSketch(doc, table, siteId, scope, hashes)));
+}
+
+function logError(message: string, error: unknown): void {
+  console.error(JSON.stringify({ level: 'error', message, error: String((error as Error)?.stack ?? error) }));
+}

@@ -1,0 +1,136 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { TrackedEvent } from '../domain/event.ts';
+import { rawEventKey } from '../domain/keys.ts';
+import { mapLimit } from '../commons/map-limit.ts';
+import { abortUnit, readMarker, type MarkerState } from './commit-markers.ts';
+
+/**
+ * - `claimed`: the raw event is stored under this unit, which must now count it;
+ * - `counted`: an earlier copy of the event was already counted: skip it;
+ * - `retry`: another processor holds a young claim on it: retry the message later.
+ */
+export type ClaimOutcome = 'claimed' | 'counted' | 'retry';
+
+export interface ClaimRequest {
+  event: TrackedEvent;
+  unitId: string;
+}
+
+export interface ClaimOptions {
+  now: number;
+  /** A claim older than this whose unit never committed belongs to a dead processor. */
+  leaseMs: number;
+  /** TTL (epoch seconds) for raw events and markers; undefined keeps them forever. */
+  expiresAt: number | undefined;
+  concurrency?: number;
+}
+
+interface StoredClaim {
+  unit: string;
+  claimed_at: number;
+}
+
+/**
+ * Stores each event's raw item unless an item with its (site, event_id) exists, deciding
+ * for each whether this batch counts it. Marker look-ups are shared across the batch.
+ */
+export async function claimEvents(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  requests: readonly ClaimRequest[],
+  options: ClaimOptions,
+): Promise<ClaimOutcome[]> {
+  const markers = new Map<string, Promise<MarkerState | undefined>>();
+  const markerOf = (unitId: string) => {
+    let state = markers.get(unitId);
+    if (!state) {
+      state = readMarker(doc, table, unitId);
+      markers.set(unitId, state);
+    }
+    return state;
+  };
+
+  const settle = async (request: ClaimRequest, previous: StoredClaim): Promise<ClaimOutcome> => {
+    if (previous.unit === request.unitId) return 'claimed';
+    let state = await markerOf(previous.unit);
+    if (state === 'committed') return 'counted';
+    if (state === undefined) {
+      if (options.now - previous.claimed_at < options.leaseMs) return 'retry';
+      state = await abortUnit(doc, table, previous.unit, options.expiresAt);
+      markers.set(previous.unit, Promise.resolve(state));
+      if (state === 'committed') return 'counted';
+    }
+    return (await takeOver(doc, table, request, previous, options.now)) ? 'claimed' : 'retry';
+  };
+
+  return mapLimit(requests, options.concurrency ?? 32, async (request) => {
+    const previous = await putIfAbsent(doc, table, request, options);
+    return previous ? settle(request, previous) : 'claimed';
+  });
+}
+
+/** Writes the raw event; returns the existing claim when the event was stored before. */
+async function putIfAbsent(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  { event, unitId }: ClaimRequest,
+  options: ClaimOptions,
+): Promise<StoredClaim | undefined> {
+  try {
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          ...rawEventKey(event.site_id, event.event_id),
+          site_id: event.site_id,
+          event_type: event.event_type,
+          path: event.path,
+          user_id: event.user_id,
+          timestamp: event.timestamp,
+          received_at: event.received_at,
+          event_id: event.event_id,
+          unit: unitId,
+          claimed_at: options.now,
+          expires_at: options.expiresAt,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return undefined;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException && error.Item) {
+      const item = unmarshall(error.Item);
+      return { unit: String(item.unit), claimed_at: Number(item.claimed_at) };
+    }
+    throw error;
+  }
+}
+
+/** Moves an event from an aborted unit to ours; false if someone else moved it first. */
+async function takeOver(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  { event, unitId }: ClaimRequest,
+  previous: StoredClaim,
+  now: number,
+): Promise<boolean> {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: rawEventKey(event.site_id, event.event_id),
+        UpdateExpression: 'SET #unit = :unit, claimed_at = :now',
+        ConditionExpression: '#unit = :previous',
+        ExpressionAttributeNames: { '#unit': 'unit' },
+        ExpressionAttributeValues: { ':unit': unitId, ':now': now, ':previous': previous.unit },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}

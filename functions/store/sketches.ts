@@ -1,0 +1,142 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { decodeShard, encodeShard, groupByShard, mergeShard, type ShardState } from '../domain/sketch.ts';
+import { sketchPartition, sketchShardKey, type Scope } from '../domain/keys.ts';
+import { backoff, delay } from '../commons/map-limit.ts';
+
+const MAX_ATTEMPTS = 20;
+
+interface StoredShard {
+  state: ShardState | undefined;
+  version: number | undefined;
+}
+
+const toStored = (item: Record<string, unknown> | undefined): StoredShard => ({
+  state: item ? decodeShard(item as Parameters<typeof decodeShard>[0]) : undefined,
+  version: item ? Number(item.v) : undefined,
+});
+
+/**
+ * Max-merges user hashes into a site's sketch for one scope. Each touched shard is read,
+ * merged and written back only if it changed, on condition that nobody wrote it since, so
+ * concurrent processors never lose an update. Returns the number of shards written.
+ */
+export async function mergeSketch(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  siteId: string,
+  scope: Scope,
+  hashes: Iterable<bigint>,
+): Promise<number> {
+  const byShard = groupByShard(hashes);
+  const shards = [...byShard.keys()];
+  const current = await readShards(doc, table, siteId, scope, shards);
+  let written = 0;
+  await Promise.all(
+    shards.map(async (shard) => {
+      let stored = current.get(shard) ?? { state: undefined, version: undefined };
+      for (let attempt = 1; ; attempt++) {
+        const { state, changed } = mergeShard(shard, stored.state, byShard.get(shard)!);
+        if (!changed) return;
+        if (await writeShard(doc, table, siteId, scope, shard, state, stored.version)) {
+          written++;
+          return;
+        }
+        if (attempt >= MAX_ATTEMPTS) throw new Error(`sketch shard ${siteId}/${scope}/${shard}: too many write conflicts`);
+        await delay(backoff(attempt, 5, 200));
+        stored = await readShard(doc, table, siteId, scope, shard);
+      }
+    }),
+  );
+  return written;
+}
+
+async function readShards(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  siteId: string,
+  scope: Scope,
+  shards: number[],
+): Promise<Map<number, StoredShard>> {
+  const out = new Map<number, StoredShard>();
+  if (shards.length === 0) return out;
+  let keys: Record<string, unknown>[] | undefined = shards.map((shard) => ({ ...sketchShardKey(siteId, scope, shard) }));
+  for (let attempt = 0; keys && keys.length > 0; attempt++) {
+    if (attempt > 0) await delay(backoff(attempt));
+    const result: BatchGetCommandOutput = await doc.send(
+      new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+    );
+    for (const item of result.Responses?.[table] ?? []) out.set(Number(item.sk), toStored(item));
+    keys = result.UnprocessedKeys?.[table]?.Keys;
+  }
+  return out;
+}
+
+async function readShard(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  siteId: string,
+  scope: Scope,
+  shard: number,
+): Promise<StoredShard> {
+  const { Item } = await doc.send(
+    new GetCommand({ TableName: table, Key: sketchShardKey(siteId, scope, shard), ConsistentRead: true }),
+  );
+  return toStored(Item);
+}
+
+/** Writes a shard if its version is still `expected`; false when another writer got there first. */
+async function writeShard(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  siteId: string,
+  scope: Scope,
+  shard: number,
+  state: ShardState,
+  expected: number | undefined,
+): Promise<boolean> {
+  const encoded = encodeShard(state);
+  const attributes = 'h' in encoded ? { h: new Set(encoded.h) } : { r: encoded.r };
+  try {
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: { ...sketchShardKey(siteId, scope, shard), ...attributes, v: (expected ?? 0) + 1 },
+        ...(expected === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'v = :expected', ExpressionAttributeValues: { ':expected': expected } }),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** Every shard of a site's sketch for one scope (missing shards are empty). */
+export async function readSketch(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  siteId: string,
+  scope: Scope,
+): Promise<Map<number, ShardState>> {
+  const shards = new Map<number, ShardState>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': sketchPartition(siteId, scope) },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const state = toStored(item).state;
+      if (state) shards.set(Number(item.sk), state);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return shards;
+}
