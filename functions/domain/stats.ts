@@ -16,12 +16,12 @@ const statsQuerySchema = z.object({
     .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_", ":" or "-"'),
   date: z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in the form YYYY-MM-DD')
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date in the form YYYY-MM-DD', abort: true })
     .refine(isRealDate, 'is not a real calendar date')
     .optional(),
   limit: z
     .string()
-    .regex(/^\d+$/, `must be a whole number from 1 to ${MAX_LIMIT}`)
+    .regex(/^\d+$/, { message: `must be a whole number from 1 to ${MAX_LIMIT}`, abort: true })
     .transform(Number)
     .refine((n) => n >= 1 && n <= MAX_LIMIT, `must be a whole number from 1 to ${MAX_LIMIT}`)
     .optional(),

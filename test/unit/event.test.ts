@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { acceptBeacon, normalizePath, parseQueuedEvent, toQueueMessage, utcDay } from '../../functions/domain/event.ts';
+import { beacon } from '../support/factories.ts';
+
+const now = new Date('2025-11-12T20:00:00Z');
+const fixedId = () => 'generated-id';
+
+describe('normalizePath', () => {
+  it.each([
+    ['/pricing?ref=x', '/pricing'],
+    ['/pricing#plans', '/pricing'],
+    ['/a/b?x=1#y', '/a/b'],
+    ['/#/route?x', '/'],
+    ['/plain', '/plain'],
+  ])('turns %s into %s', (input, expected) => {
+    expect(normalizePath(input)).toBe(expected);
+  });
+});
+
+describe('utcDay', () => {
+  it('uses the UTC date, not the offset given', () => {
+    expect(utcDay(new Date('2025-11-12T23:30:00-05:00'))).toBe('2025-11-13');
+    expect(utcDay(new Date('2025-11-13T00:30:00+02:00'))).toBe('2025-11-12');
+  });
+});
+
+describe('acceptBeacon', () => {
+  it('accepts the documented example and normalises it', () => {
+    const result = acceptBeacon(beacon({ path: '/pricing?ref=x', timestamp: '2025-11-12T19:30:01Z' }), now, fixedId);
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        site_id: 'site-abc-123',
+        event_type: 'page_view',
+        path: '/pricing',
+        user_id: 'user-xyz-789',
+        timestamp: '2025-11-12T19:30:01.000Z',
+        day: '2025-11-12',
+        event_id: 'generated-id',
+        received_at: '2025-11-12T20:00:00.000Z',
+      },
+    });
+  });
+
+  it('keeps a client event_id and ignores unknown fields', () => {
+    const result = acceptBeacon(beacon({ event_id: 'retry-key_1', extra: 'x', timestamp: now.toISOString() }), now, fixedId);
+    expect(result.ok && result.value.event_id).toBe('retry-key_1');
+    expect(result.ok && 'extra' in result.value).toBe(false);
+  });
+
+  it('accepts a timestamp with an offset and files it under the UTC day', () => {
+    const result = acceptBeacon(beacon({ timestamp: '2025-11-12T21:30:00+02:00' }), now, fixedId);
+    expect(result.ok && result.value.day).toBe('2025-11-12');
+    expect(result.ok && result.value.timestamp).toBe('2025-11-12T19:30:00.000Z');
+  });
+
+  it.each([
+    ['site_id', { site_id: '' }],
+    ['site_id', { site_id: 'has space' }],
+    ['site_id', { site_id: 'x'.repeat(65) }],
+    ['event_type', { event_type: 'a/b' }],
+    ['path', { path: 'pricing' }],
+    ['path', { path: '/' + 'x'.repeat(2048) }],
+    ['user_id', { user_id: '' }],
+    ['user_id', { user_id: 'u'.repeat(129) }],
+    ['timestamp', { timestamp: '2025-11-12 19:30:01' }],
+    ['timestamp', { timestamp: '2025-11-12T19:30:01' }],
+    ['timestamp', { timestamp: '2025-11-12T20:10:01Z' }],
+    ['timestamp', { timestamp: '2024-10-07T19:59:59Z' }],
+    ['event_id', { event_id: 'bad id!' }],
+    ['site_id', { site_id: 42 }],
+  ])('rejects a bad %s (%j) naming the field', (field, overrides) => {
+    const result = acceptBeacon(beacon(overrides), now, fixedId);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.issues.map((i) => i.field)).toEqual([field]);
+  });
+
+  it('accepts timestamps at the edges of the window', () => {
+    expect(acceptBeacon(beacon({ timestamp: '2025-11-12T20:10:00Z' }), now, fixedId).ok).toBe(true);
+    expect(acceptBeacon(beacon({ timestamp: '2024-10-08T20:00:00Z' }), now, fixedId).ok).toBe(true);
+  });
+
+  it('names every missing field at once', () => {
+    const result = acceptBeacon({}, now, fixedId);
+    expect(!result.ok && result.issues.map((i) => i.field).sort()).toEqual(['event_type', 'path', 'site_id', 'timestamp', 'user_id']);
+  });
+
+  it.each([[[]], [null], ['text'], [7]])('rejects a body that is not an object: %j', (body) => {
+    const result = acceptBeacon(body, now, fixedId);
+    expect(!result.ok && result.issues[0]?.field).toBe('(body)');
+  });
+});
+
+describe('parseQueuedEvent', () => {
+  it('round-trips an accepted event through the queue message', () => {
+    const accepted = acceptBeacon(beacon({ timestamp: '2025-11-12T19:30:01Z' }), now, fixedId);
+    if (!accepted.ok) throw new Error('fixture must be valid');
+    expect(parseQueuedEvent(toQueueMessage(accepted.value))).toEqual({ ok: true, value: accepted.value });
+  });
+
+  it('checks the time window against when the event was received, not now', () => {
+    const body = JSON.stringify({ ...beacon({ timestamp: '2020-01-01T00:00:00Z' }), event_id: 'e1', received_at: '2020-01-01T00:01:00Z' });
+    expect(parseQueuedEvent(body).ok).toBe(true);
+  });
+
+  it('rejects bad JSON, a missing event_id and bad fields', () => {
+    expect(parseQueuedEvent('{not json').ok).toBe(false);
+    expect(parseQueuedEvent(JSON.stringify({ ...beacon(), received_at: now.toISOString() })).ok).toBe(false);
+    expect(parseQueuedEvent(JSON.stringify({ ...beacon({ path: 'x' }), event_id: 'e', received_at: now.toISOString() })).ok).toBe(false);
+  });
+});
