@@ -1,0 +1,131 @@
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource, type SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+/** The repository root: entries, package-lock.json and tsconfig.json are resolved from here. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Lets CommonJS dependencies that call `require` (for Node built-ins) run inside the ESM bundle.
+ * `createRequire` is imported under a private name so it cannot clash with bundled code.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __analyticsCreateRequire } from 'node:module'; const require = __analyticsCreateRequire(import.meta.url);";
+
+/** DynamoDB data-plane actions a function may be granted on a table. */
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'Scan'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem';
+
+/** Read-only access: point reads, batched reads and queries (no scans). */
+export const TABLE_READ: readonly TableAction[] = ['GetItem', 'BatchGetItem', 'Query'];
+
+/** `'read'` for {@link TABLE_READ}, or the exact list of actions to allow. */
+export type TableAccess = 'read' | readonly TableAction[];
+
+/** `'send'`: sqs:SendMessage only (also covers SendMessageBatch). */
+export type QueueAccess = 'send';
+
+export interface AnalyticsFunctionProps
+  extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'logGroup' | 'logRetention'> {
+  /** Handler source, relative to the repository root (e.g. `functions/ingest/handler.ts`). */
+  readonly entry: string;
+  /** Retention of the function's log group. */
+  readonly logRetention: RetentionDays;
+  /** What happens to the log group when it leaves the stack. Default: retain. */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A Node.js Lambda function with this project's defaults: nodejs24.x on arm64, an ESM bundle
+ * built by the locally installed esbuild (minified, with source maps, AWS SDK left to the
+ * runtime), its own log group with a retention, and 256 MB unless told otherwise.
+ */
+export class AnalyticsFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: AnalyticsFunctionProps) {
+    const { entry, logRetention, logRemovalPolicy, bundling, environment, ...rest } = props;
+    assertLocalEsbuild(scope);
+
+    // A sibling of the function, so it exists before the function that writes to it.
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: logRetention,
+      removalPolicy: logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    super(scope, id, {
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      ...rest,
+      entry: path.join(PROJECT_ROOT, entry),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      logGroup,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
+      bundling: {
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        externalModules: ['@aws-sdk/*'],
+        forceDockerBundling: false,
+        tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+        ...bundling,
+      },
+    });
+  }
+
+  /** Grants `access` on `table` and passes its name in the environment variable `envName`. */
+  useTable(table: ITable, envName: string, access: TableAccess): this {
+    const actions = access === 'read' ? TABLE_READ : access;
+    if (actions.length === 0) throw new Error(`useTable(${envName}): no actions given`);
+    table.grant(this, ...[...new Set(actions)].map((action) => `dynamodb:${action}`));
+    this.addEnvironment(envName, table.tableName);
+    return this;
+  }
+
+  /** Grants `access` on `queue` and passes its URL in the environment variable `envName`. */
+  useQueue(queue: IQueue, envName: string, access: QueueAccess): this {
+    if (access === 'send') queue.grant(this, 'sqs:SendMessage');
+    this.addEnvironment(envName, queue.queueUrl);
+    return this;
+  }
+
+  /** Invokes this function with batches from `queue` (grants receive/delete/visibility on it). */
+  consumeQueue(queue: IQueue, props: SqsEventSourceProps): this {
+    this.addEventSource(new SqsEventSource(queue, props));
+    return this;
+  }
+}
+
+/**
+ * NodejsFunction silently switches to Docker when it cannot find esbuild. Docker is not part of
+ * this project's toolchain, so a missing esbuild is an error (only when this stack is bundled).
+ */
+function assertLocalEsbuild(scope: Construct): void {
+  if (!Stack.of(scope).bundlingRequired) return;
+  try {
+    createRequire(path.join(PROJECT_ROOT, 'package.json')).resolve('esbuild/package.json');
+  } catch {
+    throw new Error('esbuild is not installed in this project (npm ci): functions are bundled with the local esbuild, never Docker');
+  }
+}

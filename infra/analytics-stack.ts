@@ -1,0 +1,129 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Cors, EndpointType, LambdaIntegration, RestApi } from 'aws-cdk-lib/aws-apigateway';
+import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { AnalyticsFunction, TABLE_READ } from './analytics-function.ts';
+import { readStackConfig, type StackConfig } from './config.ts';
+
+/**
+ * POST /event -> Ingest -> EventsQueue -> Processor -> EventsTable + AggregatesTable;
+ * GET /stats -> Stats -> AggregatesTable. See docs/architecture.md.
+ * Every tunable comes from CDK context (see config.ts).
+ */
+export class AnalyticsStack extends Stack {
+  readonly config: StackConfig;
+  readonly eventsTable: Table;
+  readonly aggregatesTable: Table;
+  readonly eventsQueue: Queue;
+  readonly eventsDlq: Queue;
+  readonly ingestFunction: AnalyticsFunction;
+  readonly processorFunction: AnalyticsFunction;
+  readonly statsFunction: AnalyticsFunction;
+  readonly api: RestApi;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const config = readStackConfig(this);
+    this.config = config;
+    const removalPolicy = config.destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    // Tables
+    const keys = {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      removalPolicy,
+    };
+    this.eventsTable = new Table(this, 'EventsTable', { ...keys, timeToLiveAttribute: 'expires_at' });
+    this.aggregatesTable = new Table(this, 'AggregatesTable', keys);
+
+    // Queues
+    this.eventsDlq = new Queue(this, 'EventsDlq', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      removalPolicy,
+    });
+    this.eventsQueue = new Queue(this, 'EventsQueue', {
+      visibilityTimeout: Duration.seconds(6 * config.processorTimeoutSeconds),
+      deadLetterQueue: { queue: this.eventsDlq, maxReceiveCount: config.maxReceiveCount },
+      encryption: QueueEncryption.SQS_MANAGED,
+      removalPolicy,
+    });
+
+    // Functions
+    const logs = { logRetention: config.logRetention, logRemovalPolicy: removalPolicy };
+
+    this.ingestFunction = new AnalyticsFunction(this, 'IngestFunction', {
+      ...logs,
+      entry: 'functions/ingest/handler.ts',
+      description: 'Validates a page event and queues it (POST /event)',
+      memorySize: 128,
+      timeout: Duration.seconds(5),
+    }).useQueue(this.eventsQueue, 'QUEUE_URL', 'send');
+
+    this.processorFunction = new AnalyticsFunction(this, 'ProcessorFunction', {
+      ...logs,
+      entry: 'functions/processor/handler.ts',
+      description: 'Counts queued events exactly once into the aggregates',
+      memorySize: 512,
+      timeout: Duration.seconds(config.processorTimeoutSeconds),
+      environment: {
+        RETENTION_DAYS: String(config.retentionDays),
+        PATH_BUCKETS: String(config.pathBuckets),
+        CLAIM_LEASE_SECONDS: String(config.processorTimeoutSeconds + 30),
+      },
+    })
+      .useTable(this.eventsTable, 'EVENTS_TABLE', ['PutItem', 'UpdateItem', 'GetItem', 'ConditionCheckItem'])
+      // TransactWriteItems is authorised per item: Put/Update/ConditionCheck on each table it touches.
+      .useTable(this.aggregatesTable, 'AGGREGATES_TABLE', [...TABLE_READ, 'PutItem', 'UpdateItem', 'ConditionCheckItem'])
+      .consumeQueue(this.eventsQueue, {
+        batchSize: config.batchSize,
+        maxBatchingWindow: Duration.seconds(config.batchWindowSeconds),
+        reportBatchItemFailures: true,
+        maxConcurrency: config.processorMaxConcurrency,
+      });
+
+    this.statsFunction = new AnalyticsFunction(this, 'StatsFunction', {
+      ...logs,
+      entry: 'functions/stats/handler.ts',
+      description: 'Reads site statistics (GET /stats)',
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+    }).useTable(this.aggregatesTable, 'AGGREGATES_TABLE', 'read');
+
+    // REST API (v1: the API type free LocalStack also serves)
+    this.api = new RestApi(this, 'Api', {
+      description: 'Website analytics: POST /event, GET /stats',
+      endpointTypes: [EndpointType.REGIONAL],
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: config.stageName,
+        throttlingRateLimit: config.throttleRateLimit,
+        throttlingBurstLimit: config.throttleBurstLimit,
+        metricsEnabled: false,
+      },
+    });
+    this.api.root
+      .addResource('event', {
+        // Browsers sending JSON from any site preflight first; the handler adds the CORS header to its response.
+        defaultCorsPreflightOptions: {
+          allowOrigins: Cors.ALL_ORIGINS,
+          allowMethods: ['POST', 'OPTIONS'],
+          allowHeaders: ['Content-Type'],
+          maxAge: Duration.days(1),
+        },
+      })
+      .addMethod('POST', new LambdaIntegration(this.ingestFunction));
+    this.api.root.addResource('stats').addMethod('GET', new LambdaIntegration(this.statsFunction));
+
+    // Outputs (operators and scripts/localstack-deploy.sh read these)
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API stage' });
+    new CfnOutput(this, 'ApiId', { value: this.api.restApiId, description: 'REST API id' });
+    new CfnOutput(this, 'ApiStage', { value: this.api.deploymentStage.stageName, description: 'API stage name' });
+    new CfnOutput(this, 'EventsQueueUrl', { value: this.eventsQueue.queueUrl });
+    new CfnOutput(this, 'EventsDlqUrl', { value: this.eventsDlq.queueUrl });
+    new CfnOutput(this, 'EventsTableName', { value: this.eventsTable.tableName });
+    new CfnOutput(this, 'AggregatesTableName', { value: this.aggregatesTable.tableName });
+  }
+}

@@ -1,0 +1,194 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IConstruct } from 'constructs';
+
+/**
+ * Every tunable of the stack, read from CDK context once (`cdk.json` or `-c key=value`),
+ * validated and defaulted. Values given with `-c` arrive as strings and are parsed here.
+ */
+export interface StackConfig {
+  /** SQS messages per processor invocation (1-10000). */
+  readonly batchSize: number;
+  /** Seconds the event source waits to fill a batch (0-300; at least 1 when batchSize > 10). */
+  readonly batchWindowSeconds: number;
+  /** Receives before a message moves to the dead-letter queue (1-1000). */
+  readonly maxReceiveCount: number;
+  /** Processor timeout in seconds (1-900); the queue's visibility timeout is 6x this. */
+  readonly processorTimeoutSeconds: number;
+  /** Most processor instances the event source runs at once (2-1000). */
+  readonly processorMaxConcurrency: number;
+  /** Days raw events are kept (0-3650; 0 keeps them forever). */
+  readonly retentionDays: number;
+  /** Items the per-path page-view counters are hashed into (1-16). */
+  readonly pathBuckets: number;
+  /** Steady-state requests per second allowed by the API stage (> 0). */
+  readonly throttleRateLimit: number;
+  /** Burst of requests allowed by the API stage (integer >= 1). */
+  readonly throttleBurstLimit: number;
+  /** API Gateway stage name (letters, digits, `_` and `-`). */
+  readonly stageName: string;
+  /** CloudWatch Logs retention of the function logs, in days (a value CloudWatch accepts; 0 = never expire). */
+  readonly logRetentionDays: number;
+  /** The same retention as a CDK enum member. */
+  readonly logRetention: RetentionDays;
+  /** Delete tables, queues and log groups with the stack (for throwaway stacks). Default: retain. */
+  readonly destroyOnRemoval: boolean;
+}
+
+/** The defaults, as they would be written in cdk.json. */
+export const DEFAULT_CONFIG = {
+  batchSize: 1000,
+  batchWindowSeconds: 5,
+  maxReceiveCount: 5,
+  processorTimeoutSeconds: 60,
+  processorMaxConcurrency: 5,
+  retentionDays: 90,
+  pathBuckets: 4,
+  throttleRateLimit: 1000,
+  throttleBurstLimit: 2000,
+  stageName: 'v1',
+  logRetentionDays: 30,
+  destroyOnRemoval: false,
+} as const;
+
+export const DEFAULT_STACK_NAME = 'AnalyticsStack';
+
+/** Thrown for a context value that cannot be used; the message names the key. */
+export class ConfigError extends Error {
+  constructor(
+    readonly key: string,
+    expectation: string,
+    value: unknown,
+  ) {
+    super(`Invalid CDK context value for "${key}": expected ${expectation}, got ${JSON.stringify(value)}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type ContextReader = (key: string) => unknown;
+
+interface NumberRule {
+  readonly min: number;
+  readonly max: number;
+  /** Allow fractions (default: integers only). */
+  readonly fractional?: boolean;
+  /** Require value > min instead of >= min. */
+  readonly exclusiveMin?: boolean;
+}
+
+function describe(rule: NumberRule): string {
+  const kind = rule.fractional ? 'a number' : 'an integer';
+  if (rule.exclusiveMin && rule.max === Number.MAX_SAFE_INTEGER) return `${kind} greater than ${rule.min}`;
+  if (rule.max === Number.MAX_SAFE_INTEGER) return `${kind} of at least ${rule.min}`;
+  return `${kind} between ${rule.min} and ${rule.max}`;
+}
+
+function readNumber(read: ContextReader, key: string, fallback: number, rule: NumberRule): number {
+  const raw = read(key);
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw.trim()) : NaN;
+  const inRange =
+    Number.isFinite(value) &&
+    (rule.fractional || Number.isInteger(value)) &&
+    (rule.exclusiveMin ? value > rule.min : value >= rule.min) &&
+    value <= rule.max;
+  if (!inRange) throw new ConfigError(key, describe(rule), raw);
+  return value;
+}
+
+function readBoolean(read: ContextReader, key: string, fallback: boolean): boolean {
+  const raw = read(key);
+  if (raw === undefined) return fallback;
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
+  throw new ConfigError(key, 'true or false', raw);
+}
+
+function readString(read: ContextReader, key: string, fallback: string, pattern: RegExp, expectation: string): string {
+  const raw = read(key);
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'number' ? String(raw) : raw;
+  if (typeof value !== 'string' || !pattern.test(value)) throw new ConfigError(key, expectation, raw);
+  return value;
+}
+
+const LOG_RETENTION_VALUES = new Set(
+  Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === 'number'),
+);
+
+function readLogRetention(read: ContextReader): { days: number; retention: RetentionDays } {
+  const key = 'logRetentionDays';
+  const days = readNumber(read, key, DEFAULT_CONFIG.logRetentionDays, { min: 0, max: RetentionDays.INFINITE });
+  if (days === 0) return { days, retention: RetentionDays.INFINITE };
+  if (!LOG_RETENTION_VALUES.has(days)) {
+    const allowed = [...LOG_RETENTION_VALUES].filter((d) => d !== RetentionDays.INFINITE).join(', ');
+    throw new ConfigError(key, `0 (never expire) or one of ${allowed}`, read(key));
+  }
+  return { days, retention: days as RetentionDays };
+}
+
+/** Reads and validates the whole configuration from the context visible at `scope`. */
+export function readStackConfig(scope: IConstruct): StackConfig {
+  const read: ContextReader = (key) => scope.node.tryGetContext(key);
+
+  const batchSize = readNumber(read, 'batchSize', DEFAULT_CONFIG.batchSize, { min: 1, max: 10_000 });
+  const batchWindowSeconds = readNumber(read, 'batchWindowSeconds', DEFAULT_CONFIG.batchWindowSeconds, {
+    min: 0,
+    max: 300,
+  });
+  if (batchSize > 10 && batchWindowSeconds < 1) {
+    throw new ConfigError(
+      'batchWindowSeconds',
+      `at least 1 when batchSize is greater than 10 (batchSize is ${batchSize})`,
+      read('batchWindowSeconds'),
+    );
+  }
+  const log = readLogRetention(read);
+
+  return {
+    batchSize,
+    batchWindowSeconds,
+    maxReceiveCount: readNumber(read, 'maxReceiveCount', DEFAULT_CONFIG.maxReceiveCount, { min: 1, max: 1000 }),
+    processorTimeoutSeconds: readNumber(read, 'processorTimeoutSeconds', DEFAULT_CONFIG.processorTimeoutSeconds, {
+      min: 1,
+      max: 900,
+    }),
+    processorMaxConcurrency: readNumber(read, 'processorMaxConcurrency', DEFAULT_CONFIG.processorMaxConcurrency, {
+      min: 2,
+      max: 1000,
+    }),
+    retentionDays: readNumber(read, 'retentionDays', DEFAULT_CONFIG.retentionDays, { min: 0, max: 3650 }),
+    // At most 16, so that one site-day's counters (2 totals items + 2 x 16 buckets) fit a 100-item transaction.
+    pathBuckets: readNumber(read, 'pathBuckets', DEFAULT_CONFIG.pathBuckets, { min: 1, max: 16 }),
+    throttleRateLimit: readNumber(read, 'throttleRateLimit', DEFAULT_CONFIG.throttleRateLimit, {
+      min: 0,
+      max: Number.MAX_SAFE_INTEGER,
+      fractional: true,
+      exclusiveMin: true,
+    }),
+    throttleBurstLimit: readNumber(read, 'throttleBurstLimit', DEFAULT_CONFIG.throttleBurstLimit, {
+      min: 1,
+      max: Number.MAX_SAFE_INTEGER,
+    }),
+    stageName: readString(
+      read,
+      'stageName',
+      DEFAULT_CONFIG.stageName,
+      /^[A-Za-z0-9_-]{1,128}$/,
+      'a stage name of 1-128 letters, digits, "_" or "-"',
+    ),
+    logRetentionDays: log.days,
+    logRetention: log.retention,
+    destroyOnRemoval: readBoolean(read, 'destroyOnRemoval', DEFAULT_CONFIG.destroyOnRemoval),
+  };
+}
+
+/** The CloudFormation stack name, from context `stackName` (default `AnalyticsStack`). */
+export function readStackName(scope: IConstruct): string {
+  return readString(
+    (key) => scope.node.tryGetContext(key),
+    'stackName',
+    DEFAULT_STACK_NAME,
+    /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
+    'a stack name that starts with a letter and has up to 128 letters, digits or "-"',
+  );
+}

@@ -1,0 +1,397 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { App, type CfnResource } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../infra/analytics-function.ts';
+import { AnalyticsStack } from '../../infra/analytics-stack.ts';
+
+// The same context the CLI uses (feature flags), minus bundling: templates only, no esbuild runs.
+const cdkJsonContext = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Record<
+  string,
+  unknown
+>;
+
+const outdirs: string[] = [];
+
+interface Synthesized {
+  stack: AnalyticsStack;
+  template: Template;
+  /** Logical id of a construct's CloudFormation resource. */
+  idOf: (construct: IConstruct) => string;
+}
+
+function synth(context: Record<string, unknown> = {}): Synthesized {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'cdk.out.infra-test-'));
+  outdirs.push(outdir);
+  const app = new App({ outdir, context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], ...context } });
+  const stack = new AnalyticsStack(app, 'AnalyticsStack');
+  const template = Template.fromStack(stack);
+  const idOf = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnResource);
+  return { stack, template, idOf };
+}
+
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+/** Every IAM statement attached to a function's execution role, with actions as arrays. */
+function statementsOf({ template, idOf }: Synthesized, fn: IConstruct & { role?: IConstruct }): Statement[] {
+  const roleId = idOf(fn.role!);
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
+  });
+  return Object.values(policies).flatMap((policy) =>
+    (policy.Properties.PolicyDocument.Statement as Statement[]).map((statement) => ({
+      ...statement,
+      Action: ([] as string[]).concat(statement.Action),
+    })),
+  );
+}
+
+function actionsOf(statements: Statement[]): string[] {
+  return statements.flatMap((statement) => statement.Action as string[]);
+}
+
+/** The API Gateway method for `verb` on the top-level resource `pathPart`. */
+function methodFor({ template }: Synthesized, pathPart: string, verb: string) {
+  const resources = template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: pathPart } });
+  const [resourceId] = Object.keys(resources);
+  expect(resourceId, `resource /${pathPart}`).toBeDefined();
+  const methods = template.findResources('AWS::ApiGateway::Method', {
+    Properties: { HttpMethod: verb, ResourceId: { Ref: resourceId } },
+  });
+  const found = Object.values(methods);
+  expect(found, `${verb} /${pathPart}`).toHaveLength(1);
+  return found[0]!.Properties;
+}
+
+describe('AnalyticsStack with default configuration', () => {
+  let synthesized: Synthesized;
+
+  beforeAll(() => {
+    // Prepare & Act
+    synthesized = synth();
+  });
+
+  it('routes POST /event to the ingest function through a Lambda proxy integration', () => {
+    // Act
+    const method = methodFor(synthesized, 'event', 'POST');
+
+    // Assess
+    expect(method.Integration.Type).toBe('AWS_PROXY');
+    expect(method.Integration.IntegrationHttpMethod).toBe('POST');
+    expect(JSON.stringify(method.Integration.Uri)).toContain(synthesized.idOf(synthesized.stack.ingestFunction));
+  });
+
+  it('routes GET /stats to the stats function through a Lambda proxy integration', () => {
+    // Act
+    const method = methodFor(synthesized, 'stats', 'GET');
+
+    // Assess
+    expect(method.Integration.Type).toBe('AWS_PROXY');
+    expect(JSON.stringify(method.Integration.Uri)).toContain(synthesized.idOf(synthesized.stack.statsFunction));
+  });
+
+  it('serves a REST API stage named v1 with throttling and without metrics', () => {
+    // Assess
+    synthesized.template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    synthesized.template.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+    synthesized.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000, MetricsEnabled: false }),
+      ]),
+    });
+  });
+
+  it('outputs the API URL, queue URLs and table names', () => {
+    // Assess
+    for (const name of ['ApiUrl', 'ApiId', 'EventsQueueUrl', 'EventsDlqUrl', 'EventsTableName', 'AggregatesTableName']) {
+      synthesized.template.hasOutput(name, {});
+    }
+  });
+
+  it('runs every function on nodejs24.x, arm64, as an ESM bundle with source maps', () => {
+    // Prepare
+    const { stack, template, idOf } = synthesized;
+
+    for (const fn of [stack.ingestFunction, stack.processorFunction, stack.statsFunction]) {
+      // Act
+      const props = template.toJSON().Resources[idOf(fn)].Properties;
+
+      // Assess
+      expect(props.Runtime).toBe('nodejs24.x');
+      expect(props.Architectures).toEqual(['arm64']);
+      expect(props.Handler).toBe('index.handler');
+      expect(props.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+      expect(props.LoggingConfig.LogGroup).toBeDefined();
+    }
+  });
+
+  it('sizes each function as specified', () => {
+    // Prepare
+    const { stack, template, idOf } = synthesized;
+    const props = (fn: IConstruct) => template.toJSON().Resources[idOf(fn)].Properties;
+
+    // Assess
+    expect(props(stack.ingestFunction)).toMatchObject({ MemorySize: 128, Timeout: 5 });
+    expect(props(stack.processorFunction)).toMatchObject({ MemorySize: 512, Timeout: 60 });
+    expect(props(stack.statsFunction)).toMatchObject({ MemorySize: 256, Timeout: 10 });
+  });
+
+  it('keeps function logs for 30 days', () => {
+    // Assess
+    const groups = Object.values(synthesized.template.findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(3);
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('passes each function the names it needs and nothing more', () => {
+    // Prepare
+    const { stack, template, idOf } = synthesized;
+    const env = (fn: IConstruct) => template.toJSON().Resources[idOf(fn)].Properties.Environment.Variables;
+
+    // Assess
+    expect(Object.keys(env(stack.ingestFunction)).sort()).toEqual(['NODE_OPTIONS', 'QUEUE_URL']);
+    expect(env(stack.ingestFunction).QUEUE_URL).toEqual({ Ref: idOf(stack.eventsQueue) });
+    expect(env(stack.processorFunction)).toMatchObject({
+      EVENTS_TABLE: { Ref: idOf(stack.eventsTable) },
+      AGGREGATES_TABLE: { Ref: idOf(stack.aggregatesTable) },
+      RETENTION_DAYS: '90',
+      PATH_BUCKETS: '4',
+      CLAIM_LEASE_SECONDS: '90',
+    });
+    expect(Object.keys(env(stack.statsFunction)).sort()).toEqual(['AGGREGATES_TABLE', 'NODE_OPTIONS']);
+  });
+
+  it('feeds the processor from the queue in large batches that report partial failures', () => {
+    // Prepare
+    const { stack, template, idOf } = synthesized;
+
+    // Assess
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: idOf(stack.processorFunction) },
+      EventSourceArn: { 'Fn::GetAtt': [idOf(stack.eventsQueue), 'Arn'] },
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+
+  it('moves a message to the dead-letter queue after 5 receives, and keeps it there 14 days', () => {
+    // Prepare
+    const { stack, template, idOf } = synthesized;
+
+    // Assess
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [idOf(stack.eventsDlq), 'Arn'] }, maxReceiveCount: 5 },
+      SqsManagedSseEnabled: true,
+    });
+    expect(template.toJSON().Resources[idOf(stack.eventsDlq)].Properties).toMatchObject({
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      SqsManagedSseEnabled: true,
+    });
+  });
+
+  it('hides a received message for at least six times the processor timeout', () => {
+    // Prepare
+    const { stack, template, idOf } = synthesized;
+    const resources = template.toJSON().Resources;
+
+    // Act
+    const visibility = resources[idOf(stack.eventsQueue)].Properties.VisibilityTimeout;
+    const timeout = resources[idOf(stack.processorFunction)].Properties.Timeout;
+
+    // Assess
+    expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it('keys both tables by pk and sk, on demand, and expires only raw events', () => {
+    // Prepare
+    const { stack, template, idOf } = synthesized;
+    const resources = template.toJSON().Resources;
+    const keySchema = {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    };
+
+    // Assess
+    expect(resources[idOf(stack.eventsTable)].Properties).toMatchObject({
+      ...keySchema,
+      TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+    });
+    expect(resources[idOf(stack.aggregatesTable)].Properties).toMatchObject(keySchema);
+    expect(resources[idOf(stack.aggregatesTable)].Properties.TimeToLiveSpecification).toBeUndefined();
+  });
+
+  it('retains tables, queues and log groups when the stack is deleted', () => {
+    // Prepare
+    const { template } = synthesized;
+
+    // Assess
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup']) {
+      for (const resource of Object.values(template.findResources(type))) {
+        expect(resource.DeletionPolicy, type).toBe('Retain');
+      }
+    }
+  });
+
+  it('lets the ingest function send to the queue and nothing else', () => {
+    // Act
+    const statements = statementsOf(synthesized, synthesized.stack.ingestFunction);
+
+    // Assess
+    expect(actionsOf(statements)).toEqual(['sqs:SendMessage']);
+    expect(statements[0]!.Resource).toEqual({ 'Fn::GetAtt': [synthesized.idOf(synthesized.stack.eventsQueue), 'Arn'] });
+    expect(actionsOf(statements).some((action) => action.startsWith('dynamodb:'))).toBe(false);
+  });
+
+  it('lets the stats function read the aggregates only', () => {
+    // Prepare
+    const { stack, idOf } = synthesized;
+
+    // Act
+    const statements = statementsOf(synthesized, stack.statsFunction);
+
+    // Assess
+    expect(actionsOf(statements).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+    expect(JSON.stringify(statements)).toContain(idOf(stack.aggregatesTable));
+    expect(JSON.stringify(statements)).not.toContain(idOf(stack.eventsTable));
+  });
+
+  it('lets the processor claim events and commit counters, but not send to the queue', () => {
+    // Prepare
+    const { stack, idOf } = synthesized;
+
+    // Act
+    const statements = statementsOf(synthesized, stack.processorFunction);
+    const on = (table: IConstruct) =>
+      actionsOf(statements.filter((statement) => JSON.stringify(statement.Resource).includes(idOf(table)))).sort();
+
+    // Assess
+    expect(on(stack.eventsTable)).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(on(stack.aggregatesTable)).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+    expect(actionsOf(statements)).not.toContain('sqs:SendMessage');
+    expect(actionsOf(statements).some((action) => action.endsWith('*'))).toBe(false);
+  });
+});
+
+describe('AnalyticsStack configured through context', () => {
+  it('applies overrides given as strings, as `cdk -c key=value` passes them', () => {
+    // Prepare & Act
+    const { stack, template, idOf } = synth({
+      batchSize: '50',
+      batchWindowSeconds: '2',
+      processorMaxConcurrency: '20',
+      processorTimeoutSeconds: '120',
+      maxReceiveCount: '3',
+      pathBuckets: '16',
+      stageName: 'prod',
+      throttleRateLimit: '50.5',
+      throttleBurstLimit: '100',
+      logRetentionDays: '7',
+    });
+    const resources = template.toJSON().Resources;
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 50,
+      MaximumBatchingWindowInSeconds: 2,
+      ScalingConfig: { MaximumConcurrency: 20 },
+    });
+    expect(resources[idOf(stack.processorFunction)].Properties.Timeout).toBe(120);
+    expect(resources[idOf(stack.processorFunction)].Properties.Environment.Variables).toMatchObject({
+      PATH_BUCKETS: '16',
+      CLAIM_LEASE_SECONDS: '150',
+    });
+    expect(resources[idOf(stack.eventsQueue)].Properties).toMatchObject({
+      VisibilityTimeout: 720,
+      RedrivePolicy: { maxReceiveCount: 3 },
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 50.5, ThrottlingBurstLimit: 100 })]),
+    });
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  it('accepts retentionDays=0, which keeps raw events forever', () => {
+    // Prepare & Act
+    const { stack, template, idOf } = synth({ retentionDays: '0' });
+
+    // Assess
+    expect(stack.config.retentionDays).toBe(0);
+    expect(
+      template.toJSON().Resources[idOf(stack.processorFunction)].Properties.Environment.Variables.RETENTION_DAYS,
+    ).toBe('0');
+  });
+
+  it('deletes tables, queues and log groups with the stack when destroyOnRemoval=true', () => {
+    // Prepare & Act
+    const { template } = synth({ destroyOnRemoval: 'true' });
+
+    // Assess
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup']) {
+      for (const resource of Object.values(template.findResources(type))) {
+        expect(resource.DeletionPolicy, type).toBe('Delete');
+      }
+    }
+  });
+
+  it.each([
+    ['batchSize', { batchSize: 'lots' }],
+    ['batchSize', { batchSize: '10001' }],
+    ['batchSize', { batchSize: '2.5' }],
+    ['batchWindowSeconds', { batchWindowSeconds: '301' }],
+    ['batchWindowSeconds', { batchSize: '100', batchWindowSeconds: '0' }],
+    ['processorMaxConcurrency', { processorMaxConcurrency: '1' }],
+    ['processorTimeoutSeconds', { processorTimeoutSeconds: '901' }],
+    ['retentionDays', { retentionDays: '-1' }],
+    ['pathBuckets', { pathBuckets: '17' }],
+    ['throttleRateLimit', { throttleRateLimit: '0' }],
+    ['stageName', { stageName: 'v 1' }],
+    ['logRetentionDays', { logRetentionDays: '31' }],
+    ['destroyOnRemoval', { destroyOnRemoval: 'yes' }],
+  ])('refuses a bad value and names the key %s', (key, context) => {
+    // Act & Assess
+    expect(() => synth(context)).toThrow(`"${key}"`);
+  });
+
+  it('accepts a batch of up to 10 with no batching window', () => {
+    // Prepare & Act
+    const { template } = synth({ batchSize: '10', batchWindowSeconds: '0' });
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 0,
+    });
+  });
+});
