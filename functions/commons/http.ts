@@ -33,20 +33,24 @@ export function errorResponse(error: HttpError): HttpResponse {
   return json(error.statusCode, body, error.headers);
 }
 
+/** Lets any web page post events (ingestion is open; stats are not called from browsers). */
+export const CORS_HEADERS = { 'access-control-allow-origin': '*' };
+
 /**
  * middy middleware: HttpErrors become their JSON response; anything else is logged and
- * becomes a 500 that leaks nothing.
+ * becomes a 500 that leaks nothing. `headers` go on every error response.
  */
-export function httpErrors(): MiddlewareObj<ProxyEventLike, HttpResponse> {
+export function httpErrors(headers: Record<string, string> = {}): MiddlewareObj<ProxyEventLike, HttpResponse> {
   return {
     onError: async (request) => {
       const { error } = request;
       if (error instanceof HttpError) {
-        request.response = errorResponse(error);
+        const response = errorResponse(error);
+        request.response = { ...response, headers: { ...response.headers, ...headers } };
         return;
       }
       console.error(JSON.stringify({ level: 'error', message: 'unhandled error', error: String(error?.stack ?? error) }));
-      request.response = json(500, { error: { code: 'internal_error', message: 'Internal server error' } });
+      request.response = json(500, { error: { code: 'internal_error', message: 'Internal server error' } }, headers);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Letters, digits and `.`, `_`, `:`, `-`: the alphabet of site ids and event types. */
 const NAME = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -11,15 +11,14 @@ const DAY_MS = 86_400_000;
 
 /** The beacon as a browser sends it. Unknown fields are dropped. */
 export const beaconSchema = z.object({
-  site_id: z.string().regex(NAME, 'must be 1-64 letters, digits, ".", "_", ":" or "-"'),
-  event_type: z.string().regex(NAME, 'must be 1-64 letters, digits, ".", "_", ":" or "-"'),
+  site_id: z.string().check(z.regex(NAME, 'must be 1-64 letters, digits, ".", "_", ":" or "-"')),
+  event_type: z.string().check(z.regex(NAME, 'must be 1-64 letters, digits, ".", "_", ":" or "-"')),
   path: z
     .string()
-    .max(MAX_PATH_LENGTH, `must be at most ${MAX_PATH_LENGTH} characters`)
-    .startsWith('/', 'must start with "/"'),
-  user_id: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
-  timestamp: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with "Z" or an offset' }),
-  event_id: z.string().regex(EVENT_ID, 'must be 1-64 letters, digits, "_" or "-"').optional(),
+    .check(z.maxLength(MAX_PATH_LENGTH, `must be at most ${MAX_PATH_LENGTH} characters`), z.startsWith('/', 'must start with "/"')),
+  user_id: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(128, 'must be at most 128 characters')),
+  timestamp: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with "Z" or an offset' }),
+  event_id: z.optional(z.string().check(z.regex(EVENT_ID, 'must be 1-64 letters, digits, "_" or "-"'))),
 });
 
 export type Beacon = z.infer<typeof beaconSchema>;
@@ -60,7 +59,7 @@ export function utcDay(instant: Date): string {
 }
 
 /** Zod issues as field-named details. */
-export function toFieldIssues(error: z.ZodError): FieldIssue[] {
+export function toFieldIssues(error: z.core.$ZodError): FieldIssue[] {
   return error.issues.map((issue) => ({
     field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
     message: issue.message,
@@ -86,7 +85,7 @@ export function acceptBeacon(input: unknown, receivedAt: Date, newId: () => stri
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, issues: [{ field: '(body)', message: 'must be a JSON object' }] };
   }
-  const parsed = beaconSchema.safeParse(input);
+  const parsed = z.safeParse(beaconSchema, input);
   if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error) };
   const beacon = parsed.data;
   const at = new Date(beacon.timestamp);
@@ -107,8 +106,8 @@ export function acceptBeacon(input: unknown, receivedAt: Date, newId: () => stri
   };
 }
 
-const queuedSchema = beaconSchema.extend({
-  event_id: beaconSchema.shape.event_id.unwrap(),
+const queuedSchema = z.extend(beaconSchema, {
+  event_id: z.string().check(z.regex(EVENT_ID, 'must be 1-64 letters, digits, "_" or "-"')),
   received_at: z.iso.datetime(),
 });
 
@@ -123,7 +122,7 @@ export function parseQueuedEvent(body: string): ParseResult<TrackedEvent> {
   } catch {
     return { ok: false, issues: [{ field: '(body)', message: 'is not valid JSON' }] };
   }
-  const parsed = queuedSchema.safeParse(json);
+  const parsed = z.safeParse(queuedSchema, json);
   if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error) };
   const receivedAt = new Date(parsed.data.received_at);
   const result = acceptBeacon(parsed.data, receivedAt, () => parsed.data.event_id);

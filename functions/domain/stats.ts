@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { toFieldIssues, type ParseResult } from './event.ts';
 import { ALL_TIME, type Scope } from './keys.ts';
 
@@ -10,21 +10,22 @@ const isRealDate = (text: string): boolean => {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 };
 
+const LIMIT_MESSAGE = `must be a whole number from 1 to ${MAX_LIMIT}`;
+
 const statsQuerySchema = z.object({
-  site_id: z
-    .string({ error: 'is required' })
-    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_", ":" or "-"'),
-  date: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date in the form YYYY-MM-DD', abort: true })
-    .refine(isRealDate, 'is not a real calendar date')
-    .optional(),
-  limit: z
-    .string()
-    .regex(/^\d+$/, { message: `must be a whole number from 1 to ${MAX_LIMIT}`, abort: true })
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= MAX_LIMIT, `must be a whole number from 1 to ${MAX_LIMIT}`)
-    .optional(),
+  site_id: z.string({ error: 'is required' }).check(z.regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_", ":" or "-"')),
+  date: z.optional(
+    z.string().check(
+      z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date in the form YYYY-MM-DD', abort: true }),
+      z.refine(isRealDate, 'is not a real calendar date'),
+    ),
+  ),
+  limit: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^\d+$/, { error: LIMIT_MESSAGE, abort: true })),
+      z.pipe(z.transform(Number), z.number().check(z.gte(1, LIMIT_MESSAGE), z.lte(MAX_LIMIT, LIMIT_MESSAGE))),
+    ),
+  ),
 });
 
 export interface StatsQuery {
@@ -36,7 +37,7 @@ export interface StatsQuery {
 
 /** Validates the query string of GET /stats. */
 export function parseStatsQuery(params: Record<string, string | undefined>): ParseResult<StatsQuery> {
-  const parsed = statsQuerySchema.safeParse(params);
+  const parsed = z.safeParse(statsQuerySchema, params);
   if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error) };
   const { site_id, date, limit } = parsed.data;
   return { ok: true, value: { siteId: site_id, date: date ?? null, limit: limit ?? DEFAULT_LIMIT } };

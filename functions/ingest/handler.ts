@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { createSqsClient } from '../commons/clients.ts';
 import { requireEnv } from '../commons/env.ts';
-import { httpErrors, json, readRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
+import { CORS_HEADERS, httpErrors, json, readRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
 import { enqueue } from './enqueue.ts';
 import { readBeacon } from './read-beacon.ts';
 
@@ -10,9 +10,9 @@ const sqs = createSqsClient();
 
 /** POST /event: validate, queue, answer 202 without waiting for the database. */
 export const handler = middy<ProxyEventLike, HttpResponse>()
-  .use(httpErrors())
+  .use(httpErrors(CORS_HEADERS))
   .handler(async (event) => {
     const accepted = readBeacon(readRequest(event), new Date());
     await enqueue(sqs, config.queueUrl, accepted);
-    return json(202, { status: 'accepted', event_id: accepted.event_id });
+    return json(202, { status: 'accepted', event_id: accepted.event_id }, CORS_HEADERS);
   });
