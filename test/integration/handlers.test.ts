@@ -1,0 +1,130 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda';
+import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { stackResources, type StackResources } from '../support/aws.ts';
+import { beacon } from '../support/factories.ts';
+import { lambdaContext, restEvent, sqsEvent, sqsRecord } from '../support/events.ts';
+
+type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
+type SqsHandler = (event: unknown, context: unknown) => Promise<SQSBatchResponse>;
+
+let aws: StackResources;
+let ingest: HttpHandler;
+let processor: SqsHandler;
+let stats: HttpHandler;
+
+/** Imports a handler module with the environment the stack gives that function. */
+async function loadHandler<T>(module: string, env: Record<string, string>): Promise<T> {
+  vi.resetModules();
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  const loaded = (await import(module)) as { handler: T };
+  vi.unstubAllEnvs();
+  return loaded.handler;
+}
+
+beforeAll(async () => {
+  aws = await stackResources();
+  ingest = await loadHandler<HttpHandler>('../../functions/ingest/handler.ts', aws.functionEnv('IngestFunction'));
+  processor = await loadHandler<SqsHandler>('../../functions/processor/handler.ts', aws.functionEnv('ProcessorFunction'));
+  stats = await loadHandler<HttpHandler>('../../functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
+});
+
+const post = (body: unknown, contentType = 'application/json') =>
+  ingest(restEvent({ method: 'POST', path: '/event', body: JSON.stringify(body), headers: { 'Content-Type': contentType } }), lambdaContext());
+const getStats = async (query: Record<string, string>) => {
+  const response = await stats(restEvent({ method: 'GET', path: '/stats', query }), lambdaContext());
+  return { ...response, json: JSON.parse(response.body) };
+};
+
+/** Receives until `count` messages came back (long polling, no fixed sleeps). */
+async function receive(count: number, maxPolls = 20) {
+  const messages = [];
+  for (let polls = 0; messages.length < count && polls < maxPolls; polls++) {
+    const { Messages = [] } = await aws.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, AttributeNames: ['All'] }),
+    );
+    messages.push(...Messages);
+  }
+  return messages;
+}
+
+describe('ingest, processor and stats handlers with the stack environment', () => {
+  it('queues a valid event and answers 202 with JSON', async () => {
+    const site = `h-${Date.now()}`;
+    const response = await post(beacon({ site_id: site, path: '/docs?x=1', event_id: 'k1' }));
+    expect(response.statusCode).toBe(202);
+    expect(response.headers?.['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(response.body)).toEqual({ status: 'accepted', event_id: 'k1' });
+
+    const [message] = await receive(1);
+    const body = JSON.parse(message!.Body!);
+    expect(body).toMatchObject({ site_id: site, path: '/docs', event_id: 'k1' });
+
+    // The processor takes the message as the event source delivers it, then stats show it.
+    const result = await processor(sqsEvent([sqsRecord(message!.Body!, { messageId: message!.MessageId! })]), lambdaContext('processor'));
+    expect(result).toEqual({ batchItemFailures: [] });
+    await aws.settle([message!], []);
+    const { statusCode, json } = await getStats({ site_id: site });
+    expect(statusCode).toBe(200);
+    expect(json).toMatchObject({ total_views: 1, unique_users: 1, total_events: 1, top_paths: [{ path: '/docs', views: 1 }] });
+  });
+
+  it('reports only the poison messages of a batch as failures', async () => {
+    const site = `h-poison-${Date.now()}`;
+    const good = { ...beacon({ site_id: site }), event_id: 'g1', received_at: new Date().toISOString() };
+    const event = sqsEvent([
+      sqsRecord(JSON.stringify(good), { messageId: 'good' }),
+      sqsRecord('not json', { messageId: 'poison-1' }),
+      sqsRecord(JSON.stringify({ ...good, event_id: 'g2', site_id: 'bad site' }), { messageId: 'poison-2' }),
+    ]);
+    const result = await processor(event, lambdaContext('processor'));
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['poison-1', 'poison-2']);
+    expect((await getStats({ site_id: site })).json.total_events).toBe(1);
+  });
+
+  it('answers 503 queue_unavailable with Retry-After when the queue cannot be reached', async () => {
+    const broken = await loadHandler<HttpHandler>('../../functions/ingest/handler.ts', {
+      ...aws.functionEnv('IngestFunction'),
+      QUEUE_URL: `${aws.queueUrl}-missing`,
+    });
+    const response = await broken(
+      restEvent({ method: 'POST', path: '/event', body: JSON.stringify(beacon()), headers: { 'content-type': 'application/json' } }),
+      lambdaContext(),
+    );
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['retry-after']).toBe('5');
+    expect(JSON.parse(response.body).error.code).toBe('queue_unavailable');
+  });
+
+  it('answers 400 invalid_query from stats with details', async () => {
+    const { statusCode, json } = await getStats({ date: '2025-02-30' });
+    expect(statusCode).toBe(400);
+    expect(json.error.code).toBe('invalid_query');
+    expect(json.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['date', 'site_id']);
+  });
+
+  it('moves a poison message to the DLQ after the redrive count, and never blocks the good ones', async () => {
+    const site = `h-dlq-${Date.now()}`;
+    const good = { ...beacon({ site_id: site }), event_id: 'ok-1', received_at: new Date().toISOString() };
+    await aws.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: aws.queueUrl,
+        Entries: [
+          { Id: 'good', MessageBody: JSON.stringify(good) },
+          { Id: 'poison', MessageBody: '{"oops"' },
+        ],
+      }),
+    );
+    // Deliver as the event source would, making failed messages visible again at once
+    // instead of waiting out the visibility timeout.
+    for (let round = 0; round < aws.maxReceiveCount + 1; round++) {
+      const messages = await receive(round === 0 ? 2 : 1, round === 0 ? 20 : 2);
+      if (messages.length === 0) break;
+      const records = messages.map((m) => sqsRecord(m.Body!, { messageId: m.MessageId!, receiptHandle: m.ReceiptHandle! }));
+      const { batchItemFailures } = await processor(sqsEvent(records), lambdaContext('processor'));
+      await aws.settle(messages, batchItemFailures.map((f) => f.itemIdentifier));
+    }
+    expect(await aws.dlqBodies()).toEqual(['{"oops"']);
+    expect((await getStats({ site_id: site })).json.total_events).toBe(1);
+  });
+});

@@ -1,0 +1,114 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
+import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
+import { readScopeAggregates } from '../../functions/store/site-aggregates.ts';
+import { claimEvents } from '../../functions/store/raw-events.ts';
+import { ALL_TIME, rawEventKey } from '../../functions/domain/keys.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { trackedEvent } from '../support/factories.ts';
+import { stackResources, type StackResources } from '../support/aws.ts';
+
+let aws: StackResources;
+let settings: ProcessorSettings;
+beforeAll(async () => {
+  aws = await stackResources();
+  settings = { tables: aws.tables, pathBuckets: 4, leaseMs: 90_000, retentionDays: 90 };
+});
+
+let siteCounter = 0;
+const newSite = () => `proc-${Date.now().toString(36)}-${siteCounter++}`;
+const records = (events: TrackedEvent[]) => events.map((e, i) => ({ messageId: `m-${e.event_id}-${i}`, body: toQueueMessage(e) }));
+const aggregates = (site: string, scope: string) => readScopeAggregates(aws.doc, aws.tables.aggregates, site, scope);
+
+describe('processBatch', () => {
+  it('stores raw events with a TTL and counts views, types, paths and users exactly', async () => {
+    // Prepare
+    const site = newSite();
+    const events = [
+      ...Array.from({ length: 30 }, (_, i) => trackedEvent({ site_id: site, path: i % 3 ? '/a' : '/b', user_id: `u${i % 7}` })),
+      trackedEvent({ site_id: site, event_type: 'signup', path: '/a', user_id: 'u-new' }),
+    ];
+    // Act
+    const result = await processBatch(aws.doc, settings, records(events), 'batch-1');
+    // Assess
+    expect(result).toMatchObject({ failed: [], counted: 31, duplicates: 0, units: 1 });
+    const day = await aggregates(site, '2025-11-12');
+    expect(day.views).toBe(30);
+    expect(day.events).toBe(31);
+    expect(day.eventsByType).toEqual({ page_view: 30, signup: 1 });
+    expect(Object.fromEntries(day.pathViews)).toEqual({ '/a': 20, '/b': 10 });
+    expect(day.uniqueUsers).toBe(8);
+    expect(await aggregates(site, ALL_TIME)).toEqual(day);
+    const raw = await aws.doc.send(new GetCommand({ TableName: aws.tables.events, Key: rawEventKey(site, events[0]!.event_id) }));
+    expect(raw.Item).toMatchObject({ site_id: site, path: '/b', user_id: 'u0', event_id: events[0]!.event_id, event_type: 'page_view' });
+    expect(raw.Item!.expires_at).toBeGreaterThan(Date.now() / 1000 + 89 * 86_400);
+  });
+
+  it('fails only the bad messages of a batch and counts the rest', async () => {
+    const site = newSite();
+    const good = [trackedEvent({ site_id: site }), trackedEvent({ site_id: site })];
+    const batch = [
+      ...records(good),
+      { messageId: 'bad-json', body: '{"site_id":' },
+      { messageId: 'bad-field', body: JSON.stringify({ ...JSON.parse(toQueueMessage(trackedEvent())), path: 'no-slash' }) },
+    ];
+    const result = await processBatch(aws.doc, settings, batch, 'batch-2');
+    expect(result.failed.sort()).toEqual(['bad-field', 'bad-json']);
+    expect(result.invalid.find((i) => i.messageId === 'bad-field')?.issues).toEqual([{ field: 'path', message: 'must start with "/"' }]);
+    expect((await aggregates(site, ALL_TIME)).events).toBe(2);
+  });
+
+  it('counts a redelivered message once, in the same batch or a later one', async () => {
+    const site = newSite();
+    const events = [trackedEvent({ site_id: site }), trackedEvent({ site_id: site, user_id: 'other' })];
+    const first = await processBatch(aws.doc, settings, [...records(events), ...records([events[0]!])], 'batch-3');
+    expect(first).toMatchObject({ failed: [], counted: 2, duplicates: 1 });
+    const again = await processBatch(aws.doc, settings, records(events), 'batch-4');
+    expect(again).toMatchObject({ failed: [], counted: 0, duplicates: 2 });
+    const all = await aggregates(site, ALL_TIME);
+    expect([all.views, all.events, all.uniqueUsers]).toEqual([2, 2, 2]);
+  });
+
+  it('retries an event another processor claimed moments ago, and takes it over once that claim is stale', async () => {
+    // Prepare: a processor claimed the event and died before committing.
+    const site = newSite();
+    const event = trackedEvent({ site_id: site });
+    const claimedAt = Date.now();
+    await claimEvents(aws.doc, aws.tables.events, [{ event, unitId: 'dead-batch:x:0' }], { now: claimedAt, leaseMs: 90_000, expiresAt: undefined });
+    // Act + Assess: while the lease runs, the message goes back to the queue uncounted.
+    const early = await processBatch(aws.doc, settings, records([event]), 'batch-5', claimedAt + 1_000);
+    expect(early.failed).toHaveLength(1);
+    expect((await aggregates(site, ALL_TIME)).events).toBe(0);
+    // After the lease the event is taken over and counted once; a late commit of the dead unit is refused.
+    const late = await processBatch(aws.doc, settings, records([event]), 'batch-6', claimedAt + 91_000);
+    expect(late).toMatchObject({ failed: [], counted: 1 });
+    expect((await aggregates(site, ALL_TIME)).events).toBe(1);
+  });
+
+  it('never loses an update when batches of one site and day run concurrently', async () => {
+    // Prepare: 8 concurrent batches, overlapping users, 2,000 users in all so sketches turn dense.
+    const site = newSite();
+    const batches = Array.from({ length: 8 }, (_, b) =>
+      Array.from({ length: 250 }, (_, i) =>
+        trackedEvent({ site_id: site, path: `/p${i % 13}`, user_id: `user-${(b * 250 + i) % 2000}`, event_type: i % 10 ? 'page_view' : 'click' }),
+      ),
+    );
+    const smallUsers = Array.from({ length: 6 }, (_, b) =>
+      Array.from({ length: 50 }, (_, i) => trackedEvent({ site_id: `${site}-small`, user_id: `s-${(b * 37 + i) % 400}` })),
+    );
+    // Act
+    const results = await Promise.all([
+      ...batches.map((events, b) => processBatch(aws.doc, settings, records(events), `conc-${b}`)),
+      ...smallUsers.map((events, b) => processBatch(aws.doc, settings, records(events), `small-${b}`)),
+    ]);
+    // Assess
+    expect(results.flatMap((r) => r.failed)).toEqual([]);
+    const day = await aggregates(site, '2025-11-12');
+    expect(day.events).toBe(2000);
+    expect(day.views).toBe(1800);
+    expect([...day.pathViews.values()].reduce((a, b) => a + b)).toBe(1800);
+    expect(Math.abs(day.uniqueUsers - 2000) / 2000).toBeLessThanOrEqual(0.02);
+    const expectedSmall = new Set(smallUsers.flat().map((e) => e.user_id)).size;
+    expect((await aggregates(`${site}-small`, '2025-11-12')).uniqueUsers).toBe(expectedSmall);
+  });
+});

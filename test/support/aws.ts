@@ -1,0 +1,88 @@
+// The stack's resources in the emulators, for integration tests: tables, queues and each
+// function's environment all come from the synthesized template, never restated here.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { DeleteMessageCommand, ChangeMessageVisibilityCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/commons/clients.ts';
+import { localDynamoDbClient, localSqsClient, LOCAL_CREDENTIALS } from '../../scripts/local/clients.ts';
+import { createResources } from '../../scripts/local/resources.ts';
+import { synthesize } from '../../scripts/local/synth.ts';
+import { loadTemplate, resolveEnvironment, LOCAL_REGION, type TemplateModel } from '../../scripts/local/template.ts';
+
+export interface StackResources {
+  doc: DynamoDBDocumentClient;
+  sqs: SQSClient;
+  tables: { events: string; aggregates: string };
+  queueUrl: string;
+  dlqUrl: string;
+  maxReceiveCount: number;
+  /** The environment the template gives a function (by logical id prefix), resolved locally. */
+  functionEnv(name: string): Record<string, string>;
+  /** Deletes processed messages and makes failed ones visible again at once. */
+  settle(messages: Message[], failedIds: string[]): Promise<void>;
+  /** Bodies of the messages in the dead-letter queue (read and deleted). */
+  dlqBodies(): Promise<string[]>;
+}
+
+const byPrefix = <T extends { logicalId: string }>(items: Record<string, T>, prefix: string): T => {
+  const found = Object.values(items).filter((item) => item.logicalId.startsWith(prefix));
+  if (found.length !== 1) throw new Error(`expected one resource named ${prefix}*, found ${found.length}`);
+  return found[0]!;
+};
+
+async function synthesized(): Promise<TemplateModel> {
+  const outDir = mkdtempSync(path.join(tmpdir(), 'cdk.out-integration-'));
+  await synthesize({ outDir });
+  return loadTemplate(outDir);
+}
+
+/** Creates the template's tables and queues in the emulators of the integration suite. */
+export async function stackResources(): Promise<StackResources> {
+  const dynamodbEndpoint = inject('dynamodbEndpoint');
+  const sqsEndpoint = inject('sqsEndpoint');
+  // What the local runtime gives every function; the handlers' SDK clients read these.
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+    AWS_ENDPOINT_URL_SQS: sqsEndpoint,
+  });
+  const model = await synthesized();
+  const sqs = localSqsClient(sqsEndpoint);
+  const bindings = await createResources(model, { dynamodb: localDynamoDbClient(dynamodbEndpoint), sqs, sqsEndpoint });
+  const queue = byPrefix(model.queues, 'EventsQueue');
+  const dlq = byPrefix(model.queues, 'EventsDlq');
+  const dlqUrl = bindings.queues[dlq.logicalId]!.url;
+
+  return {
+    doc: createDocumentClient(localDynamoDbClient(dynamodbEndpoint)),
+    sqs,
+    tables: {
+      events: bindings.tables[byPrefix(model.tables, 'EventsTable').logicalId]!.name,
+      aggregates: bindings.tables[byPrefix(model.tables, 'AggregatesTable').logicalId]!.name,
+    },
+    queueUrl: bindings.queues[queue.logicalId]!.url,
+    dlqUrl,
+    maxReceiveCount: queue.redrive!.maxReceiveCount,
+    functionEnv: (name) => resolveEnvironment(model, byPrefix(model.functions, name), bindings),
+    async settle(messages, failedIds) {
+      const queueUrl = bindings.queues[queue.logicalId]!.url;
+      await Promise.all(
+        messages.map((m) =>
+          failedIds.includes(m.MessageId!)
+            ? sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }))
+            : sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! })),
+        ),
+      );
+    },
+    async dlqBodies() {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      await Promise.all(Messages.map((m) => sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle! }))));
+      return Messages.map((m) => m.Body!);
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, Context, SQSEvent, SQSRecord } from 'aws-lambda';
+
+/** A complete API Gateway REST (v1) proxy event. */
+export function restEvent(options: {
+  method: string;
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+}): APIGatewayProxyEvent {
+  const headers = options.headers ?? {};
+  const query = options.query && Object.keys(options.query).length > 0 ? options.query : null;
+  return {
+    resource: options.path,
+    path: options.path,
+    httpMethod: options.method,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    queryStringParameters: query,
+    multiValueQueryStringParameters: query && Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]])),
+    pathParameters: null,
+    stageVariables: null,
+    body: options.body ?? null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: null,
+      protocol: 'HTTP/1.1',
+      httpMethod: options.method,
+      identity: {
+        accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
+        cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null,
+        cognitoIdentityPoolId: null, principalOrgId: null, sourceIp: '127.0.0.1', user: null,
+        userAgent: 'vitest', userArn: null,
+      },
+      path: `/v1${options.path}`,
+      stage: 'v1',
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: options.path,
+    },
+  };
+}
+
+/** A complete SQS record, as the event source mapping delivers it. */
+export function sqsRecord(body: string, overrides: Partial<SQSRecord> = {}): SQSRecord {
+  const now = String(Date.now());
+  return {
+    messageId: randomUUID(),
+    receiptHandle: randomUUID(),
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: now,
+      SenderId: '000000000000',
+      ApproximateFirstReceiveTimestamp: now,
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:EventsQueue',
+    awsRegion: 'us-east-1',
+    ...overrides,
+  };
+}
+
+export const sqsEvent = (records: SQSRecord[]): SQSEvent => ({ Records: records });
+
+/** A Lambda context with a fresh request id. */
+export function lambdaContext(functionName = 'test'): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

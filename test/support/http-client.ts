@@ -1,0 +1,45 @@
+/** A tiny client for the public API, used by the end-to-end tests and scripts. */
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export function apiClient(baseUrl: string) {
+  const url = (path: string) => new URL(path.replace(/^\//, ''), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  const read = async (response: Response): Promise<ApiResponse> => {
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: the assertion on the body will say so
+    }
+    return { status: response.status, headers: response.headers, body };
+  };
+  return {
+    /** POST a raw body to a path. */
+    async post(path: string, body: string, contentType: string | undefined = 'application/json'): Promise<ApiResponse> {
+      const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
+      return read(await fetch(url(path), { method: 'POST', headers, body }));
+    },
+    async postEvent(event: Record<string, unknown>, contentType = 'application/json'): Promise<ApiResponse> {
+      return this.post('event', JSON.stringify(event), contentType);
+    },
+    async get(path: string, query: Record<string, string> = {}): Promise<ApiResponse> {
+      const target = url(path);
+      for (const [name, value] of Object.entries(query)) target.searchParams.set(name, value);
+      return read(await fetch(target));
+    },
+  };
+}
+
+/** Polls `probe` until `done` holds or the deadline passes; returns the last value. */
+export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
