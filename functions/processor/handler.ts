@@ -1,4 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { meterCapacity } from '../commons/capacity.ts';
 import { createDocumentClient } from '../commons/clients.ts';
 import { intEnv, requireEnv } from '../commons/env.ts';
 import { processBatch, type ProcessorSettings } from './process-batch.ts';
@@ -15,7 +16,7 @@ const doc = createDocumentClient();
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const started = Date.now();
   const records = event.Records.map((record) => ({ messageId: record.messageId, body: record.body }));
-  const result = await processBatch(doc, settings, records, context.awsRequestId, started);
+  const { result, capacity } = await meterCapacity(() => processBatch(doc, settings, records, context.awsRequestId, started));
   for (const { messageId, issues } of result.invalid) {
     console.warn(JSON.stringify({ level: 'warn', message: 'invalid message', messageId, issues }));
   }
@@ -29,6 +30,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       invalid: result.invalid.length,
       failed: result.failed.length,
       units: result.units,
+      capacity,
       ms: Date.now() - started,
     }),
   );

@@ -5,6 +5,8 @@ import { readScopeAggregates } from '../../functions/store/site-aggregates.ts';
 import { claimEvents } from '../../functions/store/raw-events.ts';
 import { ALL_TIME, rawEventKey } from '../../functions/domain/keys.ts';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { meterCapacity } from '../../functions/commons/capacity.ts';
+import { itemCount, unitDeltas } from '../../functions/domain/aggregate.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 
@@ -111,4 +113,23 @@ describe('processBatch', () => {
     const expectedSmall = new Set(smallUsers.flat().map((e) => e.user_id)).size;
     expect((await aggregates(`${site}-small`, '2025-11-12')).uniqueUsers).toBe(expectedSmall);
   });
+
+  it('reports the capacity units each batch consumed, per operation', async () => {
+    // Prepare: 20 events of one site, day and user, on 3 paths.
+    const site = newSite();
+    const events = Array.from({ length: 20 }, (_, i) => trackedEvent({ site_id: site, path: `/p${i % 3}`, user_id: 'same-user' }));
+    // Act
+    const [first, second] = await Promise.all([
+      meterCapacity(() => processBatch(aws.doc, settings, records(events), 'metered-1')),
+      meterCapacity(() => processBatch(aws.doc, settings, records([trackedEvent({ site_id: `${site}-other` })]), 'metered-2')),
+    ]);
+    // Assess: 20 raw puts plus 2 sketch shards (one user, day and all time); one transaction of
+    // the marker and every counter item; nothing of the concurrent batch leaks in.
+    expect(first.capacity.PutItem).toBe(22);
+    expect(first.capacity.TransactItems).toBe(1 + itemCount(unitDeltas(site, events, 4)));
+    expect(first.capacity.TransactWriteItems).toBeGreaterThan(0);
+    expect(first.capacity).toHaveProperty('BatchGetItem');
+    expect(second.capacity.PutItem).toBe(3);
+  });
 });
+
