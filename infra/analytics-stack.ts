@@ -1,14 +1,17 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { Cors, EndpointType, LambdaIntegration, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AnalyticsFunction, TABLE_READ } from './analytics-function.ts';
+import type { AnalyticsApi } from './api.ts';
 import { readStackConfig, type StackConfig } from './config.ts';
+import { httpApi } from './http-api.ts';
+import { restApi } from './rest-api.ts';
 
 /**
  * POST /event -> Ingest -> EventsQueue -> Processor -> EventsTable + AggregatesTable;
- * GET /stats -> Stats -> AggregatesTable. See docs/architecture.md.
+ * GET /stats -> Stats -> AggregatesTable, behind a REST or HTTP API (context `apiType`).
+ * See docs/architecture.md.
  * Every tunable comes from CDK context (see config.ts).
  */
 export class AnalyticsStack extends Stack {
@@ -20,7 +23,8 @@ export class AnalyticsStack extends Stack {
   readonly ingestFunction: AnalyticsFunction;
   readonly processorFunction: AnalyticsFunction;
   readonly statsFunction: AnalyticsFunction;
-  readonly api: RestApi;
+  /** The REST or HTTP API, as chosen by context `apiType`. */
+  readonly api: AnalyticsApi;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -92,35 +96,14 @@ export class AnalyticsStack extends Stack {
       timeout: Duration.seconds(10),
     }).useTable(this.aggregatesTable, 'AGGREGATES_TABLE', 'read');
 
-    // REST API (v1: the API type free LocalStack also serves)
-    this.api = new RestApi(this, 'Api', {
-      description: 'Website analytics: POST /event, GET /stats',
-      endpointTypes: [EndpointType.REGIONAL],
-      cloudWatchRole: false,
-      deployOptions: {
-        stageName: config.stageName,
-        throttlingRateLimit: config.throttleRateLimit,
-        throttlingBurstLimit: config.throttleBurstLimit,
-        metricsEnabled: false,
-      },
-    });
-    this.api.root
-      .addResource('event', {
-        // Browsers sending JSON from any site preflight first; the handler adds the CORS header to its response.
-        defaultCorsPreflightOptions: {
-          allowOrigins: Cors.ALL_ORIGINS,
-          allowMethods: ['POST', 'OPTIONS'],
-          allowHeaders: ['Content-Type'],
-          maxAge: Duration.days(1),
-        },
-      })
-      .addMethod('POST', new LambdaIntegration(this.ingestFunction));
-    this.api.root.addResource('stats').addMethod('GET', new LambdaIntegration(this.statsFunction));
+    // API: REST (default; what free LocalStack and `npm start` serve) or HTTP (cheaper on AWS)
+    const functions = { ingest: this.ingestFunction, stats: this.statsFunction };
+    this.api = config.apiType === 'http' ? httpApi(this, functions, config) : restApi(this, functions, config);
 
     // Outputs (operators and scripts/localstack-deploy.sh read these)
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API stage' });
-    new CfnOutput(this, 'ApiId', { value: this.api.restApiId, description: 'REST API id' });
-    new CfnOutput(this, 'ApiStage', { value: this.api.deploymentStage.stageName, description: 'API stage name' });
+    new CfnOutput(this, 'ApiId', { value: this.api.apiId, description: `${this.api.type === 'http' ? 'HTTP' : 'REST'} API id` });
+    new CfnOutput(this, 'ApiStage', { value: this.api.stageName, description: 'API stage name' });
     new CfnOutput(this, 'EventsQueueUrl', { value: this.eventsQueue.queueUrl });
     new CfnOutput(this, 'EventsDlqUrl', { value: this.eventsDlq.queueUrl });
     new CfnOutput(this, 'EventsTableName', { value: this.eventsTable.tableName });

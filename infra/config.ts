@@ -1,11 +1,21 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 
+/** The kind of API Gateway API in front of the functions. */
+export type ApiType = 'rest' | 'http';
+
+export const API_TYPES: readonly ApiType[] = ['rest', 'http'];
+
 /**
  * Every tunable of the stack, read from CDK context once (`cdk.json` or `-c key=value`),
  * validated and defaulted. Values given with `-c` arrive as strings and are parsed here.
  */
 export interface StackConfig {
+  /**
+   * `rest`: an API Gateway REST API (v1), which free LocalStack and `npm start` also serve.
+   * `http`: an API Gateway HTTP API (payload format 2.0), cheaper per request on AWS.
+   */
+  readonly apiType: ApiType;
   /** SQS messages per processor invocation (1-10000). */
   readonly batchSize: number;
   /** Seconds the event source waits to fill a batch (0-300; at least 1 when batchSize > 10). */
@@ -24,7 +34,7 @@ export interface StackConfig {
   readonly throttleRateLimit: number;
   /** Burst of requests allowed by the API stage (integer >= 1). */
   readonly throttleBurstLimit: number;
-  /** API Gateway stage name (letters, digits, `_` and `-`). */
+  /** API Gateway stage name (letters, digits, `_` and `-`); REST API only (an HTTP API uses `$default`). */
   readonly stageName: string;
   /** CloudWatch Logs retention of the function logs, in days (a value CloudWatch accepts; 0 = never expire). */
   readonly logRetentionDays: number;
@@ -36,6 +46,7 @@ export interface StackConfig {
 
 /** The defaults, as they would be written in cdk.json. */
 export const DEFAULT_CONFIG = {
+  apiType: 'rest',
   batchSize: 1000,
   batchWindowSeconds: 5,
   maxReceiveCount: 5,
@@ -111,6 +122,15 @@ function readString(read: ContextReader, key: string, fallback: string, pattern:
   return value;
 }
 
+function readChoice<T extends string>(read: ContextReader, key: string, fallback: T, choices: readonly T[]): T {
+  const raw = read(key);
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'string' || !(choices as readonly string[]).includes(raw)) {
+    throw new ConfigError(key, `one of ${choices.map((choice) => `"${choice}"`).join(', ')}`, raw);
+  }
+  return raw as T;
+}
+
 const LOG_RETENTION_VALUES = new Set(
   Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === 'number'),
 );
@@ -145,6 +165,7 @@ export function readStackConfig(scope: IConstruct): StackConfig {
   const log = readLogRetention(read);
 
   return {
+    apiType: readChoice<ApiType>(read, 'apiType', DEFAULT_CONFIG.apiType, API_TYPES),
     batchSize,
     batchWindowSeconds,
     maxReceiveCount: readNumber(read, 'maxReceiveCount', DEFAULT_CONFIG.maxReceiveCount, { min: 1, max: 1000 }),

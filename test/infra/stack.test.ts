@@ -1,41 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { App, type CfnResource } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../infra/analytics-function.ts';
-import { AnalyticsStack } from '../../infra/analytics-stack.ts';
+import { removeSynthOutputs, synth, type Synthesized } from './synth.ts';
 
-// The same context the CLI uses (feature flags), minus bundling: templates only, no esbuild runs.
-const cdkJsonContext = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Record<
-  string,
-  unknown
->;
-
-const outdirs: string[] = [];
-
-interface Synthesized {
-  stack: AnalyticsStack;
-  template: Template;
-  /** Logical id of a construct's CloudFormation resource. */
-  idOf: (construct: IConstruct) => string;
-}
-
-function synth(context: Record<string, unknown> = {}): Synthesized {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'cdk.out.infra-test-'));
-  outdirs.push(outdir);
-  const app = new App({ outdir, context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = new AnalyticsStack(app, 'AnalyticsStack');
-  const template = Template.fromStack(stack);
-  const idOf = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnResource);
-  return { stack, template, idOf };
-}
-
-afterAll(() => {
-  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeSynthOutputs);
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
@@ -379,6 +347,7 @@ describe('AnalyticsStack configured through context', () => {
     ['stageName', { stageName: 'v 1' }],
     ['logRetentionDays', { logRetentionDays: '31' }],
     ['destroyOnRemoval', { destroyOnRemoval: 'yes' }],
+    ['apiType', { apiType: 'graphql' }],
   ])('refuses a bad value and names the key %s', (key, context) => {
     // Act & Assess
     expect(() => synth(context)).toThrow(`"${key}"`);

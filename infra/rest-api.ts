@@ -1,0 +1,37 @@
+import { Duration } from 'aws-cdk-lib';
+import { Cors, EndpointType, LambdaIntegration, RestApi } from 'aws-cdk-lib/aws-apigateway';
+import type { Construct } from 'constructs';
+import type { AnalyticsApi, ApiFunctions } from './api.ts';
+import type { StackConfig } from './config.ts';
+
+/**
+ * API Gateway REST API (v1, payload format 1.0): the API type free LocalStack and `npm start`
+ * also serve. Stage `stageName` with throttling; POST /event with a CORS preflight, GET /stats.
+ */
+export function restApi(scope: Construct, functions: ApiFunctions, config: StackConfig): AnalyticsApi {
+  const api = new RestApi(scope, 'Api', {
+    description: 'Website analytics: POST /event, GET /stats',
+    endpointTypes: [EndpointType.REGIONAL],
+    cloudWatchRole: false,
+    deployOptions: {
+      stageName: config.stageName,
+      throttlingRateLimit: config.throttleRateLimit,
+      throttlingBurstLimit: config.throttleBurstLimit,
+      metricsEnabled: false,
+    },
+  });
+  api.root
+    .addResource('event', {
+      // Browsers sending JSON from any site preflight first; the handler adds the CORS header to its response.
+      defaultCorsPreflightOptions: {
+        allowOrigins: Cors.ALL_ORIGINS,
+        allowMethods: ['POST', 'OPTIONS'],
+        allowHeaders: ['Content-Type'],
+        maxAge: Duration.days(1),
+      },
+    })
+    .addMethod('POST', new LambdaIntegration(functions.ingest));
+  api.root.addResource('stats').addMethod('GET', new LambdaIntegration(functions.stats));
+
+  return { type: 'rest', api, url: api.url, apiId: api.restApiId, stageName: api.deploymentStage.stageName };
+}

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readRequest, type HttpResponse, type ProxyEventLike } from '../../functions/commons/http.ts';
+import { lambdaContext } from '../support/events.ts';
+import { beacon } from '../support/factories.ts';
+
+/** A request as the client sends it; each builder turns it into what its API type delivers. */
+interface ClientRequest {
+  method: string;
+  path: string;
+  /** Header names as the client wrote them. */
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+
+const TIME = new Date('2025-11-12T19:30:01.000Z');
+
+/**
+ * A complete HTTP API event, payload format 2.0: header names lower-cased, no multi-value
+ * fields, `queryStringParameters` and `body` absent when there are none, `$default` stage.
+ */
+function httpApiEvent(request: ClientRequest): APIGatewayProxyEventV2 {
+  const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  const query = request.query ?? {};
+  const routeKey = `${request.method} ${request.path}`;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: request.path,
+    rawQueryString: new URLSearchParams(query).toString(),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: { ...query } } : {}),
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'a1b2c3d4e5',
+      domainName: 'a1b2c3d4e5.execute-api.us-east-1.amazonaws.com',
+      domainPrefix: 'a1b2c3d4e5',
+      http: {
+        method: request.method,
+        path: request.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '203.0.113.7',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: 'JKJaXmPLvHcESHA=',
+      routeKey,
+      stage: '$default',
+      time: '12/Nov/2025:19:30:01 +0000',
+      timeEpoch: TIME.getTime(),
+    },
+    ...(request.body !== undefined ? { body: request.body } : {}),
+    isBase64Encoded: request.isBase64Encoded ?? false,
+  };
+}
+
+/**
+ * A complete REST API proxy event, payload format 1.0: header names as sent, multi-value
+ * copies, `null` for an absent query string or body, stage `v1`.
+ */
+function restApiEvent(request: ClientRequest): APIGatewayProxyEvent {
+  const headers = request.headers ?? {};
+  const query = request.query && Object.keys(request.query).length > 0 ? request.query : null;
+  return {
+    resource: request.path,
+    path: request.path,
+    httpMethod: request.method,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    queryStringParameters: query,
+    multiValueQueryStringParameters: query && Object.fromEntries(Object.entries(query).map(([name, value]) => [name, [value]])),
+    pathParameters: null,
+    stageVariables: null,
+    body: request.body ?? null,
+    isBase64Encoded: request.isBase64Encoded ?? false,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'a1b2c3d4e5',
+      authorizer: null,
+      protocol: 'HTTP/1.1',
+      httpMethod: request.method,
+      identity: {
+        accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
+        cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null,
+        cognitoIdentityPoolId: null, principalOrgId: null, sourceIp: '203.0.113.7', user: null,
+        userAgent: headers['User-Agent'] ?? null, userArn: null,
+      },
+      path: `/v1${request.path}`,
+      stage: 'v1',
+      requestId: randomUUID(),
+      requestTimeEpoch: TIME.getTime(),
+      resourceId: 'abc123',
+      resourcePath: request.path,
+    },
+  };
+}
+
+const browserHeaders = {
+  'Content-Type': 'application/json',
+  'User-Agent': 'Mozilla/5.0',
+  Origin: 'https://www.example.com',
+  'X-Forwarded-For': '203.0.113.7',
+};
+
+describe('readRequest with both API Gateway payload formats', () => {
+  it('reads a JSON POST the same from a REST (1.0) and an HTTP API (2.0) event', () => {
+    // Prepare
+    const request = { method: 'POST', path: '/event', headers: browserHeaders, body: JSON.stringify(beacon()) };
+
+    // Act
+    const fromRest = readRequest(restApiEvent(request));
+    const fromHttp = readRequest(httpApiEvent(request));
+
+    // Assess
+    expect(fromHttp).toEqual(fromRest);
+    expect(fromHttp.headers['content-type']).toBe('application/json');
+    expect(fromHttp.headers.origin).toBe('https://www.example.com');
+    expect(fromHttp.query).toEqual({});
+    expect(JSON.parse(fromHttp.body.toString('utf8'))).toEqual(JSON.parse(request.body));
+  });
+
+  it('lower-cases header names however the client wrote them', () => {
+    // Prepare
+    const request = { method: 'POST', path: '/event', headers: { 'CONTENT-TYPE': 'text/plain;charset=UTF-8', 'x-Custom-Header': 'A' }, body: '{}' };
+
+    // Act
+    const fromRest = readRequest(restApiEvent(request));
+    const fromHttp = readRequest(httpApiEvent(request));
+
+    // Assess
+    expect(fromRest.headers).toEqual({ 'content-type': 'text/plain;charset=UTF-8', 'x-custom-header': 'A' });
+    expect(fromHttp.headers).toEqual(fromRest.headers);
+  });
+
+  it('decodes a base64 body to the same bytes', () => {
+    // Prepare
+    const bytes = Buffer.concat([Buffer.from(JSON.stringify(beacon({ path: '/café' })), 'utf8'), Buffer.from([0xff, 0x00])]);
+    const request = { method: 'POST', path: '/event', headers: browserHeaders, body: bytes.toString('base64'), isBase64Encoded: true };
+
+    // Act
+    const fromRest = readRequest(restApiEvent(request));
+    const fromHttp = readRequest(httpApiEvent(request));
+
+    // Assess
+    expect(fromRest.body.equals(bytes)).toBe(true);
+    expect(fromHttp.body.equals(bytes)).toBe(true);
+  });
+
+  it('reads an absent query string and an absent body as empty', () => {
+    // Prepare
+    const request = { method: 'GET', path: '/stats', headers: { Accept: '*/*' } };
+    const rest = restApiEvent(request);
+    const http = httpApiEvent(request);
+
+    // Act
+    const fromRest = readRequest(rest);
+    const fromHttp = readRequest(http);
+
+    // Assess: REST gives null, HTTP leaves the fields out
+    expect([rest.queryStringParameters, rest.body]).toEqual([null, null]);
+    expect(['queryStringParameters' in http, 'body' in http, http.rawQueryString]).toEqual([false, false, '']);
+    expect(fromHttp).toEqual(fromRest);
+    expect(fromHttp.query).toEqual({});
+    expect(fromHttp.body.length).toBe(0);
+  });
+
+  it('reads the query parameters of GET /stats the same', () => {
+    // Prepare
+    const request = { method: 'GET', path: '/stats', query: { site_id: 'site-abc-123', date: '2025-11-12', limit: '5' } };
+
+    // Act
+    const fromRest = readRequest(restApiEvent(request));
+    const fromHttp = readRequest(httpApiEvent(request));
+
+    // Assess
+    expect(fromHttp).toEqual(fromRest);
+    expect(fromHttp.query).toEqual({ site_id: 'site-abc-123', date: '2025-11-12', limit: '5' });
+  });
+});
+
+describe('the ingest handler with HTTP API (2.0) events', () => {
+  let handler: (event: ProxyEventLike, context: ReturnType<typeof lambdaContext>) => Promise<HttpResponse>;
+
+  beforeAll(async () => {
+    // Prepare: the handler reads QUEUE_URL at import; none of these requests reach the queue.
+    vi.stubEnv('QUEUE_URL', 'http://127.0.0.1:9/000000000000/none');
+    ({ handler } = await import('../../functions/ingest/handler.ts'));
+  });
+
+  afterAll(() => {
+    vi.unstubAllEnvs();
+  });
+
+  const post = (body: string, headers: Record<string, string>, isBase64Encoded = false) =>
+    handler(httpApiEvent({ method: 'POST', path: '/event', headers, body, isBase64Encoded }), lambdaContext('ingest'));
+
+  it.each([
+    [415, 'unsupported_media_type', () => post(JSON.stringify(beacon()), { 'Content-Type': 'application/x-www-form-urlencoded' })],
+    [415, 'unsupported_media_type', () => post(JSON.stringify(beacon()), {})],
+    [413, 'payload_too_large', () => post(JSON.stringify(beacon({ pad: 'x'.repeat(16 * 1024) })), { 'Content-Type': 'application/json' })],
+    [400, 'invalid_json', () => post('{"site_id":', { 'Content-Type': 'application/json' })],
+    [400, 'invalid_json', () => post(Buffer.from('not json').toString('base64'), { 'Content-Type': 'text/plain' }, true)],
+    [400, 'invalid_event', () => post(JSON.stringify(beacon({ path: 'nope' })), { 'Content-Type': 'text/plain;charset=UTF-8' })],
+  ])('answers %i %s as JSON with the CORS header', async (status, code, send) => {
+    // Act
+    const response = await send();
+
+    // Assess
+    expect(response.statusCode).toBe(status);
+    expect(response.headers['access-control-allow-origin']).toBe('*');
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    const body = JSON.parse(response.body);
+    expect(body.error.code).toBe(code);
+    expect(typeof body.error.message).toBe('string');
+  });
+
+  it('names each bad field of a base64-encoded event in the details', async () => {
+    // Prepare
+    const body = Buffer.from(JSON.stringify(beacon({ path: 'x', user_id: '' }))).toString('base64');
+
+    // Act
+    const response = await post(body, { 'content-type': 'application/json' }, true);
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    const { error } = JSON.parse(response.body);
+    expect(error.code).toBe('invalid_event');
+    expect(error.details.map((issue: { field: string }) => issue.field).sort()).toEqual(['path', 'user_id']);
+  });
+});
