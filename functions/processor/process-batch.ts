@@ -4,7 +4,7 @@ import { planUnits, unitDeltas, type UnitPlan } from '../domain/aggregate.ts';
 import { ALL_TIME, rawEventKey } from '../domain/keys.ts';
 import { hashUser } from '../domain/sketch.ts';
 import { mapLimit } from '../commons/map-limit.ts';
-import { claimEvents, type ClaimOutcome } from '../store/raw-events.ts';
+import { claimEvents } from '../store/raw-events.ts';
 import { commitUnit, type CommitTables } from '../store/counters.ts';
 import { mergeSketch } from '../store/sketches.ts';
 
@@ -78,13 +78,12 @@ export async function processBatch(
   const messageOf = new Map(primaries.map((p) => [p.event, p.messageId]));
   const requests = units.flatMap((unit) => unit.events.map((event) => ({ event, unitId: unit.unitId })));
 
-  let outcomes: ClaimOutcome[];
-  try {
-    outcomes = await claimEvents(doc, settings.tables.events, requests, { now, leaseMs: settings.leaseMs, expiresAt });
-  } catch (error) {
-    logError('claim failed', error);
-    outcomes = requests.map(() => 'retry');
-  }
+  const outcomes = await claimEvents(doc, settings.tables.events, requests, {
+    now,
+    leaseMs: settings.leaseMs,
+    expiresAt,
+    onError: (error) => logError('claim failed', error),
+  });
   const outcomeOf = new Map(requests.map((request, i) => [request.event, outcomes[i]!]));
   let duplicates = 0;
   for (const [event, outcome] of outcomeOf) {

@@ -25,6 +25,8 @@ export interface ClaimOptions {
   /** TTL (epoch seconds) for raw events and markers; undefined keeps them forever. */
   expiresAt: number | undefined;
   concurrency?: number;
+  /** Told of each call that failed (its event is retried). */
+  onError?: (error: unknown) => void;
 }
 
 interface StoredClaim {
@@ -65,9 +67,15 @@ export async function claimEvents(
     return (await takeOver(doc, table, request, previous, options.now)) ? 'claimed' : 'retry';
   };
 
+  // A failed call (throttling, a network error) costs only its own event a retry.
   return mapLimit(requests, options.concurrency ?? 32, async (request) => {
-    const previous = await putIfAbsent(doc, table, request, options);
-    return previous ? settle(request, previous) : 'claimed';
+    try {
+      const previous = await putIfAbsent(doc, table, request, options);
+      return previous ? await settle(request, previous) : 'claimed';
+    } catch (error) {
+      options.onError?.(error);
+      return 'retry';
+    }
   });
 }
 

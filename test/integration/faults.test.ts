@@ -1,0 +1,120 @@
+import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { processBatch, type ProcessorSettings, type QueueRecord } from '../../functions/processor/process-batch.ts';
+import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
+import { ALL_TIME, rawEventKey } from '../../functions/domain/keys.ts';
+import { readScopeAggregates } from '../../functions/store/site-aggregates.ts';
+import { trackedEvent } from '../support/factories.ts';
+import { stackResources, type StackResources } from '../support/aws.ts';
+import { faultyClient, type FaultMode } from '../support/faults.ts';
+
+let aws: StackResources;
+let settings: ProcessorSettings;
+const LEASE_MS = 90_000;
+beforeAll(async () => {
+  // Every injected fault is logged by the processor; the assertions speak for the outcome.
+  vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  aws = await stackResources();
+  settings = { tables: aws.tables, pathBuckets: 4, leaseMs: LEASE_MS, retentionDays: 90 };
+});
+
+/** A batch over two sites and two days, with custom events, repeat users and a duplicate. */
+function batchFor(tag: string): { events: TrackedEvent[]; records: QueueRecord[] } {
+  const events: TrackedEvent[] = [];
+  for (const site of [`${tag}-a`, `${tag}-b`]) {
+    for (let i = 0; i < 6; i++) {
+      events.push(
+        trackedEvent({
+          site_id: site,
+          event_id: `${tag}-${site}-${i}`,
+          event_type: i === 5 ? 'signup' : 'page_view',
+          path: `/p${i % 3}`,
+          user_id: `u${i % 4}`,
+          timestamp: i % 2 ? '2025-11-12T10:00:00.000Z' : '2025-11-13T10:00:00.000Z',
+        }),
+      );
+    }
+  }
+  const records = events.map((e, i) => ({ messageId: `${tag}-m${i}`, body: toQueueMessage(e) }));
+  records.push({ messageId: `${tag}-dup`, body: records[0]!.body });
+  return { events, records };
+}
+
+/** What the counts must be, from the events themselves. */
+function truth(events: TrackedEvent[], site: string, scope: string) {
+  const mine = events.filter((e) => e.site_id === site && (scope === ALL_TIME || e.day === scope));
+  const views = mine.filter((e) => e.event_type === 'page_view');
+  const pathViews = new Map<string, number>();
+  for (const e of views) pathViews.set(e.path, (pathViews.get(e.path) ?? 0) + 1);
+  const eventsByType: Record<string, number> = {};
+  for (const e of mine) eventsByType[e.event_type] = (eventsByType[e.event_type] ?? 0) + 1;
+  return { views: views.length, events: mine.length, eventsByType, pathViews, uniqueUsers: new Set(mine.map((e) => e.user_id)).size };
+}
+
+async function expectExact(events: TrackedEvent[]): Promise<void> {
+  for (const site of new Set(events.map((e) => e.site_id))) {
+    for (const scope of ['2025-11-12', '2025-11-13', ALL_TIME]) {
+      expect(await readScopeAggregates(aws.doc, aws.tables.aggregates, site, scope), `${site} ${scope}`).toEqual(truth(events, site, scope));
+    }
+  }
+  for (const event of events) {
+    const { Item } = await aws.doc.send(new GetCommand({ TableName: aws.tables.events, Key: rawEventKey(event.site_id, event.event_id) }));
+    expect(Item?.user_id, `raw event ${event.event_id}`).toBe(event.user_id);
+  }
+}
+
+/** Delivers the messages again, as SQS does after the visibility timeout, until none fail. */
+async function redeliverUntilDone(records: QueueRecord[], from: number): Promise<void> {
+  let pending = records;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    expect(attempt, 'redeliveries needed').toBeLessThanOrEqual(3);
+    const now = from + attempt * (LEASE_MS + 1_000);
+    const result = await processBatch(aws.doc, settings, pending, `redelivery-${attempt}-${now}`, now);
+    pending = pending.filter((r) => result.failed.includes(r.messageId));
+  }
+}
+
+/** Calls a clean run of the batch makes, so every crash point can be visited. */
+async function callsOfCleanRun(): Promise<number> {
+  const probe = faultyClient(inject('dynamodbEndpoint'), 'crash-before', Infinity);
+  const { records } = batchFor(`clean-${Date.now()}`);
+  const result = await processBatch(probe.doc, settings, records, 'clean');
+  expect(result.failed).toEqual([]);
+  return probe.calls();
+}
+
+describe.each<FaultMode>(['crash-before', 'crash-after'])('a processor that dies (%s) at any DynamoDB call', (mode) => {
+  it('leaves counts, raw events and sketches exact once the batch is redelivered', async () => {
+    const calls = await callsOfCleanRun();
+    expect(calls).toBeGreaterThan(10);
+    for (let k = 1; k <= calls; k++) {
+      // Prepare
+      const { events, records } = batchFor(`${mode}-${k}-${Date.now()}`);
+      const faulty = faultyClient(inject('dynamodbEndpoint'), mode, k);
+      const start = Date.now();
+      // Act: the first delivery dies at call k (its outcome is lost with it), then SQS
+      // redelivers the whole batch, and once more as a duplicate delivery.
+      await processBatch(faulty.doc, settings, records, `dying-${k}`, start).catch(() => undefined);
+      await redeliverUntilDone(records, start);
+      await redeliverUntilDone(records, start + 10 * LEASE_MS);
+      // Assess
+      await expectExact(events);
+    }
+  });
+});
+
+describe('a DynamoDB call that fails once (throttled after the SDK retries)', () => {
+  it('fails only the affected messages, and redelivery makes the counts exact', async () => {
+    const calls = await callsOfCleanRun();
+    for (let k = 1; k <= calls; k++) {
+      const { events, records } = batchFor(`throttle-${k}-${Date.now()}`);
+      const faulty = faultyClient(inject('dynamodbEndpoint'), 'throttle-once', k);
+      const start = Date.now();
+      const first = await processBatch(faulty.doc, settings, records, `throttled-${k}`, start);
+      expect(first.failed.length, `call ${k}`).toBeLessThan(records.length);
+      await redeliverUntilDone(records.filter((r) => first.failed.includes(r.messageId)), start);
+      await expectExact(events);
+    }
+  });
+});
