@@ -75,7 +75,9 @@ export class AnalyticsStack extends Stack {
       environment: {
         RETENTION_DAYS: String(config.retentionDays),
         PATH_BUCKETS: String(config.pathBuckets),
-        CLAIM_LEASE_SECONDS: String(config.processorTimeoutSeconds + 30),
+        // A claim older than twice the timeout belongs to a dead invocation; it stays below the
+        // queue's visibility timeout (6x), so a redelivered message always finds it stale.
+        CLAIM_LEASE_SECONDS: String(config.processorTimeoutSeconds * 2),
       },
     })
       .useTable(this.eventsTable, 'EVENTS_TABLE', ['PutItem', 'UpdateItem', 'GetItem', 'ConditionCheckItem'])

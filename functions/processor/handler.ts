@@ -7,7 +7,7 @@ import { processBatch, type ProcessorSettings } from './process-batch.ts';
 const settings: ProcessorSettings = {
   tables: { events: requireEnv('EVENTS_TABLE'), aggregates: requireEnv('AGGREGATES_TABLE') },
   pathBuckets: intEnv('PATH_BUCKETS', { default: 4, min: 1, max: 16 }),
-  leaseMs: intEnv('CLAIM_LEASE_SECONDS', { default: 90, min: 1 }) * 1000,
+  leaseMs: intEnv('CLAIM_LEASE_SECONDS', { default: 120, min: 1 }) * 1000,
   retentionDays: intEnv('RETENTION_DAYS', { default: 90, min: 0 }),
 };
 const doc = createDocumentClient();

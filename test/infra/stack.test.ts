@@ -132,7 +132,7 @@ describe('AnalyticsStack with default configuration', () => {
       AGGREGATES_TABLE: { Ref: idOf(stack.aggregatesTable) },
       RETENTION_DAYS: '90',
       PATH_BUCKETS: '4',
-      CLAIM_LEASE_SECONDS: '90',
+      CLAIM_LEASE_SECONDS: '120',
     });
     expect(Object.keys(env(stack.statsFunction)).sort()).toEqual(['AGGREGATES_TABLE', 'NODE_OPTIONS']);
   });
@@ -297,7 +297,7 @@ describe('AnalyticsStack configured through context', () => {
     expect(resources[idOf(stack.processorFunction)].Properties.Timeout).toBe(120);
     expect(resources[idOf(stack.processorFunction)].Properties.Environment.Variables).toMatchObject({
       PATH_BUCKETS: '16',
-      CLAIM_LEASE_SECONDS: '150',
+      CLAIM_LEASE_SECONDS: '240',
     });
     expect(resources[idOf(stack.eventsQueue)].Properties).toMatchObject({
       VisibilityTimeout: 720,
