@@ -1,21 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
-// Three suites: unit (pure code and CDK template assertions), integration (handlers against
-// DynamoDB Local and fauxqs), e2e (HTTP against the local runtime, or any --base-url).
+// Three suites: unit (pure code, CDK template assertions, local runtime pieces), integration
+// (handlers and the local runtime against DynamoDB Local and fauxqs), e2e (HTTP against the
+// local runtime, or any --base-url).
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts', 'test/local/*.test.ts'],
           testTimeout: 60_000,
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/local/emulated/**/*.test.ts'],
           globalSetup: ['test/support/emulators.global.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,

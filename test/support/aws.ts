@@ -1,15 +1,12 @@
 // The stack's resources in the emulators, for integration tests: tables, queues and each
 // function's environment all come from the synthesized template, never restated here.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { inject } from 'vitest';
 import { DeleteMessageCommand, ChangeMessageVisibilityCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/commons/clients.ts';
 import { localDynamoDbClient, localSqsClient, LOCAL_CREDENTIALS } from '../../scripts/local/clients.ts';
 import { createResources } from '../../scripts/local/resources.ts';
-import { synthesize } from '../../scripts/local/synth.ts';
+import { projectAssembly } from '../local/fixtures/synth-fixture.ts';
 import { loadTemplate, resolveEnvironment, LOCAL_REGION, type TemplateModel } from '../../scripts/local/template.ts';
 
 export interface StackResources {
@@ -33,10 +30,9 @@ const byPrefix = <T extends { logicalId: string }>(items: Record<string, T>, pre
   return found[0]!;
 };
 
+/** The project's synthesized stack, shared by test files until infra/ or functions/ change. */
 async function synthesized(): Promise<TemplateModel> {
-  const outDir = mkdtempSync(path.join(tmpdir(), 'cdk.out-integration-'));
-  await synthesize({ outDir });
-  return loadTemplate(outDir);
+  return loadTemplate(await projectAssembly());
 }
 
 /** Creates the template's tables and queues in the emulators of the integration suite. */

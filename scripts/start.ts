@@ -1,0 +1,160 @@
+// npm start: the whole stack on this machine (see scripts/local/runtime.ts).
+//
+//   npm start [-- --port 3000] [-c key=value ...] [--no-synth] [--cdk-out DIR] [--log-requests] [--state-file FILE]
+//
+// Ctrl-C (SIGINT) or SIGTERM stops everything, DynamoDB Local's JVM included.
+import { displayName, RUNTIME_STATE_FILE, startLocalRuntime, type LocalRuntime } from './local/runtime.ts';
+
+interface CliOptions {
+  port?: number;
+  context: Record<string, string>;
+  synth: boolean;
+  cdkOut?: string;
+  logRequests: boolean;
+  stateFile?: string;
+}
+
+const USAGE = `Usage: npm start -- [options]
+  --port N            API port (default: $PORT, else 3000; 0 = any free port)
+  -c, --context k=v   CDK context for synth (repeatable)
+  --no-synth          run the existing cloud assembly (--cdk-out, default cdk.out) without synthesizing
+  --cdk-out DIR       cloud assembly folder (default .local/cdk.out when synthesizing)
+  --log-requests      print one line per API request
+  --state-file FILE   where to write the endpoints for npm run queue:status (default .local/runtime.json)
+  -h, --help          this text`;
+
+function parseArgs(argv: string[]): CliOptions {
+  const options: CliOptions = { context: {}, synth: true, logRequests: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--port': {
+        const port = Number(value());
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port`);
+        options.port = port;
+        break;
+      }
+      case '-c':
+      case '--context': {
+        const pair = value();
+        const eq = pair.indexOf('=');
+        if (eq <= 0) throw new Error(`${flag} expects key=value, got ${pair}`);
+        options.context[pair.slice(0, eq)] = pair.slice(eq + 1);
+        break;
+      }
+      case '--no-synth':
+        options.synth = false;
+        break;
+      case '--cdk-out':
+        options.cdkOut = value();
+        break;
+      case '--log-requests':
+        options.logRequests = true;
+        break;
+      case '--state-file':
+        options.stateFile = value();
+        break;
+      case '-h':
+      case '--help':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown option ${arg}\n${USAGE}`);
+    }
+  }
+  return options;
+}
+
+function summary(runtime: LocalRuntime): string {
+  const lines: string[] = [];
+  const pad = (label: string): string => `  ${label.padEnd(10)}`;
+  lines.push(`Local runtime ready in ${(runtime.startupMs / 1000).toFixed(1)} s (stack ${runtime.model.stackName})`);
+  if (runtime.apiUrl) {
+    lines.push(`${pad('API')}${runtime.apiUrl}${runtime.stage ? `   (routes also answer at ${runtime.serverUrl}/<path>)` : ''}`);
+    runtime.routes
+      .filter((r) => r.integration !== 'MOCK')
+      .forEach((route, i) => {
+        const target = route.function ? displayName(route.function) : route.integration;
+        lines.push(`${pad(i === 0 ? 'routes' : '')}${route.method.padEnd(7)} ${route.path}  -> ${target}`);
+      });
+  }
+  lines.push(`${pad('DynamoDB')}${runtime.dynamodbEndpoint}`);
+  for (const [id, name] of Object.entries(runtime.tables)) lines.push(`${pad('')}table ${displayName(id)}: ${name}`);
+  lines.push(`${pad('SQS')}${runtime.sqsEndpoint}`);
+  for (const [id, url] of Object.entries(runtime.queues)) lines.push(`${pad('')}queue ${displayName(id)}: ${url}`);
+  for (const mapping of Object.values(runtime.model.eventSourceMappings)) {
+    lines.push(
+      `${pad('poller')}${displayName(mapping.queueLogicalId)} -> ${displayName(mapping.functionLogicalId)}: ` +
+        `batch ${mapping.batchSize}, window ${mapping.maximumBatchingWindowSeconds} s, ` +
+        `max concurrency ${mapping.maximumConcurrency ?? 'default'}, ` +
+        `${mapping.reportBatchItemFailures ? 'ReportBatchItemFailures' : 'whole-batch results'}`,
+    );
+  }
+  lines.push('Ctrl-C to stop.');
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  let options: CliOptions;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+
+  let runtime: LocalRuntime | undefined;
+  let stoppingSince: number | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!runtime) {
+      // Still starting: leave now (the exit hook kills DynamoDB Local).
+      process.exit(130);
+    }
+    if (stoppingSince !== undefined) {
+      // A terminal's Ctrl-C reaches this process directly and again through npm/tsx, which
+      // forward it: only a later, second Ctrl-C means "stop waiting".
+      if (Date.now() - stoppingSince > 1_000) process.exit(130);
+      return;
+    }
+    stoppingSince = Date.now();
+    console.log(`\n${signal}: stopping...`);
+    const t0 = Date.now();
+    runtime.stop().then(
+      () => {
+        console.log(`stopped in ${Date.now() - t0} ms`);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  console.log(options.synth ? 'Synthesizing and starting the emulators...' : 'Starting the emulators...');
+  try {
+    runtime = await startLocalRuntime({
+      port: options.port,
+      context: options.context,
+      synth: options.synth,
+      cdkOut: options.cdkOut,
+      logRequests: options.logRequests,
+      stateFile: options.stateFile ?? RUNTIME_STATE_FILE,
+    });
+  } catch (error) {
+    console.error(`Start-up failed: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  console.log(summary(runtime));
+}
+
+await main();
