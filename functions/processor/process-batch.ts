@@ -32,6 +32,8 @@ export interface BatchResult {
 
 const SITE_CONCURRENCY = 4;
 const DAY_SECONDS = 86_400;
+/** TTL deletes expired items days late and in any order; markers outlive raw events by this much. */
+const MARKER_GRACE_DAYS = 7;
 
 interface Parsed {
   messageId: string;
@@ -74,6 +76,7 @@ export async function processBatch(
   }
 
   const expiresAt = settings.retentionDays > 0 ? Math.floor(now / 1000) + settings.retentionDays * DAY_SECONDS : undefined;
+  const markerExpiresAt = expiresAt === undefined ? undefined : expiresAt + MARKER_GRACE_DAYS * DAY_SECONDS;
   const units = planUnits(primaries.map((p) => p.event), batchId, settings.pathBuckets);
   const messageOf = new Map(primaries.map((p) => [p.event, p.messageId]));
   const requests = units.flatMap((unit) => unit.events.map((event) => ({ event, unitId: unit.unitId })));
@@ -82,6 +85,7 @@ export async function processBatch(
     now,
     leaseMs: settings.leaseMs,
     expiresAt,
+    markerExpiresAt,
     onError: (error) => logError('claim failed', error),
   });
   const outcomeOf = new Map(requests.map((request, i) => [request.event, outcomes[i]!]));
@@ -109,7 +113,7 @@ export async function processBatch(
       if (events.length === 0) continue;
       try {
         const deltas = unitDeltas(unit.siteId, events, settings.pathBuckets);
-        const state = await commitUnit(doc, settings.tables, unit.unitId, deltas, expiresAt);
+        const state = await commitUnit(doc, settings.tables, unit.unitId, deltas, markerExpiresAt);
         if (state === 'committed') counted += events.length;
         else failAll(events);
       } catch (error) {

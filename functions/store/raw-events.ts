@@ -22,8 +22,10 @@ export interface ClaimOptions {
   now: number;
   /** A claim older than this whose unit never committed belongs to a dead processor. */
   leaseMs: number;
-  /** TTL (epoch seconds) for raw events and markers; undefined keeps them forever. */
+  /** TTL (epoch seconds) of raw events; undefined keeps them forever. */
   expiresAt: number | undefined;
+  /** TTL of commit markers: later than raw events', so a live raw event's marker always exists. */
+  markerExpiresAt: number | undefined;
   concurrency?: number;
   /** Told of each call that failed (its event is retried). */
   onError?: (error: unknown) => void;
@@ -60,7 +62,7 @@ export async function claimEvents(
     if (state === 'committed') return 'counted';
     if (state === undefined) {
       if (options.now - previous.claimed_at < options.leaseMs) return 'retry';
-      state = await abortUnit(doc, table, previous.unit, options.expiresAt);
+      state = await abortUnit(doc, table, previous.unit, options.markerExpiresAt);
       markers.set(previous.unit, Promise.resolve(state));
       if (state === 'committed') return 'counted';
     }
@@ -103,7 +105,10 @@ async function putIfAbsent(
           claimed_at: options.now,
           expires_at: options.expiresAt,
         },
-        ConditionExpression: 'attribute_not_exists(pk)',
+        // An expired copy (TTL deletes lazily) no longer counts: duplicates are recognised
+        // for exactly the retention period.
+        ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :now',
+        ExpressionAttributeValues: { ':now': Math.floor(options.now / 1000) },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );

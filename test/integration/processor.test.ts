@@ -76,7 +76,7 @@ describe('processBatch', () => {
     const site = newSite();
     const event = trackedEvent({ site_id: site });
     const claimedAt = Date.now();
-    await claimEvents(aws.doc, aws.tables.events, [{ event, unitId: 'dead-batch:x:0' }], { now: claimedAt, leaseMs: 90_000, expiresAt: undefined });
+    await claimEvents(aws.doc, aws.tables.events, [{ event, unitId: 'dead-batch:x:0' }], { now: claimedAt, leaseMs: 90_000, expiresAt: undefined, markerExpiresAt: undefined });
     // Act + Assess: while the lease runs, the message goes back to the queue uncounted.
     const early = await processBatch(aws.doc, settings, records([event]), 'batch-5', claimedAt + 1_000);
     expect(early.failed).toHaveLength(1);
@@ -130,6 +130,20 @@ describe('processBatch', () => {
     expect(first.capacity.TransactWriteItems).toBeGreaterThan(0);
     expect(first.capacity).toHaveProperty('BatchGetItem');
     expect(second.capacity.PutItem).toBe(3);
+  });
+
+  it('recognises a duplicate for the retention period, and after it counts the event anew', async () => {
+    // Prepare: one event counted with 1-day retention.
+    const site = newSite();
+    const event = trackedEvent({ site_id: site });
+    const oneDay = { ...settings, retentionDays: 1 };
+    const start = Date.now();
+    expect(await processBatch(aws.doc, oneDay, records([event]), 'kept-1', start)).toMatchObject({ counted: 1 });
+    // Act + Assess: within the day a copy is a duplicate; once the raw event has expired (even if
+    // TTL has not deleted it yet) a copy is a new occurrence.
+    expect(await processBatch(aws.doc, oneDay, records([event]), 'kept-2', start + 23 * 3_600_000)).toMatchObject({ counted: 0, duplicates: 1 });
+    expect(await processBatch(aws.doc, oneDay, records([event]), 'kept-3', start + 25 * 3_600_000)).toMatchObject({ counted: 1, duplicates: 0 });
+    expect((await aggregates(site, ALL_TIME)).events).toBe(2);
   });
 });
 
