@@ -118,3 +118,20 @@ describe('a DynamoDB call that fails once (throttled after the SDK retries)', ()
     }
   });
 });
+
+describe('a BatchGetItem that returns UnprocessedKeys', () => {
+  it('reads the withheld sketch shards again and counts users exactly', async () => {
+    const site = `partial-${Date.now()}`;
+    const faulty = faultyClient(inject('dynamodbEndpoint'), 'partial-batch-get', 1);
+    // Two batches of the same users: the second must read every shard the first wrote.
+    const users = Array.from({ length: 300 }, (_, i) => `user-${i}`);
+    const first = users.map((user_id) => trackedEvent({ site_id: site, user_id }));
+    const second = users.map((user_id) => trackedEvent({ site_id: site, user_id }));
+    const asRecords = (events: TrackedEvent[]) => events.map((e) => ({ messageId: e.event_id, body: toQueueMessage(e) }));
+    expect((await processBatch(faulty.doc, settings, asRecords(first), 'partial-1')).failed).toEqual([]);
+    expect((await processBatch(faulty.doc, settings, asRecords(second), 'partial-2')).failed).toEqual([]);
+    expect(faulty.withheld()).toBeGreaterThan(0);
+    await expectExact([...first, ...second]);
+  });
+});
+

@@ -11,12 +11,16 @@ export type FaultMode =
   /** Call k reaches DynamoDB and applies, its response is lost, and the process dies. */
   | 'crash-after'
   /** Call k alone fails with throttling (after the SDK's own retries gave up). */
-  | 'throttle-once';
+  | 'throttle-once'
+  /** Every other BatchGetItem returns only its first item; the rest come back as UnprocessedKeys. */
+  | 'partial-batch-get';
 
 export interface FaultyClient {
   doc: DynamoDBDocumentClient;
   /** Calls made so far. */
   calls(): number;
+  /** Keys withheld as UnprocessedKeys so far ('partial-batch-get'). */
+  withheld(): number;
 }
 
 export class InjectedCrash extends Error {
@@ -27,9 +31,18 @@ export class InjectedCrash extends Error {
 export function faultyClient(endpoint: string, mode: FaultMode, k: number): FaultyClient {
   const client = localDynamoDbClient(endpoint);
   let count = 0;
+  let withheld = 0;
+  let batchGets = 0;
   client.middlewareStack.add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
       const call = ++count;
+      if (mode === 'partial-batch-get') {
+        const result = await next(args);
+        if (!/^BatchGet/.test(String(context.commandName)) || batchGets++ % 2 === 1) return result;
+        const output = withholdAllButFirst(result.output as BatchGetOutput);
+        for (const { Keys = [] } of Object.values(output.UnprocessedKeys ?? {})) withheld += Keys.length;
+        return { ...result, output: output as typeof result.output };
+      }
       if (call < k) return next(args);
       if (mode === 'throttle-once') {
         if (call === k) {
@@ -44,5 +57,22 @@ export function faultyClient(endpoint: string, mode: FaultMode, k: number): Faul
     },
     { step: 'initialize', name: 'injectFault', priority: 'high' },
   );
-  return { doc: createDocumentClient(client), calls: () => count };
+  return { doc: createDocumentClient(client), calls: () => count, withheld: () => withheld };
+}
+
+type Item = Record<string, unknown>;
+interface BatchGetOutput {
+  Responses?: Record<string, Item[]>;
+  UnprocessedKeys?: Record<string, { Keys?: Item[] }>;
+}
+
+/** Keeps the first item of each table's response and reports the others' keys as unprocessed. */
+function withholdAllButFirst<T extends BatchGetOutput>(output: T): T {
+  const responses: Record<string, Item[]> = {};
+  const unprocessed: Record<string, { Keys: Item[] }> = {};
+  for (const [table, items] of Object.entries(output.Responses ?? {})) {
+    responses[table] = items.slice(0, 1);
+    if (items.length > 1) unprocessed[table] = { Keys: items.slice(1).map((item) => ({ pk: item.pk, sk: item.sk })) };
+  }
+  return { ...output, Responses: responses, UnprocessedKeys: unprocessed };
 }
