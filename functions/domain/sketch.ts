@@ -1,12 +1,13 @@
 /**
- * Unique-user sketch: a HyperLogLog of precision 14 (16,384 one-byte registers) stored as 32
- * shards of 512 registers (see docs/architecture.md, "Unique users").
+ * Unique-user sketch: a HyperLogLog of precision 14 (16,384 registers) stored as 16 shards of
+ * 1,024 registers (see docs/architecture.md, "Unique users"). A dense shard is stored with six
+ * bits per register (768 bytes), so writing it costs one DynamoDB write unit.
  *
  * A user id is hashed to 64 bits (first 8 bytes of SHA-256, big-endian). The top 14 bits pick
- * the register, so the top 5 bits pick the shard; the rank stored in a register is the number
+ * the register, so the top 4 bits pick the shard; the rank stored in a register is the number
  * of leading zeros of the remaining 50 bits plus one (1..51, 0 = empty).
  *
- * A shard starts sparse (the exact sorted set of its hashes) and turns dense (its 512 registers)
+ * A shard starts sparse (the exact sorted set of its hashes) and turns dense (its 1,024 registers)
  * once it holds more than SPARSE_LIMIT distinct hashes. While every shard is sparse the count is
  * exact; otherwise it is Ertl's improved raw HyperLogLog estimate over all registers.
  *
@@ -19,28 +20,31 @@ import { hash } from 'node:crypto';
 
 export const PRECISION = 14;
 export const REGISTER_COUNT = 16384;
-export const SHARD_COUNT = 32;
-export const REGISTERS_PER_SHARD = 512;
-export const SPARSE_LIMIT = 64;
+export const SHARD_COUNT = 16;
+export const REGISTERS_PER_SHARD = 1024;
+/** 100 hashes of 8 bytes keep a sparse shard item under 1 KB (one write unit). */
+export const SPARSE_LIMIT = 100;
+/** Bytes of a dense shard in storage: six bits per register. */
+export const PACKED_BYTES = (REGISTERS_PER_SHARD * 6) / 8;
 
 /** Number of hash bits left after the register index (q in Ertl's paper). */
 const Q = 64 - PRECISION;
 /** Largest possible register value: q + 1. */
 const MAX_RANK = Q + 1;
-const SHARD_SHIFT = 64n - 5n;
+const SHARD_SHIFT = 64n - 4n;
 const LOW32 = 0xffffffffn;
 const MAX_HASH = (1n << 64n) - 1n;
 
 export type ShardState =
   | { kind: 'sparse'; hashes: bigint[] /* sorted ascending, distinct */ }
-  | { kind: 'dense'; registers: Uint8Array /* length 512 */ };
+  | { kind: 'dense'; registers: Uint8Array /* length 1024, one byte per register */ };
 
 /** 64-bit hash of a user id: the first 8 bytes of sha256(userId), big-endian. */
 export function hashUser(userId: string): bigint {
   return hash('sha256', userId, 'buffer').readBigUInt64BE(0);
 }
 
-/** Shard (0..31) of a hash: its top 5 bits. */
+/** Shard (0..15) of a hash: its top 4 bits. */
 export function shardOf(hash: bigint): number {
   checkHash(hash);
   return Number(hash >> SHARD_SHIFT);
@@ -177,13 +181,13 @@ export function estimate(shards: ReadonlyMap<number, ShardState>): number {
 
 /**
  * Storage encoding (AWS-free): sparse -> { h: [8-byte big-endian values] }, dense ->
- * { r: 512 bytes }. An empty sparse state encodes to { h: [] }, which DynamoDB cannot store as
+ * { r: 768 bytes, the registers packed six bits each }. An empty sparse state encodes to { h: [] }, which DynamoDB cannot store as
  * a set; such a state never comes out of mergeShard with changed=true.
  */
 export function encodeShard(state: ShardState): { h: Uint8Array[] } | { r: Uint8Array } {
   if (state.kind === 'dense') {
     checkRegisters(state.registers);
-    return { r: state.registers.slice() };
+    return { r: packRegisters(state.registers) };
   }
   return {
     h: state.hashes.map((h) => {
@@ -209,8 +213,8 @@ export function decodeShard(item: { h?: Iterable<Uint8Array>; r?: Uint8Array }):
     }
   }
   if (item.r !== undefined) {
-    checkRegisters(item.r);
-    const registers = Uint8Array.from(item.r);
+    const registers = unpackRegisters(item.r);
+    checkRegisters(registers);
     fillRegisters(registers, hashes);
     return { kind: 'dense', registers };
   }
@@ -221,7 +225,7 @@ export function decodeShard(item: { h?: Iterable<Uint8Array>; r?: Uint8Array }):
 
 // ---------------------------------------------------------------------------------------------
 
-/** Register position inside its shard (0..511) and rank (1..51) of a hash, using numbers. */
+/** Register position inside its shard (0..1023) and rank (1..51) of a hash, using numbers. */
 function registerOf(h: bigint): { local: number; rank: number } {
   const hi = Number(h >> 32n);
   const lo = Number(h & LOW32);
@@ -337,3 +341,31 @@ function checkRegisters(registers: Uint8Array): void {
     if (registers[i]! > MAX_RANK) throw new RangeError(`sketch register value ${registers[i]} exceeds ${MAX_RANK}`);
   }
 }
+
+/** Packs registers (values 0..63) six bits each, four registers to three bytes. */
+function packRegisters(registers: Uint8Array): Uint8Array {
+  const packed = new Uint8Array(PACKED_BYTES);
+  for (let i = 0, j = 0; i < REGISTERS_PER_SHARD; i += 4, j += 3) {
+    const word = (registers[i]! << 18) | (registers[i + 1]! << 12) | (registers[i + 2]! << 6) | registers[i + 3]!;
+    packed[j] = word >>> 16;
+    packed[j + 1] = (word >>> 8) & 0xff;
+    packed[j + 2] = word & 0xff;
+  }
+  return packed;
+}
+
+function unpackRegisters(packed: Uint8Array): Uint8Array {
+  if (packed.length !== PACKED_BYTES) {
+    throw new RangeError(`stored sketch registers must be ${PACKED_BYTES} bytes, got ${packed.length}`);
+  }
+  const registers = new Uint8Array(REGISTERS_PER_SHARD);
+  for (let i = 0, j = 0; i < REGISTERS_PER_SHARD; i += 4, j += 3) {
+    const word = (packed[j]! << 16) | (packed[j + 1]! << 8) | packed[j + 2]!;
+    registers[i] = word >>> 18;
+    registers[i + 1] = (word >>> 12) & 0x3f;
+    registers[i + 2] = (word >>> 6) & 0x3f;
+    registers[i + 3] = word & 0x3f;
+  }
+  return registers;
+}
+

@@ -6,6 +6,7 @@ import {
   REGISTERS_PER_SHARD,
   SHARD_COUNT,
   SPARSE_LIMIT,
+  PACKED_BYTES,
   decodeShard,
   encodeShard,
   estimate,
@@ -110,7 +111,7 @@ function referenceRegisters(shard: number, hashes: bigint[]): Uint8Array {
   const registers = new Uint8Array(REGISTERS_PER_SHARD);
   for (const h of hashes) {
     const index = Number(h >> 50n);
-    expect(index >> 9).toBe(shard);
+    expect(index >> 10).toBe(shard);
     const rest = h & ((1n << 50n) - 1n);
     let rank = 1;
     for (let bit = 49n; bit >= 0n && (rest & (1n << bit)) === 0n; bit--) rank++;
@@ -123,11 +124,14 @@ function referenceRegisters(shard: number, hashes: bigint[]): Uint8Array {
 // ---- tests -----------------------------------------------------------------------------------
 
 describe('constants', () => {
-  it('describe a precision-14 sketch split into 32 shards of 512 registers', () => {
+  it('describe a precision-14 sketch split into 16 shards of 1,024 registers', () => {
     expect(PRECISION).toBe(14);
     expect(REGISTER_COUNT).toBe(2 ** PRECISION);
     expect(SHARD_COUNT * REGISTERS_PER_SHARD).toBe(REGISTER_COUNT);
-    expect(SPARSE_LIMIT).toBe(64);
+    expect(SPARSE_LIMIT).toBe(100);
+    // Both stored forms fit one DynamoDB write unit (1 KB) with room for the key.
+    expect(SPARSE_LIMIT * 8).toBeLessThanOrEqual(900);
+    expect(PACKED_BYTES).toBe(768);
   });
 });
 
@@ -141,12 +145,12 @@ describe('hashUser / shardOf', () => {
     }
   });
 
-  it('shard is the top 5 bits', () => {
+  it('shard is the top 4 bits', () => {
     expect(shardOf(0n)).toBe(0);
-    expect(shardOf((1n << 64n) - 1n)).toBe(31);
-    expect(shardOf(0xe3b0c44298fc1c14n)).toBe(0xe3 >> 3);
-    expect(shardOf(1n << 59n)).toBe(1);
-    expect(shardOf((1n << 59n) - 1n)).toBe(0);
+    expect(shardOf((1n << 64n) - 1n)).toBe(15);
+    expect(shardOf(0xe3b0c44298fc1c14n)).toBe(0xe3 >> 4);
+    expect(shardOf(1n << 60n)).toBe(1);
+    expect(shardOf((1n << 60n) - 1n)).toBe(0);
     expect(() => shardOf(-1n)).toThrow(RangeError);
     expect(() => shardOf(1n << 64n)).toThrow(RangeError);
   });
@@ -154,7 +158,7 @@ describe('hashUser / shardOf', () => {
   it('spreads users over all shards', () => {
     const counts = new Array<number>(SHARD_COUNT).fill(0);
     for (const id of bulkIds(3, 32_000)) counts[shardOf(hashUser(id))]!++;
-    for (const c of counts) expect(c).toBeGreaterThan(800);
+    for (const c of counts) expect(c).toBeGreaterThan(1_700);
   });
 });
 
@@ -193,7 +197,7 @@ describe('estimate: exact while every shard is sparse', () => {
     });
   }
 
-  it('stays sparse at 1,000 users for each seed (the largest shard holds <= 64)', () => {
+  it('stays sparse at 1,000 users for each seed (the largest shard holds <= SPARSE_LIMIT)', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const sketch = buildSketch(randomIds(seed * 1000 + 1000, 1000).map(hashUser));
       expect(allSparse(sketch)).toBe(true);
@@ -228,8 +232,8 @@ describe('estimate: HyperLogLog accuracy', () => {
   }
 
   it('mixed sparse and dense shards are estimated over all registers', () => {
-    // ~62 users per shard: some shards dense, some still sparse.
-    const n = 2000;
+    // ~100 users per shard: some shards dense, some still sparse.
+    const n = 1600;
     const sketch = buildSketch(randomIds(21, n).map(hashUser));
     const kinds = new Set([...sketch.values()].map((s) => s.kind));
     expect(kinds).toEqual(new Set(['sparse', 'dense']));
@@ -260,19 +264,19 @@ describe('mergeShard', () => {
 
   it('dense registers follow the layout: index = top 14 bits, rank = leading zeros of the other 50 + 1', () => {
     const shard = 9;
-    const base = BigInt(shard) << 59n;
-    // Register 3 of shard 9 (global index 9 * 512 + 3), with ranks 1, 5, 51 (all 50 low bits zero).
+    const base = BigInt(shard) << 60n;
+    // Register 3 of shard 9 (global index 9 * 1024 + 3), with ranks 1, 5, 51 (all 50 low bits zero).
     const index = BigInt(shard * REGISTERS_PER_SHARD + 3) << 50n;
     const hashes = [index | (1n << 49n), index | (1n << 45n), index];
-    // Register 511 with rank 50 (only the last bit set).
-    hashes.push(base | (511n << 50n) | 1n);
+    // Register 1023 with rank 50 (only the last bit set).
+    hashes.push(base | (1023n << 50n) | 1n);
     // Fill the shard beyond the sparse limit with hashes of rank 1 in other registers.
     for (let r = 100; r < 100 + SPARSE_LIMIT; r++) hashes.push(base | (BigInt(r) << 50n) | (1n << 49n));
     const { state } = mergeShard(shard, undefined, hashes);
     expect(state.kind).toBe('dense');
     if (state.kind !== 'dense') return;
     expect(state.registers[3]).toBe(51);
-    expect(state.registers[511]).toBe(50);
+    expect(state.registers[1023]).toBe(50);
     expect(state.registers[100]).toBe(1);
     expect(state.registers[0]).toBe(0);
     expect(state.registers).toEqual(referenceRegisters(shard, hashes));
@@ -325,7 +329,7 @@ describe('mergeShard', () => {
     const h = hashUser('someone');
     const other = (shardOf(h) + 1) % SHARD_COUNT;
     expect(() => mergeShard(other, undefined, [h])).toThrow(RangeError);
-    expect(() => mergeShard(32, undefined, [])).toThrow(RangeError);
+    expect(() => mergeShard(SHARD_COUNT, undefined, [])).toThrow(RangeError);
   });
 
   it('keeps the estimate within 2% through the sparse -> dense transition', () => {
@@ -377,13 +381,13 @@ describe('encodeShard / decodeShard', () => {
     expect(decodeShard({ h: views })).toEqual(state);
   });
 
-  it('round-trips dense shards as 512 register bytes', () => {
+  it('round-trips dense shards as 768 bytes, six bits per register', () => {
     const sketch = buildSketch(bulkIds(83, 50_000).map(hashUser));
     for (const [shard, state] of sketch) {
       expect(state.kind).toBe('dense');
       const encoded = encodeShard(state);
       expect('r' in encoded).toBe(true);
-      expect((encoded as { r: Uint8Array }).r).toHaveLength(REGISTERS_PER_SHARD);
+      expect((encoded as { r: Uint8Array }).r).toHaveLength(PACKED_BYTES);
       const decoded = decodeShard(encoded);
       expect(decoded).toEqual(state);
       // The decoded state keeps working: merging the same users again changes nothing.
@@ -398,8 +402,9 @@ describe('encodeShard / decodeShard', () => {
     expect(decodeShard({})).toBeUndefined();
     expect(decodeShard({ h: [] })).toBeUndefined();
     expect(() => decodeShard({ h: [new Uint8Array(7)] })).toThrow(RangeError);
-    expect(() => decodeShard({ r: new Uint8Array(511) })).toThrow(RangeError);
-    expect(() => decodeShard({ r: new Uint8Array(512).fill(52) })).toThrow(RangeError);
+    expect(() => decodeShard({ r: new Uint8Array(767) })).toThrow(RangeError);
+    // 0xff bytes unpack to registers of 63, above the largest rank (51).
+    expect(() => decodeShard({ r: new Uint8Array(PACKED_BYTES).fill(0xff) })).toThrow(RangeError);
   });
 });
 
