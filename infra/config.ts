@@ -47,11 +47,11 @@ export interface StackConfig {
 /** The defaults, as they would be written in cdk.json. */
 export const DEFAULT_CONFIG = {
   apiType: 'rest',
-  batchSize: 1000,
-  batchWindowSeconds: 5,
+  batchSize: 10000,
+  batchWindowSeconds: 10,
   maxReceiveCount: 5,
   processorTimeoutSeconds: 60,
-  processorMaxConcurrency: 5,
+  processorMaxConcurrency: 2,
   retentionDays: 90,
   pathBuckets: 4,
   throttleRateLimit: 1000,

@@ -88,7 +88,7 @@ describe('AnalyticsStack with default configuration', () => {
     // Prepare
     const { stack, template, idOf } = synthesized;
 
-    for (const fn of [stack.ingestFunction, stack.processorFunction, stack.statsFunction]) {
+    for (const fn of [stack.ingestFunction, stack.processorFunction, stack.statsFunction, stack.trackerFunction]) {
       // Act
       const props = template.toJSON().Resources[idOf(fn)].Properties;
 
@@ -115,7 +115,7 @@ describe('AnalyticsStack with default configuration', () => {
   it('keeps function logs for 30 days', () => {
     // Assess
     const groups = Object.values(synthesized.template.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(3);
+    expect(groups).toHaveLength(4);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
   });
 
@@ -146,10 +146,10 @@ describe('AnalyticsStack with default configuration', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: idOf(stack.processorFunction) },
       EventSourceArn: { 'Fn::GetAtt': [idOf(stack.eventsQueue), 'Arn'] },
-      BatchSize: 1000,
-      MaximumBatchingWindowInSeconds: 5,
+      BatchSize: 10000,
+      MaximumBatchingWindowInSeconds: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 5 },
+      ScalingConfig: { MaximumConcurrency: 2 },
     });
   });
 
