@@ -7,10 +7,12 @@ import type { AnalyticsApi } from './api.ts';
 import { readStackConfig, type StackConfig } from './config.ts';
 import { httpApi } from './http-api.ts';
 import { restApi } from './rest-api.ts';
+import { trackerBundling } from './tracker-script.ts';
 
 /**
  * POST /event -> Ingest -> EventsQueue -> Processor -> EventsTable + AggregatesTable;
- * GET /stats -> Stats -> AggregatesTable, behind a REST or HTTP API (context `apiType`).
+ * GET /stats -> Stats -> AggregatesTable; GET /t.js -> Tracker (the beacon script), behind a
+ * REST or HTTP API (context `apiType`).
  * See docs/architecture.md.
  * Every tunable comes from CDK context (see config.ts).
  */
@@ -23,6 +25,7 @@ export class AnalyticsStack extends Stack {
   readonly ingestFunction: AnalyticsFunction;
   readonly processorFunction: AnalyticsFunction;
   readonly statsFunction: AnalyticsFunction;
+  readonly trackerFunction: AnalyticsFunction;
   /** The REST or HTTP API, as chosen by context `apiType`. */
   readonly api: AnalyticsApi;
 
@@ -98,8 +101,18 @@ export class AnalyticsStack extends Stack {
       timeout: Duration.seconds(10),
     }).useTable(this.aggregatesTable, 'AGGREGATES_TABLE', 'read');
 
+    // Serves a constant: no environment, no access to tables or queues.
+    this.trackerFunction = new AnalyticsFunction(this, 'TrackerFunction', {
+      ...logs,
+      entry: 'functions/tracker/handler.ts',
+      description: 'Serves the beacon script websites embed (GET /t.js)',
+      memorySize: 128,
+      timeout: Duration.seconds(3),
+      bundling: trackerBundling(),
+    });
+
     // API: REST (default; what free LocalStack and `npm start` serve) or HTTP (cheaper on AWS)
-    const functions = { ingest: this.ingestFunction, stats: this.statsFunction };
+    const functions = { ingest: this.ingestFunction, stats: this.statsFunction, tracker: this.trackerFunction };
     this.api = config.apiType === 'http' ? httpApi(this, functions, config) : restApi(this, functions, config);
 
     // Outputs (operators and scripts/localstack-deploy.sh read these)

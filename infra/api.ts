@@ -7,8 +7,10 @@ import type { ApiType } from './config.ts';
 export interface ApiFunctions {
   /** POST /event */
   readonly ingest: IFunction;
-  /** GET /stats */
+  /** GET /stats and GET /stats/timeseries */
   readonly stats: IFunction;
+  /** GET /t.js */
+  readonly tracker: IFunction;
 }
 
 /** What the stack needs of either API type: the construct and the values it outputs. */

@@ -8,7 +8,8 @@ import type { StackConfig } from './config.ts';
 /**
  * API Gateway HTTP API (payload format 2.0): cheaper per request than a REST API, but not
  * served by free LocalStack or `npm start`. One `$default` stage, deployed automatically,
- * throttled through its default route settings; POST /event and GET /stats.
+ * throttled through its default route settings; POST /event, GET /stats,
+ * GET /stats/timeseries and GET /t.js.
  */
 export function httpApi(scope: Construct, functions: ApiFunctions, config: StackConfig): AnalyticsApi {
   // Not "Api": CloudFormation cannot change the type of an existing resource, so switching
@@ -34,7 +35,10 @@ export function httpApi(scope: Construct, functions: ApiFunctions, config: Stack
   const integration = (id: string, fn: ApiFunctions['ingest']) =>
     new HttpLambdaIntegration(id, fn, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
   api.addRoutes({ path: '/event', methods: [HttpMethod.POST], integration: integration('IngestIntegration', functions.ingest) });
-  api.addRoutes({ path: '/stats', methods: [HttpMethod.GET], integration: integration('StatsIntegration', functions.stats) });
+  const statsIntegration = integration('StatsIntegration', functions.stats);
+  api.addRoutes({ path: '/stats', methods: [HttpMethod.GET], integration: statsIntegration });
+  api.addRoutes({ path: '/stats/timeseries', methods: [HttpMethod.GET], integration: statsIntegration });
+  api.addRoutes({ path: '/t.js', methods: [HttpMethod.GET], integration: integration('TrackerIntegration', functions.tracker) });
 
   return { type: 'http', api, url: stage.url, apiId: api.httpApiId, stageName: stage.stageName };
 }

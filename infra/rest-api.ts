@@ -6,7 +6,8 @@ import type { StackConfig } from './config.ts';
 
 /**
  * API Gateway REST API (v1, payload format 1.0): the API type free LocalStack and `npm start`
- * also serve. Stage `stageName` with throttling; POST /event with a CORS preflight, GET /stats.
+ * also serve. Stage `stageName` with throttling; POST /event with a CORS preflight,
+ * GET /stats, GET /stats/timeseries and GET /t.js.
  */
 export function restApi(scope: Construct, functions: ApiFunctions, config: StackConfig): AnalyticsApi {
   const api = new RestApi(scope, 'Api', {
@@ -31,7 +32,12 @@ export function restApi(scope: Construct, functions: ApiFunctions, config: Stack
       },
     })
     .addMethod('POST', new LambdaIntegration(functions.ingest));
-  api.root.addResource('stats').addMethod('GET', new LambdaIntegration(functions.stats));
+  const statsIntegration = new LambdaIntegration(functions.stats);
+  const stats = api.root.addResource('stats');
+  stats.addMethod('GET', statsIntegration);
+  stats.addResource('timeseries').addMethod('GET', statsIntegration);
+  // The beacon script; a <script> tag loads it without CORS.
+  api.root.addResource('t.js').addMethod('GET', new LambdaIntegration(functions.tracker));
 
   return { type: 'rest', api, url: api.url, apiId: api.restApiId, stageName: api.deploymentStage.stageName };
 }

@@ -1,8 +1,11 @@
 import { describe, expect, inject, it } from 'vitest';
-import { apiClient } from '../support/http-client.ts';
+import { apiClient, waitFor } from '../support/http-client.ts';
 import { beacon } from '../support/factories.ts';
 
-const api = apiClient(inject('baseUrl'));
+const baseUrl = inject('baseUrl');
+const api = apiClient(baseUrl);
+const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+const PIPELINE_TIMEOUT_MS = Number(process.env.E2E_PIPELINE_TIMEOUT_MS ?? 60_000);
 
 const expectError = (response: { status: number; body: any }, status: number, code: string) => {
   expect(response.status).toBe(status);
@@ -48,5 +51,61 @@ describe('POST /event', () => {
 
   it('answers 415 unsupported_media_type for a form post', async () => {
     expectError(await api.post('event', 'site_id=x', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type');
+  });
+});
+
+describe('POST /event from other origins', () => {
+  it('answers the CORS preflight of a JSON post from any website', async () => {
+    // Act
+    const response = await fetch(new URL('event', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`), {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://www.customer.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+
+    // Assess
+    expect(response.status).toBeGreaterThanOrEqual(200);
+    expect(response.status).toBeLessThan(300);
+    expect(['*', 'https://www.customer.example']).toContain(response.headers.get('access-control-allow-origin'));
+    expect(response.headers.get('access-control-allow-methods')).toMatch(/\bPOST\b/);
+    expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
+  });
+
+  it('lets any website read the answer to a post', async () => {
+    // Act
+    const response = await api.postEvent(beacon({ site_id: 'e2e-ingest' }));
+
+    // Assess
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+  });
+});
+
+describe('POST /event from bots', () => {
+  const googlebot = apiClient(baseUrl, 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)');
+  const curl = apiClient(baseUrl, 'curl/8.5.0');
+
+  it('answers a crawler or HTTP tool like a browser, but does not count its events', async () => {
+    // Prepare
+    const site = `e2e-bots-${run}`;
+
+    // Act: the bots' events are dropped before the queue, so once the visitor's event is
+    // counted, nothing of theirs can still arrive.
+    const fromBots = await Promise.all([
+      googlebot.postEvent(beacon({ site_id: site, path: '/crawled', event_id: 'bot-1' })),
+      curl.postEvent(beacon({ site_id: site, path: '/scripted', event_id: 'bot-2' }), 'text/plain'),
+    ]);
+    const fromVisitor = await api.postEvent(beacon({ site_id: site, path: '/visited', event_id: 'visitor-1' }));
+    const stats = await waitFor(() => api.get('stats', { site_id: site }), (r) => r.body?.total_events >= 1, PIPELINE_TIMEOUT_MS);
+
+    // Assess
+    expect(fromBots.map((r) => [r.status, r.body])).toEqual([
+      [202, { status: 'accepted', event_id: 'bot-1' }],
+      [202, { status: 'accepted', event_id: 'bot-2' }],
+    ]);
+    expect(fromVisitor.status).toBe(202);
+    expect(stats.body).toMatchObject({ total_events: 1, top_paths: [{ path: '/visited', views: 1 }] });
   });
 });

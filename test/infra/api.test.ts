@@ -58,6 +58,8 @@ describe('AnalyticsStack with apiType=http', () => {
   it.each([
     ['POST /event', 'ingestFunction'],
     ['GET /stats', 'statsFunction'],
+    ['GET /stats/timeseries', 'statsFunction'],
+    ['GET /t.js', 'trackerFunction'],
   ] as const)('routes %s to the %s through a Lambda proxy integration of payload format 2.0', (routeKey, fn) => {
     // Act
     const { route, integration } = routeFor(synthesized, routeKey);
@@ -73,13 +75,14 @@ describe('AnalyticsStack with apiType=http', () => {
     });
   });
 
-  it('has no routes besides POST /event and GET /stats', () => {
+  it('has no routes besides POST /event, GET /stats, GET /stats/timeseries and GET /t.js', () => {
     // Act
     const routes = Object.values(synthesized.template.findResources('AWS::ApiGatewayV2::Route'));
 
     // Assess
-    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(['GET /stats', 'POST /event']);
-    synthesized.template.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
+    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(['GET /stats', 'GET /stats/timeseries', 'GET /t.js', 'POST /event']);
+    // One integration per function: both stats routes share one.
+    synthesized.template.resourceCountIs('AWS::ApiGatewayV2::Integration', 3);
   });
 
   it('answers CORS preflights for any origin, POST and content-type', () => {
@@ -114,17 +117,20 @@ describe('AnalyticsStack with apiType=http', () => {
         .filter((props) => JSON.stringify(props.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [idOf(fn), 'Arn'] }));
 
     // Assess
-    expect(permissions).toHaveLength(2);
-    for (const [fn, path] of [
-      [stack.ingestFunction, '/*/*/event'],
-      [stack.statsFunction, '/*/*/stats'],
+    expect(permissions).toHaveLength(4);
+    for (const [fn, paths] of [
+      [stack.ingestFunction, ['/*/*/event']],
+      [stack.statsFunction, ['/*/*/stats', '/*/*/stats/timeseries']],
+      [stack.trackerFunction, ['/*/*/t.js']],
     ] as const) {
-      const [grant, ...others] = grantsOf(fn);
-      expect(others).toEqual([]);
-      expect(grant).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
-      const sourceArn = JSON.stringify(grant!.SourceArn);
-      expect(sourceArn).toContain(JSON.stringify({ Ref: apiId }));
-      expect(sourceArn).toContain(`"${path}"`);
+      const grants = grantsOf(fn);
+      expect(grants).toHaveLength(paths.length);
+      paths.forEach((path, i) => {
+        expect(grants[i]).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
+        const sourceArn = JSON.stringify(grants[i]!.SourceArn);
+        expect(sourceArn).toContain(JSON.stringify({ Ref: apiId }));
+        expect(sourceArn).toContain(`"${path}"`);
+      });
     }
     expect(grantsOf(stack.processorFunction)).toEqual([]);
   });

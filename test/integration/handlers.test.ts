@@ -96,6 +96,37 @@ describe('ingest, processor and stats handlers with the stack environment', () =
     expect(JSON.parse(response.body).error.code).toBe('queue_unavailable');
   });
 
+  it('answers a bot 202 with the usual body, never sends its event to the queue, and logs the drop', async () => {
+    // Prepare: a queue URL that fails every send, so only an event that is not queued can get a 202.
+    const unqueued = await loadHandler<HttpHandler>('../../functions/ingest/handler.ts', {
+      ...aws.functionEnv('IngestFunction'),
+      QUEUE_URL: `${aws.queueUrl}-missing`,
+    });
+    const info = vi.spyOn(console, 'info').mockImplementation(() => undefined);
+    const googlebot = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
+
+    // Act
+    const response = await unqueued(
+      restEvent({
+        method: 'POST',
+        path: '/event',
+        body: JSON.stringify(beacon({ site_id: 'h-bot', event_id: 'bot-1' })),
+        headers: { 'content-type': 'text/plain', 'User-Agent': googlebot },
+      }),
+      lambdaContext(),
+    );
+    const logged = info.mock.calls.map(([line]) => JSON.parse(String(line)));
+    info.mockRestore();
+
+    // Assess
+    expect(response.statusCode).toBe(202);
+    expect(response.headers?.['access-control-allow-origin']).toBe('*');
+    expect(JSON.parse(response.body)).toEqual({ status: 'accepted', event_id: 'bot-1' });
+    expect(logged).toEqual([
+      { level: 'info', message: 'event dropped', reason: 'bot', site_id: 'h-bot', event_type: 'page_view', event_id: 'bot-1', bot: 'Google' },
+    ]);
+  });
+
   it('answers 400 invalid_query from stats with details', async () => {
     const { statusCode, json } = await getStats({ date: '2025-02-30' });
     expect(statusCode).toBe(400);

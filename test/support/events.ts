@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEvent, Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
 
 /** A complete API Gateway REST (v1) proxy event. */
 export function restEvent(options: {
@@ -42,6 +42,45 @@ export function restEvent(options: {
       resourceId: 'local',
       resourcePath: options.path,
     },
+  };
+}
+
+/**
+ * A complete HTTP API (payload format 2.0) event on the `$default` stage: header names
+ * lower-cased, `queryStringParameters` absent when there is no query.
+ */
+export function httpApiEvent(options: {
+  method: string;
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+}): APIGatewayProxyEventV2 {
+  const headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  const query = options.query ?? {};
+  const routeKey = `${options.method} ${options.path}`;
+  const now = Date.now();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: options.path,
+    rawQueryString: new URLSearchParams(query).toString(),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: { ...query } } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: 'local.execute-api.us-east-1.amazonaws.com',
+      domainPrefix: 'local',
+      http: { method: options.method, path: options.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
+    },
+    ...(options.body !== undefined ? { body: options.body } : {}),
+    isBase64Encoded: false,
   };
 }
 

@@ -5,7 +5,14 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
-export function apiClient(baseUrl: string) {
+/**
+ * The User-Agent of a visitor's browser. The API drops events from bots, crawlers and HTTP tools
+ * (Node's fetch sends `node`), so clients that stand in for visitors send this one.
+ */
+export const BROWSER_USER_AGENT =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+
+export function apiClient(baseUrl: string, userAgent = BROWSER_USER_AGENT) {
   const url = (path: string) => new URL(path.replace(/^\//, ''), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   const read = async (response: Response): Promise<ApiResponse> => {
     const text = await response.text();
@@ -20,7 +27,7 @@ export function apiClient(baseUrl: string) {
   return {
     /** POST a raw body to a path. */
     async post(path: string, body: string, contentType: string | undefined = 'application/json'): Promise<ApiResponse> {
-      const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
+      const headers: Record<string, string> = { 'user-agent': userAgent, ...(contentType ? { 'content-type': contentType } : {}) };
       return read(await fetch(url(path), { method: 'POST', headers, body }));
     },
     async postEvent(event: Record<string, unknown>, contentType = 'application/json'): Promise<ApiResponse> {
@@ -29,7 +36,7 @@ export function apiClient(baseUrl: string) {
     async get(path: string, query: Record<string, string> = {}): Promise<ApiResponse> {
       const target = url(path);
       for (const [name, value] of Object.entries(query)) target.searchParams.set(name, value);
-      return read(await fetch(target));
+      return read(await fetch(target, { headers: { 'user-agent': userAgent } }));
     },
   };
 }

@@ -1,0 +1,30 @@
+import { isbotMatch } from 'isbot';
+import type { TrackedEvent } from '../domain/event.ts';
+
+/** Why an accepted event is not queued. */
+export type DropReason = 'bot';
+
+/**
+ * The part of a User-Agent that marks it as a bot, crawler, link previewer, headless browser or
+ * HTTP tool (the `isbot` list: Googlebot, bingbot, HeadlessChrome, curl, Node's fetch, ...), or
+ * undefined for a browser. A missing or empty User-Agent is not a bot, as in `isbot`: server-side
+ * senders that set none are counted.
+ */
+export function botMatch(userAgent: string | undefined): string | undefined {
+  return isbotMatch(userAgent) ?? undefined;
+}
+
+/** Logs an accepted event that was not queued, with the reason and what triggered it. */
+export function logDropped(event: TrackedEvent, reason: DropReason, detail: Record<string, string>): void {
+  console.info(
+    JSON.stringify({
+      level: 'info',
+      message: 'event dropped',
+      reason,
+      site_id: event.site_id,
+      event_type: event.event_type,
+      event_id: event.event_id,
+      ...detail,
+    }),
+  );
+}

@@ -1,0 +1,229 @@
+// The beacon script in a real browser: Debian's Chromium, driven by playwright-core, loads a test
+// page from its own origin on 127.0.0.1 that embeds <baseUrl>/t.js, so every event crosses origins
+// as on a customer's website. Needs only baseUrl: works against the local runtime and a deployed API.
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { apiClient, BROWSER_USER_AGENT, waitFor } from '../support/http-client.ts';
+
+const baseUrl = inject('baseUrl');
+const apiBase = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+const scriptUrl = `${apiBase}t.js`;
+const eventUrl = `${apiBase}event`;
+const api = apiClient(baseUrl);
+const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+const PIPELINE_TIMEOUT_MS = Number(process.env.E2E_PIPELINE_TIMEOUT_MS ?? 60_000);
+/** Debian's chromium package; another Chromium or Chrome with CHROMIUM_PATH. */
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * The test page, for any path (so the URLs the page pushes are real pages too). `site` and
+ * `automation` come from the query string of the first load.
+ */
+function testPage(site: string, allowAutomation: boolean): string {
+  return `<!doctype html>
+<html>
+<head>
+  <meta charset="utf-8">
+  <title>Beacon test page</title>
+  <script defer src="${scriptUrl}" data-site="${site}"${allowAutomation ? ' data-allow-automation' : ''}></script>
+</head>
+<body>
+  <a id="home" href="/">Home</a> <a id="pricing" href="/pricing">Pricing</a>
+  <script>
+    // A single-page app's router: links change the URL with pushState, without a page load.
+    document.addEventListener('click', function (event) {
+      var link = event.target.closest('a');
+      if (!link) return;
+      event.preventDefault();
+      history.pushState({}, '', link.getAttribute('href'));
+    });
+  </script>
+</body>
+</html>`;
+}
+
+let pageServer: http.Server;
+let pageOrigin: string;
+let context: BrowserContext | undefined;
+let userDataDir: string | undefined;
+
+beforeAll(async () => {
+  pageServer = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(404).end();
+      return;
+    }
+    const site = url.searchParams.get('site') ?? 'missing-site';
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(testPage(site, url.searchParams.get('automation') !== 'deny'));
+  });
+  await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
+  pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+  userDataDir = undefined;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => pageServer.close(() => resolve()));
+});
+
+/**
+ * A fresh Chromium profile and page. It sends a desktop Chrome User-Agent: headless Chromium
+ * says "HeadlessChrome", which the API drops as a bot.
+ */
+async function openBrowser(initScript?: string): Promise<{ page: Page; events: string[] }> {
+  userDataDir = await mkdtemp(path.join(tmpdir(), 'beacon-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    userAgent: BROWSER_USER_AGENT,
+  });
+  if (initScript) await context.addInitScript(initScript);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const events: string[] = [];
+  page.on('request', (request) => {
+    if (request.url() === eventUrl) events.push(request.postData() ?? '');
+  });
+  return { page, events };
+}
+
+/** Loads the test page for `site` and waits until the beacon script has run. */
+async function loadTestPage(page: Page, site: string, options: { allowAutomation?: boolean } = {}): Promise<void> {
+  const query = new URLSearchParams({ site, automation: options.allowAutomation === false ? 'deny' : 'allow' });
+  const script = page.waitForResponse(scriptUrl);
+  await page.goto(`${pageOrigin}/?${query}`);
+  expect((await script).status()).toBe(200);
+  await page.waitForFunction("typeof window.analytics?.track === 'function'");
+}
+
+describe('GET /t.js', () => {
+  it('serves the beacon script as cacheable JavaScript, at most 1 KB gzipped', async () => {
+    // Act
+    const response = await fetch(scriptUrl);
+    const body = await response.text();
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/javascript; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=3600');
+    expect(body).toContain('data-allow-automation');
+    expect(gzipSync(body, { level: 9 }).length).toBeLessThanOrEqual(1024);
+  });
+});
+
+describe('the beacon script in Chromium', () => {
+  it('counts the page load, a single-page navigation and a custom event of one visitor', async () => {
+    // Prepare
+    const site = `e2e-browser-${run}`;
+    const { page, events } = await openBrowser();
+
+    // Act: load, navigate in the app (a replaceState to the same path is no new view), sign up.
+    await loadTestPage(page, site);
+    await page.click('#pricing');
+    await page.evaluate("history.replaceState({}, '', '/pricing')");
+    await page.evaluate("analytics.track('signup')");
+    await expect.poll(() => events.length, { timeout: 10_000 }).toBe(3);
+
+    // Assess: what the browser sent, across origins, as text/plain.
+    const sent = events.map((body) => JSON.parse(body));
+    expect(sent.map((e) => [e.event_type, e.path])).toEqual([
+      ['page_view', '/'],
+      ['page_view', '/pricing'],
+      ['signup', '/pricing'],
+    ]);
+    expect(new Set(sent.map((e) => e.user_id)).size).toBe(1);
+    expect(sent.every((e) => e.site_id === site && Math.abs(Date.parse(e.timestamp) - Date.now()) < 60_000)).toBe(true);
+
+    // Assess: what the pipeline counted.
+    const stats = await waitFor(
+      () => api.get('stats', { site_id: site }),
+      (r) => r.body?.total_events >= 3,
+      PIPELINE_TIMEOUT_MS,
+    );
+    expect(stats.status).toBe(200);
+    expect(stats.body).toMatchObject({
+      site_id: site,
+      total_views: 2,
+      total_events: 3,
+      unique_users: 1,
+      events_by_type: { page_view: 2, signup: 1 },
+    });
+    expect(stats.body.top_paths).toEqual(
+      expect.arrayContaining([
+        { path: '/', views: 1 },
+        { path: '/pricing', views: 1 },
+      ]),
+    );
+    expect(stats.body.top_paths).toHaveLength(2);
+  });
+
+  it('lets a page on another origin post an event with fetch and read the answer (CORS)', async () => {
+    // Prepare
+    const { page } = await openBrowser();
+    await loadTestPage(page, `e2e-browser-cors-${run}`);
+
+    // Act: application/json makes the browser send a preflight first.
+    const result = await page.evaluate(
+      async ({ url, body }) => {
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        return { status: response.status, body: await response.json() };
+      },
+      {
+        url: eventUrl,
+        body: JSON.stringify({
+          site_id: `e2e-browser-cors-${run}`,
+          event_type: 'cors_check',
+          path: '/',
+          user_id: 'cors-user',
+          timestamp: new Date().toISOString(),
+        }),
+      },
+    );
+
+    // Assess
+    expect(result).toEqual({ status: 202, body: { status: 'accepted', event_id: expect.any(String) } });
+  });
+
+  it.each([
+    ['Global Privacy Control is on', "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true });", true],
+    ['Do Not Track is on', "Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' });", true],
+    ['the browser is automated and the script tag does not allow it', undefined, false],
+  ])('sends nothing when %s', async (_case, initScript, allowAutomation) => {
+    // Prepare
+    const { page, events } = await openBrowser(initScript);
+
+    // Act
+    await loadTestPage(page, `e2e-browser-private-${run}`, { allowAutomation });
+    await page.click('#pricing');
+    await page.evaluate("analytics.track('signup')");
+    // Give any beacon time to leave: it would be sent at once.
+    await page.waitForTimeout(500);
+
+    // Assess
+    expect(await page.evaluate('navigator.webdriver')).toBe(true);
+    expect(events).toEqual([]);
+  });
+});

@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { botMatch, logDropped } from '../../functions/ingest/is-bot.ts';
+import { trackedEvent } from '../support/factories.ts';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('botMatch', () => {
+  it.each([
+    ['Googlebot', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'],
+    [
+      'bingbot',
+      'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm) Chrome/116.0.1938.76 Safari/537.36',
+    ],
+    ['AhrefsBot', 'Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)'],
+    ['a link previewer', 'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)'],
+    [
+      'HeadlessChrome',
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/124.0.0.0 Safari/537.36',
+    ],
+    ['curl', 'curl/8.5.0'],
+    ['Wget', 'Wget/1.21.4'],
+    ['python-requests', 'python-requests/2.31.0'],
+    ["Node's fetch", 'node'],
+  ])('recognises %s', (_name, userAgent) => {
+    // Act & Assess
+    expect(botMatch(userAgent)).toEqual(expect.any(String));
+  });
+
+  it.each([
+    ['Chrome on Windows', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'],
+    ['Chrome on Android', 'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36'],
+    ['Firefox on Linux', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'],
+    [
+      'Safari on macOS',
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
+    ],
+    [
+      'Safari on iPhone',
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+    ],
+  ])('lets %s through', (_name, userAgent) => {
+    // Act & Assess
+    expect(botMatch(userAgent)).toBeUndefined();
+  });
+
+  it.each([undefined, ''])('does not count a missing User-Agent (%j) as a bot', (userAgent) => {
+    // Act & Assess
+    expect(botMatch(userAgent)).toBeUndefined();
+  });
+});
+
+describe('logDropped', () => {
+  it('logs one JSON line with the reason, the event and what triggered the drop', () => {
+    // Prepare
+    const info = vi.spyOn(console, 'info').mockImplementation(() => undefined);
+    const event = trackedEvent({ site_id: 'site-1', event_type: 'signup', event_id: 'evt-bot-1' });
+
+    // Act
+    logDropped(event, 'bot', { bot: 'Googlebot' });
+
+    // Assess
+    expect(info).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(info.mock.calls[0]![0] as string)).toEqual({
+      level: 'info',
+      message: 'event dropped',
+      reason: 'bot',
+      site_id: 'site-1',
+      event_type: 'signup',
+      event_id: 'evt-bot-1',
+      bot: 'Googlebot',
+    });
+  });
+});
