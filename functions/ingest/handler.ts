@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { createSqsClient } from '../commons/clients.ts';
+import { createSqsClient } from '../commons/sqs-client.ts';
 import { requireEnv } from '../commons/env.ts';
 import { CORS_HEADERS, httpErrors, json, readRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
 import { enqueue } from './enqueue.ts';

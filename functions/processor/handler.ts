@@ -1,6 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { meterCapacity } from '../commons/capacity.ts';
-import { createDocumentClient } from '../commons/clients.ts';
+import { createDocumentClient } from '../commons/dynamodb-client.ts';
 import { intEnv, requireEnv } from '../commons/env.ts';
 import { processBatch, type ProcessorSettings } from './process-batch.ts';
 

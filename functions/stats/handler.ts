@@ -1,25 +1,55 @@
 import middy from '@middy/core';
 import { meterCapacity } from '../commons/capacity.ts';
-import { createDocumentClient } from '../commons/clients.ts';
+import { createDocumentClient } from '../commons/dynamodb-client.ts';
 import { requireEnv } from '../commons/env.ts';
 import { HttpError, httpErrors, json, readRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
-import { parseStatsQuery, scopeOf, shapeStats } from '../domain/stats.ts';
-import { readScopeAggregates } from '../store/site-aggregates.ts';
+import type { ParseResult } from '../domain/event.ts';
+import { daysIn, parseStatsQuery, parseTimeseriesQuery, scopesOf, shapeStats, shapeTimeseries } from '../domain/stats.ts';
+import { readAggregates, readDailyTotals } from '../store/site-aggregates.ts';
 
 const config = { aggregatesTable: requireEnv('AGGREGATES_TABLE') };
 const doc = createDocumentClient();
 
-/** GET /stats: totals, unique users and top paths of a site, for a day or all time. */
-export const handler = middy<ProxyEventLike, HttpResponse>()
+/** The fields that name the route: `resource` (REST, v1), `routeKey` and `rawPath` (HTTP API, v2). */
+type StatsEvent = ProxyEventLike & { resource?: string; routeKey?: string; rawPath?: string };
+
+const isTimeseries = (event: StatsEvent): boolean =>
+  (event.resource ?? event.routeKey?.replace(/^\S+ /, '') ?? event.rawPath ?? '').endsWith('/stats/timeseries');
+
+/** The parsed query string, or a 400 invalid_query naming each bad parameter. */
+function queryOf<T>(event: StatsEvent, parse: (params: Record<string, string | undefined>) => ParseResult<T>): T {
+  const parsed = parse(readRequest(event).query);
+  if (!parsed.ok) throw new HttpError(400, 'invalid_query', 'The query has invalid parameters', parsed.issues);
+  return parsed.value;
+}
+
+/** Runs one store read and logs what it cost. */
+async function logged<T>(fields: Record<string, unknown>, read: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const { result, capacity } = await meterCapacity(read);
+  console.log(JSON.stringify({ level: 'info', message: 'stats served', ...fields, capacity, ms: Date.now() - started }));
+  return result;
+}
+
+/** GET /stats: totals, unique users and top paths of a site, for all time, a day or a range of days. */
+async function serveStats(event: StatsEvent): Promise<HttpResponse> {
+  const query = queryOf(event, parseStatsQuery);
+  const aggregates = await logged({ route: 'stats', site_id: query.siteId, ...query.period }, () =>
+    readAggregates(doc, config.aggregatesTable, query.siteId, scopesOf(query.period)),
+  );
+  return json(200, shapeStats(query, aggregates));
+}
+
+/** GET /stats/timeseries: views, unique users and events of a site for each day of a range. */
+async function serveTimeseries(event: StatsEvent): Promise<HttpResponse> {
+  const query = queryOf(event, parseTimeseriesQuery);
+  const days = await logged({ route: 'timeseries', site_id: query.siteId, ...query.range }, () =>
+    readDailyTotals(doc, config.aggregatesTable, query.siteId, daysIn(query.range)),
+  );
+  return json(200, shapeTimeseries(query, days));
+}
+
+/** The stats function: GET /stats and GET /stats/timeseries, under either API payload format. */
+export const handler = middy<StatsEvent, HttpResponse>()
   .use(httpErrors())
-  .handler(async (event) => {
-    const parsed = parseStatsQuery(readRequest(event).query);
-    if (!parsed.ok) throw new HttpError(400, 'invalid_query', 'The query has invalid parameters', parsed.issues);
-    const query = parsed.value;
-    const started = Date.now();
-    const { result: aggregates, capacity } = await meterCapacity(() =>
-      readScopeAggregates(doc, config.aggregatesTable, query.siteId, scopeOf(query)),
-    );
-    console.log(JSON.stringify({ level: 'info', message: 'stats served', site_id: query.siteId, date: query.date, capacity, ms: Date.now() - started }));
-    return json(200, shapeStats(query, aggregates));
-  });
+  .handler((event) => (isTimeseries(event) ? serveTimeseries(event) : serveStats(event)));

@@ -3,7 +3,7 @@
 import { inject } from 'vitest';
 import { DeleteMessageCommand, ChangeMessageVisibilityCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../functions/commons/clients.ts';
+import { createDocumentClient } from '../../functions/commons/dynamodb-client.ts';
 import { localDynamoDbClient, localSqsClient, LOCAL_CREDENTIALS } from '../../scripts/local/clients.ts';
 import { createResources } from '../../scripts/local/resources.ts';
 import { projectAssembly } from '../local/fixtures/synth-fixture.ts';

@@ -2,7 +2,7 @@
 // build it; deployed code has no such hook.
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../functions/commons/clients.ts';
+import { createDocumentClient } from '../../functions/commons/dynamodb-client.ts';
 import { localDynamoDbClient } from '../../scripts/local/clients.ts';
 
 export type FaultMode =
