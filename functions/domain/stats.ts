@@ -1,9 +1,14 @@
 import * as z from 'zod/mini';
-import { toFieldIssues, type ParseResult } from './event.ts';
+import { toFieldIssues, type FieldIssue, type ParseResult } from './event.ts';
 import { ALL_TIME, type Scope } from './keys.ts';
+import { unionShard, type ShardState } from './sketch.ts';
 
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 100;
+/** Most days a range may cover (a leap year), so one request reads a bounded number of items. */
+export const MAX_RANGE_DAYS = 366;
+
+const DAY_MS = 86_400_000;
 
 const isRealDate = (text: string): boolean => {
   const date = new Date(`${text}T00:00:00Z`);
@@ -12,58 +17,175 @@ const isRealDate = (text: string): boolean => {
 
 const LIMIT_MESSAGE = `must be a whole number from 1 to ${MAX_LIMIT}`;
 
+const siteIdSchema = z
+  .string({ error: 'is required' })
+  .check(z.regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_", ":" or "-"'));
+
+const daySchema = z.string().check(
+  z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date in the form YYYY-MM-DD', abort: true }),
+  z.refine(isRealDate, 'is not a real calendar date'),
+);
+
+const limitSchema = z.pipe(
+  z.string().check(z.regex(/^\d+$/, { error: LIMIT_MESSAGE, abort: true })),
+  z.pipe(z.transform(Number), z.number().check(z.gte(1, LIMIT_MESSAGE), z.lte(MAX_LIMIT, LIMIT_MESSAGE))),
+);
+
 const statsQuerySchema = z.object({
-  site_id: z.string({ error: 'is required' }).check(z.regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_", ":" or "-"')),
-  date: z.optional(
-    z.string().check(
-      z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date in the form YYYY-MM-DD', abort: true }),
-      z.refine(isRealDate, 'is not a real calendar date'),
-    ),
-  ),
-  limit: z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^\d+$/, { error: LIMIT_MESSAGE, abort: true })),
-      z.pipe(z.transform(Number), z.number().check(z.gte(1, LIMIT_MESSAGE), z.lte(MAX_LIMIT, LIMIT_MESSAGE))),
-    ),
-  ),
+  site_id: siteIdSchema,
+  date: z.optional(daySchema),
+  from: z.optional(daySchema),
+  to: z.optional(daySchema),
+  limit: z.optional(limitSchema),
 });
+
+const timeseriesQuerySchema = z.object({
+  site_id: siteIdSchema,
+  from: z.optional(daySchema),
+  to: z.optional(daySchema),
+});
+
+/** An inclusive range of UTC days (YYYY-MM-DD). */
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+/** What a stats request covers: all time, one UTC day, or an inclusive range of UTC days. */
+export type Period = { kind: 'all' } | { kind: 'day'; date: string } | ({ kind: 'range' } & DayRange);
 
 export interface StatsQuery {
   siteId: string;
-  /** A UTC day, or null for all time. */
-  date: string | null;
+  period: Period;
   limit: number;
 }
 
-/** Validates the query string of GET /stats. */
-export function parseStatsQuery(params: Record<string, string | undefined>): ParseResult<StatsQuery> {
-  const parsed = z.safeParse(statsQuerySchema, params);
-  if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error) };
-  const { site_id, date, limit } = parsed.data;
-  return { ok: true, value: { siteId: site_id, date: date ?? null, limit: limit ?? DEFAULT_LIMIT } };
+export interface TimeseriesQuery {
+  siteId: string;
+  range: DayRange;
 }
 
-/** The aggregate scope a query reads. */
-export const scopeOf = (query: StatsQuery): Scope => query.date ?? ALL_TIME;
+type Params = Record<string, string | undefined>;
 
-/** What the store returns for one site and scope. */
-export interface ScopeAggregates {
+/** Issues about which of date, from and to are given, found before their values are read. */
+function presenceIssues(params: Params, rangeRequired: boolean): FieldIssue[] {
+  const has = (name: string) => params[name] !== undefined;
+  if (has('date')) {
+    if (rangeRequired) return [{ field: 'date', message: 'is not accepted here: give from and to' }];
+    if (has('from') || has('to')) return [{ field: 'date', message: 'cannot be combined with from and to' }];
+  }
+  const issues: FieldIssue[] = [];
+  if (!has('from') && (has('to') || rangeRequired)) issues.push({ field: 'from', message: has('to') ? 'is required with to' : 'is required' });
+  if (!has('to') && (has('from') || rangeRequired)) issues.push({ field: 'to', message: has('from') ? 'is required with from' : 'is required' });
+  return issues;
+}
+
+/** Days from `from` to `to`, both included (0 or less when `to` is before `from`). */
+export const dayCount = ({ from, to }: DayRange): number => (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
+
+/** Checks the order and length of a range whose two ends are real dates. */
+function rangeIssues(range: DayRange): FieldIssue[] {
+  const days = dayCount(range);
+  if (days < 1) return [{ field: 'to', message: 'must not be before from' }];
+  if (days > MAX_RANGE_DAYS) return [{ field: 'to', message: `must be at most ${MAX_RANGE_DAYS} days from from, both included` }];
+  return [];
+}
+
+/** Runs the schema and the checks across fields; all issues found are reported together. */
+function parseWith<T extends { from?: string | undefined; to?: string | undefined }>(
+  schema: z.ZodMiniType<T>,
+  params: Params,
+  rangeRequired: boolean,
+): ParseResult<T> {
+  const parsed = z.safeParse(schema, params);
+  const issues = [...(parsed.success ? [] : toFieldIssues(parsed.error)), ...presenceIssues(params, rangeRequired)];
+  if (issues.length > 0) return { ok: false, issues };
+  const data = parsed.data!;
+  if (data.from !== undefined && data.to !== undefined) {
+    const ordered = rangeIssues({ from: data.from, to: data.to });
+    if (ordered.length > 0) return { ok: false, issues: ordered };
+  }
+  return { ok: true, value: data };
+}
+
+/** Validates the query string of GET /stats: `date` (one day), `from` and `to` (a range), or neither (all time). */
+export function parseStatsQuery(params: Params): ParseResult<StatsQuery> {
+  const parsed = parseWith(statsQuerySchema, params, false);
+  if (!parsed.ok) return parsed;
+  const { site_id, date, from, to, limit } = parsed.value;
+  const period: Period =
+    from !== undefined && to !== undefined ? { kind: 'range', from, to } : date !== undefined ? { kind: 'day', date } : { kind: 'all' };
+  return { ok: true, value: { siteId: site_id, period, limit: limit ?? DEFAULT_LIMIT } };
+}
+
+/** Validates the query string of GET /stats/timeseries: `site_id`, `from` and `to`, all required. */
+export function parseTimeseriesQuery(params: Params): ParseResult<TimeseriesQuery> {
+  const parsed = parseWith(timeseriesQuerySchema, params, true);
+  if (!parsed.ok) return parsed;
+  const { site_id, from, to } = parsed.value;
+  return { ok: true, value: { siteId: site_id, range: { from: from!, to: to! } } };
+}
+
+/** Every day of a range, oldest first. */
+export function daysIn(range: DayRange): string[] {
+  const start = Date.parse(range.from);
+  return Array.from({ length: Math.max(0, dayCount(range)) }, (_, i) => new Date(start + i * DAY_MS).toISOString().slice(0, 10));
+}
+
+/** The aggregate scopes a period reads: all time, one day, or each day of the range. */
+export function scopesOf(period: Period): Scope[] {
+  switch (period.kind) {
+    case 'all':
+      return [ALL_TIME];
+    case 'day':
+      return [period.date];
+    case 'range':
+      return daysIn(period);
+  }
+}
+
+/** Counters of one site and scope (a totals item). */
+export interface SiteTotals {
   views: number;
   events: number;
   eventsByType: Record<string, number>;
+}
+
+/** What the store returns for one site and one or more scopes. */
+export interface ScopeAggregates extends SiteTotals {
   pathViews: ReadonlyMap<string, number>;
   uniqueUsers: number;
 }
 
-export interface StatsResponse {
-  site_id: string;
-  date: string | null;
+/** The counters of several scopes added up (counters are exact, so they sum; users do not). */
+export function sumTotals(totals: Iterable<SiteTotals>): SiteTotals {
+  const sum: SiteTotals = { views: 0, events: 0, eventsByType: {} };
+  for (const { views, events, eventsByType } of totals) {
+    sum.views += views;
+    sum.events += events;
+    for (const [type, count] of Object.entries(eventsByType)) sum.eventsByType[type] = (sum.eventsByType[type] ?? 0) + count;
+  }
+  return sum;
+}
+
+/**
+ * Max-merges a sketch into `into`, shard by shard. A user seen on several days lands in the
+ * same shard and register each day, so the merged sketch counts them once.
+ */
+export function unionSketchInto(into: Map<number, ShardState>, sketch: ReadonlyMap<number, ShardState>): void {
+  for (const [shard, state] of sketch) into.set(shard, unionShard(shard, into.get(shard), state)!);
+}
+
+interface StatsFigures {
   total_views: number;
   unique_users: number;
   total_events: number;
   events_by_type: Record<string, number>;
   top_paths: Array<{ path: string; views: number }>;
 }
+
+/** GET /stats body: `date` (a day, or null for all time) or `from` and `to` (a range), then the figures. */
+export type StatsResponse = { site_id: string } & ({ date: string | null } | DayRange) & StatsFigures;
 
 /** Paths by views descending, then path ascending, at most `limit`. */
 export function topPaths(pathViews: ReadonlyMap<string, number>, limit: number): Array<{ path: string; views: number }> {
@@ -74,15 +196,50 @@ export function topPaths(pathViews: ReadonlyMap<string, number>, limit: number):
     .map(([path, views]) => ({ path, views }));
 }
 
+const periodFields = (period: Period): { date: string | null } | DayRange =>
+  period.kind === 'range' ? { from: period.from, to: period.to } : { date: period.kind === 'day' ? period.date : null };
+
 /** The GET /stats response body. */
 export function shapeStats(query: StatsQuery, aggregates: ScopeAggregates): StatsResponse {
   return {
     site_id: query.siteId,
-    date: query.date,
+    ...periodFields(query.period),
     total_views: aggregates.views,
     unique_users: aggregates.uniqueUsers,
     total_events: aggregates.events,
     events_by_type: aggregates.eventsByType,
     top_paths: topPaths(aggregates.pathViews, query.limit),
+  };
+}
+
+/** Views, events and unique users of one site on one day. */
+export interface DayTotals {
+  views: number;
+  events: number;
+  uniqueUsers: number;
+}
+
+export interface TimeseriesPoint {
+  date: string;
+  views: number;
+  unique_users: number;
+  events: number;
+}
+
+export interface TimeseriesResponse extends DayRange {
+  site_id: string;
+  points: TimeseriesPoint[];
+}
+
+/** The GET /stats/timeseries body: one point per day of the range, in order; days without data are zeros. */
+export function shapeTimeseries(query: TimeseriesQuery, days: ReadonlyMap<string, DayTotals>): TimeseriesResponse {
+  return {
+    site_id: query.siteId,
+    from: query.range.from,
+    to: query.range.to,
+    points: daysIn(query.range).map((date) => {
+      const day = days.get(date);
+      return { date, views: day?.views ?? 0, unique_users: day?.uniqueUsers ?? 0, events: day?.events ?? 0 };
+    }),
   };
 }

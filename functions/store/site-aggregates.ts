@@ -1,27 +1,15 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { addPathCounts, EVENTS_ATTR, pathPartition, totalsKey, typeCounts, VIEWS_ATTR, type Scope } from '../domain/keys.ts';
-import type { ScopeAggregates } from '../domain/stats.ts';
-import { estimate } from '../domain/sketch.ts';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { totalsKey, type Scope } from '../domain/keys.ts';
+import { sumTotals, unionSketchInto, type DayTotals, type ScopeAggregates } from '../domain/stats.ts';
+import { estimate, type ShardState } from '../domain/sketch.ts';
+import { mapLimit } from '../commons/map-limit.ts';
+import { readDayPathViews, readDaySketch } from './day-partitions.ts';
+import { readPathViews } from './path-views.ts';
 import { readSketch } from './sketches.ts';
+import { readTotals, totalsOf } from './totals.ts';
 
-/** Sums every path bucket of a site's scope, whatever the bucket count was when written. */
-async function readPathViews(doc: DynamoDBDocumentClient, table: string, siteId: string, scope: Scope): Promise<Map<string, number>> {
-  const views = new Map<string, number>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pathPartition(siteId, scope) },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) addPathCounts(item, views);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return views;
-}
+/** Partition reads in flight at once for a range of days. */
+const READ_CONCURRENCY = 16;
 
 /** The aggregates of one site for one day or all time: three reads, never raw events. */
 export async function readScopeAggregates(
@@ -35,12 +23,49 @@ export async function readScopeAggregates(
     readPathViews(doc, table, siteId, scope),
     readSketch(doc, table, siteId, scope),
   ]);
-  const item = totals.Item ?? {};
-  return {
-    views: Number(item[VIEWS_ATTR] ?? 0),
-    events: Number(item[EVENTS_ATTR] ?? 0),
-    eventsByType: typeCounts(item),
-    pathViews,
-    uniqueUsers: estimate(sketch),
-  };
+  return { ...totalsOf(totals.Item), pathViews, uniqueUsers: estimate(sketch) };
+}
+
+/**
+ * The aggregates of one site over distinct scopes (the days of a range, or all time alone):
+ * counters and path views summed, unique users from the days' sketches merged shard by shard,
+ * so a user seen on several days counts once. The totals come first (BatchGetItem); only days
+ * with a totals item have path and sketch partitions to read, at most READ_CONCURRENCY at a
+ * time, and a day's partitions are read again only when its totals changed.
+ */
+export async function readAggregates(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  siteId: string,
+  scopes: readonly Scope[],
+): Promise<ScopeAggregates> {
+  if (scopes.length === 1) return readScopeAggregates(doc, table, siteId, scopes[0]!);
+  const totals = await readTotals(doc, table, siteId, scopes);
+  const pathViews = new Map<string, number>();
+  const sketch = new Map<number, ShardState>();
+  const reads = [...totals].flatMap(([day, { events }]) => [
+    async () => {
+      for (const [path, views] of await readDayPathViews(doc, table, siteId, day, events)) pathViews.set(path, (pathViews.get(path) ?? 0) + views);
+    },
+    async () => unionSketchInto(sketch, (await readDaySketch(doc, table, siteId, day, events)).shards),
+  ]);
+  await mapLimit(reads, READ_CONCURRENCY, (read) => read());
+  return { ...sumTotals(totals.values()), pathViews, uniqueUsers: estimate(sketch) };
+}
+
+/**
+ * Views, events and unique users of one site per day, for the days that have data: the totals
+ * (BatchGetItem), then each such day's sketch (at most READ_CONCURRENCY at a time, again only
+ * when its totals changed). No paths.
+ */
+export async function readDailyTotals(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  siteId: string,
+  days: readonly Scope[],
+): Promise<Map<Scope, DayTotals>> {
+  const totals = await readTotals(doc, table, siteId, days);
+  const withData = [...totals];
+  const sketches = await mapLimit(withData, READ_CONCURRENCY, ([day, { events }]) => readDaySketch(doc, table, siteId, day, events));
+  return new Map(withData.map(([day, { views, events }], i) => [day, { views, events, uniqueUsers: sketches[i]!.uniqueUsers }]));
 }

@@ -114,12 +114,13 @@ async function writeShard(
   }
 }
 
-/** Every shard of a site's sketch for one scope (missing shards are empty). */
+/** Every shard of a site's sketch for one scope (missing shards are empty); `consistent` for a strongly consistent read. */
 export async function readSketch(
   doc: DynamoDBDocumentClient,
   table: string,
   siteId: string,
   scope: Scope,
+  { consistent = false }: { consistent?: boolean } = {},
 ): Promise<Map<number, ShardState>> {
   const shards = new Map<number, ShardState>();
   let startKey: Record<string, unknown> | undefined;
@@ -130,6 +131,7 @@ export async function readSketch(
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': sketchPartition(siteId, scope) },
         ExclusiveStartKey: startKey,
+        ...(consistent ? { ConsistentRead: true } : {}),
       }),
     );
     for (const item of page.Items ?? []) {

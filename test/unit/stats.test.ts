@@ -1,19 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { parseStatsQuery, shapeStats, topPaths } from '../../functions/domain/stats.ts';
+import {
+  daysIn,
+  MAX_RANGE_DAYS,
+  parseStatsQuery,
+  parseTimeseriesQuery,
+  scopesOf,
+  shapeStats,
+  shapeTimeseries,
+  sumTotals,
+  topPaths,
+  unionSketchInto,
+  type ScopeAggregates,
+} from '../../functions/domain/stats.ts';
+import { estimate, groupByShard, hashUser, mergeShard, type ShardState } from '../../functions/domain/sketch.ts';
+
+const fieldsOf = (result: ReturnType<typeof parseStatsQuery> | ReturnType<typeof parseTimeseriesQuery>) =>
+  result.ok ? [] : result.issues.map((issue) => issue.field).sort();
+
+/** A sketch holding exactly `users`, as the processor would write it. */
+function sketchOf(users: string[]): Map<number, ShardState> {
+  const shards = new Map<number, ShardState>();
+  for (const [shard, hashes] of groupByShard(users.map(hashUser))) shards.set(shard, mergeShard(shard, undefined, hashes).state);
+  return shards;
+}
+
+const noData: ScopeAggregates = { views: 0, events: 0, eventsByType: {}, pathViews: new Map(), uniqueUsers: 0 };
 
 describe('parseStatsQuery', () => {
   it('defaults to all time and a limit of 10', () => {
     expect(parseStatsQuery({ site_id: 'site-abc-123' })).toEqual({
       ok: true,
-      value: { siteId: 'site-abc-123', date: null, limit: 10 },
+      value: { siteId: 'site-abc-123', period: { kind: 'all' }, limit: 10 },
     });
   });
 
   it('reads a date and a limit', () => {
     expect(parseStatsQuery({ site_id: 's', date: '2024-02-29', limit: '100' })).toEqual({
       ok: true,
-      value: { siteId: 's', date: '2024-02-29', limit: 100 },
+      value: { siteId: 's', period: { kind: 'day', date: '2024-02-29' }, limit: 100 },
     });
+  });
+
+  it('reads an inclusive range of days', () => {
+    expect(parseStatsQuery({ site_id: 's', from: '2025-11-01', to: '2025-11-30', limit: '5' })).toEqual({
+      ok: true,
+      value: { siteId: 's', period: { kind: 'range', from: '2025-11-01', to: '2025-11-30' }, limit: 5 },
+    });
+  });
+
+  it('accepts a range of one day and a range of 366 days', () => {
+    expect(parseStatsQuery({ site_id: 's', from: '2025-11-12', to: '2025-11-12' }).ok).toBe(true);
+    expect(parseStatsQuery({ site_id: 's', from: '2024-01-01', to: '2024-12-31' }).ok).toBe(true);
   });
 
   it.each([
@@ -27,9 +64,122 @@ describe('parseStatsQuery', () => {
     ['limit', { site_id: 's', limit: '101' }],
     ['limit', { site_id: 's', limit: '1.5' }],
     ['limit', { site_id: 's', limit: 'ten' }],
+    ['from', { site_id: 's', from: '2025-02-30', to: '2025-03-02' }],
+    ['to', { site_id: 's', from: '2025-03-01', to: '2025-04-31' }],
+    ['from', { site_id: 's', from: '2025/03/01', to: '2025-03-02' }],
+    ['to', { site_id: 's', from: '2025-03-01', to: '' }],
   ])('rejects a bad %s: %j', (field, params) => {
-    const result = parseStatsQuery(params);
-    expect(!result.ok && result.issues.map((i) => i.field)).toEqual([field]);
+    expect(fieldsOf(parseStatsQuery(params))).toEqual([field]);
+  });
+
+  it('rejects a reversed range', () => {
+    expect(parseStatsQuery({ site_id: 's', from: '2025-11-13', to: '2025-11-12' })).toEqual({
+      ok: false,
+      issues: [{ field: 'to', message: 'must not be before from' }],
+    });
+  });
+
+  it(`rejects a range of more than ${MAX_RANGE_DAYS} days`, () => {
+    const result = parseStatsQuery({ site_id: 's', from: '2024-01-01', to: '2025-01-01' });
+    expect(result).toEqual({ ok: false, issues: [{ field: 'to', message: 'must be at most 366 days from from, both included' }] });
+  });
+
+  it('rejects date together with from and to, or with either', () => {
+    for (const range of [{ from: '2025-11-01', to: '2025-11-02' }, { from: '2025-11-01' }, { to: '2025-11-02' }]) {
+      expect(parseStatsQuery({ site_id: 's', date: '2025-11-01', ...range })).toEqual({
+        ok: false,
+        issues: [{ field: 'date', message: 'cannot be combined with from and to' }],
+      });
+    }
+  });
+
+  it('rejects from without to, and to without from', () => {
+    expect(parseStatsQuery({ site_id: 's', from: '2025-11-01' })).toEqual({ ok: false, issues: [{ field: 'to', message: 'is required with from' }] });
+    expect(parseStatsQuery({ site_id: 's', to: '2025-11-01' })).toEqual({ ok: false, issues: [{ field: 'from', message: 'is required with to' }] });
+  });
+
+  it('reports every bad parameter at once', () => {
+    expect(fieldsOf(parseStatsQuery({ from: '2025-02-30' }))).toEqual(['from', 'site_id', 'to']);
+  });
+});
+
+describe('parseTimeseriesQuery', () => {
+  it('reads a site and a range', () => {
+    expect(parseTimeseriesQuery({ site_id: 's', from: '2025-11-01', to: '2025-11-03' })).toEqual({
+      ok: true,
+      value: { siteId: 's', range: { from: '2025-11-01', to: '2025-11-03' } },
+    });
+  });
+
+  it.each([
+    [['from', 'to'], { site_id: 's' }],
+    [['to'], { site_id: 's', from: '2025-11-01' }],
+    [['from'], { site_id: 's', to: '2025-11-01' }],
+    [['date'], { site_id: 's', date: '2025-11-01', from: '2025-11-01', to: '2025-11-02' }],
+    [['to'], { site_id: 's', from: '2025-11-02', to: '2025-11-01' }],
+    [['to'], { site_id: 's', from: '2025-01-01', to: '2026-01-02' }],
+    [['from'], { site_id: 's', from: '2023-02-29', to: '2023-03-01' }],
+    [['site_id'], { from: '2025-11-01', to: '2025-11-02' }],
+  ])('rejects %j for %j', (fields, params) => {
+    expect(fieldsOf(parseTimeseriesQuery(params))).toEqual(fields);
+  });
+});
+
+describe('daysIn and scopesOf', () => {
+  it('lists every day of a range, across month, year and leap-day boundaries', () => {
+    expect(daysIn({ from: '2024-02-28', to: '2024-03-01' })).toEqual(['2024-02-28', '2024-02-29', '2024-03-01']);
+    expect(daysIn({ from: '2025-12-31', to: '2026-01-01' })).toEqual(['2025-12-31', '2026-01-01']);
+    expect(daysIn({ from: '2024-01-01', to: '2024-12-31' })).toHaveLength(366);
+  });
+
+  it('reads all time, one day, or each day of a range', () => {
+    expect(scopesOf({ kind: 'all' })).toEqual(['ALL']);
+    expect(scopesOf({ kind: 'day', date: '2025-11-12' })).toEqual(['2025-11-12']);
+    expect(scopesOf({ kind: 'range', from: '2025-11-12', to: '2025-11-13' })).toEqual(['2025-11-12', '2025-11-13']);
+  });
+});
+
+describe('sumTotals', () => {
+  it('adds views, events and each event type', () => {
+    expect(
+      sumTotals([
+        { views: 3, events: 4, eventsByType: { page_view: 3, signup: 1 } },
+        { views: 2, events: 5, eventsByType: { page_view: 2, click: 3 } },
+      ]),
+    ).toEqual({ views: 5, events: 9, eventsByType: { page_view: 5, signup: 1, click: 3 } });
+    expect(sumTotals([])).toEqual({ views: 0, events: 0, eventsByType: {} });
+  });
+});
+
+describe('unionSketchInto', () => {
+  it('counts a user seen on several days once', () => {
+    // Prepare
+    const days = [
+      ['u1', 'u2', 'u3'],
+      ['u2', 'u3', 'u4'],
+      ['u1', 'u5'],
+    ];
+    const merged = new Map<number, ShardState>();
+
+    // Act
+    for (const users of days) unionSketchInto(merged, sketchOf(users));
+
+    // Assess
+    expect(estimate(merged)).toBe(5);
+    expect(days.reduce((sum, users) => sum + estimate(sketchOf(users)), 0)).toBe(8);
+  });
+
+  it('matches the sketch of all the users at once when shards turn dense', () => {
+    // Prepare
+    const users = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `user-${from + i}`);
+    const merged = new Map<number, ShardState>();
+
+    // Act
+    unionSketchInto(merged, sketchOf(users(0, 3_000)));
+    unionSketchInto(merged, sketchOf(users(2_000, 5_000)));
+
+    // Assess
+    expect(estimate(merged)).toBe(estimate(sketchOf(users(0, 5_000))));
   });
 });
 
@@ -46,12 +196,55 @@ describe('topPaths', () => {
 
 describe('shapeStats', () => {
   it('gives zeros and an empty list for a site with no data', () => {
-    const body = shapeStats(
-      { siteId: 's', date: '2025-11-12', limit: 10 },
-      { views: 0, events: 0, eventsByType: {}, pathViews: new Map(), uniqueUsers: 0 },
-    );
+    const body = shapeStats({ siteId: 's', period: { kind: 'day', date: '2025-11-12' }, limit: 10 }, noData);
     expect(body).toEqual({
       site_id: 's', date: '2025-11-12', total_views: 0, unique_users: 0, total_events: 0, events_by_type: {}, top_paths: [],
+    });
+  });
+
+  it('answers all time with "date": null', () => {
+    const body = shapeStats({ siteId: 's', period: { kind: 'all' }, limit: 10 }, noData);
+    expect(body).toMatchObject({ site_id: 's', date: null });
+  });
+
+  it('answers a range with from and to in place of date, the figures after them', () => {
+    // Act
+    const body = shapeStats(
+      { siteId: 's', period: { kind: 'range', from: '2025-11-01', to: '2025-11-30' }, limit: 1 },
+      { views: 7, events: 9, eventsByType: { page_view: 7, signup: 2 }, pathViews: new Map([['/a', 3], ['/b', 4]]), uniqueUsers: 4 },
+    );
+
+    // Assess
+    expect(body).toEqual({
+      site_id: 's', from: '2025-11-01', to: '2025-11-30', total_views: 7, unique_users: 4, total_events: 9,
+      events_by_type: { page_view: 7, signup: 2 }, top_paths: [{ path: '/b', views: 4 }],
+    });
+    expect(Object.keys(body)).toEqual(['site_id', 'from', 'to', 'total_views', 'unique_users', 'total_events', 'events_by_type', 'top_paths']);
+  });
+});
+
+describe('shapeTimeseries', () => {
+  it('gives one point per day in order, with zeros for days without data', () => {
+    // Act
+    const body = shapeTimeseries(
+      { siteId: 's', range: { from: '2025-11-29', to: '2025-12-02' } },
+      new Map([
+        ['2025-12-01', { views: 5, events: 6, uniqueUsers: 2 }],
+        ['2025-11-29', { views: 1, events: 1, uniqueUsers: 1 }],
+      ]),
+    );
+
+    // Assess
+    expect(body).toEqual({
+      site_id: 's',
+      from: '2025-11-29',
+      to: '2025-12-02',
+      points: [
+        { date: '2025-11-29', views: 1, unique_users: 1, events: 1 },
+        { date: '2025-11-30', views: 0, unique_users: 0, events: 0 },
+        { date: '2025-12-01', views: 5, unique_users: 2, events: 6 },
+        { date: '2025-12-02', views: 0, unique_users: 0, events: 0 },
+      ],
     });
   });
 });

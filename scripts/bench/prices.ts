@@ -1,0 +1,80 @@
+// The one price table of the benchmark: AWS list prices, us-east-1, in US dollars.
+// Change a price here and every figure the benchmark prints follows.
+
+export const PRICES = {
+  apiGateway: {
+    /** REST API (API Gateway v1), per million requests (first 333 million a month). */
+    restPerMillionRequests: 3.5,
+    /** HTTP API (API Gateway v2), per million requests (first 300 million a month). */
+    httpPerMillionRequests: 1.0,
+  },
+  lambda: {
+    perMillionRequests: 0.2,
+    /** arm64 (Graviton), first 7.5 billion GB-s a month. */
+    perGbSecondArm64: 0.0000133334,
+  },
+  sqs: {
+    /** Standard queue. A batch call of up to 10 messages is one request. */
+    perMillionRequests: 0.4,
+    /** Each 64 KB chunk of a request's payload is billed as one request. */
+    billedChunkBytes: 64 * 1024,
+  },
+  dynamodb: {
+    /** On-demand, per million write request units. */
+    perMillionWriteUnits: 0.625,
+    /** On-demand, per million read request units. */
+    perMillionReadUnits: 0.125,
+  },
+} as const;
+
+/** Resource use per ingested event (everything the event causes, stats reads excluded). */
+export interface PerEventUsage {
+  /** API Gateway requests per event (1: one POST /event). */
+  apiRequests: number;
+  /** Lambda invocations and GB-seconds per event, per function. */
+  lambda: Array<{ name: string; invocations: number; gbSeconds: number }>;
+  /** Billed SQS requests per event (64 KB chunks counted). */
+  sqsRequests: number;
+  writeUnits: number;
+  readUnits: number;
+}
+
+export interface CostBreakdown {
+  api: number;
+  lambdaRequests: number;
+  lambdaCompute: number;
+  sqs: number;
+  dynamodbWrites: number;
+  dynamodbReads: number;
+  total: number;
+}
+
+/** US dollars per million events, for one API flavour. */
+export function costPerMillionEvents(usage: PerEventUsage, api: 'rest' | 'http'): CostBreakdown {
+  const M = 1_000_000;
+  const apiPrice = api === 'rest' ? PRICES.apiGateway.restPerMillionRequests : PRICES.apiGateway.httpPerMillionRequests;
+  const invocations = usage.lambda.reduce((sum, f) => sum + f.invocations, 0);
+  const gbSeconds = usage.lambda.reduce((sum, f) => sum + f.gbSeconds, 0);
+  const parts = {
+    api: usage.apiRequests * apiPrice,
+    lambdaRequests: invocations * PRICES.lambda.perMillionRequests,
+    lambdaCompute: gbSeconds * M * PRICES.lambda.perGbSecondArm64,
+    sqs: usage.sqsRequests * PRICES.sqs.perMillionRequests,
+    dynamodbWrites: usage.writeUnits * PRICES.dynamodb.perMillionWriteUnits,
+    dynamodbReads: usage.readUnits * PRICES.dynamodb.perMillionReadUnits,
+  };
+  const total = Object.values(parts).reduce((x, y) => x + y, 0);
+  return { ...parts, total };
+}
+
+/** US dollars for one GET /stats call. */
+export function costPerStatsCall(readUnits: number, gbSeconds: number, api: 'rest' | 'http'): number {
+  const M = 1_000_000;
+  const apiPrice = api === 'rest' ? PRICES.apiGateway.restPerMillionRequests : PRICES.apiGateway.httpPerMillionRequests;
+  return (
+    apiPrice / M +
+    PRICES.lambda.perMillionRequests / M +
+    gbSeconds * PRICES.lambda.perGbSecondArm64 +
+    (readUnits * PRICES.dynamodb.perMillionReadUnits) / M
+  );
+}

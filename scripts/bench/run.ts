@@ -1,0 +1,1030 @@
+// npm run bench: end-to-end benchmark of the whole stack on this machine (see docs/benchmarks.md).
+//
+//   npm run bench [-- --events 100000 --sites 20 --concurrency 64 -c key=value ... --json-only]
+//
+// Starts the local runtime (its own cloud assembly in .local/cdk.out.bench), sends a seeded,
+// realistic workload to POST /event over keep-alive connections, waits until the queue is
+// drained, checks every count against the ground truth through GET /stats, and reports
+// throughput, latency, billed units per event and the cost per million events. All traffic goes
+// to 127.0.0.1; every loop is bounded in count and time. The last line on stdout is one JSON object.
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { CreateTableCommand, PutItemCommand, ScanCommand, type AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { localDynamoDbClient, localSqsClient } from '../local/clients.ts';
+import { displayName, PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
+import { resolveEnvironment } from '../local/template.ts';
+import { billedWriteUnits, gbSeconds, itemBytes, standardWriteUnits, WRITE_UNIT_BYTES, type WireItem } from './billing.ts';
+import { allProcessesCpu, machineCpu, processCpu, threadCpu, type CpuSample, type MachineCpu } from './cpu.ts';
+import type { LoadData, LoadToHost } from './load-worker.ts';
+import { costPerMillionEvents, costPerStatsCall, PRICES, type PerEventUsage } from './prices.ts';
+import { rewireRuntime, type Rewired } from './rewire.ts';
+import type { DynamoDbWireSnapshot, HostToProxy, ProxyToHost, SqsWireSnapshot, WireProxyData } from './wire-proxy.ts';
+import { expectedTopPaths, generateWorkload, USER_AGENTS, type ScopeTruth, type Workload } from './workload.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+interface Options {
+  events: number;
+  sites: number;
+  concurrency: number;
+  context: Record<string, string>;
+  jsonOnly: boolean;
+  seed: number;
+  timeoutMinutes: number;
+  wire: boolean;
+  calibration: number;
+  phased: boolean;
+}
+
+const USAGE = `Usage: npm run bench -- [options]
+  --events N          events to send (default 100000)
+  --sites N           sites (default 20)
+  --concurrency N     HTTP requests in flight (default 64)
+  -c key=value        CDK context for synth (repeatable; default: the project's defaults)
+  --json-only         print only the final JSON line on stdout (progress still goes to stderr)
+  --seed N            workload seed (default 42)
+  --timeout-min M     fail if the whole run takes longer (default 20)
+  --no-wire           no counting proxies (no per-key figures, SQS calls not counted)
+  --calibration N     sequential requests to time one ingest invocation (default 300)
+  --phased            profiling: start the queue poller only after the last POST, so ingestion and
+                      processing are measured apart (end-to-end events/s is then not meaningful)
+  -h, --help          this text`;
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { events: 100_000, sites: 20, concurrency: 64, context: {}, jsonOnly: false, seed: 42, timeoutMinutes: 20, wire: true, calibration: 300, phased: false };
+  const int = (flag: string, v: string | undefined, min: number, max: number): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${flag} must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--events':
+        o.events = int(flag, value(), 1, 10_000_000);
+        break;
+      case '--sites':
+        o.sites = int(flag, value(), 1, 1000);
+        break;
+      case '--concurrency':
+        o.concurrency = int(flag, value(), 1, 1024);
+        break;
+      case '-c':
+      case '--context': {
+        const pair = value();
+        const eq = pair.indexOf('=');
+        if (eq <= 0) throw new Error(`${flag} expects key=value, got ${pair}`);
+        o.context[pair.slice(0, eq)] = pair.slice(eq + 1);
+        break;
+      }
+      case '--json-only':
+        o.jsonOnly = true;
+        break;
+      case '--seed':
+        o.seed = int(flag, value(), 0, 2 ** 31 - 1);
+        break;
+      case '--timeout-min':
+        o.timeoutMinutes = int(flag, value(), 1, 240);
+        break;
+      case '--no-wire':
+        o.wire = false;
+        break;
+      case '--calibration':
+        o.calibration = int(flag, value(), 0, 10_000);
+        break;
+      case '--phased':
+        o.phased = true;
+        break;
+      case '-h':
+      case '--help':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown option ${arg}\n${USAGE}`);
+    }
+  }
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sum = (xs: Iterable<number>): number => {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+};
+function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+const sortedCopy = (xs: ArrayLike<number>): Float64Array => Float64Array.from(xs as ArrayLike<number>).sort();
+const round = (x: number, digits: number): number => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
+const fmt = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : String(x));
+
+class BenchFailure extends Error {}
+
+// ---------------------------------------------------------------------------------------------
+// Log lines of the functions
+
+interface BatchLine {
+  records: number;
+  counted: number;
+  duplicates: number;
+  invalid: number;
+  failed: number;
+  units: number;
+  capacity: Record<string, number>;
+  ms: number;
+}
+interface StatsLine {
+  capacity: Record<string, number>;
+  ms: number;
+  date: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The counting proxies
+
+interface WireProxy {
+  dynamodbEndpoint: string;
+  sqsEndpoint: string;
+  snapshot(): Promise<Extract<ProxyToHost, { type: 'snapshot' }>>;
+  stop(): Promise<void>;
+}
+
+async function startWireProxy(data: WireProxyData): Promise<WireProxy> {
+  const worker = new Worker(new URL('./wire-proxy.ts', import.meta.url), { workerData: data, execArgv: [], name: 'bench-wire' });
+  const pending = new Map<number, (s: Extract<ProxyToHost, { type: 'snapshot' }>) => void>();
+  let nextId = 1;
+  const ready = await new Promise<Extract<ProxyToHost, { type: 'ready' }>>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (message: ProxyToHost) => {
+      if (message.type === 'ready') resolve(message);
+      else pending.get(message.id)?.(message), pending.delete(message.id);
+    });
+  });
+  worker.on('error', (error) => console.error(`[bench] wire proxy failed: ${error.message}`));
+  return {
+    dynamodbEndpoint: ready.dynamodbEndpoint,
+    sqsEndpoint: ready.sqsEndpoint,
+    snapshot() {
+      const id = nextId++;
+      return new Promise((resolve) => {
+        pending.set(id, resolve);
+        worker.postMessage({ type: 'snapshot', id } satisfies HostToProxy);
+      });
+    },
+    async stop() {
+      await worker.terminate();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking counts against the ground truth
+
+interface StatsBody {
+  total_views: number;
+  unique_users: number;
+  total_events: number;
+  events_by_type: Record<string, number>;
+  top_paths: Array<{ path: string; views: number }>;
+}
+
+const EMPTY_SCOPE: ScopeTruth = { views: 0, events: 0, byType: new Map(), paths: new Map(), users: new Set() };
+
+function compareScope(label: string, expected: ScopeTruth, actual: StatsBody): string[] {
+  const problems: string[] = [];
+  if (actual.total_views !== expected.views) problems.push(`${label}: total_views expected ${expected.views}, got ${actual.total_views}`);
+  if (actual.total_events !== expected.events) problems.push(`${label}: total_events expected ${expected.events}, got ${actual.total_events}`);
+  const types = new Set([...expected.byType.keys(), ...Object.keys(actual.events_by_type ?? {})]);
+  for (const type of [...types].sort()) {
+    const want = expected.byType.get(type) ?? 0;
+    const got = actual.events_by_type?.[type] ?? 0;
+    if (want !== got) problems.push(`${label}: events_by_type.${type} expected ${want}, got ${got}`);
+  }
+  const top = expectedTopPaths(expected.paths, 100);
+  const gotTop = actual.top_paths ?? [];
+  if (top.length !== gotTop.length) problems.push(`${label}: top_paths has ${gotTop.length} entries, expected ${top.length}`);
+  for (let i = 0; i < Math.max(top.length, gotTop.length); i++) {
+    const want = top[i];
+    const got = gotTop[i];
+    if (want?.path !== got?.path || want?.views !== got?.views) {
+      problems.push(`${label}: top_paths[${i}] expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+      break;
+    }
+  }
+  const users = expected.users.size;
+  if (users < 1000) {
+    if (actual.unique_users !== users) problems.push(`${label}: unique_users expected exactly ${users}, got ${actual.unique_users}`);
+  } else if (Math.abs(actual.unique_users - users) / users > 0.02) {
+    problems.push(`${label}: unique_users expected ${users} within 2%, got ${actual.unique_users} (${((100 * (actual.unique_users - users)) / users).toFixed(2)}%)`);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface ItemSizeReport {
+  /** table|pk|sk -> billed units of one standard write of the item at the end, as DynamoDB Local reports them. */
+  unitsByItem: Map<string, number>;
+  counterItems: number;
+  overOneKb: Array<{ pk: string; sk: string; bytes: number; units: number }>;
+  maxBytes: number;
+  /** Items where this module's size rule and DynamoDB Local disagree on units. */
+  ruleDisagreements: number;
+}
+
+/**
+ * Sizes of the counter items (site totals S#, path buckets P#) at the end of the run: each is
+ * copied into a scratch table with ReturnConsumedCapacity, so DynamoDB Local itself says how many
+ * write units one write of it costs (1 per started KB), and checked against billing.ts's rule.
+ */
+async function measureCounterItems(runtime: LocalRuntime, aggregatesTable: string): Promise<ItemSizeReport> {
+  const ddb = localDynamoDbClient(runtime.dynamodbEndpoint);
+  const scratch = `bench-item-sizes-${Date.now()}`;
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: scratch,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  const report: ItemSizeReport = { unitsByItem: new Map(), counterItems: 0, overOneKb: [], maxBytes: 0, ruleDisagreements: 0 };
+  let startKey: Record<string, SdkAttributeValue> | undefined;
+  do {
+    const page = await ddb.send(new ScanCommand({ TableName: aggregatesTable, ExclusiveStartKey: startKey }));
+    for (const item of page.Items ?? []) {
+      const pk = item.pk?.S ?? '';
+      const sk = item.sk?.S ?? '';
+      if (!pk.startsWith('S#') && !pk.startsWith('P#')) continue;
+      report.counterItems++;
+      const put = await ddb.send(new PutItemCommand({ TableName: scratch, Item: item, ReturnConsumedCapacity: 'TOTAL' }));
+      const units = put.ConsumedCapacity?.CapacityUnits ?? NaN;
+      const bytes = itemBytes(item as unknown as WireItem);
+      if (standardWriteUnits(bytes) !== units) report.ruleDisagreements++;
+      report.unitsByItem.set(`${aggregatesTable}|${pk}|${sk}`, units);
+      report.maxBytes = Math.max(report.maxBytes, bytes);
+      if (units > 1 || bytes > WRITE_UNIT_BYTES) report.overOneKb.push({ pk, sk, bytes, units });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  ddb.destroy();
+  report.overOneKb.sort((a, b) => b.bytes - a.bytes);
+  return report;
+}
+
+/** Runs `code` (an ES module) in a fresh Node process in the project folder; returns its stdout. */
+function runFresh(code: string, env: Record<string, string>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('error', reject);
+    child.once('close', (exitCode) => {
+      clearTimeout(timer);
+      if (exitCode === 0) resolve(out);
+      else reject(new Error(`a fresh node process failed (exit ${exitCode}): ${err.trim().slice(0, 500)}`));
+    });
+  });
+}
+
+/** Import time (ms) of a bundle in a fresh Node process, `runs` times. */
+async function measureInit(file: string, env: Record<string, string>, runs: number): Promise<number[]> {
+  const code = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(Number(await runFresh(code, env)));
+  return times;
+}
+
+/**
+ * Where a bundle's import time goes: each package it imports at run time (kept external, such as
+ * the AWS SDK, which Lambda's runtime provides), imported one after the other, then the bundle's
+ * own code. Medians of `runs` fresh processes.
+ */
+async function initBreakdown(file: string, env: Record<string, string>, runs: number): Promise<Record<string, number>> {
+  const source = readFileSync(file, 'utf8');
+  const externals = [...new Set([...source.matchAll(/(?:from|import)\s*["'](@[^"']+|[a-z][^"':]*)["']/g)].map((m) => m[1]!))].filter((m) => !m.startsWith('node:'));
+  const code = `
+    const parts = {};
+    let t = performance.now();
+    for (const m of ${JSON.stringify(externals)}) { await import(m); const n = performance.now(); parts[m] = n - t; t = n; }
+    await import(${JSON.stringify(pathToFileURL(file).href)});
+    parts['the bundle itself'] = performance.now() - t;
+    process.stdout.write(JSON.stringify(parts));`;
+  const samples: Array<Record<string, number>> = [];
+  for (let i = 0; i < runs; i++) samples.push(JSON.parse(await runFresh(code, env)) as Record<string, number>);
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(samples[0] ?? {})) out[key] = percentile(sortedCopy(samples.map((s) => s[key] ?? NaN)), 50);
+  return out;
+}
+
+/** One POST at a time over one keep-alive connection; returns client-side latencies. */
+async function sequentialPosts(url: string, bodies: string[], deadline: number): Promise<number[]> {
+  const target = new URL(url);
+  if (target.hostname !== '127.0.0.1') throw new Error('only 127.0.0.1');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const latencies: number[] = [];
+  try {
+    for (const body of bodies) {
+      if (Date.now() > deadline) break;
+      const t0 = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        const req = http.request(
+          {
+            host: target.hostname,
+            port: target.port,
+            path: target.pathname,
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': Buffer.byteLength(body), 'user-agent': USER_AGENTS[0]! },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve());
+          },
+        );
+        req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+        req.on('error', reject);
+        req.end(body);
+      });
+      latencies.push(performance.now() - t0);
+    }
+  } finally {
+    agent.destroy();
+  }
+  return latencies;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function main(): Promise<number> {
+  let opts: Options;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  const runStarted = Date.now();
+  const loadAverageAtStart = os.loadavg();
+  const hardDeadline = runStarted + opts.timeoutMinutes * 60_000;
+  const say = (line = ''): void => {
+    if (!opts.jsonOnly) process.stdout.write(`${line}\n`);
+  };
+  const progress = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
+  const outDir = path.join(PROJECT_ROOT, '.local', 'bench');
+  mkdirSync(outDir, { recursive: true });
+  const logFile = createWriteStream(path.join(outDir, 'runtime.log'));
+
+  // Function and runtime output: parsed for the per-batch and per-request capacity lines, kept in
+  // .local/bench/runtime.log, problems echoed.
+  // Lines carrying a `capacity` object, by function logical id: the processor's one per batch,
+  // the stats function's one per request.
+  const capacityLines: Array<{ fn: string; json: Record<string, unknown> }> = [];
+  const problemLines: string[] = [];
+  const onLog = (line: string): void => {
+    logFile.write(`${line}\n`);
+    const m = /^\[([A-Za-z0-9]+)\] (\{.*\})\s*$/.exec(line);
+    if (m) {
+      try {
+        const json = JSON.parse(m[2]!) as Record<string, unknown>;
+        if (json.capacity && typeof json.capacity === 'object') {
+          capacityLines.push({ fn: m[1]!, json });
+          return;
+        }
+        if (json.level === 'error' || json.level === 'warn') {
+          problemLines.push(line);
+          if (problemLines.length <= 20) progress(`function: ${line.slice(0, 400)}`);
+        }
+      } catch {
+        // not JSON after all
+      }
+      return;
+    }
+    if (/\bERROR\b|failed|error/i.test(line)) {
+      problemLines.push(line);
+      if (problemLines.length <= 20) progress(`runtime: ${line.slice(0, 400)}`);
+    }
+  };
+
+  let runtime: LocalRuntime | undefined;
+  let proxy: WireProxy | undefined;
+  let loadWorker: Worker | undefined;
+  let stopping: Promise<void> | undefined;
+  const stopAll = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await loadWorker?.terminate().catch(() => undefined);
+      await runtime?.stop().catch((error: unknown) => progress(`while stopping: ${(error as Error).message}`));
+      await proxy?.stop().catch(() => undefined);
+      await new Promise<void>((resolve) => logFile.end(() => resolve()));
+    })());
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    progress(`${signal}: stopping...`);
+    void stopAll().then(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const watchdog = setTimeout(() => {
+    progress(`FAILED: the run took longer than ${opts.timeoutMinutes} min (--timeout-min); stopping`);
+    void stopAll().then(() => process.exit(1));
+  }, hardDeadline - Date.now());
+
+  try {
+    // 1. Workload and ground truth.
+    const genStarted = Date.now();
+    const workload: Workload = generateWorkload({ events: opts.events, sites: opts.sites, seed: opts.seed });
+    progress(`workload: ${workload.bodies.length} events, ${workload.sites.length} sites, days ${workload.days.join(', ')} (${Date.now() - genStarted} ms)`);
+
+    // 2. The local runtime, with its own cloud assembly.
+    progress(`synthesizing${Object.keys(opts.context).length ? ` with ${JSON.stringify(opts.context)}` : ' with the default context'} and starting the local runtime...`);
+    runtime = await startLocalRuntime({ port: 0, cdkOut: path.join(PROJECT_ROOT, '.local', 'cdk.out.bench'), context: opts.context, log: onLog });
+    const rt = runtime;
+    if (!rt.apiUrl) throw new BenchFailure('the local runtime serves no API (the local runtime serves REST APIs only: use the default apiType=rest)');
+    const routeFn = (method: string, p: string): string => {
+      const route = rt.routes.find((r) => r.method === method && r.path === p);
+      if (!route?.function) throw new BenchFailure(`no ${method} ${p} route to a function`);
+      return route.function;
+    };
+    const ingestId = routeFn('POST', '/event');
+    const statsId = routeFn('GET', '/stats');
+    const mapping = Object.values(rt.model.eventSourceMappings)[0];
+    if (!mapping) throw new BenchFailure('no SQS event source mapping in the template');
+    const processorId = mapping.functionLogicalId;
+    const queueUrl = rt.queues[mapping.queueLogicalId]!;
+    const dlqId = rt.model.queues[mapping.queueLogicalId]?.redrive?.deadLetterQueueLogicalId;
+    const dlqUrl = dlqId ? rt.queues[dlqId] : undefined;
+    const processorEnv = resolveEnvironment(rt.model, rt.model.functions[processorId]!, rt.bindings);
+    const aggregatesTable = processorEnv.AGGREGATES_TABLE!;
+    const eventsTable = processorEnv.EVENTS_TABLE!;
+    progress(
+      `runtime ready in ${(rt.startupMs / 1000).toFixed(1)} s: API ${rt.apiUrl}; processor batch ${mapping.batchSize}, window ${mapping.maximumBatchingWindowSeconds} s, ` +
+        `max concurrency ${mapping.maximumConcurrency ?? 'default (5)'}`,
+    );
+
+    // 3. Counting proxies, and the functions and poller pointed at them.
+    if (opts.wire) {
+      proxy = await startWireProxy({
+        dynamodbTarget: rt.dynamodbEndpoint,
+        sqsTarget: rt.sqsEndpoint,
+        tableLabels: { [aggregatesTable]: 'Aggregates', [eventsTable]: 'Events' },
+      });
+    }
+    const rewired: Rewired = await rewireRuntime(rt, {
+      dynamodbEndpoint: proxy?.dynamodbEndpoint ?? rt.dynamodbEndpoint,
+      sqsEndpoint: proxy?.sqsEndpoint ?? rt.sqsEndpoint,
+      log: onLog,
+      deferPollers: opts.phased,
+      onWait: (ms) => progress(`waiting ${(ms / 1000).toFixed(0)} s for the replaced pollers' long polls to expire in fauxqs (see rewire.ts)`),
+    });
+    const ingestHost = rewired.hosts[ingestId]!;
+    const processorHost = rewired.hosts[processorId]!;
+    const statsHost = rewired.hosts[statsId]!;
+    const sqs = localSqsClient(rt.sqsEndpoint);
+    const queueDepth = async (url: string): Promise<{ visible: number; inFlight: number }> => {
+      const out = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      );
+      return {
+        visible: Number(out.Attributes?.ApproximateNumberOfMessages ?? NaN),
+        inFlight: Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? NaN),
+      };
+    };
+
+    // 4. Ingest over HTTP.
+    const cpuAt = (): {
+      threads: Map<number, CpuSample>;
+      java?: number;
+      process: NodeJS.CpuUsage;
+      machine?: MachineCpu;
+      processes: Map<number, CpuSample>;
+      at: number;
+    } => ({
+      processes: allProcessesCpu(),
+      threads: threadCpu(),
+      java: processCpu(rt.dynamodb.pid),
+      process: process.cpuUsage(),
+      machine: machineCpu(),
+      at: Date.now(),
+    });
+    const cpuStart = cpuAt();
+    let lastProgress: Extract<LoadToHost, { type: 'progress' }> | undefined;
+    let loadDone: Extract<LoadToHost, { type: 'done' }> | undefined;
+    const samples: Array<{ t: number; sent: number; accepted: number; visible: number; inFlight: number; processed: number }> = [];
+    const processed = (): number => sum(rewired.batches.map((b) => b.records - b.failures));
+    loadWorker = new Worker(new URL('./load-worker.ts', import.meta.url), {
+      execArgv: [],
+      name: 'bench-load',
+      workerData: {
+        url: `${rt.apiUrl}/event`,
+        bodies: workload.bodies,
+        userAgent: workload.userAgent,
+        userAgents: USER_AGENTS,
+        textPlain: workload.beaconContentType,
+        concurrency: opts.concurrency,
+        deadline: hardDeadline - 60_000,
+        maxAttempts: 5,
+      } satisfies LoadData,
+    });
+    const loadFinished = new Promise<Extract<LoadToHost, { type: 'done' }>>((resolve, reject) => {
+      loadWorker!.on('message', (message: LoadToHost) => {
+        if (message.type === 'progress') lastProgress = message;
+        else resolve(message);
+      });
+      loadWorker!.once('error', reject);
+      loadWorker!.once('exit', (code) => reject(new Error(`the load generator exited (${code})`)));
+    });
+    void loadFinished.then((d) => (loadDone = d)).catch(() => undefined);
+    const loadStartedAt = Date.now();
+    let previousAccepted = 0;
+    let previousAt = loadStartedAt;
+    let drainedAt: number | undefined;
+    const ticker = setInterval(() => {
+      void (async () => {
+        const depth = await queueDepth(queueUrl).catch(() => ({ visible: NaN, inFlight: NaN }));
+        const now = Date.now();
+        const accepted = loadDone ? sum(loadDone.accepted) : (lastProgress?.accepted ?? 0);
+        const sent = loadDone ? opts.events : (lastProgress?.sent ?? 0);
+        const rps = ((accepted - previousAccepted) * 1000) / Math.max(1, now - previousAt);
+        previousAccepted = accepted;
+        previousAt = now;
+        const done = processed();
+        samples.push({ t: (now - loadStartedAt) / 1000, sent, accepted, visible: depth.visible, inFlight: depth.inFlight, processed: done });
+        progress(
+          `${((now - loadStartedAt) / 1000).toFixed(0).padStart(4)} s  sent ${sent}  accepted ${accepted}  ${rps.toFixed(0)} req/s  ` +
+            `queue ${depth.visible} (+${depth.inFlight} in flight)  processed ${done}  batches ${rewired.batches.length}`,
+        );
+      })();
+    }, 1000);
+
+    const load = await loadFinished;
+    loadDone = load;
+    const cpuLoadEnd = cpuAt();
+    const acceptedCount = sum(load.accepted);
+    const ingestSeconds = (load.finishedAt - load.startedAt) / 1000;
+    progress(`ingest done: ${acceptedCount}/${opts.events} accepted, ${load.requests} requests in ${ingestSeconds.toFixed(1)} s`);
+    const ingestInvocationsAtLoadEnd = ingestHost.durations.length;
+    if (opts.phased) {
+      progress('phased: starting the queue poller now');
+      rewired.startPollers();
+    }
+
+    // 5. Wait for the queue to drain and the last batch to finish.
+    for (;;) {
+      const depth = await queueDepth(queueUrl);
+      const inFlightBatches = sum(rewired.pollers.map((p) => p.stats.inFlight));
+      if (depth.visible === 0 && depth.inFlight === 0 && inFlightBatches === 0) {
+        drainedAt = Date.now();
+        break;
+      }
+      if (Date.now() > hardDeadline - 30_000) throw new BenchFailure(`the queue did not drain in time: ${JSON.stringify(depth)}, ${inFlightBatches} batches in flight`);
+      await sleep(100);
+    }
+    clearInterval(ticker);
+    const cpuEnd = cpuAt();
+    const e2eSeconds = (drainedAt - load.startedAt) / 1000;
+    progress(`drained ${((drainedAt - load.finishedAt) / 1000).toFixed(1)} s after the last request; ${processed()} records processed in ${rewired.batches.length} batches`);
+    const wire = proxy ? await proxy.snapshot() : undefined;
+    const batchesAtDrain = [...rewired.batches];
+    // A function's output reaches this process asynchronously: wait (a little) for every batch's line.
+    const linesOf = (fn: string): number => capacityLines.filter((l) => l.fn === fn).length;
+    for (let i = 0; i < 50 && linesOf(processorId) < processorHost.durations.length; i++) await sleep(100);
+    const processorDurations = [...processorHost.durations];
+    const ingestDurationsUnderLoad = ingestHost.durations.slice(0, ingestInvocationsAtLoadEnd);
+    const batchLinesAtDrain = capacityLines.filter((l) => l.fn === processorId).map((l) => l.json as unknown as BatchLine);
+
+    // 6. Counts against the ground truth, through GET /stats (also the stats calls measured).
+    const mismatches: string[] = [];
+    if (acceptedCount !== opts.events) mismatches.push(`${opts.events - acceptedCount} events were not accepted (status counts ${JSON.stringify(load.statusCounts)}; ${load.firstErrors.join(' | ')})`);
+    if (load.timedOut) mismatches.push('the load generator hit its time bound before sending every event');
+    const checks: Array<{ site: string; date: string | null }> = [];
+    for (const site of workload.sites) for (const date of [...workload.days, null]) checks.push({ site, date });
+    const statsLatencies: number[] = [];
+    let cursor = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (;;) {
+          const check = checks[cursor++];
+          if (!check) return;
+          const url = new URL(`${rt.apiUrl}/stats`);
+          url.searchParams.set('site_id', check.site);
+          if (check.date) url.searchParams.set('date', check.date);
+          url.searchParams.set('limit', '100');
+          const t0 = performance.now();
+          const response = await fetch(url);
+          const body = (await response.json()) as StatsBody;
+          statsLatencies.push(performance.now() - t0);
+          const label = `${check.site} ${check.date ?? 'all time'}`;
+          if (response.status !== 200) {
+            mismatches.push(`${label}: GET /stats answered ${response.status} ${JSON.stringify(body)}`);
+            continue;
+          }
+          const truth = workload.truth.get(check.site);
+          const expected = (check.date ? truth?.days.get(check.date) : truth?.all) ?? EMPTY_SCOPE;
+          mismatches.push(...compareScope(label, expected, body));
+        }
+      }),
+    );
+    for (let i = 0; i < 50 && linesOf(statsId) < statsHost.durations.length; i++) await sleep(100);
+    const statsLines = capacityLines.filter((l) => l.fn === statsId).map((l) => l.json as unknown as StatsLine);
+    const dlq = dlqUrl ? await queueDepth(dlqUrl) : { visible: 0, inFlight: 0 };
+    if (dlq.visible + dlq.inFlight > 0) mismatches.push(`the dead-letter queue holds ${dlq.visible + dlq.inFlight} messages`);
+    const failedBatches = batchesAtDrain.filter((b) => b.failures > 0 || b.batchError);
+    const invalidMessages = sum(batchLinesAtDrain.map((b) => b.invalid ?? 0));
+    if (invalidMessages > 0) mismatches.push(`${invalidMessages} messages were invalid`);
+    const countsExact = mismatches.length === 0;
+    progress(countsExact ? `counts: all ${checks.length} GET /stats answers match the ground truth; DLQ empty` : `counts: ${mismatches.length} MISMATCHES`);
+
+    // 7. Sizes of the counter items, the ingest bundle and its init time.
+    const sizes = await measureCounterItems(rt, aggregatesTable);
+    const ingestFn = rt.model.functions[ingestId]!;
+    const bundleFile = ingestFn.handlerFile!;
+    const bundleBytes = statSync(bundleFile).size;
+    const ingestEnv = resolveEnvironment(rt.model, ingestFn, rt.bindings);
+    const baseEnv: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: rt.model.region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      QUEUE_URL: ingestEnv.QUEUE_URL ?? queueUrl,
+    };
+    const initRuns = await measureInit(bundleFile, { ...baseEnv, ...(ingestEnv.NODE_OPTIONS ? { NODE_OPTIONS: ingestEnv.NODE_OPTIONS } : {}) }, 7);
+    const initRunsNoMaps = ingestEnv.NODE_OPTIONS ? await measureInit(bundleFile, baseEnv, 7) : initRuns;
+    const initMs = percentile(sortedCopy(initRuns), 50);
+    const initParts = await initBreakdown(bundleFile, { ...baseEnv, ...(ingestEnv.NODE_OPTIONS ? { NODE_OPTIONS: ingestEnv.NODE_OPTIONS } : {}) }, 5);
+    const initMsNoMaps = percentile(sortedCopy(initRunsNoMaps), 50);
+
+    // 8. One ingest invocation at a time (as each Lambda environment runs them): its duration.
+    const calibrationFrom = ingestHost.durations.length;
+    const now = Date.now();
+    const calibrationBodies = Array.from({ length: opts.calibration }, (_, i) =>
+      JSON.stringify({
+        site_id: 'calibration.bench.example',
+        event_type: 'page_view',
+        path: `/calibration/${i % 20}`,
+        user_id: `calibration-user-${i % 50}`,
+        timestamp: new Date(now - 1000).toISOString(),
+        event_id: `calibration-${now.toString(36)}-${i}`,
+      }),
+    );
+    const calibrationClient = sortedCopy(await sequentialPosts(`${rt.apiUrl}/event`, calibrationBodies, hardDeadline - 20_000));
+    const calibrationDurations = sortedCopy(ingestHost.durations.slice(calibrationFrom));
+
+    // -----------------------------------------------------------------------------------------
+    // Figures
+    const events = acceptedCount;
+    const latencies = sortedCopy(load.latencies);
+    const ingestRps = load.requests / ingestSeconds;
+    const capacityTotals: Record<string, number> = {};
+    for (const line of batchLinesAtDrain) for (const [op, units] of Object.entries(line.capacity ?? {})) capacityTotals[op] = (capacityTotals[op] ?? 0) + units;
+    const txItemsFromLogs = capacityTotals.TransactItems ?? 0;
+
+    // Write units: single-item writes as DynamoDB reported them (log lines); transaction items at
+    // 2 x ceil(size / 1 KB), sized at the end of the run (upper bound: counter items only grow).
+    const txSizesUpperBound: number[] = [];
+    let txUnitsAtWrite: number | undefined;
+    if (wire) {
+      for (const item of wire.dynamodb.transactionItems) {
+        const finalUnits = sizes.unitsByItem.get(`${item.table}|${item.pk}|${item.sk}`);
+        const size = finalUnits !== undefined ? finalUnits * WRITE_UNIT_BYTES : item.maxBytes;
+        for (let i = 0; i < item.writes; i++) txSizesUpperBound.push(size);
+      }
+      txUnitsAtWrite = wire.dynamodb.transactions.unitsAtWrite;
+    } else {
+      // Without the wire: every transaction item at the size of the largest counter item.
+      const largest = Math.max(WRITE_UNIT_BYTES, ...[...sizes.unitsByItem.values()].map((u) => u * WRITE_UNIT_BYTES));
+      for (let i = 0; i < txItemsFromLogs; i++) txSizesUpperBound.push(largest);
+    }
+    const writes = billedWriteUnits({
+      singleItemReported: capacityTotals,
+      transactionItemSizes: txSizesUpperBound,
+      failedConditionalUnits: wire?.dynamodb.failedConditional.estimatedUnits,
+    });
+    const wruPerEvent = writes.total / events;
+    const wruPerEventAtWrite = txUnitsAtWrite !== undefined ? (writes.singleItem + txUnitsAtWrite + writes.failedConditional) / events : undefined;
+    const processorReadUnits = (capacityTotals.BatchGetItem ?? 0) + (capacityTotals.GetItem ?? 0) + (capacityTotals.Query ?? 0);
+    const rruPerEvent = processorReadUnits / events;
+    const statsReadUnits = statsLines.map((l) => sum(Object.values(l.capacity ?? {})));
+    const rruPerStatsCall = statsLines.length ? sum(statsReadUnits) / statsLines.length : NaN;
+
+    // SQS requests: ingest's SendMessage + the poller's receives (empty ones too) and deletes, from the wire.
+    const sqsOps: SqsWireSnapshot['ops'] = wire?.sqs.ops ?? {};
+    const sqsBilled = sum(Object.entries(sqsOps).filter(([op]) => op !== 'GetQueueAttributes').map(([, s]) => s.billedRequests));
+    const sqsRequestsPerEvent = wire ? sqsBilled / events : NaN;
+
+    // Lambda: invocations and GB-s per event. Ingest is billed at its duration measured one
+    // invocation at a time (p50); under load the local sandbox runs many invocations at once in
+    // one thread, so their wall times include waiting for each other.
+    const ingestMemory = ingestHost.memorySizeMb;
+    const ingestInvocationsPerEvent = ingestInvocationsAtLoadEnd / events;
+    const ingestP50Calibrated = calibrationDurations.length ? percentile(calibrationDurations, 50) : percentile(sortedCopy(ingestDurationsUnderLoad), 50);
+    const ingestGbsPerEvent = ingestInvocationsPerEvent * gbSeconds(ingestMemory, ingestP50Calibrated);
+    const ingestGbsUnderLoadPerEvent = sum(ingestDurationsUnderLoad.map((d) => gbSeconds(ingestMemory, d))) / events;
+    const processorInvocationsPerEvent = processorDurations.length / events;
+    const processorGbsPerEvent = sum(processorDurations.map((d) => gbSeconds(processorHost.memorySizeMb, d))) / events;
+    const statsDurations = sortedCopy(statsHost.durations);
+    const statsGbsPerCall = statsDurations.length ? sum([...statsDurations].map((d) => gbSeconds(statsHost.memorySizeMb, d))) / statsDurations.length : NaN;
+
+    const usage: PerEventUsage = {
+      apiRequests: load.requests / events,
+      lambda: [
+        { name: 'ingest', invocations: ingestInvocationsPerEvent, gbSeconds: ingestGbsPerEvent },
+        { name: 'processor', invocations: processorInvocationsPerEvent, gbSeconds: processorGbsPerEvent },
+      ],
+      // Without the wire, an estimate: one SendMessage, receives and deletes of 10 messages each.
+      sqsRequests: wire ? sqsRequestsPerEvent : 1.2,
+      writeUnits: wruPerEvent,
+      readUnits: rruPerEvent,
+    };
+    const costRest = costPerMillionEvents(usage, 'rest');
+    const costHttp = costPerMillionEvents(usage, 'http');
+    const statsCallUsd = { rest: costPerStatsCall(rruPerStatsCall, statsGbsPerCall, 'rest'), http: costPerStatsCall(rruPerStatsCall, statsGbsPerCall, 'http') };
+
+    // Hottest partition key, and one busy site at 5,000 events/s.
+    const siteOfKey = (key: string): string | undefined => /^(?:Aggregates|Events) [SPUE]#([^#]+)/.exec(key)?.[1];
+    const siteEvents = new Map(workload.sites.map((s) => [s, workload.truth.get(s)?.all.events ?? 0]));
+    const topSite = [...siteEvents].sort((a, b) => b[1] - a[1])[0]![0];
+    const hottest = wire?.dynamodb.hottestKeys[0];
+    const topSiteKeys = wire ? wire.dynamodb.aggregateKeys.filter((k) => siteOfKey(k.key) === topSite).sort((a, b) => b.peakPerSecond - a.peakPerSecond) : [];
+    const topSiteEps = (siteEvents.get(topSite) ?? 0) / ingestSeconds;
+    const topSiteProcessingEps = (siteEvents.get(topSite) ?? 0) / e2eSeconds;
+    const topSiteHotKey = topSiteKeys[0];
+    const at5000 = topSiteHotKey ? (topSiteHotKey.peakPerSecond * 5000) / topSiteEps : NaN;
+    const at5000ByProcessingRate = topSiteHotKey ? (topSiteHotKey.peakPerSecond * 5000) / topSiteProcessingEps : NaN;
+
+    // CPU split: during ingestion, and from the last request to drained.
+    type CpuSnapshot = ReturnType<typeof cpuAt>;
+    const cpuRowsFor = (a: CpuSnapshot, b: CpuSnapshot, loadGeneratorMs: number) => {
+      const windowMs = b.at - a.at;
+      const delta = (tid: number): number => (b.threads.get(tid)?.ms ?? 0) - (a.threads.get(tid)?.ms ?? 0);
+      const rows: Array<{ label: string; ms: number; share: number }> = [];
+      const claimed = new Set<number>();
+      const claim = (label: string, tids: number[], ms?: number): void => {
+        tids.forEach((t) => claimed.add(t));
+        const value = ms ?? sum(tids.map(delta));
+        rows.push({ label, ms: value, share: value / (windowMs * 2) });
+      };
+      const named = (name: string): number[] => [...new Set([...a.threads, ...b.threads].filter(([, s]) => s.name === name).map(([t]) => t))];
+      claim('main thread: API server, fauxqs, SQS poller', [process.pid]);
+      claim('load generator (worker)', named('bench-load'), loadGeneratorMs);
+      claim('counting proxies (worker)', named('bench-wire'));
+      for (const [id, host] of Object.entries(rewired.hosts)) claim(`function ${displayName(id)} (worker)`, host.threadIds);
+      claim('other threads of the Node process (GC, libuv, compiler)', [...b.threads.keys()].filter((t) => !claimed.has(t)));
+      claim('DynamoDB Local (java process)', [], a.java !== undefined && b.java !== undefined ? b.java - a.java : NaN);
+      // CPU the rest of the machine used meanwhile (other processes): the machine's busy time
+      // minus this process and DynamoDB Local.
+      const ours = (b.process.user + b.process.system - a.process.user - a.process.system) / 1000 + (b.java ?? 0) - (a.java ?? 0);
+      const otherMs = a.machine && b.machine ? Math.max(0, b.machine.processes - a.machine.processes - ours) : NaN;
+      const interruptsMs = a.machine && b.machine ? b.machine.interrupts - a.machine.interrupts : NaN;
+      const stealMs = a.machine && b.machine ? b.machine.steal - a.machine.steal : NaN;
+      // The busiest other processes, by name (to tell other work on the machine from this run's own helpers).
+      const others = new Map<string, number>();
+      for (const [pid, after] of b.processes) {
+        if (pid === process.pid || pid === rt.dynamodb.pid) continue;
+        const before = a.processes.get(pid);
+        // Its own CPU and that of its children that ended meanwhile (short-lived commands).
+        const ms = after.ms - (before?.ms ?? 0) + after.childrenMs - (before?.childrenMs ?? 0);
+        if (ms > 0) others.set(after.name, (others.get(after.name) ?? 0) + ms);
+      }
+      const otherProcesses = [...others].sort((x, y) => y[1] - x[1]).slice(0, 6).map(([name, ms]) => ({ name, ms }));
+      return {
+        windowMs,
+        rows: rows.sort((x, y) => y.ms - x.ms),
+        totalShare: sum(rows.map((r) => (Number.isFinite(r.ms) ? r.ms : 0))) / (windowMs * 2),
+        otherProcessesMs: otherMs,
+        otherProcessesShare: otherMs / (windowMs * 2),
+        otherProcesses,
+        interruptsMs,
+        stealMs,
+      };
+    };
+    const cpuIngest = cpuRowsFor(cpuStart, cpuLoadEnd, load.cpuUserMs + load.cpuSystemMs);
+    const cpuDrain = cpuRowsFor(cpuLoadEnd, cpuEnd, 0);
+    const cpuOf = (cpu: typeof cpuIngest, id: string): number => cpu.rows.find((r) => r.label === `function ${displayName(id)} (worker)`)?.ms ?? NaN;
+    const ingestCpuMsPerInvocation = cpuOf(cpuIngest, ingestId) / ingestInvocationsAtLoadEnd;
+    const processorCpuMsPerEvent = (cpuOf(cpuIngest, processorId) + cpuOf(cpuDrain, processorId)) / events;
+    const cpuMsPerEvent = (cpu: typeof cpuIngest): number => sum(cpu.rows.map((r) => (Number.isFinite(r.ms) ? r.ms : 0))) / events;
+    // Sensitivity: the same invocations billed at 20 ms (128 MB has about 1/14 of a vCPU, so a
+    // Lambda invocation takes longer than one on a full local core).
+    const ingestAt20MsDelta = ingestInvocationsPerEvent * (gbSeconds(ingestMemory, 20) - gbSeconds(ingestMemory, ingestP50Calibrated)) * 1e6 * PRICES.lambda.perGbSecondArm64;
+
+    // Batches and DynamoDB calls per batch.
+    const batchSizes = sortedCopy(batchesAtDrain.map((b) => b.records));
+    const ddbOps = wire?.dynamodb.ops ?? {};
+    const processorBatches = batchesAtDrain.length;
+
+    const targets = {
+      wru_per_event: wruPerEvent <= 1.2,
+      usd_per_million_http: costHttp.total <= 2.5,
+      usd_per_million_rest: costRest.total <= 5.0,
+      e2e_events_per_s: events / e2eSeconds >= 2000,
+      ingest_rps: ingestRps >= 3000,
+      max_key_wru_per_s_at_5000_eps: Number.isFinite(at5000) ? at5000 <= 1000 : false,
+      ingest_bundle_bytes: bundleBytes < 100 * 1024,
+      ingest_init_ms: initMs < 30,
+    };
+
+    const result = {
+      events,
+      ingest_rps: round(ingestRps, 0),
+      ingest_p50_ms: round(percentile(latencies, 50), 2),
+      ingest_p99_ms: round(percentile(latencies, 99), 2),
+      e2e_events_per_s: round(events / e2eSeconds, 0),
+      wru_per_event: round(wruPerEvent, 3),
+      rru_per_stats_call: round(rruPerStatsCall, 2),
+      sqs_requests_per_event: round(sqsRequestsPerEvent, 4),
+      usd_per_million_rest: round(costRest.total, 3),
+      usd_per_million_http: round(costHttp.total, 3),
+      max_key_wru_per_s: hottest ? round(hottest.peakPerSecond, 0) : null,
+      counts_exact: countsExact,
+      max_key: hottest?.key ?? null,
+      max_key_wru_per_s_at_5000_eps: round(at5000, 0),
+      hot_site: topSite,
+      hot_site_key: topSiteHotKey?.key ?? null,
+      drain_s: round((drainedAt - load.finishedAt) / 1000, 2),
+      ingest_s: round(ingestSeconds, 2),
+      wru_per_event_at_write_sizes: wruPerEventAtWrite !== undefined ? round(wruPerEventAtWrite, 3) : null,
+      rru_per_event_processor: round(rruPerEvent, 3),
+      lambda_gb_s_per_event: round(ingestGbsPerEvent + processorGbsPerEvent, 8),
+      ingest_bundle_bytes: bundleBytes,
+      ingest_init_ms: round(initMs, 1),
+      processor_batches: processorBatches,
+      mean_batch_size: round(events / Math.max(1, processorBatches), 1),
+      targets_met: targets,
+      ...(opts.phased ? { phased: true, processing_events_per_s: round(events / ((drainedAt - load.finishedAt) / 1000), 0) } : {}),
+    };
+
+    const details = {
+      options: opts,
+      node: process.version,
+      machine: { cpus: os.cpus().length, platform: process.platform, loadAverageAtStart, loadAverageAtEnd: os.loadavg() },
+      workload: {
+        days: workload.days,
+        sites: workload.sites.map((s) => ({
+          site: s,
+          events: siteEvents.get(s),
+          paths: workload.catalogue.get(s),
+          usersAllTime: workload.truth.get(s)?.all.users.size,
+        })),
+      },
+      load: { requests: load.requests, statusCounts: load.statusCounts, firstErrors: load.firstErrors, cpuMs: load.cpuUserMs + load.cpuSystemMs },
+      latencyMs: { p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] },
+      capacityFromLogs: capacityTotals,
+      writes,
+      txItemsFromLogs,
+      wireDynamoDb: wire
+        ? { ops: wire.dynamodb.ops, singleItemUnits: wire.dynamodb.singleItemUnits, transactions: wire.dynamodb.transactions, failedConditional: wire.dynamodb.failedConditional, hottestKeys: wire.dynamodb.hottestKeys.slice(0, 10), topSiteKeys: topSiteKeys.slice(0, 10) }
+        : undefined,
+      wireSqs: wire?.sqs,
+      counterItems: { count: sizes.counterItems, overOneKb: sizes.overOneKb.length, largest: sizes.overOneKb.slice(0, 10), maxBytes: sizes.maxBytes, ruleDisagreements: sizes.ruleDisagreements },
+      lambda: {
+        ingest: { memoryMb: ingestMemory, invocations: ingestInvocationsAtLoadEnd, p50UnderLoadMs: percentile(sortedCopy(ingestDurationsUnderLoad), 50), p50CalibratedMs: ingestP50Calibrated, calibrationClientP50Ms: percentile(calibrationClient, 50), gbsPerEventUnderLoad: ingestGbsUnderLoadPerEvent },
+        processor: { memoryMb: processorHost.memorySizeMb, invocations: processorDurations.length, p50Ms: percentile(sortedCopy(processorDurations), 50), maxMs: Math.max(...processorDurations) },
+        stats: { memoryMb: statsHost.memorySizeMb, calls: statsDurations.length, p50Ms: percentile(statsDurations, 50), gbsPerCall: statsGbsPerCall },
+      },
+      costRest,
+      costHttp,
+      statsCallUsd,
+      statsCalls: statsLines.length,
+      statsClientP50Ms: percentile(sortedCopy(statsLatencies), 50),
+      init: { runs: initRuns, runsWithoutSourceMaps: initRunsNoMaps, nodeOptions: ingestEnv.NODE_OPTIONS ?? null, breakdownMs: initParts },
+      cpu: { ingest: cpuIngest, drain: cpuDrain, ingestCpuMsPerInvocation, processorCpuMsPerEvent, cpuMsPerEventIngest: cpuMsPerEvent(cpuIngest), cpuMsPerEventDrain: cpuMsPerEvent(cpuDrain), ingestAt20MsDelta, loadWorkerMs: load.cpuUserMs + load.cpuSystemMs, proxyMs: wire ? wire.cpuUserMs + wire.cpuSystemMs : null },
+      batches: { count: processorBatches, min: batchSizes[0], p50: percentile(batchSizes, 50), max: batchSizes[batchSizes.length - 1], failedBatches: failedBatches.length },
+      samples,
+      at5000ByProcessingRate,
+      topSiteEps,
+      mismatches,
+      problemLines: problemLines.slice(0, 50),
+    };
+    writeFileSync(path.join(outDir, 'result.json'), `${JSON.stringify({ result, details }, null, 2)}\n`);
+
+    // -----------------------------------------------------------------------------------------
+    // Report
+    const yes = (ok: boolean): string => (ok ? 'met' : 'MISSED');
+    const rows: Array<[string, string, string, string?]> = [
+      ['events accepted / sent', `${events} / ${opts.events}`, ''],
+      ['ingest requests/s', fmt(ingestRps, 0), `>= 3,000: ${yes(targets.ingest_rps)}`],
+      ['ingest latency p50 / p99 (ms)', `${fmt(percentile(latencies, 50), 1)} / ${fmt(percentile(latencies, 99), 1)}`, ''],
+      ['end-to-end events/s', fmt(events / e2eSeconds, 0), `>= 2,000: ${yes(targets.e2e_events_per_s)}`, 'first POST to queue drained'],
+      ...(opts.phased
+        ? [['processing events/s (phased: poller started after the last POST)', fmt(events / ((drainedAt - load.finishedAt) / 1000), 0), ''] as [string, string, string]]
+        : []),
+      ['ingest time / drain after last POST (s)', `${fmt(ingestSeconds, 1)} / ${fmt((drainedAt - load.finishedAt) / 1000, 1)}`, ''],
+      ['processor batches', String(processorBatches), '', `records min ${batchSizes[0]} / p50 ${percentile(batchSizes, 50)} / max ${batchSizes[batchSizes.length - 1]}`],
+      ['WRU per event', fmt(wruPerEvent, 3), `<= 1.2: ${yes(targets.wru_per_event)}`, 'transaction items sized at the end of the run (upper bound)'],
+      ['  single-item writes (as reported)', fmt(writes.singleItem / events, 3), ''],
+      ['  transaction items (2 x ceil(size/1 KB))', fmt(writes.transactional / events, 3), ''],
+      ['  failed conditional writes', fmt(writes.failedConditional / events, 3), ''],
+      ['WRU per event, tx items sized at each write', wruPerEventAtWrite !== undefined ? fmt(wruPerEventAtWrite, 3) : 'n/a', '', 'from the wire'],
+      ['RRU per event (processor reads)', fmt(rruPerEvent, 3), ''],
+      ['RRU per GET /stats call', fmt(rruPerStatsCall, 2), '', `${statsLines.length} calls`],
+      ['SQS requests per event', wire ? fmt(sqsRequestsPerEvent, 4) : 'n/a', ''],
+      ['Lambda invocations/event: ingest, processor', `${fmt(ingestInvocationsPerEvent, 3)}, ${fmt(processorInvocationsPerEvent, 5)}`, ''],
+      ['Lambda GB-s/event: ingest, processor', `${ingestGbsPerEvent.toExponential(2)}, ${processorGbsPerEvent.toExponential(2)}`, ''],
+      ['USD per million events, REST API', fmt(costRest.total, 3), `<= 5.00: ${yes(targets.usd_per_million_rest)}`],
+      ['USD per million events, HTTP API', fmt(costHttp.total, 3), `<= 2.50: ${yes(targets.usd_per_million_http)}`],
+      ['hottest key: peak WRU/s at bench rate', hottest ? fmt(hottest.peakPerSecond, 0) : 'n/a', '', hottest?.key ?? ''],
+      ['hot site: hottest key at 5,000 events/s', topSiteHotKey ? fmt(at5000, 0) : 'n/a', `<= 1,000: ${yes(targets.max_key_wru_per_s_at_5000_eps)}`,
+        topSiteHotKey ? `${topSiteHotKey.key}, ${fmt(topSiteHotKey.peakPerSecond, 0)} WRU/s while the site sent ${fmt(topSiteEps, 0)} events/s` : ''],
+      ['ingest bundle (index.mjs)', `${fmt(bundleBytes / 1024, 1)} KB`, `< 100 KB: ${yes(targets.ingest_bundle_bytes)}`],
+      ['ingest init (import, median of 7)', `${fmt(initMs, 1)} ms`, `< 30 ms: ${yes(targets.ingest_init_ms)}`,
+        ingestEnv.NODE_OPTIONS ? `with NODE_OPTIONS=${ingestEnv.NODE_OPTIONS} as deployed; ${fmt(initMsNoMaps, 1)} ms without` : ''],
+      ['counts exact', String(countsExact), '', `${checks.length} GET /stats answers; DLQ ${dlq.visible + dlq.inFlight} messages`],
+    ];
+    const w0 = Math.max(...rows.map((r) => r[0].length));
+    const w1 = Math.max(...rows.map((r) => r[1].length));
+    const w2 = Math.max(...rows.map((r) => r[2].length));
+    say('');
+    say(`Benchmark: ${events} events, ${opts.sites} sites, concurrency ${opts.concurrency}, Node ${process.version}, ${details.machine.cpus} CPUs`);
+    say('-'.repeat(w0 + w1 + w2 + 6));
+    for (const [a, b, c, d] of rows) say(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c.padEnd(w2)}  ${d ?? ''}`.trimEnd());
+    say('');
+    say('Cost per million events (USD):   REST     HTTP');
+    for (const key of ['api', 'lambdaRequests', 'lambdaCompute', 'sqs', 'dynamodbWrites', 'dynamodbReads', 'total'] as const) {
+      say(`  ${key.padEnd(28)} ${fmt(costRest[key], 3).padStart(7)}  ${fmt(costHttp[key], 3).padStart(7)}`);
+    }
+    say(`  (ingest Lambda billed at ${ingestMemory} MB x ${fmt(ingestP50Calibrated, 2)} ms, the p50 of ${calibrationDurations.length} invocations one at a time; ` +
+      `stats reads excluded: one GET /stats costs $${statsCallUsd.rest.toExponential(2)} (REST) / $${statsCallUsd.http.toExponential(2)} (HTTP))`);
+    say(`  (ingest used ${fmt(ingestCpuMsPerInvocation, 2)} ms of a local core per invocation; billed at 20 ms instead, both totals would rise by $${fmt(ingestAt20MsDelta, 3)})`);
+    if (wire) {
+      say('');
+      say('DynamoDB calls (wire)            calls   per batch   units reported   errors');
+      for (const [op, s] of Object.entries(ddbOps).sort((a, b) => b[1].calls - a[1].calls)) {
+        say(`  ${op.padEnd(26)} ${String(s.calls).padStart(8)}  ${fmt(s.calls / Math.max(1, processorBatches), 1).padStart(9)}  ${fmt(s.reportedUnits, 0).padStart(15)}  ${String(s.errors).padStart(7)}`);
+      }
+      say(`  transactions: ${wire.dynamodb.transactions.calls} (${wire.dynamodb.transactions.items} items; logs say ${txItemsFromLogs}), canceled ${wire.dynamodb.transactions.canceled}; failed conditional writes ${wire.dynamodb.failedConditional.calls} ${JSON.stringify(wire.dynamodb.failedConditional.byOp)}`);
+      say(`  counter items: ${sizes.counterItems}, ${sizes.overOneKb.length} over 1 KB at the end (largest ${sizes.maxBytes} bytes)` +
+        (sizes.overOneKb.length ? ` -> transaction units use their end size as an upper bound` : ''));
+      say('SQS calls (wire)                 calls   entries   billed requests');
+      for (const [op, s] of Object.entries(sqsOps).sort((a, b) => b[1].calls - a[1].calls)) {
+        say(`  ${op.padEnd(26)} ${String(s.calls).padStart(8)}  ${String(s.entries).padStart(8)}  ${String(s.billedRequests).padStart(8)}`);
+      }
+      say(`  messages received ${wire.sqs.messagesReceived}, empty receives ${wire.sqs.emptyReceives}`);
+      say('Hottest partition keys           peak WRU/s   total WRU   active s');
+      for (const k of wire.dynamodb.hottestKeys.slice(0, 8)) {
+        say(`  ${k.key.slice(0, 60).padEnd(60)} ${fmt(k.peakPerSecond, 0).padStart(6)}  ${fmt(k.totalUnits, 0).padStart(9)}  ${String(k.activeSeconds).padStart(6)}`);
+      }
+    }
+    say('');
+    for (const [title, cpu] of [['during ingestion', cpuIngest], ['from the last request to drained', cpuDrain]] as const) {
+      say(`CPU ${title} (${fmt(cpu.windowMs / 1000, 1)} s x 2 cores, ${fmt(100 * cpu.totalShare, 0)}% used, ${fmt(cpuMsPerEvent(cpu), 2)} ms of CPU per event):`);
+      for (const row of cpu.rows) say(`  ${row.label.padEnd(58)} ${fmt(row.ms / 1000, 1).padStart(6)} s  ${fmt(100 * row.share, 1).padStart(5)}%`);
+      say(`  ${'(other processes on the machine)'.padEnd(58)} ${fmt(cpu.otherProcessesMs / 1000, 1).padStart(6)} s  ${fmt(100 * cpu.otherProcessesShare, 1).padStart(5)}%`);
+      say(`  ${'(interrupts, e.g. loopback networking)'.padEnd(58)} ${fmt(cpu.interruptsMs / 1000, 1).padStart(6)} s  ${fmt((100 * cpu.interruptsMs) / (cpu.windowMs * 2), 1).padStart(5)}%`);
+      say(`  ${'(steal: CPU the hypervisor gave to other machines)'.padEnd(58)} ${fmt(cpu.stealMs / 1000, 1).padStart(6)} s  ${fmt((100 * cpu.stealMs) / (cpu.windowMs * 2), 1).padStart(5)}%`);
+      if (cpu.otherProcessesShare > 0.05 && cpu.otherProcesses.length) say(`    busiest other processes (CPU in the window, plus the whole CPU of children that ended in it): ${cpu.otherProcesses.map((p) => `${p.name} ${fmt(p.ms / 1000, 1)} s`).join(', ')}`);
+    }
+    if (mismatches.length) {
+      say('');
+      say(`!!! ${mismatches.length} COUNT MISMATCHES !!!`);
+      for (const m of mismatches.slice(0, 200)) say(`MISMATCH ${m}`);
+      for (const m of mismatches.slice(0, 200)) progress(`MISMATCH ${m}`);
+    }
+    if (problemLines.length) progress(`${problemLines.length} error/warning lines from the runtime (see .local/bench/runtime.log)`);
+    say('');
+    say(`Ingest init, where the time goes (imported one after the other, median of 5): ${Object.entries(initParts).map(([k, v]) => `${k} ${fmt(v, 1)} ms`).join(', ')}`);
+    say('');
+    say(`Details: ${path.relative(PROJECT_ROOT, path.join(outDir, 'result.json'))}`);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return countsExact ? 0 : 1;
+  } catch (error) {
+    progress(`FAILED: ${error instanceof BenchFailure ? error.message : ((error as Error).stack ?? String(error))}`);
+    return 1;
+  } finally {
+    clearTimeout(watchdog);
+    progress('stopping the local runtime...');
+    await stopAll();
+  }
+}
+
+process.exit(await main());
