@@ -406,10 +406,9 @@ async function main(): Promise<number> {
   mkdirSync(outDir, { recursive: true });
   const logFile = createWriteStream(path.join(outDir, 'runtime.log'));
 
-  // Function and runtime output: parsed for the per-batch and per-request capacity lines, kept in
-  // .local/bench/runtime.log, problems echoed.
-  // Lines carrying a `capacity` object, by function logical id: the processor's one per batch,
-  // the stats function's one per request.
+  // Function and runtime output, all kept in .local/bench/runtime.log. Lines carrying a `capacity`
+  // object are collected by function logical id (the processor's one per batch, the stats
+  // function's one per request); errors and warnings are echoed.
   const capacityLines: Array<{ fn: string; json: Record<string, unknown> }> = [];
   const problemLines: string[] = [];
   const onLog = (line: string): void => {
