@@ -1,4 +1,5 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPartition } from './query-partition.ts';
 import { addPathCounts, pathPartition, type Scope } from '../domain/keys.ts';
 
 /**
@@ -13,19 +14,6 @@ export async function readPathViews(
   { consistent = false }: { consistent?: boolean } = {},
 ): Promise<Map<string, number>> {
   const views = new Map<string, number>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pathPartition(siteId, scope) },
-        ExclusiveStartKey: startKey,
-        ...(consistent ? { ConsistentRead: true } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) addPathCounts(item, views);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const item of queryPartition(doc, table, pathPartition(siteId, scope), consistent)) addPathCounts(item, views);
   return views;
 }

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPartition } from './query-partition.ts';
 import { decodeShard, encodeShard, groupByShard, mergeShard, type ShardState } from '../domain/sketch.ts';
 import { sketchPartition, sketchShardKey, type Scope } from '../domain/keys.ts';
 import { backoff, delay } from '../commons/map-limit.ts';
@@ -123,22 +124,9 @@ export async function readSketch(
   { consistent = false }: { consistent?: boolean } = {},
 ): Promise<Map<number, ShardState>> {
   const shards = new Map<number, ShardState>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': sketchPartition(siteId, scope) },
-        ExclusiveStartKey: startKey,
-        ...(consistent ? { ConsistentRead: true } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const state = toStored(item).state;
-      if (state) shards.set(Number(item.sk), state);
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const item of queryPartition(doc, table, sketchPartition(siteId, scope), consistent)) {
+    const state = toStored(item).state;
+    if (state) shards.set(Number(item.sk), state);
+  }
   return shards;
 }
