@@ -3,6 +3,7 @@
 //   npm start [-- --port 3000] [-c key=value ...] [--no-synth] [--cdk-out DIR] [--log-requests] [--state-file FILE]
 //
 // Ctrl-C (SIGINT) or SIGTERM stops everything, DynamoDB Local's JVM included.
+import { addContextPair } from './local/cli.ts';
 import { displayName, RUNTIME_STATE_FILE, startLocalRuntime, type LocalRuntime } from './local/runtime.ts';
 
 interface CliOptions {
@@ -41,13 +42,9 @@ function parseArgs(argv: string[]): CliOptions {
         break;
       }
       case '-c':
-      case '--context': {
-        const pair = value();
-        const eq = pair.indexOf('=');
-        if (eq <= 0) throw new Error(`${flag} expects key=value, got ${pair}`);
-        options.context[pair.slice(0, eq)] = pair.slice(eq + 1);
+      case '--context':
+        addContextPair(options.context, flag, value());
         break;
-      }
       case '--no-synth':
         options.synth = false;
         break;

@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { mapLimit } from '../../functions/commons/map-limit.ts';
 import { localSqsClient } from '../local/clients.ts';
+import { prng } from './workload.ts';
 import { PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 
 const LIMIT_MS = 100;
@@ -41,17 +42,6 @@ const pool = Number(args.pool);
 const calls = Number(args.calls);
 const fresh = Number(args.fresh);
 
-/** mulberry32: a small seeded PRNG, so every run sends the same workload. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 

@@ -7,6 +7,7 @@
 // drained, checks every count against the ground truth through GET /stats, and reports
 // throughput, latency, billed units per event and the cost per million events. All traffic goes
 // to 127.0.0.1; every loop is bounded in count and time. The last line on stdout is one JSON object.
+import { addContextPair } from '../local/cli.ts';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { CreateTableCommand, PutItemCommand, ScanCommand, type AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'node:child_process';
@@ -84,13 +85,9 @@ function parseArgs(argv: string[]): Options {
         o.concurrency = int(flag, value(), 1, 1024);
         break;
       case '-c':
-      case '--context': {
-        const pair = value();
-        const eq = pair.indexOf('=');
-        if (eq <= 0) throw new Error(`${flag} expects key=value, got ${pair}`);
-        o.context[pair.slice(0, eq)] = pair.slice(eq + 1);
+      case '--context':
+        addContextPair(o.context, flag, value());
         break;
-      }
       case '--json-only':
         o.jsonOnly = true;
         break;
