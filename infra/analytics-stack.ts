@@ -9,8 +9,11 @@ import { httpApi } from './http-api.ts';
 import { restApi } from './rest-api.ts';
 import { trackerBundling } from './tracker-script.ts';
 
+/** The queues' MaximumMessageSize (SQS's largest). */
+export const QUEUE_MAX_MESSAGE_BYTES = 1_048_576;
+
 /**
- * POST /event -> Ingest -> EventsQueue -> Processor -> EventsTable + AggregatesTable;
+ * POST /event, POST /events -> Ingest -> EventsQueue -> Processor -> EventsTable + AggregatesTable;
  * GET /stats -> Stats -> AggregatesTable; GET /t.js -> Tracker (the beacon script), behind a
  * REST or HTTP API (context `apiType`).
  * See docs/architecture.md.
@@ -45,13 +48,16 @@ export class AnalyticsStack extends Stack {
     this.eventsTable = new Table(this, 'EventsTable', { ...keys, timeToLiveAttribute: 'expires_at' });
     this.aggregatesTable = new Table(this, 'AggregatesTable', keys);
 
-    // Queues
+    // Queues: messages up to 1 MiB, so a POST /events batch (256 KB) is always one message.
+    const maxMessageSizeBytes = QUEUE_MAX_MESSAGE_BYTES;
     this.eventsDlq = new Queue(this, 'EventsDlq', {
+      maxMessageSizeBytes,
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
       removalPolicy,
     });
     this.eventsQueue = new Queue(this, 'EventsQueue', {
+      maxMessageSizeBytes,
       visibilityTimeout: Duration.seconds(6 * config.processorTimeoutSeconds),
       deadLetterQueue: { queue: this.eventsDlq, maxReceiveCount: config.maxReceiveCount },
       encryption: QueueEncryption.SQS_MANAGED,
@@ -64,9 +70,10 @@ export class AnalyticsStack extends Stack {
     this.ingestFunction = new AnalyticsFunction(this, 'IngestFunction', {
       ...logs,
       entry: 'functions/ingest/handler.ts',
-      description: 'Validates a page event and queues it (POST /event)',
+      description: 'Validates page events and queues them (POST /event, POST /events)',
       memorySize: 128,
       timeout: Duration.seconds(5),
+      environment: { QUEUE_MAX_MESSAGE_BYTES: String(maxMessageSizeBytes) },
     }).useQueue(this.eventsQueue, 'QUEUE_URL', 'send');
 
     this.processorFunction = new AnalyticsFunction(this, 'ProcessorFunction', {

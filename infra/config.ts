@@ -48,7 +48,7 @@ export interface StackConfig {
 export const DEFAULT_CONFIG = {
   apiType: 'rest',
   batchSize: 10000,
-  batchWindowSeconds: 10,
+  batchWindowSeconds: 30,
   maxReceiveCount: 5,
   processorTimeoutSeconds: 60,
   processorMaxConcurrency: 2,

@@ -7,11 +7,11 @@ import type { StackConfig } from './config.ts';
 /**
  * API Gateway REST API (v1, payload format 1.0): the API type free LocalStack and `npm start`
  * also serve. Stage `stageName` with throttling; POST /event with a CORS preflight,
- * GET /stats, GET /stats/timeseries and GET /t.js.
+ * POST /events (a batch), GET /stats, GET /stats/timeseries and GET /t.js.
  */
 export function restApi(scope: Construct, functions: ApiFunctions, config: StackConfig): AnalyticsApi {
   const api = new RestApi(scope, 'Api', {
-    description: 'Website analytics: POST /event, GET /stats',
+    description: 'Website analytics: POST /event, POST /events, GET /stats',
     endpointTypes: [EndpointType.REGIONAL],
     cloudWatchRole: false,
     deployOptions: {
@@ -21,17 +21,18 @@ export function restApi(scope: Construct, functions: ApiFunctions, config: Stack
       metricsEnabled: false,
     },
   });
-  api.root
-    .addResource('event', {
-      // Browsers sending JSON from any site preflight first; the handler adds the CORS header to its response.
-      defaultCorsPreflightOptions: {
-        allowOrigins: Cors.ALL_ORIGINS,
-        allowMethods: ['POST', 'OPTIONS'],
-        allowHeaders: ['Content-Type'],
-        maxAge: Duration.days(1),
-      },
-    })
-    .addMethod('POST', new LambdaIntegration(functions.ingest));
+  // Browsers sending JSON from any site preflight first; the handler adds the CORS header to its response.
+  const ingestion = {
+    defaultCorsPreflightOptions: {
+      allowOrigins: Cors.ALL_ORIGINS,
+      allowMethods: ['POST', 'OPTIONS'],
+      allowHeaders: ['Content-Type'],
+      maxAge: Duration.days(1),
+    },
+  };
+  const ingestIntegration = new LambdaIntegration(functions.ingest);
+  api.root.addResource('event', ingestion).addMethod('POST', ingestIntegration);
+  api.root.addResource('events', ingestion).addMethod('POST', ingestIntegration);
   const statsIntegration = new LambdaIntegration(functions.stats);
   const stats = api.root.addResource('stats');
   stats.addMethod('GET', statsIntegration);

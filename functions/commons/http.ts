@@ -57,6 +57,8 @@ export function httpErrors(headers: Record<string, string> = {}): MiddlewareObj<
 
 /** A request reduced to what the handlers read, whatever the API Gateway payload format. */
 export interface HttpRequest {
+  /** The route's path, e.g. `/events`: REST `resource`, else the HTTP API's `routeKey` or `rawPath`. */
+  route: string;
   /** Header names lower-cased. */
   headers: Record<string, string>;
   query: Record<string, string | undefined>;
@@ -64,6 +66,11 @@ export interface HttpRequest {
 }
 
 export interface ProxyEventLike {
+  /** REST API (payload 1.0): the resource path, e.g. `/events`. */
+  resource?: string;
+  /** HTTP API (payload 2.0): `POST /events`, and the request path (with the stage, if not `$default`). */
+  routeKey?: string;
+  rawPath?: string;
   headers?: Record<string, string | undefined> | null;
   queryStringParameters?: Record<string, string | undefined> | null;
   body?: string | null;
@@ -78,6 +85,7 @@ export function readRequest(event: ProxyEventLike): HttpRequest {
   }
   const raw = event.body ?? '';
   return {
+    route: event.resource ?? event.routeKey?.replace(/^\S+ /, '') ?? event.rawPath ?? '',
     headers,
     query: { ...(event.queryStringParameters ?? {}) },
     body: Buffer.from(raw, event.isBase64Encoded ? 'base64' : 'utf8'),

@@ -106,22 +106,49 @@ export function acceptBeacon(input: unknown, receivedAt: Date, newId: () => stri
   };
 }
 
+/** At most this many events in one POST /events. */
+export const MAX_BATCH_EVENTS = 100;
+
+/** Prefixes each issue's field with the index of the batch element it belongs to: `[3].path`. */
+function atIndex(index: number, issues: FieldIssue[]): FieldIssue[] {
+  return issues.map((issue) => ({
+    field: issue.field === '(body)' ? `[${index}]` : `[${index}].${issue.field}`,
+    message: issue.message,
+  }));
+}
+
+/** Validates every element of `items` with `accept`; all or nothing, issues named by index. */
+function acceptAll<T>(items: unknown[], accept: (item: unknown) => ParseResult<T>): ParseResult<T[]> {
+  const values: T[] = [];
+  const issues: FieldIssue[] = [];
+  items.forEach((item, index) => {
+    const result = accept(item);
+    if (result.ok) values.push(result.value);
+    else issues.push(...atIndex(index, result.issues));
+  });
+  return issues.length ? { ok: false, issues } : { ok: true, value: values };
+}
+
+/**
+ * Validates a POST /events body, a JSON array of 1-100 beacons, as a whole: every event is
+ * accepted, or none, with each bad element's issues named by its index (`[3].path`).
+ */
+export function acceptBatch(input: unknown, receivedAt: Date, newId: () => string): ParseResult<TrackedEvent[]> {
+  if (!Array.isArray(input)) return { ok: false, issues: [{ field: '(body)', message: 'must be a JSON array of events' }] };
+  if (input.length === 0) return { ok: false, issues: [{ field: '(body)', message: 'must hold at least one event' }] };
+  if (input.length > MAX_BATCH_EVENTS) {
+    return { ok: false, issues: [{ field: '(body)', message: `must hold at most ${MAX_BATCH_EVENTS} events` }] };
+  }
+  return acceptAll(input, (item) => acceptBeacon(item, receivedAt, newId));
+}
+
 const queuedSchema = z.extend(beaconSchema, {
   event_id: z.string().check(z.regex(EVENT_ID, 'must be 1-64 letters, digits, "_" or "-"')),
   received_at: z.iso.datetime(),
 });
 
-/**
- * Validates a queue message body again (the processor trusts nothing it reads), checking the
- * time window against when the event was received, not against now.
- */
-export function parseQueuedEvent(body: string): ParseResult<TrackedEvent> {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { ok: false, issues: [{ field: '(body)', message: 'is not valid JSON' }] };
-  }
+/** Validates one queued event, checking the time window against when it was received, not now. */
+function acceptQueued(json: unknown): ParseResult<TrackedEvent> {
   const parsed = z.safeParse(queuedSchema, json);
   if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error) };
   const receivedAt = new Date(parsed.data.received_at);
@@ -130,8 +157,59 @@ export function parseQueuedEvent(body: string): ParseResult<TrackedEvent> {
   return { ok: true, value: { ...result.value, received_at: receivedAt.toISOString() } };
 }
 
-/** The queue message body for an accepted event. */
-export function toQueueMessage(event: TrackedEvent): string {
+/**
+ * Validates a queue message body again (the processor trusts nothing it reads): one event (a
+ * JSON object) or several packed into one message (a JSON array). A message is valid as a whole
+ * or not at all.
+ */
+export function parseQueuedEvents(body: string): ParseResult<TrackedEvent[]> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, issues: [{ field: '(body)', message: 'is not valid JSON' }] };
+  }
+  if (!Array.isArray(json)) {
+    const result = acceptQueued(json);
+    return result.ok ? { ok: true, value: [result.value] } : result;
+  }
+  if (json.length === 0) return { ok: false, issues: [{ field: '(body)', message: 'must hold at least one event' }] };
+  return acceptAll(json, acceptQueued);
+}
+
+/** The queue form of an accepted event (its day is derived again from the timestamp). */
+function queuedForm(event: TrackedEvent): Omit<TrackedEvent, 'day'> {
   const { day: _day, ...body } = event;
-  return JSON.stringify(body);
+  return body;
+}
+
+/** The queue message body for one accepted event. */
+export function toQueueMessage(event: TrackedEvent): string {
+  return JSON.stringify(queuedForm(event));
+}
+
+/**
+ * Packs accepted events into as few queue message bodies as fit in `maxBytes` each (UTF-8): one
+ * event alone is a JSON object, several are a JSON array. Throws if one event alone cannot fit.
+ */
+export function toQueueMessages(events: readonly TrackedEvent[], maxBytes: number): string[] {
+  const messages: string[] = [];
+  const body = (parts: string[]) => (parts.length === 1 ? parts[0]! : `[${parts.join(',')}]`);
+  let parts: string[] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const part = toQueueMessage(event);
+    const size = Buffer.byteLength(part);
+    if (size + 2 > maxBytes) throw new RangeError(`a queued event of ${size} bytes does not fit in a message of ${maxBytes}`);
+    // An array of n + 1 parts: their bytes, n commas and two brackets.
+    if (parts.length && bytes + size + parts.length + 2 > maxBytes) {
+      messages.push(body(parts));
+      parts = [];
+      bytes = 0;
+    }
+    parts.push(part);
+    bytes += size;
+  }
+  if (parts.length) messages.push(body(parts));
+  return messages;
 }

@@ -1,13 +1,24 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { toQueueMessage, type TrackedEvent } from '../domain/event.ts';
+import { toQueueMessages, type TrackedEvent } from '../domain/event.ts';
 import { HttpError } from '../commons/http.ts';
 
 export const RETRY_AFTER_SECONDS = 5;
 
-/** Sends one accepted event to the queue; a queue failure is a 503 the client may retry. */
-export async function enqueue(sqs: SQSClient, queueUrl: string, event: TrackedEvent): Promise<void> {
+export interface QueueTarget {
+  queueUrl: string;
+  /** The queue's MaximumMessageSize: events are packed into messages of at most this many bytes. */
+  maxMessageBytes: number;
+}
+
+/**
+ * Sends accepted events to the queue, packed into as few messages as fit (a POST /events of
+ * 256 KB always fits one message of the queue's 1 MiB, so it is queued all or nothing).
+ * A queue failure is a 503 the client may retry.
+ */
+export async function enqueue(sqs: SQSClient, target: QueueTarget, events: readonly TrackedEvent[]): Promise<void> {
   try {
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: toQueueMessage(event) }));
+    const bodies = toQueueMessages(events, target.maxMessageBytes);
+    await Promise.all(bodies.map((body) => sqs.send(new SendMessageCommand({ QueueUrl: target.queueUrl, MessageBody: body }))));
   } catch (error) {
     console.error(JSON.stringify({ level: 'error', message: 'queue send failed', error: String(error) }));
     throw new HttpError(503, 'queue_unavailable', 'The event queue is unavailable; retry later', undefined, {

@@ -14,17 +14,10 @@ export function botMatch(userAgent: string | undefined): string | undefined {
   return isbotMatch(userAgent) ?? undefined;
 }
 
-/** Logs an accepted event that was not queued, with the reason and what triggered it. */
-export function logDropped(event: TrackedEvent, reason: DropReason, detail: Record<string, string>): void {
-  console.info(
-    JSON.stringify({
-      level: 'info',
-      message: 'event dropped',
-      reason,
-      site_id: event.site_id,
-      event_type: event.event_type,
-      event_id: event.event_id,
-      ...detail,
-    }),
-  );
+/** Logs accepted events that were not queued, one line each, with the reason and what triggered it. */
+export function logDropped(events: readonly TrackedEvent[], reason: DropReason, detail: Record<string, string>): void {
+  for (const event of events) {
+    const line = { level: 'info', message: 'event dropped', reason, site_id: event.site_id, event_type: event.event_type, event_id: event.event_id };
+    console.info(JSON.stringify({ ...line, ...detail }));
+  }
 }

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { parseQueuedEvent, type FieldIssue, type TrackedEvent } from '../domain/event.ts';
+import { parseQueuedEvents, type FieldIssue, type TrackedEvent } from '../domain/event.ts';
 import { planUnits, unitDeltas, type UnitPlan } from '../domain/aggregate.ts';
 import { ALL_TIME, rawEventKey } from '../domain/keys.ts';
 import { hashUser } from '../domain/sketch.ts';
@@ -41,8 +41,9 @@ interface Parsed {
 }
 
 /**
- * Processes one SQS batch: every message is validated on its own, stored once, counted once.
- * A message fails alone (bad body, or its unit could not commit) and is retried by SQS.
+ * Processes one SQS batch: every message is validated on its own, and every event in it stored
+ * once and counted once. A message fails alone (bad body, or a unit of one of its events could
+ * not commit) and is retried by SQS; its events that were counted are recognised then.
  */
 export async function processBatch(
   doc: DynamoDBDocumentClient,
@@ -54,24 +55,28 @@ export async function processBatch(
   const failed = new Set<string>();
   const invalid: BatchResult['invalid'] = [];
 
-  // Validate each message; the first copy of an event id in the batch stands for the others.
+  // Validate each message (one event, or a packed array of them, valid as a whole or not at all);
+  // the first copy of an event id in the batch stands for the others.
   const primaries: Parsed[] = [];
-  const copiesOf = new Map<string, string[]>();
-  const primaryByKey = new Map<string, string>();
+  const primaryByKey = new Map<string, Parsed>();
+  /** For each later copy of an event in the batch: its message, and the primary's message. */
+  const copies: Array<{ messageId: string; primaryMessageId: string }> = [];
   for (const record of records) {
-    const parsed = parseQueuedEvent(record.body);
+    const parsed = parseQueuedEvents(record.body);
     if (!parsed.ok) {
       invalid.push({ messageId: record.messageId, issues: parsed.issues });
       failed.add(record.messageId);
       continue;
     }
-    const { pk } = rawEventKey(parsed.value.site_id, parsed.value.event_id);
-    const primary = primaryByKey.get(pk);
-    if (primary) copiesOf.get(primary)!.push(record.messageId);
-    else {
-      primaryByKey.set(pk, record.messageId);
-      copiesOf.set(record.messageId, []);
-      primaries.push({ messageId: record.messageId, event: parsed.value });
+    for (const event of parsed.value) {
+      const { pk } = rawEventKey(event.site_id, event.event_id);
+      const primary = primaryByKey.get(pk);
+      if (primary) copies.push({ messageId: record.messageId, primaryMessageId: primary.messageId });
+      else {
+        const entry = { messageId: record.messageId, event };
+        primaryByKey.set(pk, entry);
+        primaries.push(entry);
+      }
     }
   }
 
@@ -123,9 +128,10 @@ export async function processBatch(
     }
   });
 
-  for (const [primary, copies] of copiesOf) {
-    if (failed.has(primary)) copies.forEach((id) => failed.add(id));
-    else duplicates += copies.length;
+  // A copy is settled once its primary's message is; until then its message is retried too.
+  for (const copy of copies) {
+    if (failed.has(copy.primaryMessageId)) failed.add(copy.messageId);
+    else duplicates++;
   }
   return { failed: [...failed], counted, duplicates, invalid, units: units.length };
 }

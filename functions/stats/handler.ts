@@ -10,14 +10,10 @@ import { readAggregates, readDailyTotals } from '../store/site-aggregates.ts';
 const config = { aggregatesTable: requireEnv('AGGREGATES_TABLE') };
 const doc = createDocumentClient();
 
-/** The fields that name the route: `resource` (REST, v1), `routeKey` and `rawPath` (HTTP API, v2). */
-type StatsEvent = ProxyEventLike & { resource?: string; routeKey?: string; rawPath?: string };
-
-const isTimeseries = (event: StatsEvent): boolean =>
-  (event.resource ?? event.routeKey?.replace(/^\S+ /, '') ?? event.rawPath ?? '').endsWith('/stats/timeseries');
+const isTimeseries = (event: ProxyEventLike): boolean => readRequest(event).route.endsWith('/stats/timeseries');
 
 /** The parsed query string, or a 400 invalid_query naming each bad parameter. */
-function queryOf<T>(event: StatsEvent, parse: (params: Record<string, string | undefined>) => ParseResult<T>): T {
+function queryOf<T>(event: ProxyEventLike, parse: (params: Record<string, string | undefined>) => ParseResult<T>): T {
   const parsed = parse(readRequest(event).query);
   if (!parsed.ok) throw new HttpError(400, 'invalid_query', 'The query has invalid parameters', parsed.issues);
   return parsed.value;
@@ -32,7 +28,7 @@ async function logged<T>(fields: Record<string, unknown>, read: () => Promise<T>
 }
 
 /** GET /stats: totals, unique users and top paths of a site, for all time, a day or a range of days. */
-async function serveStats(event: StatsEvent): Promise<HttpResponse> {
+async function serveStats(event: ProxyEventLike): Promise<HttpResponse> {
   const query = queryOf(event, parseStatsQuery);
   const aggregates = await logged({ route: 'stats', site_id: query.siteId, ...query.period }, () =>
     readAggregates(doc, config.aggregatesTable, query.siteId, scopesOf(query.period)),
@@ -41,7 +37,7 @@ async function serveStats(event: StatsEvent): Promise<HttpResponse> {
 }
 
 /** GET /stats/timeseries: views, unique users and events of a site for each day of a range. */
-async function serveTimeseries(event: StatsEvent): Promise<HttpResponse> {
+async function serveTimeseries(event: ProxyEventLike): Promise<HttpResponse> {
   const query = queryOf(event, parseTimeseriesQuery);
   const days = await logged({ route: 'timeseries', site_id: query.siteId, ...query.range }, () =>
     readDailyTotals(doc, config.aggregatesTable, query.siteId, daysIn(query.range)),
@@ -50,6 +46,6 @@ async function serveTimeseries(event: StatsEvent): Promise<HttpResponse> {
 }
 
 /** The stats function: GET /stats and GET /stats/timeseries, under either API payload format. */
-export const handler = middy<StatsEvent, HttpResponse>()
+export const handler = middy<ProxyEventLike, HttpResponse>()
   .use(httpErrors())
   .handler((event) => (isTimeseries(event) ? serveTimeseries(event) : serveStats(event)));

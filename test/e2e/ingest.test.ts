@@ -54,10 +54,10 @@ describe('POST /event', () => {
   });
 });
 
-describe('POST /event from other origins', () => {
-  it('answers the CORS preflight of a JSON post from any website', async () => {
+describe('POST /event and /events from other origins', () => {
+  it.each(['event', 'events'])('answers the CORS preflight of a JSON post to /%s from any website', async (route) => {
     // Act
-    const response = await fetch(new URL('event', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`), {
+    const response = await fetch(new URL(route, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`), {
       method: 'OPTIONS',
       headers: {
         origin: 'https://www.customer.example',
@@ -107,5 +107,72 @@ describe('POST /event from bots', () => {
     ]);
     expect(fromVisitor.status).toBe(202);
     expect(stats.body).toMatchObject({ total_events: 1, top_paths: [{ path: '/visited', views: 1 }] });
+  });
+});
+
+describe('POST /events', () => {
+  const postBatch = (events: unknown, contentType = 'application/json') => api.post('events', JSON.stringify(events), contentType);
+
+  it('accepts up to 100 events at once, counts each once, also when the client retries the batch', async () => {
+    // Prepare
+    const site = `e2e-batch-${run}`;
+    const events = Array.from({ length: 100 }, (_, i) =>
+      beacon({ site_id: site, path: i < 60 ? '/a' : '/b', user_id: `u${i % 25}`, event_id: `${run}-${i}`, ...(i % 10 === 9 ? { event_type: 'signup' } : {}) }),
+    );
+
+    // Act
+    const first = await postBatch(events, 'text/plain;charset=UTF-8');
+    const retry = await postBatch(events);
+    const stats = await waitFor(() => api.get('stats', { site_id: site }), (r) => r.body?.total_events >= 100, PIPELINE_TIMEOUT_MS);
+
+    // Assess
+    expect([first.status, retry.status]).toEqual([202, 202]);
+    expect(first.body).toEqual({ status: 'accepted', event_ids: events.map((e) => e.event_id) });
+    expect(stats.body).toMatchObject({
+      total_events: 100,
+      total_views: 90,
+      unique_users: 25,
+      events_by_type: { page_view: 90, signup: 10 },
+      top_paths: [
+        { path: '/a', views: 54 },
+        { path: '/b', views: 36 },
+      ],
+    });
+  });
+
+  it('gives an id to each event that has none, in order', async () => {
+    const response = await postBatch([beacon({ site_id: 'e2e-ingest' }), beacon({ site_id: 'e2e-ingest', event_id: 'batch-key-1' })]);
+    expect(response.status).toBe(202);
+    expect(response.body.event_ids).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/), 'batch-key-1']);
+  });
+
+  it('answers 400 invalid_event naming each bad element by index, and accepts none', async () => {
+    // Prepare
+    const site = `e2e-batch-bad-${run}`;
+
+    // Act
+    const response = await postBatch([beacon({ site_id: site }), beacon({ site_id: site, path: 'x' }), 42]);
+    const sentAfter = await api.postEvent(beacon({ site_id: site, path: '/after' }));
+    const stats = await waitFor(() => api.get('stats', { site_id: site }), (r) => r.body?.total_events >= 1, PIPELINE_TIMEOUT_MS);
+
+    // Assess: only the single event sent afterwards was counted.
+    expectError(response, 400, 'invalid_event');
+    expect(response.body.error.details.map((d: { field: string }) => d.field)).toEqual(['[1].path', '[2]']);
+    expect(sentAfter.status).toBe(202);
+    expect(stats.body).toMatchObject({ total_events: 1, top_paths: [{ path: '/after', views: 1 }] });
+  });
+
+  it.each([
+    ['a single object', beacon(), 'must be a JSON array of events'],
+    ['an empty array', [], 'must hold at least one event'],
+    ['101 events', Array.from({ length: 101 }, () => beacon()), 'must hold at most 100 events'],
+  ])('answers 400 invalid_event for %s', async (_name, body, message) => {
+    const response = await postBatch(body);
+    expectError(response, 400, 'invalid_event');
+    expect(response.body.error.details).toEqual([{ field: '(body)', message }]);
+  });
+
+  it('answers 413 payload_too_large over 256 KB', async () => {
+    expectError(await postBatch([beacon({ padding: 'x'.repeat(257 * 1024) })]), 413, 'payload_too_large');
   });
 });

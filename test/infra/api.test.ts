@@ -57,6 +57,7 @@ describe('AnalyticsStack with apiType=http', () => {
 
   it.each([
     ['POST /event', 'ingestFunction'],
+    ['POST /events', 'ingestFunction'],
     ['GET /stats', 'statsFunction'],
     ['GET /stats/timeseries', 'statsFunction'],
     ['GET /t.js', 'trackerFunction'],
@@ -75,13 +76,19 @@ describe('AnalyticsStack with apiType=http', () => {
     });
   });
 
-  it('has no routes besides POST /event, GET /stats, GET /stats/timeseries and GET /t.js', () => {
+  it('has no routes besides POST /event, POST /events, GET /stats, GET /stats/timeseries and GET /t.js', () => {
     // Act
     const routes = Object.values(synthesized.template.findResources('AWS::ApiGatewayV2::Route'));
 
     // Assess
-    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(['GET /stats', 'GET /stats/timeseries', 'GET /t.js', 'POST /event']);
-    // One integration per function: both stats routes share one.
+    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual([
+      'GET /stats',
+      'GET /stats/timeseries',
+      'GET /t.js',
+      'POST /event',
+      'POST /events',
+    ]);
+    // One integration per function: both ingestion routes share one, both stats routes too.
     synthesized.template.resourceCountIs('AWS::ApiGatewayV2::Integration', 3);
   });
 
@@ -117,9 +124,9 @@ describe('AnalyticsStack with apiType=http', () => {
         .filter((props) => JSON.stringify(props.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [idOf(fn), 'Arn'] }));
 
     // Assess
-    expect(permissions).toHaveLength(4);
+    expect(permissions).toHaveLength(5);
     for (const [fn, paths] of [
-      [stack.ingestFunction, ['/*/*/event']],
+      [stack.ingestFunction, ['/*/*/event', '/*/*/events']],
       [stack.statsFunction, ['/*/*/stats', '/*/*/stats/timeseries']],
       [stack.trackerFunction, ['/*/*/t.js']],
     ] as const) {

@@ -46,14 +46,23 @@ describe('AnalyticsStack with default configuration', () => {
     synthesized = synth();
   });
 
-  it('routes POST /event to the ingest function through a Lambda proxy integration', () => {
+  it.each(['event', 'events'])('routes POST /%s to the ingest function through a Lambda proxy integration', (resource) => {
     // Act
-    const method = methodFor(synthesized, 'event', 'POST');
+    const method = methodFor(synthesized, resource, 'POST');
 
     // Assess
     expect(method.Integration.Type).toBe('AWS_PROXY');
     expect(method.Integration.IntegrationHttpMethod).toBe('POST');
     expect(JSON.stringify(method.Integration.Uri)).toContain(synthesized.idOf(synthesized.stack.ingestFunction));
+  });
+
+  it('lets queue messages be 1 MiB, so a POST /events batch is one message, and tells the ingest function', () => {
+    // Assess
+    const { Resources } = synthesized.template.toJSON();
+    for (const queue of [synthesized.stack.eventsQueue, synthesized.stack.eventsDlq]) {
+      expect(Resources[synthesized.idOf(queue)].Properties.MaximumMessageSize).toBe(1_048_576);
+    }
+    expect(Resources[synthesized.idOf(synthesized.stack.ingestFunction)].Properties.Environment.Variables.QUEUE_MAX_MESSAGE_BYTES).toBe('1048576');
   });
 
   it('routes GET /stats to the stats function through a Lambda proxy integration', () => {
@@ -125,7 +134,7 @@ describe('AnalyticsStack with default configuration', () => {
     const env = (fn: IConstruct) => template.toJSON().Resources[idOf(fn)].Properties.Environment.Variables;
 
     // Assess
-    expect(Object.keys(env(stack.ingestFunction)).sort()).toEqual(['NODE_OPTIONS', 'QUEUE_URL']);
+    expect(Object.keys(env(stack.ingestFunction)).sort()).toEqual(['NODE_OPTIONS', 'QUEUE_MAX_MESSAGE_BYTES', 'QUEUE_URL']);
     expect(env(stack.ingestFunction).QUEUE_URL).toEqual({ Ref: idOf(stack.eventsQueue) });
     expect(env(stack.processorFunction)).toMatchObject({
       EVENTS_TABLE: { Ref: idOf(stack.eventsTable) },
@@ -147,7 +156,7 @@ describe('AnalyticsStack with default configuration', () => {
       FunctionName: { Ref: idOf(stack.processorFunction) },
       EventSourceArn: { 'Fn::GetAtt': [idOf(stack.eventsQueue), 'Arn'] },
       BatchSize: 10000,
-      MaximumBatchingWindowInSeconds: 10,
+      MaximumBatchingWindowInSeconds: 30,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 2 },
     });

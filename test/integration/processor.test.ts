@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
-import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
+import { toQueueMessage, toQueueMessages, type TrackedEvent } from '../../functions/domain/event.ts';
 import { readScopeAggregates } from '../../functions/store/site-aggregates.ts';
 import { claimEvents } from '../../functions/store/raw-events.ts';
 import { ALL_TIME, rawEventKey } from '../../functions/domain/keys.ts';
@@ -69,6 +69,44 @@ describe('processBatch', () => {
     expect(again).toMatchObject({ failed: [], counted: 0, duplicates: 2 });
     const all = await aggregates(site, ALL_TIME);
     expect([all.views, all.events, all.uniqueUsers]).toEqual([2, 2, 2]);
+  });
+
+  it('counts every event of a packed message (POST /events) once, also when the message is redelivered', async () => {
+    // Prepare: one message of 40 events over two sites and two days, one event also sent alone.
+    const [siteA, siteB] = [newSite(), newSite()];
+    const events = Array.from({ length: 40 }, (_, i) =>
+      trackedEvent({
+        site_id: i % 4 ? siteA : siteB,
+        user_id: `u${i % 9}`,
+        path: `/p${i % 3}`,
+        timestamp: i % 2 ? '2025-11-12T10:00:00.000Z' : '2025-11-13T10:00:00.000Z',
+      }),
+    );
+    const [packed] = toQueueMessages(events, 1_048_576);
+    const batch = [{ messageId: 'packed', body: packed! }, ...records([events[5]!])];
+
+    // Act
+    const first = await processBatch(aws.doc, settings, batch, 'batch-packed-1');
+    const again = await processBatch(aws.doc, settings, [{ messageId: 'packed-again', body: packed! }], 'batch-packed-2');
+
+    // Assess
+    expect(first).toMatchObject({ failed: [], counted: 40, duplicates: 1 });
+    expect(again).toMatchObject({ failed: [], counted: 0, duplicates: 40 });
+    const [a, b] = [await aggregates(siteA, ALL_TIME), await aggregates(siteB, ALL_TIME)];
+    expect([a.views, b.views]).toEqual([30, 10]);
+    expect((await aggregates(siteA, '2025-11-12')).views + (await aggregates(siteA, '2025-11-13')).views).toBe(30);
+    expect(b.uniqueUsers).toBe(new Set(events.filter((e) => e.site_id === siteB).map((e) => e.user_id)).size);
+  });
+
+  it('fails a packed message as a whole when one of its events is bad, and counts none of it', async () => {
+    const site = newSite();
+    const events = [trackedEvent({ site_id: site }), trackedEvent({ site_id: site })];
+    const parts = events.map((e) => JSON.parse(toQueueMessage(e)));
+    parts[1].path = 'no-slash';
+    const result = await processBatch(aws.doc, settings, [{ messageId: 'bad-pack', body: JSON.stringify(parts) }, ...records([trackedEvent({ site_id: site })])], 'batch-bad-pack');
+    expect(result.failed).toEqual(['bad-pack']);
+    expect(result.invalid).toEqual([{ messageId: 'bad-pack', issues: [{ field: '[1].path', message: 'must start with "/"' }] }]);
+    expect((await aggregates(site, ALL_TIME)).events).toBe(1);
   });
 
   it('retries an event another processor claimed moments ago, and takes it over once that claim is stale', async () => {

@@ -178,6 +178,7 @@ describe.skipIf(!projectAppExists)('template interpretation (the project stack)'
     const routes = Object.values(model.restApis).flatMap((a) => a.routes);
     for (const [method, path] of [
       ['POST', '/event'],
+      ['POST', '/events'],
       ['GET', '/stats'],
     ] as const) {
       const route = routes.find((r) => r.httpMethod === method && r.resourcePath === path);

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { acceptBeacon, normalizePath, parseQueuedEvent, toQueueMessage, utcDay } from '../../functions/domain/event.ts';
+import {
+  acceptBatch,
+  acceptBeacon,
+  MAX_BATCH_EVENTS,
+  normalizePath,
+  parseQueuedEvents,
+  toQueueMessage,
+  toQueueMessages,
+  utcDay,
+  type TrackedEvent,
+} from '../../functions/domain/event.ts';
 import { beacon } from '../support/factories.ts';
 
 const now = new Date('2025-11-12T20:00:00Z');
@@ -91,21 +101,106 @@ describe('acceptBeacon', () => {
   });
 });
 
-describe('parseQueuedEvent', () => {
+describe('parseQueuedEvents', () => {
+  const accepted = (overrides: Record<string, unknown> = {}): TrackedEvent => {
+    const result = acceptBeacon(beacon({ timestamp: '2025-11-12T19:30:01Z', ...overrides }), now, fixedId);
+    if (!result.ok) throw new Error('fixture must be valid');
+    return result.value;
+  };
+
   it('round-trips an accepted event through the queue message', () => {
-    const accepted = acceptBeacon(beacon({ timestamp: '2025-11-12T19:30:01Z' }), now, fixedId);
-    if (!accepted.ok) throw new Error('fixture must be valid');
-    expect(parseQueuedEvent(toQueueMessage(accepted.value))).toEqual({ ok: true, value: accepted.value });
+    expect(parseQueuedEvents(toQueueMessage(accepted()))).toEqual({ ok: true, value: [accepted()] });
+  });
+
+  it('reads a packed message of several events, in order', () => {
+    const events = [accepted({ event_id: 'a' }), accepted({ event_id: 'b', path: '/b' })];
+    const [message] = toQueueMessages(events, 1_048_576);
+    expect(parseQueuedEvents(message!)).toEqual({ ok: true, value: events });
   });
 
   it('checks the time window against when the event was received, not now', () => {
     const body = JSON.stringify({ ...beacon({ timestamp: '2020-01-01T00:00:00Z' }), event_id: 'e1', received_at: '2020-01-01T00:01:00Z' });
-    expect(parseQueuedEvent(body).ok).toBe(true);
+    expect(parseQueuedEvents(body).ok).toBe(true);
   });
 
   it('rejects bad JSON, a missing event_id and bad fields', () => {
-    expect(parseQueuedEvent('{not json').ok).toBe(false);
-    expect(parseQueuedEvent(JSON.stringify({ ...beacon(), received_at: now.toISOString() })).ok).toBe(false);
-    expect(parseQueuedEvent(JSON.stringify({ ...beacon({ path: 'x' }), event_id: 'e', received_at: now.toISOString() })).ok).toBe(false);
+    expect(parseQueuedEvents('{not json').ok).toBe(false);
+    expect(parseQueuedEvents(JSON.stringify({ ...beacon(), received_at: now.toISOString() })).ok).toBe(false);
+    expect(parseQueuedEvents(JSON.stringify({ ...beacon({ path: 'x' }), event_id: 'e', received_at: now.toISOString() })).ok).toBe(false);
+    expect(parseQueuedEvents('[]').ok).toBe(false);
+  });
+
+  it('rejects a packed message as a whole when one of its events is bad, naming it by index', () => {
+    const good = JSON.parse(toQueueMessage(accepted()));
+    const result = parseQueuedEvents(JSON.stringify([good, { ...good, path: 'no-slash' }]));
+    expect(result).toEqual({ ok: false, issues: [{ field: '[1].path', message: expect.any(String) }] });
+  });
+});
+
+describe('acceptBatch', () => {
+  const ids = () => {
+    let n = 0;
+    return () => `id-${++n}`;
+  };
+
+  it('accepts an array of beacons, giving an id to each that has none', () => {
+    const result = acceptBatch([beacon({ timestamp: now.toISOString() }), beacon({ event_id: 'mine', timestamp: now.toISOString() })], now, ids());
+    expect(result.ok && result.value.map((e) => e.event_id)).toEqual(['id-1', 'mine']);
+  });
+
+  it('names every bad element by its index, and accepts none', () => {
+    const result = acceptBatch(
+      [beacon({ timestamp: now.toISOString() }), beacon({ path: 'x', timestamp: now.toISOString() }), 'nope', beacon({ user_id: '', timestamp: now.toISOString() })],
+      now,
+      ids(),
+    );
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.issues.map((i) => i.field)).toEqual(['[1].path', '[2]', '[3].user_id']);
+  });
+
+  it.each([
+    ['an object', beacon(), 'must be a JSON array of events'],
+    ['an empty array', [], 'must hold at least one event'],
+    ['over 100 events', Array.from({ length: MAX_BATCH_EVENTS + 1 }, () => beacon({ timestamp: now.toISOString() })), 'must hold at most 100 events'],
+  ])('rejects %s', (_name, input, message) => {
+    expect(acceptBatch(input, now, ids())).toEqual({ ok: false, issues: [{ field: '(body)', message }] });
+  });
+
+  it('takes exactly 100 events', () => {
+    const result = acceptBatch(Array.from({ length: MAX_BATCH_EVENTS }, () => beacon({ timestamp: now.toISOString() })), now, ids());
+    expect(result.ok && result.value).toHaveLength(MAX_BATCH_EVENTS);
+  });
+});
+
+describe('toQueueMessages', () => {
+  const events = Array.from({ length: 10 }, (_, i) => ({ ...trackedEventLike(i) }));
+  function trackedEventLike(i: number): TrackedEvent {
+    const result = acceptBeacon(beacon({ event_id: `e${i}`, timestamp: '2025-11-12T19:30:01Z' }), now, fixedId);
+    if (!result.ok) throw new Error('fixture must be valid');
+    return result.value;
+  }
+  const one = Buffer.byteLength(toQueueMessage(events[0]!));
+
+  it('puts every event into one message when they fit', () => {
+    const messages = toQueueMessages(events, 1_048_576);
+    expect(messages).toHaveLength(1);
+    expect(JSON.parse(messages[0]!)).toHaveLength(10);
+  });
+
+  it('keeps a single event a plain object', () => {
+    expect(toQueueMessages(events.slice(0, 1), 1_048_576)).toEqual([toQueueMessage(events[0]!)]);
+  });
+
+  it('splits into as few messages as fit, none over the limit, losing nothing', () => {
+    // Room for exactly three events per message: three parts, two commas, two brackets.
+    const limit = 3 * one + 4;
+    const messages = toQueueMessages(events, limit);
+    expect(messages.map((m) => Buffer.byteLength(m) <= limit)).toEqual([true, true, true, true]);
+    expect(messages.flatMap((m) => JSON.parse(m)).map((e: { event_id: string }) => e.event_id)).toEqual(events.map((e) => e.event_id));
+    expect(toQueueMessages(events, limit - 1)).toHaveLength(5);
+  });
+
+  it('refuses an event that cannot fit in any message', () => {
+    expect(() => toQueueMessages(events, one)).toThrow(RangeError);
   });
 });

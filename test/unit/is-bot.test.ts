@@ -58,7 +58,7 @@ describe('logDropped', () => {
     const event = trackedEvent({ site_id: 'site-1', event_type: 'signup', event_id: 'evt-bot-1' });
 
     // Act
-    logDropped(event, 'bot', { bot: 'Googlebot' });
+    logDropped([event], 'bot', { bot: 'Googlebot' });
 
     // Assess
     expect(info).toHaveBeenCalledTimes(1);
