@@ -1,0 +1,95 @@
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { apiClient, type ApiResponse } from '../support/http-client.ts';
+import { beacon } from '../support/factories.ts';
+import { contractChecker, documentedOperations, loadOpenApi } from '../support/openapi.ts';
+
+// Real responses of every route, successes and errors, checked against docs/openapi.yaml.
+const baseUrl = inject('baseUrl');
+const api = apiClient(baseUrl);
+const doc = loadOpenApi();
+const contract = contractChecker(doc);
+const site = `e2e-contract-${Date.now().toString(36)}`;
+const today = new Date().toISOString().slice(0, 10);
+const monthAgo = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
+
+const conforms = (method: string, route: string, response: ApiResponse) => {
+  expect(contract.check(method, route, response), `${method} ${route} -> ${response.status} ${JSON.stringify(response.body)}`).toEqual([]);
+};
+
+afterAll(() => {
+  // Every documented operation was exercised by a test below.
+  expect([...contract.exercised].sort()).toEqual(documentedOperations(doc).sort());
+});
+
+describe('responses conform to docs/openapi.yaml', () => {
+  it.each([
+    ['accepted', () => api.postEvent(beacon({ site_id: site })), 202],
+    ['accepted with the client event_id', () => api.postEvent(beacon({ site_id: site, event_id: 'contract-1' }), 'text/plain'), 202],
+    ['invalid_json', () => api.post('event', '{'), 400],
+    ['invalid_event', () => api.postEvent(beacon({ path: 'x', timestamp: 'soon' })), 400],
+    ['payload_too_large', () => api.postEvent(beacon({ pad: 'x'.repeat(17 * 1024) })), 413],
+    ['unsupported_media_type', () => api.post('event', 'a=b', 'application/x-www-form-urlencoded'), 415],
+  ] as const)('POST /event: %s', async (_name, send, status) => {
+    const response = await send();
+    expect(response.status).toBe(status);
+    conforms('POST', '/event', response);
+  });
+
+  it.each([
+    ['accepted', () => api.post('events', JSON.stringify([beacon({ site_id: site }), beacon({ site_id: site, event_id: 'contract-2' })])), 202],
+    ['invalid_event by index', () => api.post('events', JSON.stringify([beacon(), beacon({ user_id: '' })])), 400],
+    ['not an array', () => api.post('events', JSON.stringify(beacon())), 400],
+    ['payload_too_large', () => api.post('events', JSON.stringify([beacon({ pad: 'x'.repeat(257 * 1024) })])), 413],
+    ['unsupported_media_type', () => api.post('events', '[]', 'text/csv'), 415],
+  ] as const)('POST /events: %s', async (_name, send, status) => {
+    const response = await send();
+    expect(response.status).toBe(status);
+    conforms('POST', '/events', response);
+  });
+
+  it.each(['/event', '/events'])('OPTIONS %s (CORS preflight)', async (route) => {
+    const raw = await fetch(new URL(route.slice(1), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`), {
+      method: 'OPTIONS',
+      headers: { origin: 'https://www.customer.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    conforms('OPTIONS', route, { status: raw.status, headers: raw.headers, body: await raw.text() });
+  });
+
+  it.each([
+    ['all time', {}],
+    ['one day', { date: today }],
+    ['a range', { from: monthAgo, to: today, limit: '3' }],
+    ['a site without data', { site_id: `${site}-none`, date: '2025-01-01' }],
+  ])('GET /stats: %s', async (_name, query) => {
+    const response = await api.get('stats', { site_id: site, ...query });
+    expect(response.status).toBe(200);
+    conforms('GET', '/stats', response);
+  });
+
+  it.each([
+    ['no site_id', {}],
+    ['an impossible date', { site_id: site, date: '2025-02-30' }],
+    ['date with from', { site_id: site, date: today, from: today, to: today }],
+    ['a bad limit', { site_id: site, limit: '0' }],
+  ])('GET /stats: 400 for %s', async (_name, query) => {
+    const response = await api.get('stats', query);
+    expect(response.status).toBe(400);
+    conforms('GET', '/stats', response);
+  });
+
+  it.each([
+    ['a range', { site_id: site, from: '2025-11-10', to: '2025-11-12' }, 200],
+    ['a missing to', { site_id: site, from: '2025-11-10' }, 400],
+    ['a reversed range', { site_id: site, from: '2025-11-12', to: '2025-11-10' }, 400],
+  ] as const)('GET /stats/timeseries: %s', async (_name, query, status) => {
+    const response = await api.get('stats/timeseries', query);
+    expect(response.status).toBe(status);
+    conforms('GET', '/stats/timeseries', response);
+  });
+
+  it('GET /t.js', async () => {
+    const response = await api.get('t.js');
+    expect(response.status).toBe(200);
+    conforms('GET', '/t.js', response);
+  });
+});
