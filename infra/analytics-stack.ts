@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AnalyticsFunction, TABLE_READ } from './analytics-function.ts';
@@ -23,6 +24,10 @@ export class AnalyticsStack extends Stack {
   readonly config: StackConfig;
   readonly eventsTable: Table;
   readonly aggregatesTable: Table;
+  /** Site API keys (by hash). */
+  readonly sitesTable: Table;
+  /** The generated admin key of the stats API. */
+  readonly adminApiKey: Secret;
   readonly eventsQueue: Queue;
   readonly eventsDlq: Queue;
   readonly ingestFunction: AnalyticsFunction;
@@ -47,6 +52,14 @@ export class AnalyticsStack extends Stack {
     };
     this.eventsTable = new Table(this, 'EventsTable', { ...keys, timeToLiveAttribute: 'expires_at' });
     this.aggregatesTable = new Table(this, 'AggregatesTable', keys);
+    this.sitesTable = new Table(this, 'SitesTable', keys);
+
+    // The admin key of the stats API (reads every site): generated at deployment, never in the template.
+    this.adminApiKey = new Secret(this, 'AdminApiKey', {
+      description: 'Admin key of the stats API: send it as "Authorization: Bearer <key>" to read any site',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy,
+    });
 
     // Queues: messages up to 1 MiB, so a POST /events batch (256 KB) is always one message.
     const maxMessageSizeBytes = QUEUE_MAX_MESSAGE_BYTES;
@@ -103,10 +116,14 @@ export class AnalyticsStack extends Stack {
     this.statsFunction = new AnalyticsFunction(this, 'StatsFunction', {
       ...logs,
       entry: 'functions/stats/handler.ts',
-      description: 'Reads site statistics (GET /stats)',
+      description: 'Reads site statistics (GET /stats) for holders of a site key or the admin key',
       memorySize: 256,
       timeout: Duration.seconds(10),
-    }).useTable(this.aggregatesTable, 'AGGREGATES_TABLE', 'read');
+      environment: { ADMIN_API_KEY_SECRET_ARN: this.adminApiKey.secretArn },
+    })
+      .useTable(this.aggregatesTable, 'AGGREGATES_TABLE', 'read')
+      .useTable(this.sitesTable, 'SITES_TABLE', ['GetItem']);
+    this.adminApiKey.grantRead(this.statsFunction);
 
     // Serves a constant: no environment, no access to tables or queues.
     this.trackerFunction = new AnalyticsFunction(this, 'TrackerFunction', {
@@ -130,5 +147,10 @@ export class AnalyticsStack extends Stack {
     new CfnOutput(this, 'EventsDlqUrl', { value: this.eventsDlq.queueUrl });
     new CfnOutput(this, 'EventsTableName', { value: this.eventsTable.tableName });
     new CfnOutput(this, 'AggregatesTableName', { value: this.aggregatesTable.tableName });
+    new CfnOutput(this, 'SitesTableName', { value: this.sitesTable.tableName, description: 'Site API keys (npm run keys -- --table)' });
+    new CfnOutput(this, 'AdminApiKeySecretArn', {
+      value: this.adminApiKey.secretArn,
+      description: 'aws secretsmanager get-secret-value --secret-id <arn> --query SecretString --output text',
+    });
   }
 }

@@ -4,6 +4,7 @@
 //
 // Ctrl-C (SIGINT) or SIGTERM stops everything, DynamoDB Local's JVM included.
 import { addContextPair } from './local/cli.ts';
+import { newApiKey } from '../functions/domain/api-keys.ts';
 import { displayName, RUNTIME_STATE_FILE, startLocalRuntime, type LocalRuntime } from './local/runtime.ts';
 
 interface CliOptions {
@@ -137,9 +138,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // The stats API's admin key: yours from the environment, or a new one for this run.
+  const adminKey = process.env.ADMIN_API_KEY || newApiKey();
   console.log(options.synth ? 'Synthesizing and starting the emulators...' : 'Starting the emulators...');
   try {
     runtime = await startLocalRuntime({
+      environment: { ADMIN_API_KEY: adminKey },
       port: options.port,
       context: options.context,
       synth: options.synth,
@@ -152,6 +156,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(summary(runtime));
+  console.log(
+    process.env.ADMIN_API_KEY
+      ? 'Admin API key: ADMIN_API_KEY from the environment'
+      : `Admin API key for this run (set ADMIN_API_KEY to choose one): ${adminKey}\n` +
+          `  curl -H "Authorization: Bearer ${adminKey}" '${runtime.apiUrl}/stats?site_id=site-abc-123'`,
+  );
 }
 
 await main();

@@ -4,6 +4,9 @@ import * as z from 'zod/mini';
 const NAME = /^[A-Za-z0-9._:-]{1,64}$/;
 const EVENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** Whether `value` is a well-formed site id. */
+export const isSiteId = (value: string): boolean => NAME.test(value);
+
 export const MAX_PATH_LENGTH = 2048;
 export const MAX_FUTURE_MS = 10 * 60 * 1000;
 export const MAX_AGE_DAYS = 400;

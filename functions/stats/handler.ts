@@ -1,20 +1,22 @@
 import middy from '@middy/core';
+import { adminKeyHash } from '../commons/admin-key.ts';
 import { meterCapacity } from '../commons/capacity.ts';
 import { createDocumentClient } from '../commons/dynamodb-client.ts';
 import { requireEnv } from '../commons/env.ts';
-import { HttpError, httpErrors, json, readRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
+import { HttpError, httpErrors, json, readRequest, type HttpRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
 import type { ParseResult } from '../domain/event.ts';
 import { daysIn, parseStatsQuery, parseTimeseriesQuery, scopesOf, shapeStats, shapeTimeseries } from '../domain/stats.ts';
 import { readAggregates, readDailyTotals } from '../store/site-aggregates.ts';
+import { authenticate, authorizeSite, principalLabel, type KeyCheck } from './authorize.ts';
+import type { Principal } from '../domain/api-keys.ts';
 
 const config = { aggregatesTable: requireEnv('AGGREGATES_TABLE') };
+const keyCheck: KeyCheck = { sitesTable: requireEnv('SITES_TABLE'), adminKeyHash: adminKeyHash() };
 const doc = createDocumentClient();
 
-const isTimeseries = (event: ProxyEventLike): boolean => readRequest(event).route.endsWith('/stats/timeseries');
-
 /** The parsed query string, or a 400 invalid_query naming each bad parameter. */
-function queryOf<T>(event: ProxyEventLike, parse: (params: Record<string, string | undefined>) => ParseResult<T>): T {
-  const parsed = parse(readRequest(event).query);
+function queryOf<T>(request: HttpRequest, parse: (params: Record<string, string | undefined>) => ParseResult<T>): T {
+  const parsed = parse(request.query);
   if (!parsed.ok) throw new HttpError(400, 'invalid_query', 'The query has invalid parameters', parsed.issues);
   return parsed.value;
 }
@@ -28,24 +30,34 @@ async function logged<T>(fields: Record<string, unknown>, read: () => Promise<T>
 }
 
 /** GET /stats: totals, unique users and top paths of a site, for all time, a day or a range of days. */
-async function serveStats(event: ProxyEventLike): Promise<HttpResponse> {
-  const query = queryOf(event, parseStatsQuery);
-  const aggregates = await logged({ route: 'stats', site_id: query.siteId, ...query.period }, () =>
+async function serveStats(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
+  const query = queryOf(request, parseStatsQuery);
+  authorizeSite(principal, query.siteId);
+  const aggregates = await logged({ route: 'stats', site_id: query.siteId, reader: principalLabel(principal), ...query.period }, () =>
     readAggregates(doc, config.aggregatesTable, query.siteId, scopesOf(query.period)),
   );
   return json(200, shapeStats(query, aggregates));
 }
 
 /** GET /stats/timeseries: views, unique users and events of a site for each day of a range. */
-async function serveTimeseries(event: ProxyEventLike): Promise<HttpResponse> {
-  const query = queryOf(event, parseTimeseriesQuery);
-  const days = await logged({ route: 'timeseries', site_id: query.siteId, ...query.range }, () =>
+async function serveTimeseries(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
+  const query = queryOf(request, parseTimeseriesQuery);
+  authorizeSite(principal, query.siteId);
+  const days = await logged({ route: 'timeseries', site_id: query.siteId, reader: principalLabel(principal), ...query.range }, () =>
     readDailyTotals(doc, config.aggregatesTable, query.siteId, daysIn(query.range)),
   );
   return json(200, shapeTimeseries(query, days));
 }
 
-/** The stats function: GET /stats and GET /stats/timeseries, under either API payload format. */
+/**
+ * The stats function: GET /stats and GET /stats/timeseries, under either API payload format.
+ * The key is checked first (401 without a valid one), then the query (400), then whether the
+ * key may read the site (403).
+ */
 export const handler = middy<ProxyEventLike, HttpResponse>()
   .use(httpErrors())
-  .handler((event) => (isTimeseries(event) ? serveTimeseries(event) : serveStats(event)));
+  .handler(async (event) => {
+    const request = readRequest(event);
+    const principal = await authenticate(doc, keyCheck, request.headers.authorization);
+    return request.route.endsWith('/stats/timeseries') ? serveTimeseries(request, principal) : serveStats(request, principal);
+  });

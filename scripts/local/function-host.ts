@@ -36,7 +36,12 @@ export interface LambdaEnvironmentOptions {
   region: string;
   dynamodbEndpoint: string;
   sqsEndpoint: string;
+  /** Local-only variables on top of the template's (e.g. ADMIN_API_KEY); the template's win. */
+  extra?: Record<string, string>;
 }
+
+/** Where SDK calls to services without an emulator go: a closed local port, so none leaves the machine. */
+export const NO_EMULATOR_ENDPOINT = 'http://127.0.0.1:9';
 
 /**
  * The environment a function sees: its template variables plus what Lambda sets (the reserved
@@ -47,6 +52,7 @@ export interface LambdaEnvironmentOptions {
 export function lambdaEnvironment(opts: LambdaEnvironmentOptions): Record<string, string> {
   const { fn, region } = opts;
   return {
+    ...opts.extra,
     ...opts.variables,
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     LANG: 'en_US.UTF-8',
@@ -56,6 +62,7 @@ export function lambdaEnvironment(opts: LambdaEnvironmentOptions): Record<string
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_SESSION_TOKEN: 'local',
+    AWS_ENDPOINT_URL: NO_EMULATOR_ENDPOINT,
     AWS_ENDPOINT_URL_DYNAMODB: opts.dynamodbEndpoint,
     AWS_ENDPOINT_URL_SQS: opts.sqsEndpoint,
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime ?? 'nodejs'}`,

@@ -44,6 +44,8 @@ export interface LocalRuntimeOptions {
   sqsPort?: number;
   /** Concurrent batches per event source mapping without MaximumConcurrency (default 5). */
   defaultConcurrency?: number;
+  /** Variables every function gets on top of its template environment (local secrets such as ADMIN_API_KEY). */
+  environment?: Record<string, string>;
   /** Write the endpoints to this file while running (e.g. RUNTIME_STATE_FILE, read by `npm run queue:status`). */
   stateFile?: string;
 }
@@ -155,6 +157,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
           region: model.region,
           dynamodbEndpoint: dynamodb.endpoint,
           sqsEndpoint: functionSqsEndpoint,
+          extra: opts.environment,
         }),
         moduleFallbackDir: PROJECT_ROOT,
         log,

@@ -15,7 +15,7 @@ const baseUrl = inject('baseUrl');
 const apiBase = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
 const scriptUrl = `${apiBase}t.js`;
 const eventUrl = `${apiBase}event`;
-const api = apiClient(baseUrl);
+const api = apiClient(baseUrl, undefined, inject('adminKey'));
 const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const PIPELINE_TIMEOUT_MS = Number(process.env.E2E_PIPELINE_TIMEOUT_MS ?? 60_000);
 /** Debian's chromium package; another Chromium or Chrome with CHROMIUM_PATH. */

@@ -1,11 +1,12 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { apiClient, type ApiResponse } from '../support/http-client.ts';
 import { beacon } from '../support/factories.ts';
+import { keysCli } from '../support/keys-cli.ts';
 import { contractChecker, documentedOperations, loadOpenApi } from '../support/openapi.ts';
 
 // Real responses of every route, successes and errors, checked against docs/openapi.yaml.
 const baseUrl = inject('baseUrl');
-const api = apiClient(baseUrl);
+const api = apiClient(baseUrl, undefined, inject('adminKey'));
 const doc = loadOpenApi();
 const contract = contractChecker(doc);
 const site = `e2e-contract-${Date.now().toString(36)}`;
@@ -75,6 +76,28 @@ describe('responses conform to docs/openapi.yaml', () => {
     const response = await api.get('stats', query);
     expect(response.status).toBe(400);
     conforms('GET', '/stats', response);
+  });
+
+  it.each([
+    ['no key', undefined, 401],
+    ['a wrong key', 'bak_wrong', 401],
+  ] as const)('GET /stats and /stats/timeseries: %s', async (_name, key, status) => {
+    const anonymous = apiClient(baseUrl, undefined, key);
+    for (const route of ['/stats', '/stats/timeseries']) {
+      const response = await anonymous.get(route.slice(1), { site_id: site, from: today, to: today });
+      expect(response.status).toBe(status);
+      conforms('GET', route, response);
+    }
+  });
+
+  it.runIf(inject('keysTarget'))('GET /stats and /stats/timeseries: 403 for a key of another site', async () => {
+    const { key } = keysCli(inject('keysTarget')!, 'create', '--site', `${site}-other`);
+    const other = apiClient(baseUrl, undefined, key);
+    for (const route of ['/stats', '/stats/timeseries']) {
+      const response = await other.get(route.slice(1), { site_id: site, from: today, to: today });
+      expect(response.status).toBe(403);
+      conforms('GET', route, response);
+    }
   });
 
   it.each([

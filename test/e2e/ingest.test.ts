@@ -3,7 +3,7 @@ import { apiClient, waitFor } from '../support/http-client.ts';
 import { beacon } from '../support/factories.ts';
 
 const baseUrl = inject('baseUrl');
-const api = apiClient(baseUrl);
+const api = apiClient(baseUrl, undefined, inject('adminKey'));
 const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const PIPELINE_TIMEOUT_MS = Number(process.env.E2E_PIPELINE_TIMEOUT_MS ?? 60_000);
 

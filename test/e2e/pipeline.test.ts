@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiClient, waitFor } from '../support/http-client.ts';
 import { beacon } from '../support/factories.ts';
 
-const api = apiClient(inject('baseUrl'));
+const api = apiClient(inject('baseUrl'), undefined, inject('adminKey'));
 const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const site = `e2e-${run}`;
 const DAY_MS = 86_400_000;

@@ -143,7 +143,12 @@ describe('AnalyticsStack with default configuration', () => {
       PATH_BUCKETS: '4',
       CLAIM_LEASE_SECONDS: '120',
     });
-    expect(Object.keys(env(stack.statsFunction)).sort()).toEqual(['AGGREGATES_TABLE', 'NODE_OPTIONS']);
+    expect(env(stack.statsFunction)).toEqual({
+      AGGREGATES_TABLE: { Ref: idOf(stack.aggregatesTable) },
+      SITES_TABLE: { Ref: idOf(stack.sitesTable) },
+      ADMIN_API_KEY_SECRET_ARN: { Ref: idOf(stack.adminApiKey) },
+      NODE_OPTIONS: '--enable-source-maps',
+    });
   });
 
   it('feeds the processor from the queue in large batches that report partial failures', () => {
@@ -237,17 +242,32 @@ describe('AnalyticsStack with default configuration', () => {
     expect(actionsOf(statements).some((action) => action.startsWith('dynamodb:'))).toBe(false);
   });
 
-  it('lets the stats function read the aggregates only', () => {
+  it('lets the stats function read the aggregates, look keys up by hash and read the admin key, nothing more', () => {
     // Prepare
     const { stack, idOf } = synthesized;
 
     // Act
     const statements = statementsOf(synthesized, stack.statsFunction);
+    const on = (resource: IConstruct) =>
+      actionsOf(statements.filter((statement) => JSON.stringify(statement.Resource).includes(idOf(resource)))).sort();
 
     // Assess
-    expect(actionsOf(statements).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
-    expect(JSON.stringify(statements)).toContain(idOf(stack.aggregatesTable));
+    expect(on(stack.aggregatesTable)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+    expect(on(stack.sitesTable)).toEqual(['dynamodb:GetItem']);
+    expect(on(stack.adminApiKey)).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    expect(actionsOf(statements)).toHaveLength(6);
     expect(JSON.stringify(statements)).not.toContain(idOf(stack.eventsTable));
+  });
+
+  it('generates the admin key at deployment (nothing of it in the template) and keeps it with the stack', () => {
+    // Assess
+    const { Resources, Outputs } = synthesized.template.toJSON();
+    const secret = Resources[synthesized.idOf(synthesized.stack.adminApiKey)];
+    expect(secret.Properties.GenerateSecretString).toEqual({ PasswordLength: 48, ExcludePunctuation: true });
+    expect(secret.Properties.SecretString).toBeUndefined();
+    expect(secret.DeletionPolicy).toBe('Retain');
+    expect(Outputs.AdminApiKeySecretArn.Value).toEqual({ Ref: synthesized.idOf(synthesized.stack.adminApiKey) });
+    expect(Outputs.SitesTableName.Value).toEqual({ Ref: synthesized.idOf(synthesized.stack.sitesTable) });
   });
 
   it('lets the processor claim events and commit counters, but not send to the queue', () => {

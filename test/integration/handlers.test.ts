@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda';
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { stackResources, type StackResources } from '../support/aws.ts';
+import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.ts';
 import { beacon } from '../support/factories.ts';
 import { lambdaContext, restEvent, sqsEvent, sqsRecord } from '../support/events.ts';
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
 const post = (body: unknown, contentType = 'application/json') =>
   ingest(restEvent({ method: 'POST', path: '/event', body: JSON.stringify(body), headers: { 'Content-Type': contentType } }), lambdaContext());
 const getStats = async (query: Record<string, string>) => {
-  const response = await stats(restEvent({ method: 'GET', path: '/stats', query }), lambdaContext());
+  const response = await stats(restEvent({ method: 'GET', path: '/stats', query, headers: ADMIN_AUTH }), lambdaContext());
   return { ...response, json: JSON.parse(response.body) };
 };
 

@@ -4,7 +4,7 @@ import { processBatch, type ProcessorSettings } from '../../functions/processor/
 import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
 import { daysIn, type DayRange } from '../../functions/domain/stats.ts';
 import { readAggregates } from '../../functions/store/site-aggregates.ts';
-import { stackResources, type StackResources } from '../support/aws.ts';
+import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.ts';
 import { httpApiEvent, lambdaContext, restEvent } from '../support/events.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { faultyClient } from '../support/faults.ts';
@@ -81,8 +81,8 @@ const call = async (event: unknown) => {
   const response = await stats(event, lambdaContext('stats'));
   return { statusCode: response.statusCode, json: JSON.parse(response.body) };
 };
-const getRest = (path: string, query: Record<string, string>) => call(restEvent({ method: 'GET', path, query }));
-const getHttpApi = (path: string, query: Record<string, string>) => call(httpApiEvent({ method: 'GET', path, query }));
+const getRest = (path: string, query: Record<string, string>) => call(restEvent({ method: 'GET', path, query, headers: ADMIN_AUTH }));
+const getHttpApi = (path: string, query: Record<string, string>) => call(httpApiEvent({ method: 'GET', path, query, headers: ADMIN_AUTH }));
 
 describe('GET /stats over a range of days', () => {
   // Four days with data and a day without (2025-11-12); users come back on later days.

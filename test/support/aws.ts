@@ -4,19 +4,25 @@ import { inject } from 'vitest';
 import { DeleteMessageCommand, ChangeMessageVisibilityCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/commons/dynamodb-client.ts';
+import { newApiKey } from '../../functions/domain/api-keys.ts';
 import { localDynamoDbClient, localSqsClient, LOCAL_CREDENTIALS } from '../../scripts/local/clients.ts';
 import { createResources } from '../../scripts/local/resources.ts';
 import { projectAssembly } from '../local/fixtures/synth-fixture.ts';
 import { loadTemplate, resolveEnvironment, LOCAL_REGION, type TemplateModel } from '../../scripts/local/template.ts';
 
+/** The stats API's admin key in the integration suite (what ADMIN_API_KEY gives the local runtime). */
+export const ADMIN_KEY = newApiKey();
+/** Headers of a request that carries the admin key. */
+export const ADMIN_AUTH = { Authorization: `Bearer ${ADMIN_KEY}` };
+
 export interface StackResources {
   doc: DynamoDBDocumentClient;
   sqs: SQSClient;
-  tables: { events: string; aggregates: string };
+  tables: { events: string; aggregates: string; sites: string };
   queueUrl: string;
   dlqUrl: string;
   maxReceiveCount: number;
-  /** The environment the template gives a function (by logical id prefix), resolved locally. */
+  /** The environment the template gives a function (by logical id prefix), resolved locally, with ADMIN_API_KEY = ADMIN_KEY. */
   functionEnv(name: string): Record<string, string>;
   /** Deletes processed messages and makes failed ones visible again at once. */
   settle(messages: Message[], failedIds: string[]): Promise<void>;
@@ -60,11 +66,12 @@ export async function stackResources(): Promise<StackResources> {
     tables: {
       events: bindings.tables[byPrefix(model.tables, 'EventsTable').logicalId]!.name,
       aggregates: bindings.tables[byPrefix(model.tables, 'AggregatesTable').logicalId]!.name,
+      sites: bindings.tables[byPrefix(model.tables, 'SitesTable').logicalId]!.name,
     },
     queueUrl: bindings.queues[queue.logicalId]!.url,
     dlqUrl,
     maxReceiveCount: queue.redrive!.maxReceiveCount,
-    functionEnv: (name) => resolveEnvironment(model, byPrefix(model.functions, name), bindings),
+    functionEnv: (name) => ({ ADMIN_API_KEY: ADMIN_KEY, ...resolveEnvironment(model, byPrefix(model.functions, name), bindings) }),
     async settle(messages, failedIds) {
       const queueUrl = bindings.queues[queue.logicalId]!.url;
       await Promise.all(

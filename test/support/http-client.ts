@@ -12,7 +12,8 @@ export interface ApiResponse<T = any> {
 export const BROWSER_USER_AGENT =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
-export function apiClient(baseUrl: string, userAgent = BROWSER_USER_AGENT) {
+/** A client for the API; `apiKey` goes with every GET as `Authorization: Bearer <key>`. */
+export function apiClient(baseUrl: string, userAgent = BROWSER_USER_AGENT, apiKey?: string) {
   const url = (path: string) => new URL(path.replace(/^\//, ''), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   const read = async (response: Response): Promise<ApiResponse> => {
     const text = await response.text();
@@ -36,7 +37,8 @@ export function apiClient(baseUrl: string, userAgent = BROWSER_USER_AGENT) {
     async get(path: string, query: Record<string, string> = {}): Promise<ApiResponse> {
       const target = url(path);
       for (const [name, value] of Object.entries(query)) target.searchParams.set(name, value);
-      return read(await fetch(target, { headers: { 'user-agent': userAgent } }));
+      const headers: Record<string, string> = { 'user-agent': userAgent, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
+      return read(await fetch(target, { headers }));
     },
   };
 }

@@ -15,5 +15,9 @@ declare module 'vitest' {
     tables: Record<string, string>;
     /** e2e with the local runtime: queue URLs by logical id ({} for E2E_BASE_URL). */
     queues: Record<string, string>;
+    /** e2e: the admin key of the stats API (E2E_ADMIN_API_KEY for E2E_BASE_URL). */
+    adminKey: string;
+    /** e2e: the options that point `npm run keys` at the API's sites table; undefined when unknown (E2E_BASE_URL without E2E_SITES_TABLE). */
+    keysTarget: string[] | undefined;
   }
 }

@@ -5,6 +5,7 @@
 // Output of the runtime is shown only for errors, unless E2E_RUNTIME_LOG=1.
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { newApiKey } from '../../functions/domain/api-keys.ts';
 import { PROJECT_ROOT, startLocalRuntime } from '../../scripts/local/runtime.ts';
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
@@ -14,12 +15,19 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide('localRuntime', false);
     project.provide('tables', {});
     project.provide('queues', {});
+    project.provide('adminKey', process.env.E2E_ADMIN_API_KEY ?? '');
+    project.provide('keysTarget', process.env.E2E_SITES_TABLE ? ['--table', process.env.E2E_SITES_TABLE] : undefined);
     return undefined;
   }
+  const adminKey = newApiKey();
+  // `npm run keys` finds the runtime's sites table through this file, as it finds npm start's.
+  const stateFile = path.join(PROJECT_ROOT, '.local', 'runtime.e2e.json');
   const verbose = process.env.E2E_RUNTIME_LOG === '1';
   const runtime = await startLocalRuntime({
     port: 0,
     context: { batchWindowSeconds: '1' },
+    environment: { ADMIN_API_KEY: adminKey },
+    stateFile,
     // Its own assembly folder, so a concurrent `npm start` or `cdk synth` is not disturbed.
     cdkOut: path.join(PROJECT_ROOT, '.local', 'cdk.out.e2e'),
     log: (line) => {
@@ -36,5 +44,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   project.provide('sqsEndpoint', runtime.sqsEndpoint);
   project.provide('tables', runtime.tables);
   project.provide('queues', runtime.queues);
+  project.provide('adminKey', adminKey);
+  project.provide('keysTarget', ['--state-file', stateFile]);
   return () => runtime.stop();
 }

@@ -7,10 +7,12 @@ import { PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../../../scr
 import { localSqsClient } from '../../../scripts/local/clients.ts';
 import { apiClient, waitFor } from '../../support/http-client.ts';
 import { beacon } from '../../support/factories.ts';
+import { newApiKey } from '../../../functions/domain/api-keys.ts';
 
 // A short processor timeout (2 s: visibility timeout 12 s, claim lease 4 s) so that messages
 // failed during the outage come back within the test's time.
 const CONTEXT = { processorTimeoutSeconds: '2', batchWindowSeconds: '1', batchSize: '50' };
+const ADMIN_API_KEY = newApiKey();
 
 let runtime: LocalRuntime;
 let dataDir: string;
@@ -24,6 +26,7 @@ beforeAll(async () => {
     context: CONTEXT,
     cdkOut: path.join(PROJECT_ROOT, '.local', 'cdk.out.outage'),
     dynamodb: { dbPath: dataDir },
+    environment: { ADMIN_API_KEY },
     log: (line) => {
       const batch = /batch: (\d+) records, (\d+) failures/.exec(line);
       if (batch) batchesDone++;
@@ -53,7 +56,7 @@ const today = new Date().toISOString().slice(0, 10);
 describe('the local runtime under faults', () => {
   it('counts exactly after DynamoDB Local is stopped mid-processing and restarted', async () => {
     // Prepare: 600 events over 3 sites, posted while the pipeline runs.
-    const api = apiClient(runtime.apiUrl);
+    const api = apiClient(runtime.apiUrl, undefined, ADMIN_API_KEY);
     const tag = Date.now().toString(36);
     const sites = [0, 1, 2].map((i) => `outage-${tag}-${i}`);
     const events = Array.from({ length: 600 }, (_, i) =>
@@ -87,7 +90,7 @@ describe('the local runtime under faults', () => {
   });
 
   it('counts a message delivered twice straight to the queue once', async () => {
-    const api = apiClient(runtime.apiUrl);
+    const api = apiClient(runtime.apiUrl, undefined, ADMIN_API_KEY);
     const site = `dup-${Date.now().toString(36)}`;
     const body = JSON.stringify({ ...beacon({ site_id: site, event_id: 'dup-1' }), received_at: new Date().toISOString() });
     const other = JSON.stringify({ ...beacon({ site_id: site, event_id: 'dup-2', user_id: 'someone-else' }), received_at: new Date().toISOString() });

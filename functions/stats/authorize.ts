@@ -1,0 +1,45 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { bearerToken, hashApiKey, mayRead, sameHash, type Principal } from '../domain/api-keys.ts';
+import { HttpError } from '../commons/http.ts';
+import { findApiKey } from '../store/api-keys.ts';
+
+export interface KeyCheck {
+  sitesTable: string;
+  adminKeyHash: () => Promise<string | undefined>;
+}
+
+const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message, undefined, { 'www-authenticate': 'Bearer' });
+
+/**
+ * Who the request's `Authorization: Bearer <key>` belongs to: the admin key, or a site key from
+ * the sites table. 401 `unauthorized` without a key or with an unknown one.
+ */
+export async function authenticate(doc: DynamoDBDocumentClient, check: KeyCheck, authorization: string | undefined): Promise<Principal> {
+  const token = bearerToken(authorization);
+  if (!token) throw unauthorized('Send an API key as "Authorization: Bearer <key>"');
+  const hash = hashApiKey(token);
+  let adminError: unknown;
+  const admin = await check.adminKeyHash().catch((error: unknown) => {
+    adminError = error;
+    return undefined;
+  });
+  if (admin && sameHash(hash, admin)) return { kind: 'admin' };
+  const key = await findApiKey(doc, check.sitesTable, hash);
+  if (key) return { kind: 'site', siteId: key.siteId, keyId: key.keyId };
+  if (adminError) {
+    // Not the client's fault: the key might be the admin key, which could not be read.
+    console.error(JSON.stringify({ level: 'error', message: 'admin key unavailable', error: String(adminError) }));
+    throw new HttpError(503, 'auth_unavailable', 'Keys cannot be checked right now; retry later', undefined, { 'retry-after': '5' });
+  }
+  throw unauthorized('The API key is not valid');
+}
+
+/** 403 `forbidden` unless the key may read `siteId`. */
+export function authorizeSite(principal: Principal, siteId: string): void {
+  if (!mayRead(principal, siteId)) throw new HttpError(403, 'forbidden', `This API key does not read site ${siteId}`);
+}
+
+/** How a principal appears in logs (never the key). */
+export function principalLabel(principal: Principal): string {
+  return principal.kind === 'admin' ? 'admin' : `key:${principal.keyId}`;
+}

@@ -1,0 +1,100 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
+import { deleteApiKey, findApiKey, listApiKeys, saveApiKey } from '../../functions/store/api-keys.ts';
+import { ADMIN_KEY, stackResources, type StackResources } from '../support/aws.ts';
+import { httpApiEvent, lambdaContext, restEvent } from '../support/events.ts';
+
+type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
+
+let aws: StackResources;
+let stats: HttpHandler;
+const run = Date.now().toString(36);
+
+beforeAll(async () => {
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  aws = await stackResources();
+  vi.resetModules();
+  for (const [name, value] of Object.entries(aws.functionEnv('StatsFunction'))) vi.stubEnv(name, value);
+  stats = ((await import('../../functions/stats/handler.ts')) as { handler: HttpHandler }).handler;
+  vi.unstubAllEnvs();
+});
+
+const get = async (path: string, query: Record<string, string>, authorization?: string, format: 'rest' | 'http' = 'rest') => {
+  const headers: Record<string, string> = authorization === undefined ? {} : { Authorization: authorization };
+  const event = format === 'rest' ? restEvent({ method: 'GET', path, query, headers }) : httpApiEvent({ method: 'GET', path, query, headers });
+  const response = await stats(event, lambdaContext('stats'));
+  return { status: response.statusCode, headers: response.headers ?? {}, json: JSON.parse(response.body) };
+};
+
+/** A new key of `site`, stored by its hash as `npm run keys -- create` does. */
+async function keyFor(site: string): Promise<string> {
+  const key = newApiKey();
+  await saveApiKey(aws.doc, aws.tables.sites, site, hashApiKey(key));
+  return key;
+}
+
+describe('stats access control', () => {
+  it('lets a site key read its own site, on both routes and both payload formats', async () => {
+    const site = `acc-own-${run}`;
+    const key = await keyFor(site);
+    for (const format of ['rest', 'http'] as const) {
+      expect((await get('/stats', { site_id: site }, `Bearer ${key}`, format)).status).toBe(200);
+      expect((await get('/stats/timeseries', { site_id: site, from: '2025-11-01', to: '2025-11-02' }, `bearer ${key}`, format)).status).toBe(200);
+    }
+  });
+
+  it('answers 403 forbidden to a key of another site', async () => {
+    const key = await keyFor(`acc-a-${run}`);
+    const response = await get('/stats', { site_id: `acc-b-${run}` }, `Bearer ${key}`);
+    expect(response.status).toBe(403);
+    expect(response.json.error).toEqual({ code: 'forbidden', message: `This API key does not read site acc-b-${run}` });
+  });
+
+  it.each([
+    ['no Authorization header', undefined],
+    ['another scheme', 'Basic dXNlcjpwYXNz'],
+    ['an empty bearer token', 'Bearer '],
+    ['an unknown key', `Bearer ${newApiKey()}`],
+  ])('answers 401 unauthorized for %s, before looking at the query', async (_name, authorization) => {
+    const response = await get('/stats', { date: 'not-a-date' }, authorization);
+    expect(response.status).toBe(401);
+    expect(response.json.error.code).toBe('unauthorized');
+    expect(response.headers['www-authenticate']).toBe('Bearer');
+  });
+
+  it('lets the admin key read any site', async () => {
+    for (const site of [`acc-x-${run}`, `acc-y-${run}`]) expect((await get('/stats', { site_id: site }, `Bearer ${ADMIN_KEY}`)).status).toBe(200);
+  });
+
+  it('validates the query once the key is known: 400 invalid_query', async () => {
+    const response = await get('/stats', { site_id: `acc-q-${run}`, date: '2025-02-30' }, `Bearer ${ADMIN_KEY}`);
+    expect([response.status, response.json.error.code]).toEqual([400, 'invalid_query']);
+  });
+
+  it('stops a revoked key at once, and keeps the site\'s other keys', async () => {
+    // Prepare
+    const site = `acc-rev-${run}`;
+    const [kept, revoked] = [await keyFor(site), await keyFor(site)];
+    const revokedId = (await findApiKey(aws.doc, aws.tables.sites, hashApiKey(revoked)))!.keyId;
+
+    // Act
+    const removed = await deleteApiKey(aws.doc, aws.tables.sites, site, revokedId);
+
+    // Assess
+    expect(removed).toBe(true);
+    expect((await get('/stats', { site_id: site }, `Bearer ${revoked}`)).status).toBe(401);
+    expect((await get('/stats', { site_id: site }, `Bearer ${kept}`)).status).toBe(200);
+    expect((await listApiKeys(aws.doc, aws.tables.sites, site)).map((k) => k.keyId)).toEqual([(await findApiKey(aws.doc, aws.tables.sites, hashApiKey(kept)))!.keyId]);
+    expect(await deleteApiKey(aws.doc, aws.tables.sites, site, revokedId)).toBe(false);
+  });
+
+  it('stores no key, only its hash', async () => {
+    const site = `acc-hash-${run}`;
+    const key = await keyFor(site);
+    const { Items = [] } = await aws.doc.send(new ScanCommand({ TableName: aws.tables.sites }));
+    expect(JSON.stringify(Items)).not.toContain(key);
+    expect(JSON.stringify(Items)).toContain(hashApiKey(key));
+  });
+});
