@@ -24,7 +24,7 @@ export class AnalyticsStack extends Stack {
   readonly config: StackConfig;
   readonly eventsTable: Table;
   readonly aggregatesTable: Table;
-  /** Site API keys (by hash). */
+  /** Site API keys (by hash) and site registrations (restricted ingestion). */
   readonly sitesTable: Table;
   /** The generated admin key of the stats API. */
   readonly adminApiKey: Secret;
@@ -82,12 +82,16 @@ export class AnalyticsStack extends Stack {
 
     this.ingestFunction = new AnalyticsFunction(this, 'IngestFunction', {
       ...logs,
-      entry: 'functions/ingest/handler.ts',
-      description: 'Validates page events and queues them (POST /event, POST /events)',
+      // Restricted ingestion is its own entry, so open ingestion never loads the DynamoDB client.
+      entry: config.restrictIngestion ? 'functions/ingest/restricted-handler.ts' : 'functions/ingest/handler.ts',
+      description: config.restrictIngestion
+        ? 'Validates page events of registered sites and queues them (POST /event, POST /events)'
+        : 'Validates page events and queues them (POST /event, POST /events)',
       memorySize: 128,
       timeout: Duration.seconds(5),
       environment: { QUEUE_MAX_MESSAGE_BYTES: String(maxMessageSizeBytes) },
     }).useQueue(this.eventsQueue, 'QUEUE_URL', 'send');
+    if (config.restrictIngestion) this.ingestFunction.useTable(this.sitesTable, 'SITES_TABLE', ['BatchGetItem']);
 
     this.processorFunction = new AnalyticsFunction(this, 'ProcessorFunction', {
       ...logs,

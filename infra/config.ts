@@ -42,6 +42,8 @@ export interface StackConfig {
   readonly logRetention: RetentionDays;
   /** Delete tables, queues and log groups with the stack (for throwaway stacks). Default: retain. */
   readonly destroyOnRemoval: boolean;
+  /** Accept events only for registered sites (`npm run sites`) and, from browsers, their allowed origins. */
+  readonly restrictIngestion: boolean;
 }
 
 /** The defaults, as they would be written in cdk.json. */
@@ -59,6 +61,7 @@ export const DEFAULT_CONFIG = {
   stageName: 'v1',
   logRetentionDays: 30,
   destroyOnRemoval: false,
+  restrictIngestion: false,
 } as const;
 
 export const DEFAULT_STACK_NAME = 'AnalyticsStack';
@@ -200,6 +203,7 @@ export function readStackConfig(scope: IConstruct): StackConfig {
     logRetentionDays: log.days,
     logRetention: log.retention,
     destroyOnRemoval: readBoolean(read, 'destroyOnRemoval', DEFAULT_CONFIG.destroyOnRemoval),
+    restrictIngestion: readBoolean(read, 'restrictIngestion', DEFAULT_CONFIG.restrictIngestion),
   };
 }
 

@@ -1,6 +1,7 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { toQueueMessages, type TrackedEvent } from '../domain/event.ts';
 import { HttpError } from '../commons/http.ts';
+import { intEnv, requireEnv } from '../commons/env.ts';
 
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -8,6 +9,14 @@ export interface QueueTarget {
   queueUrl: string;
   /** The queue's MaximumMessageSize: events are packed into messages of at most this many bytes. */
   maxMessageBytes: number;
+}
+
+/** The queue from the function's environment (read once, at cold start). */
+export function queueFromEnv(): QueueTarget {
+  return {
+    queueUrl: requireEnv('QUEUE_URL'),
+    maxMessageBytes: intEnv('QUEUE_MAX_MESSAGE_BYTES', { default: 262_144, min: 1_024, max: 1_048_576 }),
+  };
 }
 
 /**

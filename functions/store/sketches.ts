@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryPartition } from './query-partition.ts';
+import { batchGetAll } from './batch-get.ts';
 import { decodeShard, encodeShard, groupByShard, mergeShard, type ShardState } from '../domain/sketch.ts';
 import { sketchPartition, sketchShardKey, type Scope } from '../domain/keys.ts';
 import { backoff, delay } from '../commons/map-limit.ts';
@@ -59,18 +60,10 @@ async function readShards(
   scope: Scope,
   shards: number[],
 ): Promise<Map<number, StoredShard>> {
-  const out = new Map<number, StoredShard>();
-  if (shards.length === 0) return out;
-  let keys: Record<string, unknown>[] | undefined = shards.map((shard) => ({ ...sketchShardKey(siteId, scope, shard) }));
-  for (let attempt = 0; keys && keys.length > 0; attempt++) {
-    if (attempt > 0) await delay(backoff(attempt));
-    const result: BatchGetCommandOutput = await doc.send(
-      new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
-    );
-    for (const item of result.Responses?.[table] ?? []) out.set(Number(item.sk), toStored(item));
-    keys = result.UnprocessedKeys?.[table]?.Keys;
-  }
-  return out;
+  if (shards.length === 0) return new Map();
+  const keys = shards.map((shard) => sketchShardKey(siteId, scope, shard));
+  const items = await batchGetAll(doc, table, keys, { consistentRead: true });
+  return new Map(items.map((item) => [Number(item.sk), toStored(item)]));
 }
 
 async function readShard(

@@ -3,52 +3,26 @@
 // npm run keys -- revoke --site S --key-id ID  the key stops working at once
 // Against the running npm start by default; add --table NAME (a deployed stack's SitesTableName
 // output) to use AWS with the default credentials and region.
-import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../functions/commons/dynamodb-client.ts';
 import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
 import { isSiteId } from '../../functions/domain/event.ts';
 import { deleteApiKey, listApiKeys, saveApiKey } from '../../functions/store/api-keys.ts';
-import { localDynamoDbClient } from '../local/clients.ts';
-import { RUNTIME_STATE_FILE } from '../local/runtime.ts';
 import { fail } from './queues.ts';
+import { sitesTable, TABLE_OPTIONS, TABLE_USAGE } from './sites-table.ts';
 
 const USAGE = `usage: npm run keys -- create --site S | list --site S | revoke --site S --key-id ID
-options: [--table NAME] (a deployed stack's SitesTableName; default: the running npm start) [--state-file FILE] [--json]`;
-
-interface Target {
-  doc: DynamoDBDocumentClient;
-  table: string;
-}
-
-function target(values: { table?: string; 'state-file': string }): Target {
-  if (values.table) return { doc: createDocumentClient(new DynamoDBClient({})), table: values.table };
-  const stateFile = values['state-file'];
-  if (!existsSync(stateFile)) fail(`No running local runtime (${stateFile} not found): start one with npm start, or give --table\n${USAGE}`);
-  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { dynamodbEndpoint: string; tables: Record<string, string> };
-  const table = Object.entries(state.tables).find(([id]) => id.startsWith('SitesTable'))?.[1];
-  if (!table) fail('The local runtime has no SitesTable');
-  return { doc: createDocumentClient(localDynamoDbClient(state.dynamodbEndpoint)), table: table! };
-}
+options: ${TABLE_USAGE}`;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: {
-      site: { type: 'string' },
-      'key-id': { type: 'string' },
-      table: { type: 'string' },
-      'state-file': { type: 'string', default: RUNTIME_STATE_FILE },
-      json: { type: 'boolean', default: false },
-    },
+    options: { site: { type: 'string' }, 'key-id': { type: 'string' }, ...TABLE_OPTIONS },
   });
   const [command] = positionals;
   const site = values.site;
   if (!command || !['create', 'list', 'revoke'].includes(command)) fail(USAGE);
   if (!site || !isSiteId(site)) fail(`--site must be a site id (1-64 letters, digits, ".", "_", ":" or "-")\n${USAGE}`);
-  const { doc, table } = target(values);
+  const { doc, table } = sitesTable(values);
   const print = (json: unknown, text: string) => console.log(values.json ? JSON.stringify(json) : text);
 
   if (command === 'create') {

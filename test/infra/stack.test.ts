@@ -350,6 +350,21 @@ describe('AnalyticsStack configured through context', () => {
     ).toBe('0');
   });
 
+  it('restricts ingestion with restrictIngestion=true: its own entry, the sites table, BatchGetItem on it only', () => {
+    // Prepare & Act
+    const restricted = synth({ restrictIngestion: 'true' });
+    const { stack, template, idOf } = restricted;
+    const ingest = template.toJSON().Resources[idOf(stack.ingestFunction)].Properties;
+    const statements = statementsOf(restricted, stack.ingestFunction);
+
+    // Assess
+    expect(stack.config.restrictIngestion).toBe(true);
+    expect(ingest.Environment.Variables.SITES_TABLE).toEqual({ Ref: idOf(stack.sitesTable) });
+    expect(ingest.Description).toMatch(/registered sites/);
+    expect(actionsOf(statements).sort()).toEqual(['dynamodb:BatchGetItem', 'sqs:SendMessage']);
+    expect(JSON.stringify(statements)).toContain(idOf(stack.sitesTable));
+  });
+
   it('deletes tables, queues and log groups with the stack when destroyOnRemoval=true', () => {
     // Prepare & Act
     const { template } = synth({ destroyOnRemoval: 'true' });
@@ -376,6 +391,7 @@ describe('AnalyticsStack configured through context', () => {
     ['stageName', { stageName: 'v 1' }],
     ['logRetentionDays', { logRetentionDays: '31' }],
     ['destroyOnRemoval', { destroyOnRemoval: 'yes' }],
+    ['restrictIngestion', { restrictIngestion: 'maybe' }],
     ['apiType', { apiType: 'graphql' }],
   ])('refuses a bad value and names the key %s', (key, context) => {
     // Act & Assess

@@ -1,0 +1,37 @@
+/** A site registered for restricted ingestion, with the web origins allowed to post its events. */
+export interface SiteRegistration {
+  siteId: string;
+  /** Normalised origins (`https://www.example.com`); empty: any origin. */
+  origins: string[];
+  createdAt: string;
+}
+
+/**
+ * An origin as browsers send it in the `Origin` header: scheme, host and a non-default port,
+ * lower-cased, without a path. Undefined for anything else.
+ */
+export function normalizeOrigin(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) return undefined;
+  return url.origin;
+}
+
+export type SiteRefusal = { reason: 'unregistered' } | { reason: 'origin'; origin: string };
+
+/**
+ * Whether events of a site may be accepted: the site must be registered, and a request from a
+ * browser (one that sends `Origin`) must come from one of its origins, if it lists any. Servers
+ * send no Origin, so they pass on registration alone.
+ */
+export function siteRefusal(site: SiteRegistration | undefined, origin: string | undefined): SiteRefusal | undefined {
+  if (!site) return { reason: 'unregistered' };
+  if (origin === undefined || site.origins.length === 0) return undefined;
+  const normalized = normalizeOrigin(origin);
+  return normalized !== undefined && site.origins.includes(normalized) ? undefined : { reason: 'origin', origin };
+}

@@ -1,0 +1,32 @@
+// Which sites table `npm run keys` and `npm run sites` act on: the running `npm start` (default),
+// or a deployed stack's table given by name (its SitesTableName output).
+import { existsSync, readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/commons/dynamodb-client.ts';
+import { localDynamoDbClient } from '../local/clients.ts';
+import { RUNTIME_STATE_FILE } from '../local/runtime.ts';
+import { fail } from './queues.ts';
+
+export const TABLE_OPTIONS = {
+  table: { type: 'string' },
+  'state-file': { type: 'string', default: RUNTIME_STATE_FILE },
+  json: { type: 'boolean', default: false },
+} as const;
+
+export const TABLE_USAGE = `[--table NAME] (a deployed stack's SitesTableName; default: the running npm start) [--state-file FILE] [--json]`;
+
+export interface SitesTable {
+  doc: DynamoDBDocumentClient;
+  table: string;
+}
+
+export function sitesTable(values: { table?: string; 'state-file'?: string }): SitesTable {
+  if (values.table) return { doc: createDocumentClient(new DynamoDBClient({})), table: values.table };
+  const stateFile = values['state-file'] ?? RUNTIME_STATE_FILE;
+  if (!existsSync(stateFile)) fail(`No running local runtime (${stateFile} not found): start one with npm start, or give --table`);
+  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { dynamodbEndpoint: string; tables: Record<string, string> };
+  const table = Object.entries(state.tables).find(([id]) => id.startsWith('SitesTable'))?.[1];
+  if (!table) fail('The local runtime has no SitesTable');
+  return { doc: createDocumentClient(localDynamoDbClient(state.dynamodbEndpoint)), table: table! };
+}

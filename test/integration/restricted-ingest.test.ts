@@ -1,0 +1,97 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { acceptBeacon, type TrackedEvent } from '../../functions/domain/event.ts';
+import { siteGate, SITE_CACHE_MS, UNKNOWN_SITE_CACHE_MS } from '../../functions/ingest/site-gate.ts';
+import { HttpError } from '../../functions/commons/http.ts';
+import { saveSite, deleteSite } from '../../functions/store/sites.ts';
+import { stackResources, type StackResources } from '../support/aws.ts';
+import { beacon } from '../support/factories.ts';
+import { lambdaContext, restEvent } from '../support/events.ts';
+
+type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
+
+let aws: StackResources;
+let ingest: HttpHandler;
+const run = Date.now().toString(36);
+
+beforeAll(async () => {
+  aws = await stackResources();
+  vi.resetModules();
+  // The default template's ingest environment, plus the sites table restrictIngestion=true adds.
+  for (const [name, value] of Object.entries({ ...aws.functionEnv('IngestFunction'), SITES_TABLE: aws.tables.sites })) vi.stubEnv(name, value);
+  ingest = ((await import('../../functions/ingest/restricted-handler.ts')) as { handler: HttpHandler }).handler;
+  vi.unstubAllEnvs();
+});
+
+const post = async (route: '/event' | '/events', body: unknown, origin?: string) => {
+  const headers: Record<string, string> = { 'Content-Type': 'text/plain', ...(origin ? { Origin: origin } : {}) };
+  const response = await ingest(restEvent({ method: 'POST', path: route, body: JSON.stringify(body), headers }), lambdaContext());
+  return { status: response.statusCode, json: JSON.parse(response.body), headers: response.headers ?? {} };
+};
+
+describe('restricted ingestion (restricted-handler.ts against DynamoDB Local)', () => {
+  it('accepts a registered site from its origin and from a server, and queues the event', async () => {
+    const site = `reg-ok-${run}`;
+    await saveSite(aws.doc, aws.tables.sites, site, ['https://www.ok.example']);
+    const fromBrowser = await post('/event', beacon({ site_id: site, event_id: `${run}-1` }), 'https://www.ok.example');
+    const fromServer = await post('/event', beacon({ site_id: site, event_id: `${run}-2` }));
+    expect([fromBrowser.status, fromServer.status]).toEqual([202, 202]);
+    const { Messages = [] } = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    await aws.settle(Messages, []);
+    expect(Messages.map((m) => JSON.parse(m.Body!).event_id).sort()).toEqual(expect.arrayContaining([`${run}-1`, `${run}-2`]));
+  });
+
+  it('answers 403 forbidden for an unregistered site, and a batch holding one is refused whole', async () => {
+    const site = `reg-yes-${run}`;
+    await saveSite(aws.doc, aws.tables.sites, site, []);
+    const single = await post('/event', beacon({ site_id: `reg-no-${run}` }));
+    const batch = await post('/events', [beacon({ site_id: site }), beacon({ site_id: `reg-no-${run}` })]);
+    for (const response of [single, batch]) {
+      expect(response.status).toBe(403);
+      expect(response.json.error).toEqual({ code: 'forbidden', message: `Site reg-no-${run} is not registered for ingestion` });
+      expect(response.headers['access-control-allow-origin']).toBe('*');
+    }
+  });
+
+  it('answers 403 forbidden to a browser on another origin', async () => {
+    const site = `reg-origin-${run}`;
+    await saveSite(aws.doc, aws.tables.sites, site, ['https://www.mine.example']);
+    const response = await post('/event', beacon({ site_id: site }), 'https://evil.example');
+    expect([response.status, response.json.error.message]).toEqual([403, `Origin https://evil.example may not send events of site ${site}`]);
+  });
+});
+
+describe('siteGate', () => {
+  const event = (siteId: string): TrackedEvent => {
+    const result = acceptBeacon(beacon({ site_id: siteId }), new Date(), () => 'id');
+    if (!result.ok) throw new Error('fixture must be valid');
+    return result.value;
+  };
+  const refusal = (promise: Promise<void>) => promise.then(() => undefined, (error: HttpError) => error.statusCode);
+
+  it('trusts a registration for a minute and an unknown site for 10 s, then reads again', async () => {
+    // Prepare
+    let now = 1_000_000;
+    const gate = siteGate(aws.doc, aws.tables.sites, () => now);
+    const site = `reg-cache-${run}`;
+
+    // Act + Assess: unregistered, then registered but still cached as unregistered, then read again.
+    expect(await refusal(gate([event(site)], undefined))).toBe(403);
+    await saveSite(aws.doc, aws.tables.sites, site, []);
+    expect(await refusal(gate([event(site)], undefined))).toBe(403);
+    now += UNKNOWN_SITE_CACHE_MS;
+    expect(await refusal(gate([event(site)], undefined))).toBeUndefined();
+    await deleteSite(aws.doc, aws.tables.sites, site);
+    now += SITE_CACHE_MS - 1;
+    expect(await refusal(gate([event(site)], undefined))).toBeUndefined();
+    now += 1;
+    expect(await refusal(gate([event(site)], undefined))).toBe(403);
+  });
+
+  it('answers 503 when the registrations cannot be read, never 5xx for what the client sent otherwise', async () => {
+    const gate = siteGate(aws.doc, 'no-such-table', () => 0);
+    vi.spyOn(console, 'error').mockImplementationOnce(() => undefined);
+    expect(await refusal(gate([event(`reg-x-${run}`)], undefined))).toBe(503);
+  });
+});
