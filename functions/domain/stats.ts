@@ -157,6 +157,17 @@ export interface ScopeAggregates extends SiteTotals {
   uniqueUsers: number;
 }
 
+/**
+ * Whether path views agree with a view counter read with them. Every commit adds the same page
+ * views to a scope's `views` and to its paths, in one transaction, so a consistent read of both
+ * sums up; a read that fell between the two halves of a commit does not.
+ */
+export function pathViewsAgree(pathViews: ReadonlyMap<string, number>, views: number): boolean {
+  let sum = 0;
+  for (const count of pathViews.values()) sum += count;
+  return sum === views;
+}
+
 /** The counters of several scopes added up (counters are exact, so they sum; users do not). */
 export function sumTotals(totals: Iterable<SiteTotals>): SiteTotals {
   const sum: SiteTotals = { views: 0, events: 0, eventsByType: {} };

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Scope } from '../domain/keys.ts';
 import { estimate, type ShardState } from '../domain/sketch.ts';
 import { WeightedLru } from '../commons/weighted-lru.ts';
-import { readPathViews } from './path-views.ts';
+import { readAgreeingPathViews } from './path-views.ts';
 import { readSketch } from './sketches.ts';
 
 /**
@@ -12,7 +12,9 @@ import { readSketch } from './sketches.ts';
  * Every commit that changes a day's path buckets or adds its users adds to the `events` counter
  * of the day's totals item in the same transaction (sketches are merged just before it), so an
  * unchanged counter means unchanged partitions. A partition is cached under the counter read
- * before it, and read with strong consistency, so it is never older than its counter.
+ * before it, read with strong consistency; paths are cached only when they agree with the
+ * day's view counter (a read in the middle of a commit does not), so a cached partition is
+ * never older than its counter.
  */
 
 /** Approximate bytes the cache may hold (the stats function has 256 MB). */
@@ -46,32 +48,39 @@ const sketchWeight = ({ shards }: DaySketch): number => {
   return bytes;
 };
 
-/** A cached value if it was read at `version`, else `read()`'s result, cached. */
+/** A cached value if it was read at `version`, else `read()`'s value, cached if `keep`. */
 async function cached<T>(
   key: string,
   version: number,
-  read: () => Promise<T>,
+  read: () => Promise<{ value: T; keep: boolean }>,
   weigh: (value: T) => number,
 ): Promise<T> {
   const hit = cache.get(key);
   if (hit?.version === version) return hit.value as T;
-  const value = await read();
-  cache.set(key, { version, value }, weigh(value));
+  const { value, keep } = await read();
+  if (keep) cache.set(key, { version, value }, weigh(value));
   return value;
 }
 
-/** Page views per path on one day, summed over the day's path buckets (whatever their number). */
+/**
+ * Page views per path on one day, summed over the day's path buckets (whatever their number),
+ * agreeing with the day's `views` counter; paths that never agreed (a torn read) are returned
+ * but not cached.
+ */
 export function readDayPathViews(
   doc: DynamoDBDocumentClient,
   table: string,
   siteId: string,
   day: Scope,
-  version: number,
+  totals: { events: number; views: number },
 ): Promise<ReadonlyMap<string, number>> {
   return cached(
     cacheKey('paths', table, siteId, day),
-    version,
-    () => readPathViews(doc, table, siteId, day, { consistent: true }),
+    totals.events,
+    async () => {
+      const { pathViews, agrees } = await readAgreeingPathViews(doc, table, siteId, day, totals.views);
+      return { value: pathViews, keep: agrees };
+    },
     pathsWeight,
   );
 }
@@ -89,7 +98,7 @@ export function readDaySketch(
     version,
     async () => {
       const shards = await readSketch(doc, table, siteId, day, { consistent: true });
-      return { shards, uniqueUsers: estimate(shards) };
+      return { value: { shards, uniqueUsers: estimate(shards) }, keep: true };
     },
     sketchWeight,
   );

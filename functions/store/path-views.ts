@@ -1,6 +1,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryPartition } from './query-partition.ts';
 import { addPathCounts, pathPartition, type Scope } from '../domain/keys.ts';
+import { pathViewsAgree } from '../domain/stats.ts';
+import { backoff, delay } from '../commons/map-limit.ts';
+
+/** Reads of a scope's paths before a torn read is given up on. */
+export const AGREEMENT_ATTEMPTS = 5;
 
 /**
  * Page views per path of a site's scope, summed over every path bucket found (whatever the
@@ -16,4 +21,27 @@ export async function readPathViews(
   const views = new Map<string, number>();
   for await (const item of queryPartition(doc, table, pathPartition(siteId, scope), consistent)) addPathCounts(item, views);
   return views;
+}
+
+/**
+ * Page views per path that agree with `views`, the scope's view counter read just before (see
+ * pathViewsAgree). Paths summing to less were read in the middle of a commit (DynamoDB Local
+ * applies a transaction's items one at a time; on AWS a Query is read-committed per item), so
+ * they are read again, a few times; paths summing to more are newer than the counter, which
+ * reading again cannot fix. `agrees` says whether they matched in the end.
+ */
+export async function readAgreeingPathViews(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  siteId: string,
+  scope: Scope,
+  views: number,
+): Promise<{ pathViews: Map<string, number>; agrees: boolean }> {
+  for (let attempt = 1; ; attempt++) {
+    const pathViews = await readPathViews(doc, table, siteId, scope, { consistent: true });
+    if (pathViewsAgree(pathViews, views)) return { pathViews, agrees: true };
+    const behind = [...pathViews.values()].reduce((a, b) => a + b, 0) < views;
+    if (!behind || attempt >= AGREEMENT_ATTEMPTS) return { pathViews, agrees: false };
+    await delay(backoff(attempt));
+  }
 }

@@ -1,29 +1,37 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { totalsKey, type Scope } from '../domain/keys.ts';
-import { sumTotals, unionSketchInto, type DayTotals, type ScopeAggregates } from '../domain/stats.ts';
+import { pathViewsAgree, sumTotals, unionSketchInto, type DayTotals, type ScopeAggregates } from '../domain/stats.ts';
 import { estimate, type ShardState } from '../domain/sketch.ts';
-import { mapLimit } from '../commons/map-limit.ts';
+import { backoff, delay, mapLimit } from '../commons/map-limit.ts';
 import { readDayPathViews, readDaySketch } from './day-partitions.ts';
-import { readPathViews } from './path-views.ts';
+import { AGREEMENT_ATTEMPTS, readPathViews } from './path-views.ts';
 import { readSketch } from './sketches.ts';
 import { readTotals, totalsOf } from './totals.ts';
 
 /** Partition reads in flight at once for a range of days. */
 const READ_CONCURRENCY = 16;
 
-/** The aggregates of one site for one day or all time: three reads, never raw events. */
+/**
+ * The aggregates of one site for one day or all time: three reads at once, never raw events.
+ * Read again (a few times) when the paths do not agree with the view counter, which happens
+ * when the reads fall in the middle of a commit (see pathViewsAgree).
+ */
 export async function readScopeAggregates(
   doc: DynamoDBDocumentClient,
   table: string,
   siteId: string,
   scope: Scope,
 ): Promise<ScopeAggregates> {
-  const [totals, pathViews, sketch] = await Promise.all([
-    doc.send(new GetCommand({ TableName: table, Key: totalsKey(siteId, scope) })),
-    readPathViews(doc, table, siteId, scope),
-    readSketch(doc, table, siteId, scope),
-  ]);
-  return { ...totalsOf(totals.Item), pathViews, uniqueUsers: estimate(sketch) };
+  for (let attempt = 1; ; attempt++) {
+    const [item, pathViews, sketch] = await Promise.all([
+      doc.send(new GetCommand({ TableName: table, Key: totalsKey(siteId, scope) })),
+      readPathViews(doc, table, siteId, scope),
+      readSketch(doc, table, siteId, scope),
+    ]);
+    const totals = totalsOf(item.Item);
+    if (pathViewsAgree(pathViews, totals.views) || attempt >= AGREEMENT_ATTEMPTS) return { ...totals, pathViews, uniqueUsers: estimate(sketch) };
+    await delay(backoff(attempt));
+  }
 }
 
 /**
@@ -43,11 +51,11 @@ export async function readAggregates(
   const totals = await readTotals(doc, table, siteId, scopes);
   const pathViews = new Map<string, number>();
   const sketch = new Map<number, ShardState>();
-  const reads = [...totals].flatMap(([day, { events }]) => [
+  const reads = [...totals].flatMap(([day, dayTotals]) => [
     async () => {
-      for (const [path, views] of await readDayPathViews(doc, table, siteId, day, events)) pathViews.set(path, (pathViews.get(path) ?? 0) + views);
+      for (const [path, views] of await readDayPathViews(doc, table, siteId, day, dayTotals)) pathViews.set(path, (pathViews.get(path) ?? 0) + views);
     },
-    async () => unionSketchInto(sketch, (await readDaySketch(doc, table, siteId, day, events)).shards),
+    async () => unionSketchInto(sketch, (await readDaySketch(doc, table, siteId, day, dayTotals.events)).shards),
   ]);
   await mapLimit(reads, READ_CONCURRENCY, (read) => read());
   return { ...sumTotals(totals.values()), pathViews, uniqueUsers: estimate(sketch) };
