@@ -17,9 +17,12 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { mapLimit } from '../../functions/commons/map-limit.ts';
-import { localSqsClient } from '../local/clients.ts';
+import { localDynamoDbClient, localSqsClient } from '../local/clients.ts';
 import { prng } from './workload.ts';
 import { PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
+import { createDocumentClient } from '../../functions/commons/dynamodb-client.ts';
+import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
+import { saveApiKey } from '../../functions/store/api-keys.ts';
 
 const LIMIT_MS = 100;
 const DAYS = 30;
@@ -123,9 +126,16 @@ try {
   if (rejected > 0) throw new Error(`${rejected} events were not accepted`);
   console.log(`sent ${load.bodies.length} events in ${((Date.now() - sendStarted) / 1000).toFixed(1)} s`);
 
+  // Read as a dashboard does: with the site's own key (each request looks it up by hash).
+  const key = newApiKey();
+  const sitesTable = Object.entries(rt.tables).find(([id]) => id.startsWith('SitesTable'))![1];
+  const doc = createDocumentClient(localDynamoDbClient(rt.dynamodbEndpoint));
+  await saveApiKey(doc, sitesTable, site, hashApiKey(key));
+  doc.destroy();
+
   const range = { site_id: site, from: load.days[0]!, to: load.days.at(-1)! };
   const get = async (route: string, query: Record<string, string>) => {
-    const response = await fetch(`${api}/${route}?${new URLSearchParams(query)}`);
+    const response = await fetch(`${api}/${route}?${new URLSearchParams(query)}`, { headers: { authorization: `Bearer ${key}` } });
     const body = (await response.json()) as Record<string, unknown>;
     if (response.status !== 200) throw new Error(`GET /${route}: ${response.status} ${JSON.stringify(body)}`);
     return body;

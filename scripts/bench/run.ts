@@ -25,7 +25,9 @@ import { billedWriteUnits, gbSeconds, itemBytes, standardWriteUnits, WRITE_UNIT_
 import { allProcessesCpu, machineCpu, processCpu, threadCpu, type CpuSample, type MachineCpu } from './cpu.ts';
 import type { LoadData, LoadToHost } from './load-worker.ts';
 import { costPerMillionEvents, costPerStatsCall, PRICES, type PerEventUsage } from './prices.ts';
-import { rewireRuntime, type Rewired } from './rewire.ts';
+import { MeteredHost } from './metered-host.ts';
+import type { BatchReport } from '../local/event-source.ts';
+import { newApiKey } from '../../functions/domain/api-keys.ts';
 import type { DynamoDbWireSnapshot, HostToProxy, ProxyToHost, SqsWireSnapshot, WireProxyData } from './wire-proxy.ts';
 import { expectedTopPaths, generateWorkload, USER_AGENTS, type ScopeTruth, type Workload } from './workload.ts';
 
@@ -464,7 +466,33 @@ async function main(): Promise<number> {
 
     // 2. The local runtime, with its own cloud assembly.
     progress(`synthesizing${Object.keys(opts.context).length ? ` with ${JSON.stringify(opts.context)}` : ' with the default context'} and starting the local runtime...`);
-    runtime = await startLocalRuntime({ port: 0, cdkOut: path.join(PROJECT_ROOT, '.local', 'cdk.out.bench'), context: opts.context, log: onLog });
+    // The functions and the poller talk to the emulators through the counting proxies (--no-wire:
+    // directly); every host times its invocations.
+    const hosts: Record<string, MeteredHost> = {};
+    const batches: BatchReport[] = [];
+    const adminKey = newApiKey();
+    runtime = await startLocalRuntime({
+      port: 0,
+      cdkOut: path.join(PROJECT_ROOT, '.local', 'cdk.out.bench'),
+      context: opts.context,
+      log: onLog,
+      environment: { ADMIN_API_KEY: adminKey },
+      createHost: (options) => (hosts[options.fn.logicalId] = new MeteredHost(options)),
+      onBatch: (report) => batches.push(report),
+      deferPollers: opts.phased,
+      functionEndpoints: opts.wire
+        ? async ({ dynamodb, sqs, bindings }) => {
+            const label = (prefix: string) => Object.entries(bindings.tables).find(([id]) => id.startsWith(prefix))?.[1]?.name;
+            const tableLabels: Record<string, string> = {};
+            for (const name of ['Aggregates', 'Events', 'Sites']) {
+              const table = label(`${name}Table`);
+              if (table) tableLabels[table] = name;
+            }
+            proxy = await startWireProxy({ dynamodbTarget: dynamodb, sqsTarget: sqs, tableLabels });
+            return { dynamodb: proxy.dynamodbEndpoint, sqs: proxy.sqsEndpoint };
+          }
+        : undefined,
+    });
     const rt = runtime;
     if (!rt.apiUrl) throw new BenchFailure('the local runtime serves no API (the local runtime serves REST APIs only: use the default apiType=rest)');
     const routeFn = (method: string, p: string): string => {
@@ -487,25 +515,9 @@ async function main(): Promise<number> {
       `runtime ready in ${(rt.startupMs / 1000).toFixed(1)} s: API ${rt.apiUrl}; processor batch ${mapping.batchSize}, window ${mapping.maximumBatchingWindowSeconds} s, ` +
         `max concurrency ${mapping.maximumConcurrency ?? 'default (5)'}`,
     );
-
-    // 3. Counting proxies, and the functions and poller pointed at them.
-    if (opts.wire) {
-      proxy = await startWireProxy({
-        dynamodbTarget: rt.dynamodbEndpoint,
-        sqsTarget: rt.sqsEndpoint,
-        tableLabels: { [aggregatesTable]: 'Aggregates', [eventsTable]: 'Events' },
-      });
-    }
-    const rewired: Rewired = await rewireRuntime(rt, {
-      dynamodbEndpoint: proxy?.dynamodbEndpoint ?? rt.dynamodbEndpoint,
-      sqsEndpoint: proxy?.sqsEndpoint ?? rt.sqsEndpoint,
-      log: onLog,
-      deferPollers: opts.phased,
-      onWait: (ms) => progress(`waiting ${(ms / 1000).toFixed(0)} s for the replaced pollers' long polls to expire in fauxqs (see rewire.ts)`),
-    });
-    const ingestHost = rewired.hosts[ingestId]!;
-    const processorHost = rewired.hosts[processorId]!;
-    const statsHost = rewired.hosts[statsId]!;
+    const ingestHost = hosts[ingestId]!;
+    const processorHost = hosts[processorId]!;
+    const statsHost = hosts[statsId]!;
     const sqs = localSqsClient(rt.sqsEndpoint);
     const queueDepth = async (url: string): Promise<{ visible: number; inFlight: number }> => {
       const out = await sqs.send(
@@ -537,7 +549,7 @@ async function main(): Promise<number> {
     let lastProgress: Extract<LoadToHost, { type: 'progress' }> | undefined;
     let loadDone: Extract<LoadToHost, { type: 'done' }> | undefined;
     const samples: Array<{ t: number; sent: number; accepted: number; visible: number; inFlight: number; processed: number }> = [];
-    const processed = (): number => sum(rewired.batches.map((b) => b.records - b.failures));
+    const processed = (): number => sum(batches.map((b) => b.records - b.failures));
     loadWorker = new Worker(new URL('./load-worker.ts', import.meta.url), {
       execArgv: [],
       name: 'bench-load',
@@ -578,7 +590,7 @@ async function main(): Promise<number> {
         samples.push({ t: (now - loadStartedAt) / 1000, sent, accepted, visible: depth.visible, inFlight: depth.inFlight, processed: done });
         progress(
           `${((now - loadStartedAt) / 1000).toFixed(0).padStart(4)} s  sent ${sent}  accepted ${accepted}  ${rps.toFixed(0)} req/s  ` +
-            `queue ${depth.visible} (+${depth.inFlight} in flight)  processed ${done}  batches ${rewired.batches.length}`,
+            `queue ${depth.visible} (+${depth.inFlight} in flight)  processed ${done}  batches ${batches.length}`,
         );
       })();
     }, 1000);
@@ -592,13 +604,13 @@ async function main(): Promise<number> {
     const ingestInvocationsAtLoadEnd = ingestHost.durations.length;
     if (opts.phased) {
       progress('phased: starting the queue poller now');
-      rewired.startPollers();
+      rt.startPollers();
     }
 
     // 5. Wait for the queue to drain and the last batch to finish.
     for (;;) {
       const depth = await queueDepth(queueUrl);
-      const inFlightBatches = sum(rewired.pollers.map((p) => p.stats.inFlight));
+      const inFlightBatches = sum(rt.pollers.map((p) => p.stats.inFlight));
       if (depth.visible === 0 && depth.inFlight === 0 && inFlightBatches === 0) {
         drainedAt = Date.now();
         break;
@@ -609,9 +621,9 @@ async function main(): Promise<number> {
     clearInterval(ticker);
     const cpuEnd = cpuAt();
     const e2eSeconds = (drainedAt - load.startedAt) / 1000;
-    progress(`drained ${((drainedAt - load.finishedAt) / 1000).toFixed(1)} s after the last request; ${processed()} records processed in ${rewired.batches.length} batches`);
+    progress(`drained ${((drainedAt - load.finishedAt) / 1000).toFixed(1)} s after the last request; ${processed()} records processed in ${batches.length} batches`);
     const wire = proxy ? await proxy.snapshot() : undefined;
-    const batchesAtDrain = [...rewired.batches];
+    const batchesAtDrain = [...batches];
     // A function's output reaches this process asynchronously: wait (a little) for every batch's line.
     const linesOf = (fn: string): number => capacityLines.filter((l) => l.fn === fn).length;
     for (let i = 0; i < 50 && linesOf(processorId) < processorHost.durations.length; i++) await sleep(100);
@@ -637,7 +649,7 @@ async function main(): Promise<number> {
           if (check.date) url.searchParams.set('date', check.date);
           url.searchParams.set('limit', '100');
           const t0 = performance.now();
-          const response = await fetch(url);
+          const response = await fetch(url, { headers: { authorization: `Bearer ${adminKey}` } });
           const body = (await response.json()) as StatsBody;
           statsLatencies.push(performance.now() - t0);
           const label = `${check.site} ${check.date ?? 'all time'}`;
@@ -794,7 +806,7 @@ async function main(): Promise<number> {
       claim('main thread: API server, fauxqs, SQS poller', [process.pid]);
       claim('load generator (worker)', named('bench-load'), loadGeneratorMs);
       claim('counting proxies (worker)', named('bench-wire'));
-      for (const [id, host] of Object.entries(rewired.hosts)) claim(`function ${displayName(id)} (worker)`, host.threadIds);
+      for (const [id, host] of Object.entries(hosts)) claim(`function ${displayName(id)} (worker)`, host.threadIds);
       claim('other threads of the Node process (GC, libuv, compiler)', [...b.threads.keys()].filter((t) => !claimed.has(t)));
       claim('DynamoDB Local (java process)', [], a.java !== undefined && b.java !== undefined ? b.java - a.java : NaN);
       // CPU the rest of the machine used meanwhile (other processes): the machine's busy time

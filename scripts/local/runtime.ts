@@ -8,7 +8,7 @@ import { startApiServer, type ApiServer } from './api-server.ts';
 import { localDynamoDbClient, localSqsClient } from './clients.ts';
 import { startDynamoDbLocal, type DynamoDbLocal, type DynamoDbLocalOptions } from './dynamodb-local.ts';
 import { startPoller, type BatchReport, type Poller } from './event-source.ts';
-import { FunctionHost, lambdaEnvironment, type InvokeResult } from './function-host.ts';
+import { FunctionHost, lambdaEnvironment, type FunctionHostOptions, type InvokeResult } from './function-host.ts';
 import { createResources } from './resources.ts';
 import { PROJECT_ROOT } from './paths.ts';
 import { startSqsLocal, type SqsLocal } from './sqs-local.ts';
@@ -44,6 +44,17 @@ export interface LocalRuntimeOptions {
   sqsPort?: number;
   /** Concurrent batches per event source mapping without MaximumConcurrency (default 5). */
   defaultConcurrency?: number;
+  /**
+   * Endpoints the functions and pollers use instead of the emulators' own, e.g. counting proxies
+   * in front of them (the benchmark's). Called once the template's resources exist.
+   */
+  functionEndpoints?: (context: { dynamodb: string; sqs: string; model: TemplateModel; bindings: LocalBindings }) => Promise<{ dynamodb: string; sqs: string }>;
+  /** Builds each function host (default: a FunctionHost), e.g. one that times its invocations. */
+  createHost?: (options: FunctionHostOptions) => FunctionHost;
+  /** Called after every batch a poller handed to its function. */
+  onBatch?: (report: BatchReport) => void;
+  /** Start the pollers only when runtime.startPollers() is called (default: at once). */
+  deferPollers?: boolean;
   /** Variables every function gets on top of its template environment (local secrets such as ADMIN_API_KEY). */
   environment?: Record<string, string>;
   /** Write the endpoints to this file while running (e.g. RUNTIME_STATE_FILE, read by `npm run queue:status`). */
@@ -82,6 +93,8 @@ export interface LocalRuntime {
   readonly sqs: SqsLocal;
   readonly pollers: Poller[];
   readonly hosts: Record<string, FunctionHost>;
+  /** Starts the pollers if they were deferred (deferPollers); does nothing otherwise. */
+  startPollers(): void;
   /** Milliseconds from the call to ready. */
   readonly startupMs: number;
   /** Invokes a function directly (RequestResponse). */
@@ -145,18 +158,23 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     // Functions reach SQS at the queue URLs' own origin (sqs.<region>.localhost:PORT, which the
     // worker resolves to 127.0.0.1), so SDK clients work with default settings, as on AWS.
     const firstQueueUrl = Object.values(bindings.queues)[0]?.url;
-    const functionSqsEndpoint = firstQueueUrl ? new URL(firstQueueUrl).origin : sqs.endpoint;
+    const endpoints = opts.functionEndpoints
+      ? await opts.functionEndpoints({ dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, model, bindings })
+      : { dynamodb: dynamodb.endpoint, sqs: firstQueueUrl ? new URL(firstQueueUrl).origin : sqs.endpoint };
+    const pollerSqs = opts.functionEndpoints ? localSqsClient(endpoints.sqs) : sqsClient;
+    if (pollerSqs !== sqsClient) cleanup.push(async () => pollerSqs.destroy());
+    const createHost = opts.createHost ?? ((options: FunctionHostOptions) => new FunctionHost(options));
     const hosts: Record<string, FunctionHost> = {};
     for (const fn of Object.values(model.functions)) {
-      hosts[fn.logicalId] = new FunctionHost({
+      hosts[fn.logicalId] = createHost({
         fn,
         functionArn: bindings.functions[fn.logicalId]!.arn,
         environment: lambdaEnvironment({
           fn,
           variables: resolveEnvironment(model, fn, bindings),
           region: model.region,
-          dynamodbEndpoint: dynamodb.endpoint,
-          sqsEndpoint: functionSqsEndpoint,
+          dynamodbEndpoint: endpoints.dynamodb,
+          sqsEndpoint: endpoints.sqs,
           extra: opts.environment,
         }),
         moduleFallbackDir: PROJECT_ROOT,
@@ -193,31 +211,37 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     cleanup.push(async () => {
       await Promise.all(pollers.map((p) => p.stop()));
     });
-    for (const mapping of Object.values(model.eventSourceMappings)) {
-      const host = hosts[mapping.functionLogicalId];
-      const queue = bindings.queues[mapping.queueLogicalId];
-      if (!host || !queue) continue;
-      const name = `${displayName(mapping.queueLogicalId)} -> ${displayName(mapping.functionLogicalId)}`;
-      if (mapping.filterPatterns.length) log(`note: ${name}: FilterCriteria are not applied locally`);
-      pollers.push(
-        startPoller({
-          mapping,
-          sqs: sqsClient,
-          queueUrl: queue.url,
-          queueArn: queue.arn,
-          region: model.region,
-          invoke: (event) => host.invoke(event),
-          defaultConcurrency: opts.defaultConcurrency,
-          name,
-          log,
-          onBatch: (report: BatchReport) =>
-            log(
-              `[${report.mapping}] batch: ${report.records} records, ${report.failures} failures, ${report.durationMs} ms` +
-                (report.batchError ? ` (whole batch failed: ${report.batchError})` : ''),
-            ),
-        }),
-      );
-    }
+    const startPollers = (): void => {
+      if (pollers.length) return;
+      for (const mapping of Object.values(model.eventSourceMappings)) {
+        const host = hosts[mapping.functionLogicalId];
+        const queue = bindings.queues[mapping.queueLogicalId];
+        if (!host || !queue) continue;
+        const name = `${displayName(mapping.queueLogicalId)} -> ${displayName(mapping.functionLogicalId)}`;
+        if (mapping.filterPatterns.length) log(`note: ${name}: FilterCriteria are not applied locally`);
+        pollers.push(
+          startPoller({
+            mapping,
+            sqs: pollerSqs,
+            queueUrl: queue.url,
+            queueArn: queue.arn,
+            region: model.region,
+            invoke: (event) => host.invoke(event),
+            defaultConcurrency: opts.defaultConcurrency,
+            name,
+            log,
+            onBatch: (report: BatchReport) => {
+              log(
+                `[${report.mapping}] batch: ${report.records} records, ${report.failures} failures, ${report.durationMs} ms` +
+                  (report.batchError ? ` (whole batch failed: ${report.batchError})` : ''),
+              );
+              opts.onBatch?.(report);
+            },
+          }),
+        );
+      }
+    };
+    if (!opts.deferPollers) startPollers();
 
     const stage = api?.stages[0]?.name ?? '';
     const serverUrl = server?.url ?? '';
@@ -245,6 +269,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
       pollers,
       hosts,
       startupMs: Date.now() - started,
+      startPollers,
       invoke(functionLogicalId, event) {
         const host = hosts[functionLogicalId];
         if (!host) throw new Error(`No function ${functionLogicalId} (have: ${Object.keys(hosts).join(', ')})`);
