@@ -1,36 +1,38 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { bearerToken, hashApiKey, mayRead, sameHash, type Principal } from '../domain/api-keys.ts';
+import type { AdminKey } from '../commons/admin-key.ts';
 import { HttpError } from '../commons/http.ts';
 import { findApiKey } from '../store/api-keys.ts';
 
 export interface KeyCheck {
   sitesTable: string;
-  adminKeyHash: () => Promise<string | undefined>;
+  adminKey: AdminKey;
 }
 
 const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message, undefined, { 'www-authenticate': 'Bearer' });
 
 /**
  * Who the request's `Authorization: Bearer <key>` belongs to: the admin key, or a site key from
- * the sites table. 401 `unauthorized` without a key or with an unknown one.
+ * the sites table. 401 `unauthorized` without a key or with an unknown one. A site key never
+ * waits for the admin key's secret: that is read only for a key the sites table does not know.
  */
 export async function authenticate(doc: DynamoDBDocumentClient, check: KeyCheck, authorization: string | undefined): Promise<Principal> {
   const token = bearerToken(authorization);
   if (!token) throw unauthorized('Send an API key as "Authorization: Bearer <key>"');
   const hash = hashApiKey(token);
-  let adminError: unknown;
-  const admin = await check.adminKeyHash().catch((error: unknown) => {
-    adminError = error;
-    return undefined;
-  });
-  if (admin && sameHash(hash, admin)) return { kind: 'admin' };
+  const known = check.adminKey.peek();
+  if (known && sameHash(hash, known)) return { kind: 'admin' };
   const key = await findApiKey(doc, check.sitesTable, hash);
   if (key) return { kind: 'site', siteId: key.siteId, keyId: key.keyId };
-  if (adminError) {
+  let admin: string | undefined;
+  try {
+    admin = await check.adminKey.load();
+  } catch (error) {
     // Not the client's fault: the key might be the admin key, which could not be read.
-    console.error(JSON.stringify({ level: 'error', message: 'admin key unavailable', error: String(adminError) }));
+    console.error(JSON.stringify({ level: 'error', message: 'admin key unavailable', error: String(error) }));
     throw new HttpError(503, 'auth_unavailable', 'Keys cannot be checked right now; retry later', undefined, { 'retry-after': '5' });
   }
+  if (admin && sameHash(hash, admin)) return { kind: 'admin' };
   throw unauthorized('The API key is not valid');
 }
 

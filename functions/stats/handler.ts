@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { adminKeyHash } from '../commons/admin-key.ts';
+import { adminKey } from '../commons/admin-key.ts';
 import { meterCapacity } from '../commons/capacity.ts';
 import { createDocumentClient } from '../commons/dynamodb-client.ts';
 import { requireEnv } from '../commons/env.ts';
@@ -11,7 +11,7 @@ import { authenticate, authorizeSite, principalLabel, type KeyCheck } from './au
 import type { Principal } from '../domain/api-keys.ts';
 
 const config = { aggregatesTable: requireEnv('AGGREGATES_TABLE') };
-const keyCheck: KeyCheck = { sitesTable: requireEnv('SITES_TABLE'), adminKeyHash: adminKeyHash() };
+const keyCheck: KeyCheck = { sitesTable: requireEnv('SITES_TABLE'), adminKey: adminKey() };
 const doc = createDocumentClient();
 
 /** The parsed query string, or a 400 invalid_query naming each bad parameter. */

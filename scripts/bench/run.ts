@@ -7,138 +7,31 @@
 // drained, checks every count against the ground truth through GET /stats, and reports
 // throughput, latency, billed units per event and the cost per million events. All traffic goes
 // to 127.0.0.1; every loop is bounded in count and time. The last line on stdout is one JSON object.
-import { addContextPair } from '../local/cli.ts';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { CreateTableCommand, PutItemCommand, ScanCommand, type AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+import { createWriteStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { localDynamoDbClient, localSqsClient } from '../local/clients.ts';
+import { newApiKey } from '../../functions/domain/api-keys.ts';
+import { localSqsClient } from '../local/clients.ts';
+import type { BatchReport } from '../local/event-source.ts';
 import { displayName, PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { resolveEnvironment } from '../local/template.ts';
-import { billedWriteUnits, gbSeconds, itemBytes, standardWriteUnits, WRITE_UNIT_BYTES, type WireItem } from './billing.ts';
+import { billedWriteUnits, gbSeconds, WRITE_UNIT_BYTES } from './billing.ts';
+import { compareScope, EMPTY_SCOPE, type StatsBody } from './counts.ts';
 import { allProcessesCpu, machineCpu, processCpu, threadCpu, type CpuSample, type MachineCpu } from './cpu.ts';
+import { initBreakdown, measureInit } from './init-time.ts';
+import { measureCounterItems } from './item-sizes.ts';
 import type { LoadData, LoadToHost } from './load-worker.ts';
-import { costPerMillionEvents, costPerStatsCall, PRICES, type PerEventUsage } from './prices.ts';
 import { MeteredHost } from './metered-host.ts';
-import type { BatchReport } from '../local/event-source.ts';
-import { newApiKey } from '../../functions/domain/api-keys.ts';
-import type { DynamoDbWireSnapshot, HostToProxy, ProxyToHost, SqsWireSnapshot, WireProxyData } from './wire-proxy.ts';
-import { expectedTopPaths, generateWorkload, USER_AGENTS, type ScopeTruth, type Workload } from './workload.ts';
-
-// ---------------------------------------------------------------------------------------------
-// Options
-
-interface Options {
-  events: number;
-  sites: number;
-  concurrency: number;
-  context: Record<string, string>;
-  jsonOnly: boolean;
-  seed: number;
-  timeoutMinutes: number;
-  wire: boolean;
-  calibration: number;
-  phased: boolean;
-}
-
-const USAGE = `Usage: npm run bench -- [options]
-  --events N          events to send (default 100000)
-  --sites N           sites (default 20)
-  --concurrency N     HTTP requests in flight (default 64)
-  -c key=value        CDK context for synth (repeatable; default: the project's defaults)
-  --json-only         print only the final JSON line on stdout (progress still goes to stderr)
-  --seed N            workload seed (default 42)
-  --timeout-min M     fail if the whole run takes longer (default 20)
-  --no-wire           no counting proxies (no per-key figures, SQS calls not counted)
-  --calibration N     sequential requests to time one ingest invocation (default 300)
-  --phased            profiling: start the queue poller only after the last POST, so ingestion and
-                      processing are measured apart (end-to-end events/s is then not meaningful)
-  -h, --help          this text`;
-
-function parseArgs(argv: string[]): Options {
-  const o: Options = { events: 100_000, sites: 20, concurrency: 64, context: {}, jsonOnly: false, seed: 42, timeoutMinutes: 20, wire: true, calibration: 300, phased: false };
-  const int = (flag: string, v: string | undefined, min: number, max: number): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${flag} must be a whole number from ${min} to ${max}`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--events':
-        o.events = int(flag, value(), 1, 10_000_000);
-        break;
-      case '--sites':
-        o.sites = int(flag, value(), 1, 1000);
-        break;
-      case '--concurrency':
-        o.concurrency = int(flag, value(), 1, 1024);
-        break;
-      case '-c':
-      case '--context':
-        addContextPair(o.context, flag, value());
-        break;
-      case '--json-only':
-        o.jsonOnly = true;
-        break;
-      case '--seed':
-        o.seed = int(flag, value(), 0, 2 ** 31 - 1);
-        break;
-      case '--timeout-min':
-        o.timeoutMinutes = int(flag, value(), 1, 240);
-        break;
-      case '--no-wire':
-        o.wire = false;
-        break;
-      case '--calibration':
-        o.calibration = int(flag, value(), 0, 10_000);
-        break;
-      case '--phased':
-        o.phased = true;
-        break;
-      case '-h':
-      case '--help':
-        console.log(USAGE);
-        process.exit(0);
-        break;
-      default:
-        throw new Error(`unknown option ${arg}\n${USAGE}`);
-    }
-  }
-  return o;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Small helpers
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const sum = (xs: Iterable<number>): number => {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s;
-};
-function percentile(sorted: ArrayLike<number>, p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
-}
-const sortedCopy = (xs: ArrayLike<number>): Float64Array => Float64Array.from(xs as ArrayLike<number>).sort();
-const round = (x: number, digits: number): number => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
-const fmt = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : String(x));
-
-class BenchFailure extends Error {}
+import { BenchFailure, fmt, percentile, round, sleep, sortedCopy, sum } from './numbers.ts';
+import { parseArgs, type Options } from './options.ts';
+import { costPerMillionEvents, costPerStatsCall, PRICES, type PerEventUsage } from './prices.ts';
+import { sequentialPosts } from './sequential-posts.ts';
+import { startWireProxy, type WireProxy } from './wire.ts';
+import type { SqsWireSnapshot } from './wire-proxy.ts';
+import { generateWorkload, USER_AGENTS, type Workload } from './workload.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Log lines of the functions
@@ -160,228 +53,8 @@ interface StatsLine {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The counting proxies
-
-interface WireProxy {
-  dynamodbEndpoint: string;
-  sqsEndpoint: string;
-  snapshot(): Promise<Extract<ProxyToHost, { type: 'snapshot' }>>;
-  stop(): Promise<void>;
-}
-
-async function startWireProxy(data: WireProxyData): Promise<WireProxy> {
-  const worker = new Worker(new URL('./wire-proxy.ts', import.meta.url), { workerData: data, execArgv: [], name: 'bench-wire' });
-  const pending = new Map<number, (s: Extract<ProxyToHost, { type: 'snapshot' }>) => void>();
-  let nextId = 1;
-  const ready = await new Promise<Extract<ProxyToHost, { type: 'ready' }>>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.on('message', (message: ProxyToHost) => {
-      if (message.type === 'ready') resolve(message);
-      else pending.get(message.id)?.(message), pending.delete(message.id);
-    });
-  });
-  worker.on('error', (error) => console.error(`[bench] wire proxy failed: ${error.message}`));
-  return {
-    dynamodbEndpoint: ready.dynamodbEndpoint,
-    sqsEndpoint: ready.sqsEndpoint,
-    snapshot() {
-      const id = nextId++;
-      return new Promise((resolve) => {
-        pending.set(id, resolve);
-        worker.postMessage({ type: 'snapshot', id } satisfies HostToProxy);
-      });
-    },
-    async stop() {
-      await worker.terminate();
-    },
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
-// Checking counts against the ground truth
-
-interface StatsBody {
-  total_views: number;
-  unique_users: number;
-  total_events: number;
-  events_by_type: Record<string, number>;
-  top_paths: Array<{ path: string; views: number }>;
-}
-
-const EMPTY_SCOPE: ScopeTruth = { views: 0, events: 0, byType: new Map(), paths: new Map(), users: new Set() };
-
-function compareScope(label: string, expected: ScopeTruth, actual: StatsBody): string[] {
-  const problems: string[] = [];
-  if (actual.total_views !== expected.views) problems.push(`${label}: total_views expected ${expected.views}, got ${actual.total_views}`);
-  if (actual.total_events !== expected.events) problems.push(`${label}: total_events expected ${expected.events}, got ${actual.total_events}`);
-  const types = new Set([...expected.byType.keys(), ...Object.keys(actual.events_by_type ?? {})]);
-  for (const type of [...types].sort()) {
-    const want = expected.byType.get(type) ?? 0;
-    const got = actual.events_by_type?.[type] ?? 0;
-    if (want !== got) problems.push(`${label}: events_by_type.${type} expected ${want}, got ${got}`);
-  }
-  const top = expectedTopPaths(expected.paths, 100);
-  const gotTop = actual.top_paths ?? [];
-  if (top.length !== gotTop.length) problems.push(`${label}: top_paths has ${gotTop.length} entries, expected ${top.length}`);
-  for (let i = 0; i < Math.max(top.length, gotTop.length); i++) {
-    const want = top[i];
-    const got = gotTop[i];
-    if (want?.path !== got?.path || want?.views !== got?.views) {
-      problems.push(`${label}: top_paths[${i}] expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
-      break;
-    }
-  }
-  const users = expected.users.size;
-  if (users < 1000) {
-    if (actual.unique_users !== users) problems.push(`${label}: unique_users expected exactly ${users}, got ${actual.unique_users}`);
-  } else if (Math.abs(actual.unique_users - users) / users > 0.02) {
-    problems.push(`${label}: unique_users expected ${users} within 2%, got ${actual.unique_users} (${((100 * (actual.unique_users - users)) / users).toFixed(2)}%)`);
-  }
-  return problems;
-}
-
 // ---------------------------------------------------------------------------------------------
-
-interface ItemSizeReport {
-  /** table|pk|sk -> billed units of one standard write of the item at the end, as DynamoDB Local reports them. */
-  unitsByItem: Map<string, number>;
-  counterItems: number;
-  overOneKb: Array<{ pk: string; sk: string; bytes: number; units: number }>;
-  maxBytes: number;
-  /** Items where this module's size rule and DynamoDB Local disagree on units. */
-  ruleDisagreements: number;
-}
-
-/**
- * Sizes of the counter items (site totals S#, path buckets P#) at the end of the run: each is
- * copied into a scratch table with ReturnConsumedCapacity, so DynamoDB Local itself says how many
- * write units one write of it costs (1 per started KB), and checked against billing.ts's rule.
- */
-async function measureCounterItems(runtime: LocalRuntime, aggregatesTable: string): Promise<ItemSizeReport> {
-  const ddb = localDynamoDbClient(runtime.dynamodbEndpoint);
-  const scratch = `bench-item-sizes-${Date.now()}`;
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: scratch,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  const report: ItemSizeReport = { unitsByItem: new Map(), counterItems: 0, overOneKb: [], maxBytes: 0, ruleDisagreements: 0 };
-  let startKey: Record<string, SdkAttributeValue> | undefined;
-  do {
-    const page = await ddb.send(new ScanCommand({ TableName: aggregatesTable, ExclusiveStartKey: startKey }));
-    for (const item of page.Items ?? []) {
-      const pk = item.pk?.S ?? '';
-      const sk = item.sk?.S ?? '';
-      if (!pk.startsWith('S#') && !pk.startsWith('P#')) continue;
-      report.counterItems++;
-      const put = await ddb.send(new PutItemCommand({ TableName: scratch, Item: item, ReturnConsumedCapacity: 'TOTAL' }));
-      const units = put.ConsumedCapacity?.CapacityUnits ?? NaN;
-      const bytes = itemBytes(item as unknown as WireItem);
-      if (standardWriteUnits(bytes) !== units) report.ruleDisagreements++;
-      report.unitsByItem.set(`${aggregatesTable}|${pk}|${sk}`, units);
-      report.maxBytes = Math.max(report.maxBytes, bytes);
-      if (units > 1 || bytes > WRITE_UNIT_BYTES) report.overOneKb.push({ pk, sk, bytes, units });
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  ddb.destroy();
-  report.overOneKb.sort((a, b) => b.bytes - a.bytes);
-  return report;
-}
-
-/** Runs `code` (an ES module) in a fresh Node process in the project folder; returns its stdout. */
-function runFresh(code: string, env: Record<string, string>): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('close', (exitCode) => {
-      clearTimeout(timer);
-      if (exitCode === 0) resolve(out);
-      else reject(new Error(`a fresh node process failed (exit ${exitCode}): ${err.trim().slice(0, 500)}`));
-    });
-  });
-}
-
-/** Import time (ms) of a bundle in a fresh Node process, `runs` times. */
-async function measureInit(file: string, env: Record<string, string>, runs: number): Promise<number[]> {
-  const code = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(Number(await runFresh(code, env)));
-  return times;
-}
-
-/**
- * Where a bundle's import time goes: each package it imports at run time (kept external, such as
- * the AWS SDK, which Lambda's runtime provides), imported one after the other, then the bundle's
- * own code. Medians of `runs` fresh processes.
- */
-async function initBreakdown(file: string, env: Record<string, string>, runs: number): Promise<Record<string, number>> {
-  const source = readFileSync(file, 'utf8');
-  const externals = [...new Set([...source.matchAll(/(?:from|import)\s*["'](@[^"']+|[a-z][^"':]*)["']/g)].map((m) => m[1]!))].filter((m) => !m.startsWith('node:'));
-  const code = `
-    const parts = {};
-    let t = performance.now();
-    for (const m of ${JSON.stringify(externals)}) { await import(m); const n = performance.now(); parts[m] = n - t; t = n; }
-    await import(${JSON.stringify(pathToFileURL(file).href)});
-    parts['the bundle itself'] = performance.now() - t;
-    process.stdout.write(JSON.stringify(parts));`;
-  const samples: Array<Record<string, number>> = [];
-  for (let i = 0; i < runs; i++) samples.push(JSON.parse(await runFresh(code, env)) as Record<string, number>);
-  const out: Record<string, number> = {};
-  for (const key of Object.keys(samples[0] ?? {})) out[key] = percentile(sortedCopy(samples.map((s) => s[key] ?? NaN)), 50);
-  return out;
-}
-
-/** One POST at a time over one keep-alive connection; returns client-side latencies. */
-async function sequentialPosts(url: string, bodies: string[], deadline: number): Promise<number[]> {
-  const target = new URL(url);
-  if (target.hostname !== '127.0.0.1') throw new Error('only 127.0.0.1');
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const latencies: number[] = [];
-  try {
-    for (const body of bodies) {
-      if (Date.now() > deadline) break;
-      const t0 = performance.now();
-      await new Promise<void>((resolve, reject) => {
-        const req = http.request(
-          {
-            host: target.hostname,
-            port: target.port,
-            path: target.pathname,
-            method: 'POST',
-            agent,
-            headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': Buffer.byteLength(body), 'user-agent': USER_AGENTS[0]! },
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () => resolve());
-          },
-        );
-        req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
-        req.on('error', reject);
-        req.end(body);
-      });
-      latencies.push(performance.now() - t0);
-    }
-  } finally {
-    agent.destroy();
-  }
-  return latencies;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Main

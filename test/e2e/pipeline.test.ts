@@ -43,7 +43,9 @@ function truth(day?: string) {
   };
 }
 
-const stats = (query: Record<string, string>) => api.get('stats', query);
+const stats = Object.assign((query: Record<string, string>) => api.get('stats', query), {
+  timeseries: (query: Record<string, string>) => api.get('stats/timeseries', query),
+});
 
 describe('events in, stats out', () => {
   beforeAll(async () => {
@@ -105,6 +107,38 @@ describe('events in, stats out', () => {
     );
     expect(day.body).toEqual({ site_id: site, date: dayOf(yesterday), ...expected });
     expect((await stats({ site_id: site })).body.total_events).toBe(truth().total_events);
+  });
+
+  it('counts a range of days, each user once across the range', async () => {
+    // Prepare: wait until both days are complete.
+    const range = { from: dayOf(yesterday), to: dayOf(today) };
+    const expected = truth();
+    const response = await waitFor(
+      () => stats({ site_id: site, ...range, limit: '100' }),
+      (r) => r.body?.total_events >= expected.total_events,
+      PIPELINE_TIMEOUT_MS,
+    );
+    const daily = [truth(range.from).unique_users, truth(range.to).unique_users];
+
+    // Assess: the same users came on both days, so the range counts fewer than the days summed.
+    expect(response.body).toEqual({ site_id: site, ...range, ...expected });
+    expect(response.body.unique_users).toBeLessThan(daily[0]! + daily[1]!);
+  });
+
+  it('gives one point per day of a range, zeros for days without data', async () => {
+    const dayBefore = dayOf(new Date(yesterday.getTime() - DAY_MS));
+    const response = await stats.timeseries({ site_id: site, from: dayBefore, to: dayOf(today) });
+    const point = (day: string) => {
+      const t = truth(day);
+      return { date: day, views: t.total_views, unique_users: t.unique_users, events: t.total_events };
+    };
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      site_id: site,
+      from: dayBefore,
+      to: dayOf(today),
+      points: [{ date: dayBefore, views: 0, unique_users: 0, events: 0 }, point(dayOf(yesterday)), point(dayOf(today))],
+    });
   });
 
   it('limits top_paths', async () => {

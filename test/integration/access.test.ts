@@ -98,3 +98,31 @@ describe('stats access control', () => {
     expect(JSON.stringify(Items)).toContain(hashApiKey(key));
   });
 });
+
+describe('stats access control while the admin key secret cannot be read', () => {
+  let statsWithoutSecret: HttpHandler;
+  beforeAll(async () => {
+    // Prepare: the deployed configuration (a secret ARN, no ADMIN_API_KEY) with Secrets Manager
+    // out of reach: every SDK call to it goes to a closed port on this machine.
+    vi.resetModules();
+    const { ADMIN_API_KEY: _local, ...env } = aws.functionEnv('StatsFunction');
+    for (const [name, value] of Object.entries({ ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' })) vi.stubEnv(name, value);
+    statsWithoutSecret = ((await import('../../functions/stats/handler.ts')) as { handler: HttpHandler }).handler;
+    vi.unstubAllEnvs();
+  });
+  const call = async (key: string) => {
+    const response = await statsWithoutSecret(restEvent({ method: 'GET', path: '/stats', query: { site_id: `acc-nosecret-${run}` }, headers: { Authorization: `Bearer ${key}` } }), lambdaContext());
+    return { status: response.statusCode, json: JSON.parse(response.body), headers: response.headers ?? {} };
+  };
+
+  it('still serves site keys, without waiting for the secret', async () => {
+    const key = await keyFor(`acc-nosecret-${run}`);
+    expect((await call(key)).status).toBe(200);
+  });
+
+  it('answers 503 auth_unavailable with Retry-After to a key it cannot place', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const response = await call(newApiKey());
+    expect([response.status, response.json.error.code, response.headers['retry-after']]).toEqual([503, 'auth_unavailable', '5']);
+  });
+});

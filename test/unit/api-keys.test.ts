@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adminKeyHash } from '../../functions/commons/admin-key.ts';
+import { adminKey, SECRET_RETRY_MS } from '../../functions/commons/admin-key.ts';
 import { bearerToken, hashApiKey, keyIdOf, mayRead, newApiKey, sameHash } from '../../functions/domain/api-keys.ts';
 
 describe('API keys', () => {
@@ -39,31 +39,46 @@ describe('API keys', () => {
   });
 });
 
-describe('adminKeyHash', () => {
+describe('adminKey', () => {
   it('prefers ADMIN_API_KEY and never reads the secret then', async () => {
     let reads = 0;
-    const hash = adminKeyHash({ ADMIN_API_KEY: 'local', ADMIN_API_KEY_SECRET_ARN: 'arn' }, async () => (reads++, 'remote'));
-    expect(await hash()).toBe(hashApiKey('local'));
+    const key = adminKey({ ADMIN_API_KEY: 'local', ADMIN_API_KEY_SECRET_ARN: 'arn' }, async () => (reads++, 'remote'));
+    expect(key.peek()).toBe(hashApiKey('local'));
+    expect(await key.load()).toBe(hashApiKey('local'));
     expect(reads).toBe(0);
   });
 
-  it('reads the secret once, on first use, and again only after a failure', async () => {
-    const answers = [new Error('throttled'), 'from-secret'];
+  it('reads the secret once, on first use; after a failure, not again for a while', async () => {
+    // Prepare
+    let now = 0;
+    const answers: Array<string | Error> = [new Error('throttled'), 'from-secret'];
     const asked: string[] = [];
-    const hash = adminKeyHash({ ADMIN_API_KEY_SECRET_ARN: 'arn:secret' }, async (id) => {
-      asked.push(id);
-      const answer = answers.shift()!;
-      if (answer instanceof Error) throw answer;
-      return answer;
-    });
+    const key = adminKey(
+      { ADMIN_API_KEY_SECRET_ARN: 'arn:secret' },
+      async (id) => {
+        asked.push(id);
+        const answer = answers.shift()!;
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+      () => now,
+    );
+
+    // Act + Assess
+    expect(key.peek()).toBeUndefined();
     expect(asked).toEqual([]);
-    await expect(hash()).rejects.toThrow('throttled');
-    expect(await hash()).toBe(hashApiKey('from-secret'));
-    expect(await hash()).toBe(hashApiKey('from-secret'));
+    await expect(key.load()).rejects.toThrow('throttled');
+    now += SECRET_RETRY_MS - 1;
+    await expect(key.load()).rejects.toThrow('throttled');
+    expect(asked).toHaveLength(1);
+    now += 1;
+    expect(await key.load()).toBe(hashApiKey('from-secret'));
+    expect(await key.load()).toBe(hashApiKey('from-secret'));
+    expect(key.peek()).toBe(hashApiKey('from-secret'));
     expect(asked).toEqual(['arn:secret', 'arn:secret']);
   });
 
   it('is undefined when no admin key is configured', async () => {
-    expect(await adminKeyHash({})()).toBeUndefined();
+    expect(await adminKey({}).load()).toBeUndefined();
   });
 });
