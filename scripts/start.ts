@@ -3,7 +3,7 @@
 //   npm start [-- --port 3000] [-c key=value ...] [--no-synth] [--cdk-out DIR] [--log-requests] [--state-file FILE]
 //
 // Ctrl-C (SIGINT) or SIGTERM stops everything, DynamoDB Local's JVM included.
-import { addContextPair } from './local/cli.ts';
+import { CONTEXT_OPTION, contextOf, HELP_OPTION, intOption, parseCommandLine } from './local/cli.ts';
 import { newApiKey } from '../functions/domain/api-keys.ts';
 import { displayName, RUNTIME_STATE_FILE, startLocalRuntime, type LocalRuntime } from './local/runtime.ts';
 
@@ -26,48 +26,31 @@ const USAGE = `Usage: npm start -- [options]
   -h, --help          this text`;
 
 function parseArgs(argv: string[]): CliOptions {
-  const options: CliOptions = { context: {}, synth: true, logRequests: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--port': {
-        const port = Number(value());
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port`);
-        options.port = port;
-        break;
-      }
-      case '-c':
-      case '--context':
-        addContextPair(options.context, flag, value());
-        break;
-      case '--no-synth':
-        options.synth = false;
-        break;
-      case '--cdk-out':
-        options.cdkOut = value();
-        break;
-      case '--log-requests':
-        options.logRequests = true;
-        break;
-      case '--state-file':
-        options.stateFile = value();
-        break;
-      case '-h':
-      case '--help':
-        console.log(USAGE);
-        process.exit(0);
-        break;
-      default:
-        throw new Error(`unknown option ${arg}\n${USAGE}`);
-    }
+  const values = parseCommandLine(
+    argv,
+    {
+      port: { type: 'string' },
+      ...CONTEXT_OPTION,
+      'no-synth': { type: 'boolean', default: false },
+      'cdk-out': { type: 'string' },
+      'log-requests': { type: 'boolean', default: false },
+      'state-file': { type: 'string' },
+      ...HELP_OPTION,
+    },
+    USAGE,
+  );
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
   }
-  return options;
+  return {
+    port: values.port === undefined ? undefined : intOption('--port', values.port, 0, 65535),
+    context: contextOf(values.context),
+    synth: !values['no-synth'],
+    cdkOut: values['cdk-out'],
+    logRequests: values['log-requests'],
+    stateFile: values['state-file'],
+  };
 }
 
 function summary(runtime: LocalRuntime): string {

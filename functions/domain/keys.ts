@@ -76,3 +76,15 @@ export function fnv1a(text: string): number {
 
 /** The bucket a path's counter lives in, out of `buckets`. */
 export const pathBucket = (path: string, buckets: number): number => fnv1a(path) % buckets;
+
+// Sites table: API keys and site registrations.
+
+/** Partition of one site: its registration and the ids of its API keys. */
+export const sitePartition = (siteId: string): string => `SITE#${siteId}`;
+/** A site's registration for restricted ingestion. */
+export const siteRegistrationKey = (siteId: string): Key => ({ pk: sitePartition(siteId), sk: 'SITE' });
+/** A site's API key, by key id (for listing and revoking). */
+export const SITE_KEY_PREFIX = 'KEY#';
+export const siteApiKeyKey = (siteId: string, keyId: string): Key => ({ pk: sitePartition(siteId), sk: `${SITE_KEY_PREFIX}${keyId}` });
+/** An API key by the hash of its secret (what a request presents). */
+export const apiKeyHashKey = (hash: string): Key => ({ pk: `K#${hash}`, sk: 'K' });

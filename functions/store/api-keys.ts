@@ -1,5 +1,7 @@
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPartition } from './query-partition.ts';
 import { keyIdOf } from '../domain/api-keys.ts';
+import { apiKeyHashKey, siteApiKeyKey, sitePartition, SITE_KEY_PREFIX } from '../domain/keys.ts';
 
 /**
  * Site API keys in the sites table: `K#<hash>` finds a key's site when a request presents it;
@@ -11,12 +13,10 @@ export interface ApiKeyRecord {
   createdAt: string;
 }
 
-const byHash = (hash: string) => ({ pk: `K#${hash}`, sk: 'K' });
-const bySite = (siteId: string, keyId: string) => ({ pk: `SITE#${siteId}`, sk: `KEY#${keyId}` });
 
 /** The key with this hash, or undefined (one strongly consistent GetItem, so a revoked key stops at once). */
 export async function findApiKey(doc: DynamoDBDocumentClient, table: string, hash: string): Promise<ApiKeyRecord | undefined> {
-  const { Item } = await doc.send(new GetCommand({ TableName: table, Key: byHash(hash), ConsistentRead: true }));
+  const { Item } = await doc.send(new GetCommand({ TableName: table, Key: apiKeyHashKey(hash), ConsistentRead: true }));
   if (!Item) return undefined;
   return { siteId: String(Item.site_id), keyId: String(Item.key_id), createdAt: String(Item.created_at) };
 }
@@ -30,41 +30,32 @@ export async function saveApiKey(doc: DynamoDBDocumentClient, table: string, sit
         {
           Put: {
             TableName: table,
-            Item: { ...byHash(hash), site_id: siteId, key_id: record.keyId, created_at: record.createdAt },
+            Item: { ...apiKeyHashKey(hash), site_id: siteId, key_id: record.keyId, created_at: record.createdAt },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
-        { Put: { TableName: table, Item: { ...bySite(siteId, record.keyId), hash, created_at: record.createdAt } } },
+        { Put: { TableName: table, Item: { ...siteApiKeyKey(siteId, record.keyId), hash, created_at: record.createdAt } } },
       ],
     }),
   );
   return record;
 }
 
-/** The keys of a site, oldest first. */
+/** The keys of a site, oldest first (its partition also holds its registration, which is skipped). */
 export async function listApiKeys(doc: DynamoDBDocumentClient, table: string, siteId: string): Promise<ApiKeyRecord[]> {
   const keys: ApiKeyRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :key)',
-        ExpressionAttributeValues: { ':pk': `SITE#${siteId}`, ':key': 'KEY#' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) keys.push({ siteId, keyId: String(item.sk).slice(4), createdAt: String(item.created_at) });
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const item of queryPartition(doc, table, sitePartition(siteId), true)) {
+    const sk = String(item.sk);
+    if (sk.startsWith(SITE_KEY_PREFIX)) keys.push({ siteId, keyId: sk.slice(SITE_KEY_PREFIX.length), createdAt: String(item.created_at) });
+  }
   return keys.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 /** Revokes a key of `siteId` by its key id: true if it existed. The lookup item goes first, so the key stops working even if the second delete fails. */
 export async function deleteApiKey(doc: DynamoDBDocumentClient, table: string, siteId: string, keyId: string): Promise<boolean> {
-  const { Item } = await doc.send(new GetCommand({ TableName: table, Key: bySite(siteId, keyId), ConsistentRead: true }));
+  const { Item } = await doc.send(new GetCommand({ TableName: table, Key: siteApiKeyKey(siteId, keyId), ConsistentRead: true }));
   if (!Item) return false;
-  await doc.send(new DeleteCommand({ TableName: table, Key: byHash(String(Item.hash)) }));
-  await doc.send(new DeleteCommand({ TableName: table, Key: bySite(siteId, keyId) }));
+  await doc.send(new DeleteCommand({ TableName: table, Key: apiKeyHashKey(String(Item.hash)) }));
+  await doc.send(new DeleteCommand({ TableName: table, Key: siteApiKeyKey(siteId, keyId) }));
   return true;
 }

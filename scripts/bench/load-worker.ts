@@ -6,6 +6,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
+import { post, type PostResult } from './post.ts';
 
 export interface LoadData {
   url: string;
@@ -56,34 +57,12 @@ let timedOut = false;
 const statusCounts: Record<string, number> = {};
 const firstErrors: string[] = [];
 
-function post(i: number): Promise<{ status: number; text: string }> {
-  const body = data.bodies[i]!;
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': data.textPlain[i] ? 'text/plain;charset=UTF-8' : 'application/json',
-          'content-length': Buffer.byteLength(body),
-          'user-agent': data.userAgents[data.userAgent[i]!]!,
-          origin: 'https://www.example.com',
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(30_000, () => req.destroy(new Error('request timed out after 30 s')));
-    req.on('error', reject);
-    req.end(body);
-  });
+function postEvent(i: number): Promise<PostResult> {
+  return post(agent, target, data.bodies[i]!, {
+    'content-type': data.textPlain[i] ? 'text/plain;charset=UTF-8' : 'application/json',
+    'user-agent': data.userAgents[data.userAgent[i]!]!,
+    origin: 'https://www.example.com',
+  }, 30_000);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -103,7 +82,7 @@ async function lane(): Promise<void> {
       let status = 0;
       let detail = '';
       try {
-        const res = await post(i);
+        const res = await postEvent(i);
         status = res.status;
         if (status !== 202) detail = res.text.slice(0, 200);
       } catch (error) {

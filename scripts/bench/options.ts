@@ -1,5 +1,5 @@
 // The command line of `npm run bench` (scripts/bench/run.ts).
-import { addContextPair } from '../local/cli.ts';
+import { CONTEXT_OPTION, contextOf, HELP_OPTION, intOption, parseCommandLine } from '../local/cli.ts';
 
 export interface Options {
   events: number;
@@ -29,60 +29,37 @@ export const USAGE = `Usage: npm run bench -- [options]
   -h, --help          this text`;
 
 export function parseArgs(argv: string[]): Options {
-  const o: Options = { events: 100_000, sites: 20, concurrency: 64, context: {}, jsonOnly: false, seed: 42, timeoutMinutes: 20, wire: true, calibration: 300, phased: false };
-  const int = (flag: string, v: string | undefined, min: number, max: number): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${flag} must be a whole number from ${min} to ${max}`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--events':
-        o.events = int(flag, value(), 1, 10_000_000);
-        break;
-      case '--sites':
-        o.sites = int(flag, value(), 1, 1000);
-        break;
-      case '--concurrency':
-        o.concurrency = int(flag, value(), 1, 1024);
-        break;
-      case '-c':
-      case '--context':
-        addContextPair(o.context, flag, value());
-        break;
-      case '--json-only':
-        o.jsonOnly = true;
-        break;
-      case '--seed':
-        o.seed = int(flag, value(), 0, 2 ** 31 - 1);
-        break;
-      case '--timeout-min':
-        o.timeoutMinutes = int(flag, value(), 1, 240);
-        break;
-      case '--no-wire':
-        o.wire = false;
-        break;
-      case '--calibration':
-        o.calibration = int(flag, value(), 0, 10_000);
-        break;
-      case '--phased':
-        o.phased = true;
-        break;
-      case '-h':
-      case '--help':
-        console.log(USAGE);
-        process.exit(0);
-        break;
-      default:
-        throw new Error(`unknown option ${arg}\n${USAGE}`);
-    }
+  const values = parseCommandLine(
+    argv,
+    {
+      events: { type: 'string', default: '100000' },
+      sites: { type: 'string', default: '20' },
+      concurrency: { type: 'string', default: '64' },
+      ...CONTEXT_OPTION,
+      'json-only': { type: 'boolean', default: false },
+      seed: { type: 'string', default: '42' },
+      'timeout-min': { type: 'string', default: '20' },
+      'no-wire': { type: 'boolean', default: false },
+      calibration: { type: 'string', default: '300' },
+      phased: { type: 'boolean', default: false },
+      ...HELP_OPTION,
+    },
+    USAGE,
+  );
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
   }
-  return o;
+  return {
+    events: intOption('--events', values.events, 1, 10_000_000),
+    sites: intOption('--sites', values.sites, 1, 1000),
+    concurrency: intOption('--concurrency', values.concurrency, 1, 1024),
+    context: contextOf(values.context),
+    jsonOnly: values['json-only'],
+    seed: intOption('--seed', values.seed, 0, 2 ** 31 - 1),
+    timeoutMinutes: intOption('--timeout-min', values['timeout-min'], 1, 240),
+    wire: !values['no-wire'],
+    calibration: intOption('--calibration', values.calibration, 0, 10_000),
+    phased: values.phased,
+  };
 }

@@ -1,6 +1,36 @@
-/** Adds a `-c key=value` CDK context pair given on a command line to `context`. */
-export function addContextPair(context: Record<string, string>, flag: string, pair: string): void {
-  const eq = pair.indexOf('=');
-  if (eq <= 0) throw new Error(`${flag} expects key=value, got ${pair}`);
-  context[pair.slice(0, eq)] = pair.slice(eq + 1);
+// Command lines of npm start and the benchmarks, parsed with node:util's parseArgs.
+import { parseArgs } from 'node:util';
+
+/** `-c key=value` / `--context key=value`, repeatable: CDK context for synth. */
+export const CONTEXT_OPTION = { context: { type: 'string', short: 'c', multiple: true } } as const;
+/** `-h` / `--help`. */
+export const HELP_OPTION = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
+/** The CDK context of repeated `-c key=value` options. */
+export function contextOf(pairs: readonly string[] = []): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`-c expects key=value, got ${pair}`);
+    context[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return context;
+}
+
+/** A whole number from `min` to `max`, or an error naming the option. */
+export function intOption(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new Error(`${flag} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+/** Strict parseArgs over `argv`: unknown options and stray arguments are errors that show `usage`. */
+export function parseCommandLine<T extends NonNullable<Options>>(argv: string[], options: T, usage: string) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${usage}`);
+  }
 }

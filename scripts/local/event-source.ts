@@ -40,7 +40,11 @@ export interface BatchReport {
   /** Whole-batch failure reason (error, timeout, invalid response), if any. */
   batchError?: string;
   durationMs: number;
+  /** What closed the batch: BatchSize reached, the 6 MB invoke payload limit, or the batching window. */
+  closedBy: BatchClosedBy;
 }
+
+export type BatchClosedBy = 'batchSize' | 'payload' | 'window';
 
 export interface PollerOptions {
   mapping: EventSourceMappingModel;
@@ -174,7 +178,7 @@ export function startPoller(opts: PollerOptions): Poller {
   };
 
   /** Gathers one batch; empty only when stopping. */
-  const gather = async (): Promise<Message[]> => {
+  const gather = async (): Promise<{ batch: Message[]; closedBy: BatchClosedBy }> => {
     const batch: Message[] = [];
     let bytes = EVENT_ENVELOPE_BYTES;
     let firstAt: number | undefined;
@@ -211,9 +215,10 @@ export function startPoller(opts: PollerOptions): Poller {
     }
     if (stopping && batch.length) {
       carried.push(...batch);
-      return [];
+      return { batch: [], closedBy: 'window' };
     }
-    return batch;
+    const closedBy: BatchClosedBy = batch.length >= mapping.batchSize ? 'batchSize' : carried.length > 0 ? 'payload' : 'window';
+    return { batch, closedBy };
   };
 
   const deleteMessages = async (records: SqsRecord[]): Promise<void> => {
@@ -229,7 +234,7 @@ export function startPoller(opts: PollerOptions): Poller {
     }
   };
 
-  const processBatch = async (messages: Message[]): Promise<void> => {
+  const processBatch = async (messages: Message[], closedBy: BatchClosedBy): Promise<void> => {
     const started = Date.now();
     const records = messages.map((m) => toSqsRecord(m, opts.queueArn, opts.region));
     stats.inFlight++;
@@ -252,6 +257,7 @@ export function startPoller(opts: PollerOptions): Poller {
         failures: outcome.failedIds.length,
         ...(outcome.batchError ? { batchError: outcome.batchError } : {}),
         durationMs: Date.now() - started,
+        closedBy,
       });
     } finally {
       stats.inFlight--;
@@ -260,9 +266,9 @@ export function startPoller(opts: PollerOptions): Poller {
 
   const loop = async (): Promise<void> => {
     while (!stopping) {
-      const batch = await gather();
+      const { batch, closedBy } = await gather();
       if (batch.length === 0) continue;
-      await processBatch(batch);
+      await processBatch(batch, closedBy);
     }
   };
 
