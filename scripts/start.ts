@@ -39,10 +39,6 @@ function parseArgs(argv: string[]): CliOptions {
     },
     USAGE,
   );
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
   return {
     port: values.port === undefined ? undefined : intOption('--port', values.port, 0, 65535),
     context: contextOf(values.context),

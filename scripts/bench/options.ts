@@ -46,10 +46,6 @@ export function parseArgs(argv: string[]): Options {
     },
     USAGE,
   );
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
   return {
     events: intOption('--events', values.events, 1, 10_000_000),
     sites: intOption('--sites', values.sites, 1, 1000),

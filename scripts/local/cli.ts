@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 
 /** `-c key=value` / `--context key=value`, repeatable: CDK context for synth. */
 export const CONTEXT_OPTION = { context: { type: 'string', short: 'c', multiple: true } } as const;
-/** `-h` / `--help`. */
+/** `-h` / `--help`: parseCommandLine prints the usage and exits. */
 export const HELP_OPTION = { help: { type: 'boolean', short: 'h', default: false } } as const;
 
 /** The CDK context of repeated `-c key=value` options. */
@@ -26,11 +26,20 @@ export function intOption(flag: string, value: string, min: number, max: number)
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
-/** Strict parseArgs over `argv`: unknown options and stray arguments are errors that show `usage`. */
+/**
+ * Strict parseArgs over `argv`: unknown options and stray arguments are errors that show
+ * `usage`; with HELP_OPTION among `options`, `-h` / `--help` prints `usage` and exits.
+ */
 export function parseCommandLine<T extends NonNullable<Options>>(argv: string[], options: T, usage: string) {
+  let parsed;
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${usage}`);
   }
+  if ((parsed.values as { help?: unknown }).help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  return parsed.values;
 }
