@@ -39,8 +39,11 @@ for (const [stack, outputs] of Object.entries(all)) {
   const api = `${endpoint.replace('127.0.0.1', 'localhost').replace(/\/$/, '')}/_aws/execute-api/${outputs.ApiId}/${stage}/`;
   console.log(`\n${stack} on LocalStack`);
   console.log(`  ${'ApiUrl:'.padEnd(22)}${api}`);
-  for (const key of ['EventsQueueUrl', 'EventsDlqUrl', 'EventsTableName', 'AggregatesTableName']) {
+  for (const key of ['EventsQueueUrl', 'EventsDlqUrl', 'EventsTableName', 'AggregatesTableName', 'SitesTableName', 'AdminApiKeySecretArn']) {
     if (outputs[key]) console.log(`  ${(key + ':').padEnd(22)}${outputs[key]}`);
+  }
+  if (outputs.AdminApiKeySecretArn) {
+    console.log(`\nAdmin key: AWS_ENDPOINT_URL=${endpoint} aws secretsmanager get-secret-value --secret-id ${outputs.AdminApiKeySecretArn} --query SecretString --output text`);
   }
 }
 JS
