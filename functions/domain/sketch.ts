@@ -143,6 +143,30 @@ export function unionShard(
 }
 
 /**
+ * Max-merge of many states of the same shard at once (e.g. the days of a range), equal to
+ * merging them two by two with unionShard, but the sparse ones' hashes are sorted once instead
+ * of once per state. Undefined when every state is.
+ */
+export function unionShards(shard: number, states: Iterable<ShardState | undefined>): ShardState | undefined {
+  let dense: ShardState | undefined;
+  const hashes: bigint[] = [];
+  let sparseStates = 0;
+  let only: ShardState | undefined;
+  for (const state of states) {
+    if (!state) continue;
+    only = state;
+    if (state.kind === 'dense') dense = unionShard(shard, dense, state);
+    else {
+      sparseStates++;
+      for (const h of state.hashes) hashes.push(h);
+    }
+  }
+  if (sparseStates === 0) return dense;
+  if (!dense && sparseStates === 1) return only;
+  return mergeShard(shard, dense, hashes).state;
+}
+
+/**
  * Distinct-user count for a whole sketch given its shards (missing shards are empty). Exact (the
  * number of distinct hashes) when every present shard is sparse; otherwise Ertl's improved raw
  * HyperLogLog estimate over all 16,384 registers, with the registers of sparse shards computed

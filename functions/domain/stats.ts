@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { toFieldIssues, type FieldIssue, type ParseResult } from './event.ts';
 import { ALL_TIME, type Scope } from './keys.ts';
-import { unionShard, type ShardState } from './sketch.ts';
+import { unionShards, type ShardState } from './sketch.ts';
 
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 100;
@@ -180,11 +180,15 @@ export function sumTotals(totals: Iterable<SiteTotals>): SiteTotals {
 }
 
 /**
- * Max-merges a sketch into `into`, shard by shard. A user seen on several days lands in the
- * same shard and register each day, so the merged sketch counts them once.
+ * The union of several sketches (the days of a range), shard by shard. A user seen on several
+ * days lands in the same shard and register each day, so the union counts them once.
  */
-export function unionSketchInto(into: Map<number, ShardState>, sketch: ReadonlyMap<number, ShardState>): void {
-  for (const [shard, state] of sketch) into.set(shard, unionShard(shard, into.get(shard), state)!);
+export function unionSketches(sketches: readonly ReadonlyMap<number, ShardState>[]): Map<number, ShardState> {
+  const shards = new Set<number>();
+  for (const sketch of sketches) for (const shard of sketch.keys()) shards.add(shard);
+  const union = new Map<number, ShardState>();
+  for (const shard of shards) union.set(shard, unionShards(shard, sketches.map((sketch) => sketch.get(shard)))!);
+  return union;
 }
 
 interface StatsFigures {

@@ -1,6 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { totalsKey, type Scope } from '../domain/keys.ts';
-import { pathViewsAgree, sumTotals, unionSketchInto, type DayTotals, type ScopeAggregates } from '../domain/stats.ts';
+import { pathViewsAgree, sumTotals, unionSketches, type DayTotals, type ScopeAggregates } from '../domain/stats.ts';
 import { estimate, type ShardState } from '../domain/sketch.ts';
 import { backoff, delay, mapLimit } from '../commons/map-limit.ts';
 import { readDayPathViews, readDaySketch } from './day-partitions.ts';
@@ -50,15 +50,15 @@ export async function readAggregates(
   if (scopes.length === 1) return readScopeAggregates(doc, table, siteId, scopes[0]!);
   const totals = await readTotals(doc, table, siteId, scopes);
   const pathViews = new Map<string, number>();
-  const sketch = new Map<number, ShardState>();
+  const sketches: ReadonlyMap<number, ShardState>[] = [];
   const reads = [...totals].flatMap(([day, dayTotals]) => [
     async () => {
       for (const [path, views] of await readDayPathViews(doc, table, siteId, day, dayTotals)) pathViews.set(path, (pathViews.get(path) ?? 0) + views);
     },
-    async () => unionSketchInto(sketch, (await readDaySketch(doc, table, siteId, day, dayTotals.events)).shards),
+    async () => void sketches.push((await readDaySketch(doc, table, siteId, day, dayTotals.events)).shards),
   ]);
   await mapLimit(reads, READ_CONCURRENCY, (read) => read());
-  return { ...sumTotals(totals.values()), pathViews, uniqueUsers: estimate(sketch) };
+  return { ...sumTotals(totals.values()), pathViews, uniqueUsers: estimate(unionSketches(sketches)) };
 }
 
 /**

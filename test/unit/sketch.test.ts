@@ -15,6 +15,7 @@ import {
   mergeShard,
   shardOf,
   unionShard,
+  unionShards,
   type ShardState,
 } from '../../functions/domain/sketch.ts';
 
@@ -447,5 +448,30 @@ describe('unionShard', () => {
     const merged = unionShard(shard, sparseExtra, state)!;
     expect(merged).toEqual(mergeShard(shard, state, sparseExtra.hashes).state);
     expect(state).toEqual(snapshot);
+  });
+});
+
+describe('unionShards', () => {
+  it('equals merging the states two by two, for sparse, dense and mixed days', () => {
+    for (const [dayCount, perDay] of [
+      [30, 25], // a month of small days: sparse states whose union turns dense
+      [5, 800], // sparse and dense days
+      [3, 5000], // dense days
+    ] as const) {
+      const days = Array.from({ length: dayCount }, (_, d) => buildSketch(randomIds(300 + d + perDay, perDay * 16).map(hashUser)));
+      for (let shard = 0; shard < SHARD_COUNT; shard++) {
+        const states = [undefined, ...days.map((day) => day.get(shard)), undefined];
+        let pairwise: ShardState | undefined;
+        for (const state of states) pairwise = unionShard(shard, pairwise, state);
+        expect(unionShards(shard, states)).toEqual(pairwise);
+      }
+    }
+  });
+
+  it('is undefined for no states, and returns a lone state as it is', () => {
+    const [shard, state] = [...buildSketch(randomIds(97, 40).map(hashUser))][0]!;
+    expect(unionShards(shard, [])).toBeUndefined();
+    expect(unionShards(shard, [undefined, undefined])).toBeUndefined();
+    expect(unionShards(shard, [undefined, state])).toBe(state);
   });
 });

@@ -9,7 +9,7 @@ import {
   shapeTimeseries,
   sumTotals,
   topPaths,
-  unionSketchInto,
+  unionSketches,
   type ScopeAggregates,
 } from '../../functions/domain/stats.ts';
 import { estimate, groupByShard, hashUser, mergeShard, type ShardState } from '../../functions/domain/sketch.ts';
@@ -151,7 +151,7 @@ describe('sumTotals', () => {
   });
 });
 
-describe('unionSketchInto', () => {
+describe('unionSketches', () => {
   it('counts a user seen on several days once', () => {
     // Prepare
     const days = [
@@ -159,10 +159,9 @@ describe('unionSketchInto', () => {
       ['u2', 'u3', 'u4'],
       ['u1', 'u5'],
     ];
-    const merged = new Map<number, ShardState>();
 
     // Act
-    for (const users of days) unionSketchInto(merged, sketchOf(users));
+    const merged = unionSketches(days.map(sketchOf));
 
     // Assess
     expect(estimate(merged)).toBe(5);
@@ -172,11 +171,8 @@ describe('unionSketchInto', () => {
   it('matches the sketch of all the users at once when shards turn dense', () => {
     // Prepare
     const users = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `user-${from + i}`);
-    const merged = new Map<number, ShardState>();
-
     // Act
-    unionSketchInto(merged, sketchOf(users(0, 3_000)));
-    unionSketchInto(merged, sketchOf(users(2_000, 5_000)));
+    const merged = unionSketches([sketchOf(users(0, 3_000)), sketchOf(users(2_000, 5_000))]);
 
     // Assess
     expect(estimate(merged)).toBe(estimate(sketchOf(users(0, 5_000))));
