@@ -180,15 +180,10 @@ export function parseQueuedEvents(body: string): ParseResult<TrackedEvent[]> {
   return acceptAll(json, acceptQueued);
 }
 
-/** The queue form of an accepted event (its day is derived again from the timestamp). */
-function queuedForm(event: TrackedEvent): Omit<TrackedEvent, 'day'> {
-  const { day: _day, ...body } = event;
-  return body;
-}
-
-/** The queue message body for one accepted event. */
+/** The queue message body for one accepted event (its day is derived again from the timestamp). */
 export function toQueueMessage(event: TrackedEvent): string {
-  return JSON.stringify(queuedForm(event));
+  const { day: _day, ...body } = event;
+  return JSON.stringify(body);
 }
 
 /**

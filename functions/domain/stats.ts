@@ -163,9 +163,14 @@ export interface ScopeAggregates extends SiteTotals {
  * sums up; a read that fell between the two halves of a commit does not.
  */
 export function pathViewsAgree(pathViews: ReadonlyMap<string, number>, views: number): boolean {
+  return totalPathViews(pathViews) === views;
+}
+
+/** The page views of all paths together. */
+export function totalPathViews(pathViews: ReadonlyMap<string, number>): number {
   let sum = 0;
   for (const count of pathViews.values()) sum += count;
-  return sum === views;
+  return sum;
 }
 
 /** The counters of several scopes added up (counters are exact, so they sum; users do not). */

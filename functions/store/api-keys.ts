@@ -3,16 +3,14 @@ import { queryPartition } from './query-partition.ts';
 import { keyIdOf } from '../domain/api-keys.ts';
 import { apiKeyHashKey, siteApiKeyKey, sitePartition, SITE_KEY_PREFIX } from '../domain/keys.ts';
 
-/**
- * Site API keys in the sites table: `K#<hash>` finds a key's site when a request presents it;
- * `SITE#<site_id>` / `KEY#<key_id>` lists a site's keys and names them for revocation.
- */
+// Site API keys in the sites table: `K#<hash>` finds a key's site when a request presents it;
+// `SITE#<site_id>` / `KEY#<key_id>` lists a site's keys and names them for revocation.
+
 export interface ApiKeyRecord {
   siteId: string;
   keyId: string;
   createdAt: string;
 }
-
 
 /** The key with this hash, or undefined (one strongly consistent GetItem, so a revoked key stops at once). */
 export async function findApiKey(doc: DynamoDBDocumentClient, table: string, hash: string): Promise<ApiKeyRecord | undefined> {

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryPartition } from './query-partition.ts';
 import { addPathCounts, pathPartition, type Scope } from '../domain/keys.ts';
-import { pathViewsAgree } from '../domain/stats.ts';
+import { totalPathViews } from '../domain/stats.ts';
 import { backoff, delay } from '../commons/map-limit.ts';
 
 /** Reads of a scope's paths before a torn read is given up on. */
@@ -39,9 +39,9 @@ export async function readAgreeingPathViews(
 ): Promise<{ pathViews: Map<string, number>; agrees: boolean }> {
   for (let attempt = 1; ; attempt++) {
     const pathViews = await readPathViews(doc, table, siteId, scope, { consistent: true });
-    if (pathViewsAgree(pathViews, views)) return { pathViews, agrees: true };
-    const behind = [...pathViews.values()].reduce((a, b) => a + b, 0) < views;
-    if (!behind || attempt >= AGREEMENT_ATTEMPTS) return { pathViews, agrees: false };
+    const total = totalPathViews(pathViews);
+    if (total === views) return { pathViews, agrees: true };
+    if (total > views || attempt >= AGREEMENT_ATTEMPTS) return { pathViews, agrees: false };
     await delay(backoff(attempt));
   }
 }

@@ -3,7 +3,7 @@ import { siteRegistrationKey } from '../domain/keys.ts';
 import type { SiteRegistration } from '../domain/sites.ts';
 import { batchGetAll } from './batch-get.ts';
 
-/** Site registrations in the sites table: `SITE#<site_id>` / `SITE`, next to the site's keys. */
+// Site registrations in the sites table: `SITE#<site_id>` / `SITE`, next to the site's keys.
 
 function registrationOf(item: Record<string, unknown>): SiteRegistration {
   return { siteId: String(item.site_id), origins: (item.origins as string[] | undefined) ?? [], createdAt: String(item.created_at) };

@@ -5,10 +5,9 @@
 // output) to use AWS with the default credentials and region.
 import { parseArgs } from 'node:util';
 import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
-import { isSiteId } from '../../functions/domain/event.ts';
 import { deleteApiKey, listApiKeys, saveApiKey } from '../../functions/store/api-keys.ts';
 import { fail } from './queues.ts';
-import { sitesTable, TABLE_OPTIONS, TABLE_USAGE } from './sites-table.ts';
+import { printer, siteOption, sitesTable, TABLE_OPTIONS, TABLE_USAGE } from './sites-table.ts';
 
 const USAGE = `usage: npm run keys -- create --site S | list --site S | revoke --site S --key-id ID
 options: ${TABLE_USAGE}`;
@@ -19,21 +18,20 @@ async function main(): Promise<void> {
     options: { site: { type: 'string' }, 'key-id': { type: 'string' }, ...TABLE_OPTIONS },
   });
   const [command] = positionals;
-  const site = values.site;
   if (!command || !['create', 'list', 'revoke'].includes(command)) fail(USAGE);
-  if (!site || !isSiteId(site)) fail(`--site must be a site id (1-64 letters, digits, ".", "_", ":" or "-")\n${USAGE}`);
+  const site = siteOption(values.site, USAGE);
   const { doc, table } = sitesTable(values);
-  const print = (json: unknown, text: string) => console.log(values.json ? JSON.stringify(json) : text);
+  const print = printer(values.json);
 
   if (command === 'create') {
     const key = newApiKey();
-    const record = await saveApiKey(doc, table, site!, hashApiKey(key));
+    const record = await saveApiKey(doc, table, site, hashApiKey(key));
     print(
       { site_id: site, key_id: record.keyId, key, created_at: record.createdAt },
       `New key for ${site} (id ${record.keyId}). It is shown only now; keep it secret:\n${key}`,
     );
   } else if (command === 'list') {
-    const keys = await listApiKeys(doc, table, site!);
+    const keys = await listApiKeys(doc, table, site);
     print(
       keys.map((k) => ({ key_id: k.keyId, created_at: k.createdAt })),
       keys.length ? keys.map((k) => `${k.keyId}  created ${k.createdAt}`).join('\n') : `No keys for ${site}`,
@@ -41,7 +39,7 @@ async function main(): Promise<void> {
   } else {
     const keyId = values['key-id'];
     if (!keyId) fail(`revoke needs --key-id (see list)\n${USAGE}`);
-    const revoked = await deleteApiKey(doc, table, site!, keyId!);
+    const revoked = await deleteApiKey(doc, table, site, keyId!);
     if (!revoked) fail(`No key ${keyId} for ${site}`);
     print({ site_id: site, key_id: keyId, revoked: true }, `Revoked key ${keyId} of ${site}`);
   }

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/commons/dynamodb-client.ts';
+import { isSiteId } from '../../functions/domain/event.ts';
 import { localDynamoDbClient } from '../local/clients.ts';
 import { RUNTIME_STATE_FILE } from '../local/runtime.ts';
 import { fail } from './queues.ts';
@@ -15,6 +16,17 @@ export const TABLE_OPTIONS = {
 } as const;
 
 export const TABLE_USAGE = `[--table NAME] (a deployed stack's SitesTableName; default: the running npm start) [--state-file FILE] [--json]`;
+
+/** The `--site` value, or exit with `usage` when it is missing or not a site id. */
+export function siteOption(site: string | undefined, usage: string): string {
+  if (!site || !isSiteId(site)) fail(`--site must be a site id (1-64 letters, digits, ".", "_", ":" or "-")\n${usage}`);
+  return site!;
+}
+
+/** Prints `json` with --json, else `text`. */
+export function printer(json: boolean): (value: unknown, text: string) => void {
+  return (value, text) => console.log(json ? JSON.stringify(value) : text);
+}
 
 export interface SitesTable {
   doc: DynamoDBDocumentClient;
