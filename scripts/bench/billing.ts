@@ -97,3 +97,18 @@ export const gbSeconds = (memoryMb: number, durationMs: number): number => (memo
 
 /** SQS bills one request per started 64 KB of payload (a call with a small payload is one request). */
 export const sqsBilledRequests = (payloadBytes: number): number => Math.max(1, Math.ceil(payloadBytes / (64 * 1024)));
+
+/** Slack for timers: a long poll that timed out comes back at its wait time, never much before it. */
+const EARLY_SLACK_MS = 50;
+
+/**
+ * An empty ReceiveMessage long poll that came back before its wait time was up. SQS does not
+ * answer one: a long poll returns as soon as a message is available, and empty only when the
+ * wait time expires. fauxqs does: a new message wakes every waiting long poll, the first takes
+ * it and the others return empty at once (`notifyWaiters` in its `sqsStore.js`). On SQS such a
+ * call would have gone on waiting for a message of its own, which the poller's next call gets
+ * here, so the bench does not bill these. Short polls (wait 0) are never early.
+ */
+export function isEarlyEmptyReceive(call: { received: number; waitTimeSeconds: number; elapsedMs: number }): boolean {
+  return call.received === 0 && call.waitTimeSeconds > 0 && call.elapsedMs < call.waitTimeSeconds * 1000 - EARLY_SLACK_MS;
+}

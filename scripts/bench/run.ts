@@ -418,10 +418,13 @@ async function main(): Promise<number> {
     const statsReadUnits = statsLines.map((l) => sum(Object.values(l.capacity ?? {})));
     const rruPerStatsCall = statsLines.length ? sum(statsReadUnits) / statsLines.length : NaN;
 
-    // SQS requests: ingest's SendMessage + the poller's receives (empty ones too) and deletes, from the wire.
+    // SQS requests: ingest's SendMessage + the poller's receives (empty ones too) and deletes, from the
+    // wire; less the empty long polls fauxqs ends early, which SQS does not (isEarlyEmptyReceive).
     const sqsOps: SqsWireSnapshot['ops'] = wire?.sqs.ops ?? {};
-    const sqsBilled = sum(Object.entries(sqsOps).filter(([op]) => op !== 'GetQueueAttributes').map(([, s]) => s.billedRequests));
-    const sqsRequestsPerEvent = wire ? sqsBilled / events : NaN;
+    const sqsOnWire = sum(Object.entries(sqsOps).filter(([op]) => op !== 'GetQueueAttributes').map(([, s]) => s.billedRequests));
+    const earlyEmpty = wire?.sqs.earlyEmptyReceives ?? { calls: 0, billedRequests: 0 };
+    const sqsRequestsPerEvent = wire ? (sqsOnWire - earlyEmpty.billedRequests) / events : NaN;
+    const sqsRequestsPerEventOnWire = wire ? sqsOnWire / events : NaN;
 
     // Lambda: invocations and GB-s per event. Ingest is billed at its duration measured one
     // invocation at a time (p50); under load the local sandbox runs many invocations at once in
@@ -564,6 +567,8 @@ async function main(): Promise<number> {
       hot_site_key: topSiteHotKey?.key ?? null,
       drain_s: round((drainedAt - load.finishedAt) / 1000, 2),
       ingest_s: round(ingestSeconds, 2),
+      sqs_requests_per_event_on_wire: round(sqsRequestsPerEventOnWire, 4),
+      sqs_early_empty_receives_per_event: wire ? round(earlyEmpty.calls / events, 4) : null,
       wru_per_event_at_write_sizes: wruPerEventAtWrite !== undefined ? round(wruPerEventAtWrite, 3) : null,
       rru_per_event_processor: round(rruPerEvent, 3),
       lambda_gb_s_per_event: round(ingestGbsPerEvent + processorGbsPerEvent, 8),
@@ -642,7 +647,8 @@ async function main(): Promise<number> {
       ['WRU per event, tx items sized at each write', wruPerEventAtWrite !== undefined ? fmt(wruPerEventAtWrite, 3) : 'n/a', '', 'from the wire'],
       ['RRU per event (processor reads)', fmt(rruPerEvent, 3), ''],
       ['RRU per GET /stats call', fmt(rruPerStatsCall, 2), '', `${statsLines.length} calls`],
-      ['SQS requests per event', wire ? fmt(sqsRequestsPerEvent, 4) : 'n/a', ''],
+      ['SQS requests per event', wire ? fmt(sqsRequestsPerEvent, 4) : 'n/a', '',
+        wire ? `billed; ${fmt(sqsRequestsPerEventOnWire, 4)} on the wire, less ${earlyEmpty.calls} empty long polls fauxqs ended early` : ''],
       ['Lambda invocations/event: ingest, processor', `${fmt(ingestInvocationsPerEvent, 3)}, ${fmt(processorInvocationsPerEvent, 5)}`, ''],
       ['Lambda GB-s/event: ingest, processor', `${ingestGbsPerEvent.toExponential(2)}, ${processorGbsPerEvent.toExponential(2)}`, ''],
       ['USD per million events, REST API', fmt(costRest.total, 3), `<= 5.00: ${yes(targets.usd_per_million_rest)}`],
@@ -683,7 +689,8 @@ async function main(): Promise<number> {
       for (const [op, s] of Object.entries(sqsOps).sort((a, b) => b[1].calls - a[1].calls)) {
         say(`  ${op.padEnd(26)} ${String(s.calls).padStart(8)}  ${String(s.entries).padStart(8)}  ${String(s.billedRequests).padStart(8)}`);
       }
-      say(`  messages received ${wire.sqs.messagesReceived}, empty receives ${wire.sqs.emptyReceives}`);
+      say(`  messages received ${wire.sqs.messagesReceived}, empty receives ${wire.sqs.emptyReceives} ` +
+        `(${earlyEmpty.calls} of them before their wait time: not billed, SQS answers a long poll empty only when it times out)`);
       say('Hottest partition keys           peak WRU/s   total WRU   active s');
       for (const k of wire.dynamodb.hottestKeys.slice(0, 8)) {
         say(`  ${k.key.slice(0, 60).padEnd(60)} ${fmt(k.peakPerSecond, 0).padStart(6)}  ${fmt(k.totalUnits, 0).padStart(9)}  ${String(k.activeSeconds).padStart(6)}`);

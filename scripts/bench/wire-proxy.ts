@@ -13,7 +13,7 @@
 // Requests and responses are passed on byte for byte (signatures and CRC32 checks still hold).
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
-import { itemBytes, sqsBilledRequests, standardWriteUnits, type WireItem } from './billing.ts';
+import { isEarlyEmptyReceive, itemBytes, sqsBilledRequests, standardWriteUnits, type WireItem } from './billing.ts';
 
 export interface WireProxyData {
   dynamodbTarget: string;
@@ -74,6 +74,8 @@ export interface SqsWireSnapshot {
   ops: Record<string, { calls: number; billedRequests: number; entries: number; errors: number }>;
   messagesReceived: number;
   emptyReceives: number;
+  /** Empty long polls that came back before their wait time (see `isEarlyEmptyReceive`), and their billed requests. */
+  earlyEmptyReceives: { calls: number; billedRequests: number };
 }
 
 export type ProxyToHost =
@@ -84,7 +86,8 @@ export type HostToProxy = { type: 'snapshot'; id: number };
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade', 'te', 'trailer']);
 
-type Observer = (target: string, request: Buffer, status: number, response: Buffer, at: number) => void;
+/** `startedAt`: when the request had arrived whole; `at`: when the response came back. */
+type Observer = (target: string, request: Buffer, status: number, response: Buffer, at: number, startedAt: number) => void;
 
 function startProxy(upstream: string, observe: Observer): Promise<http.Server> {
   const url = new URL(upstream);
@@ -93,6 +96,7 @@ function startProxy(upstream: string, observe: Observer): Promise<http.Server> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      const startedAt = Date.now();
       const body = Buffer.concat(chunks);
       const headers: http.OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
@@ -108,7 +112,7 @@ function startProxy(upstream: string, observe: Observer): Promise<http.Server> {
             responseHeaders['content-length'] = responseBody.length;
             const status = upstreamRes.statusCode ?? 502;
             try {
-              observe(String(req.headers['x-amz-target'] ?? ''), body, status, responseBody, Date.now());
+              observe(String(req.headers['x-amz-target'] ?? ''), body, status, responseBody, Date.now(), startedAt);
             } catch {
               // accounting must never break the proxied call
             }
@@ -342,12 +346,14 @@ function observeDynamoDb(target: string, request: Buffer, status: number, respon
 const sqsOps: SqsWireSnapshot['ops'] = {};
 let messagesReceived = 0;
 let emptyReceives = 0;
+const earlyEmptyReceives = { calls: 0, billedRequests: 0 };
 
-function observeSqs(target: string, request: Buffer, status: number, response: Buffer): void {
+function observeSqs(target: string, request: Buffer, status: number, response: Buffer, at: number, startedAt: number): void {
   const op = target.split('.')[1] ?? 'unknown';
   const stats = (sqsOps[op] ??= { calls: 0, billedRequests: 0, entries: 0, errors: 0 });
   stats.calls++;
-  stats.billedRequests += sqsBilledRequests(Math.max(request.length, response.length));
+  const billed = sqsBilledRequests(Math.max(request.length, response.length));
+  stats.billedRequests += billed;
   if (status !== 200) {
     stats.errors++;
     return;
@@ -359,6 +365,11 @@ function observeSqs(target: string, request: Buffer, status: number, response: B
     const received = (JSON.parse(response.toString('utf8') || '{}') as { Messages?: unknown[] }).Messages?.length ?? 0;
     messagesReceived += received;
     if (received === 0) emptyReceives++;
+    const { WaitTimeSeconds } = JSON.parse(request.toString('utf8')) as { WaitTimeSeconds?: number };
+    if (isEarlyEmptyReceive({ received, waitTimeSeconds: WaitTimeSeconds ?? 0, elapsedMs: at - startedAt })) {
+      earlyEmptyReceives.calls++;
+      earlyEmptyReceives.billedRequests += billed;
+    }
   }
 }
 
@@ -395,7 +406,7 @@ port.on('message', (message: HostToProxy) => {
       firstWriteAt,
       lastWriteAt,
     },
-    sqs: { ops: sqsOps, messagesReceived, emptyReceives },
+    sqs: { ops: sqsOps, messagesReceived, emptyReceives, earlyEmptyReceives: { ...earlyEmptyReceives } },
   };
   port.postMessage(snapshot);
 });

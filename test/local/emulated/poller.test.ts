@@ -5,6 +5,7 @@ import { localSqsClient } from '../../../scripts/local/clients.ts';
 import { batchOutcome, startPoller, type BatchReport, type Poller, type SqsRecord } from '../../../scripts/local/event-source.ts';
 import { FunctionHost, lambdaEnvironment, type InvokeResult } from '../../../scripts/local/function-host.ts';
 import { PROJECT_ROOT } from '../../../scripts/local/paths.ts';
+import { isEarlyEmptyReceive } from '../../../scripts/bench/billing.ts';
 import type { EventSourceMappingModel } from '../../../scripts/local/template.ts';
 import { standInFunction } from '../fixtures/functions.ts';
 
@@ -233,6 +234,30 @@ describe('SQS event source poller', () => {
     expect(Date.now() - stopping).toBeLessThan(3_000);
     expect(p.reports).toHaveLength(1);
     expect(await counts(queue.url)).toEqual({ visible: 0, inFlight: 0 });
+  });
+});
+
+describe('fauxqs long polls (what the bench corrects for in its SQS bill)', () => {
+  it('ends every waiting long poll when one message arrives: one gets it, the others come back empty before their wait time', async () => {
+    const { url } = await queuePair();
+    const waitTimeSeconds = 2;
+    const poll = async () => {
+      const startedAt = Date.now();
+      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: waitTimeSeconds }));
+      return { received: out.Messages?.length ?? 0, waitTimeSeconds, elapsedMs: Date.now() - startedAt };
+    };
+    // Three long polls, then one message. A poll whose request reaches fauxqs after the message
+    // takes it at once and the others wait their full time, so try up to five rounds.
+    const rounds: Array<Array<{ received: number; waitTimeSeconds: number; elapsedMs: number }>> = [];
+    for (let round = 0; round < 5 && !rounds.some((calls) => calls.some(isEarlyEmptyReceive)); round++) {
+      const polls = [poll(), poll(), poll()];
+      await send(url, [{ round }]);
+      rounds.push(await Promise.all(polls));
+    }
+    const early = rounds.find((calls) => calls.some(isEarlyEmptyReceive))!;
+    expect(early, JSON.stringify(rounds)).toBeDefined();
+    expect(early.map((c) => c.received).sort()).toEqual([0, 0, 1]);
+    expect(early.filter(isEarlyEmptyReceive).every((c) => c.received === 0 && c.elapsedMs < waitTimeSeconds * 1000)).toBe(true);
   });
 });
 
