@@ -1,14 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
 
-/** A complete API Gateway REST (v1) proxy event. */
-export function restEvent(options: {
+/** A request as a client sends it (header names as written); each builder below turns it into what its API type delivers. */
+export interface ClientRequest {
   method: string;
   path: string;
   body?: string;
   headers?: Record<string, string>;
   query?: Record<string, string>;
-}): APIGatewayProxyEvent {
+  isBase64Encoded?: boolean;
+}
+
+/** The User-Agent header, however the client spelled its name. */
+const userAgentOf = (headers: Record<string, string>): string | undefined =>
+  Object.entries(headers).find(([name]) => name.toLowerCase() === 'user-agent')?.[1];
+
+/**
+ * A complete API Gateway REST (v1) proxy event, payload format 1.0: header names as sent,
+ * multi-value copies, `null` for an absent query string or body, stage `v1`.
+ */
+export function restEvent(options: ClientRequest): APIGatewayProxyEvent {
   const headers = options.headers ?? {};
   const query = options.query && Object.keys(options.query).length > 0 ? options.query : null;
   return {
@@ -22,7 +33,7 @@ export function restEvent(options: {
     pathParameters: null,
     stageVariables: null,
     body: options.body ?? null,
-    isBase64Encoded: false,
+    isBase64Encoded: options.isBase64Encoded ?? false,
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
@@ -33,7 +44,7 @@ export function restEvent(options: {
         accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
         cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null,
         cognitoIdentityPoolId: null, principalOrgId: null, sourceIp: '127.0.0.1', user: null,
-        userAgent: 'vitest', userArn: null,
+        userAgent: userAgentOf(headers) ?? 'vitest', userArn: null,
       },
       path: `/v1${options.path}`,
       stage: 'v1',
@@ -49,13 +60,7 @@ export function restEvent(options: {
  * A complete HTTP API (payload format 2.0) event on the `$default` stage: header names
  * lower-cased, `queryStringParameters` absent when there is no query.
  */
-export function httpApiEvent(options: {
-  method: string;
-  path: string;
-  body?: string;
-  headers?: Record<string, string>;
-  query?: Record<string, string>;
-}): APIGatewayProxyEventV2 {
+export function httpApiEvent(options: ClientRequest): APIGatewayProxyEventV2 {
   const headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
   const query = options.query ?? {};
   const routeKey = `${options.method} ${options.path}`;
@@ -72,7 +77,7 @@ export function httpApiEvent(options: {
       apiId: 'local',
       domainName: 'local.execute-api.us-east-1.amazonaws.com',
       domainPrefix: 'local',
-      http: { method: options.method, path: options.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      http: { method: options.method, path: options.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: userAgentOf(headers) ?? 'vitest' },
       requestId: randomUUID(),
       routeKey,
       stage: '$default',
@@ -80,7 +85,7 @@ export function httpApiEvent(options: {
       timeEpoch: now,
     },
     ...(options.body !== undefined ? { body: options.body } : {}),
-    isBase64Encoded: false,
+    isBase64Encoded: options.isBase64Encoded ?? false,
   };
 }
 

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { localDynamoDbClient } from '../../../scripts/local/clients.ts';
 import { JAVA_REQUIRED_MESSAGE, startDynamoDbLocal, type DynamoDbLocal } from '../../../scripts/local/dynamodb-local.ts';
 import { PROJECT_ROOT } from '../../../scripts/local/paths.ts';
+import { alive } from '../fixtures/processes.ts';
 
 const started: DynamoDbLocal[] = [];
 const dirs: string[] = [];
@@ -15,15 +16,6 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((d) => d.stop()));
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function tableNames(endpoint: string): Promise<string[]> {
   const client = localDynamoDbClient(endpoint);

@@ -8,15 +8,7 @@ import { localSqsClient } from '../../../scripts/local/clients.ts';
 import { PROJECT_ROOT } from '../../../scripts/local/paths.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../../scripts/local/runtime.ts';
 import { fixtureAssembly } from '../fixtures/synth-fixture.ts';
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { alive } from '../fixtures/processes.ts';
 
 describe('local runtime (fixture stack)', () => {
   let runtime: LocalRuntime;
