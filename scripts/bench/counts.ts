@@ -1,5 +1,6 @@
 // `npm run bench`: checks GET /stats answers against the workload's ground truth.
-import { expectedTopPaths, type ScopeTruth } from './workload.ts';
+import { performance } from 'node:perf_hooks';
+import { expectedTopPaths, type ScopeTruth, type Workload } from './workload.ts';
 
 export interface StatsBody {
   total_views: number;
@@ -39,4 +40,42 @@ export function compareScope(label: string, expected: ScopeTruth, actual: StatsB
     problems.push(`${label}: unique_users expected ${users} within 2%, got ${actual.unique_users} (${((100 * (actual.unique_users - users)) / users).toFixed(2)}%)`);
   }
   return problems;
+}
+
+/**
+ * Calls GET /stats for every site, for each day of the workload and for all time (4 at a time,
+ * with the admin key), and compares each answer with the ground truth.
+ */
+export async function checkStats(opts: { apiUrl: string; adminKey: string; workload: Workload }): Promise<{ calls: number; mismatches: string[]; latencies: number[] }> {
+  const { workload } = opts;
+  const checks: Array<{ site: string; date: string | null }> = [];
+  for (const site of workload.sites) for (const date of [...workload.days, null]) checks.push({ site, date });
+  const mismatches: string[] = [];
+  const latencies: number[] = [];
+  let cursor = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (;;) {
+        const check = checks[cursor++];
+        if (!check) return;
+        const url = new URL(`${opts.apiUrl}/stats`);
+        url.searchParams.set('site_id', check.site);
+        if (check.date) url.searchParams.set('date', check.date);
+        url.searchParams.set('limit', '100');
+        const t0 = performance.now();
+        const response = await fetch(url, { headers: { authorization: `Bearer ${opts.adminKey}` } });
+        const body = (await response.json()) as StatsBody;
+        latencies.push(performance.now() - t0);
+        const label = `${check.site} ${check.date ?? 'all time'}`;
+        if (response.status !== 200) {
+          mismatches.push(`${label}: GET /stats answered ${response.status} ${JSON.stringify(body)}`);
+          continue;
+        }
+        const truth = workload.truth.get(check.site);
+        const expected = (check.date ? truth?.days.get(check.date) : truth?.all) ?? EMPTY_SCOPE;
+        mismatches.push(...compareScope(label, expected, body));
+      }
+    }),
+  );
+  return { calls: checks.length, mismatches, latencies };
 }

@@ -1,6 +1,6 @@
 // `npm run bench`: how long a function bundle takes to import in a fresh Node process.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../local/paths.ts';
 import { percentile, sortedCopy } from './numbers.ts';
@@ -51,4 +51,41 @@ export async function initBreakdown(file: string, env: Record<string, string>, r
   const out: Record<string, number> = {};
   for (const key of Object.keys(samples[0] ?? {})) out[key] = percentile(sortedCopy(samples.map((s) => s[key] ?? NaN)), 50);
   return out;
+}
+
+export interface BundleInit {
+  bundleBytes: number;
+  /** Median import time with the function's NODE_OPTIONS, as deployed; runs of it. */
+  initMs: number;
+  runs: number[];
+  /** The same without NODE_OPTIONS (source maps off), when the function sets it. */
+  initMsWithoutNodeOptions: number;
+  runsWithoutNodeOptions: number[];
+  nodeOptions: string | undefined;
+  /** `initBreakdown`, with the deployed NODE_OPTIONS. */
+  breakdownMs: Record<string, number>;
+}
+
+/** Size and import time of a function's bundle, in fresh processes with the function's own environment (`functionEnv`). */
+export async function measureBundleInit(file: string, functionEnv: Record<string, string>, region: string): Promise<BundleInit> {
+  const { NODE_OPTIONS: nodeOptions, ...variables } = functionEnv;
+  const baseEnv: Record<string, string> = {
+    ...variables,
+    PATH: process.env.PATH ?? '',
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  };
+  const deployedEnv = { ...baseEnv, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
+  const runs = await measureInit(file, deployedEnv, 7);
+  const runsWithoutNodeOptions = nodeOptions ? await measureInit(file, baseEnv, 7) : runs;
+  return {
+    bundleBytes: statSync(file).size,
+    initMs: percentile(sortedCopy(runs), 50),
+    runs,
+    initMsWithoutNodeOptions: percentile(sortedCopy(runsWithoutNodeOptions), 50),
+    runsWithoutNodeOptions,
+    nodeOptions,
+    breakdownMs: await initBreakdown(file, deployedEnv, 5),
+  };
 }

@@ -8,10 +8,9 @@
 // throughput, latency, billed units per event and the cost per million events. All traffic goes
 // to 127.0.0.1; every loop is bounded in count and time. The last line on stdout is one JSON object.
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { createWriteStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { newApiKey } from '../../functions/domain/api-keys.ts';
 import { localSqsClient } from '../local/clients.ts';
@@ -19,42 +18,20 @@ import type { BatchReport } from '../local/event-source.ts';
 import { displayName, PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { resolveEnvironment } from '../local/template.ts';
 import { billedWriteUnits, gbSeconds, WRITE_UNIT_BYTES } from './billing.ts';
-import { compareScope, EMPTY_SCOPE, type StatsBody } from './counts.ts';
-import { allProcessesCpu, machineCpu, processCpu, threadCpu, type CpuSample, type MachineCpu } from './cpu.ts';
-import { initBreakdown, measureInit } from './init-time.ts';
+import { checkStats } from './counts.ts';
+import { cpuMsPerEvent, cpuSnapshot, cpuSplit, cpuSplitLines, functionRowLabel, type CpuSnapshot, type CpuSplit } from './cpu-split.ts';
+import { FunctionLogs, type BatchLine, type StatsLine } from './function-logs.ts';
+import { measureBundleInit } from './init-time.ts';
 import { measureCounterItems } from './item-sizes.ts';
 import type { LoadData, LoadToHost } from './load-worker.ts';
 import { MeteredHost } from './metered-host.ts';
 import { BenchFailure, fmt, percentile, round, sleep, sortedCopy, sum } from './numbers.ts';
 import { parseArgs, type Options } from './options.ts';
 import { costPerMillionEvents, costPerStatsCall, PRICES, type PerEventUsage } from './prices.ts';
-import { sequentialPosts } from './sequential-posts.ts';
+import { calibrationBeacons, sequentialPosts } from './sequential-posts.ts';
 import { startWireProxy, type WireProxy } from './wire.ts';
 import type { SqsWireSnapshot } from './wire-proxy.ts';
 import { generateWorkload, USER_AGENTS, type Workload } from './workload.ts';
-
-// ---------------------------------------------------------------------------------------------
-// Log lines of the functions
-
-interface BatchLine {
-  records: number;
-  counted: number;
-  duplicates: number;
-  invalid: number;
-  failed: number;
-  units: number;
-  capacity: Record<string, number>;
-  ms: number;
-}
-interface StatsLine {
-  capacity: Record<string, number>;
-  ms: number;
-  date: string | null;
-}
-
-// ---------------------------------------------------------------------------------------------
-// ---------------------------------------------------------------------------------------------
-// ---------------------------------------------------------------------------------------------
 
 // ---------------------------------------------------------------------------------------------
 // Main
@@ -76,37 +53,7 @@ async function main(): Promise<number> {
   const progress = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
   const outDir = path.join(PROJECT_ROOT, '.local', 'bench');
   mkdirSync(outDir, { recursive: true });
-  const logFile = createWriteStream(path.join(outDir, 'runtime.log'));
-
-  // Function and runtime output, all kept in .local/bench/runtime.log. Lines carrying a `capacity`
-  // object are collected by function logical id (the processor's one per batch, the stats
-  // function's one per request); errors and warnings are echoed.
-  const capacityLines: Array<{ fn: string; json: Record<string, unknown> }> = [];
-  const problemLines: string[] = [];
-  const onLog = (line: string): void => {
-    logFile.write(`${line}\n`);
-    const m = /^\[([A-Za-z0-9]+)\] (\{.*\})\s*$/.exec(line);
-    if (m) {
-      try {
-        const json = JSON.parse(m[2]!) as Record<string, unknown>;
-        if (json.capacity && typeof json.capacity === 'object') {
-          capacityLines.push({ fn: m[1]!, json });
-          return;
-        }
-        if (json.level === 'error' || json.level === 'warn') {
-          problemLines.push(line);
-          if (problemLines.length <= 20) progress(`function: ${line.slice(0, 400)}`);
-        }
-      } catch {
-        // not JSON after all
-      }
-      return;
-    }
-    if (/\bERROR\b|failed|error/i.test(line)) {
-      problemLines.push(line);
-      if (problemLines.length <= 20) progress(`runtime: ${line.slice(0, 400)}`);
-    }
-  };
+  const logs = new FunctionLogs(path.join(outDir, 'runtime.log'), progress);
 
   let runtime: LocalRuntime | undefined;
   let proxy: WireProxy | undefined;
@@ -117,7 +64,7 @@ async function main(): Promise<number> {
       await loadWorker?.terminate().catch(() => undefined);
       await runtime?.stop().catch((error: unknown) => progress(`while stopping: ${(error as Error).message}`));
       await proxy?.stop().catch(() => undefined);
-      await new Promise<void>((resolve) => logFile.end(() => resolve()));
+      await logs.close();
     })());
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) return;
@@ -148,7 +95,7 @@ async function main(): Promise<number> {
       port: 0,
       cdkOut: path.join(PROJECT_ROOT, '.local', 'cdk.out.bench'),
       context: opts.context,
-      log: onLog,
+      log: logs.onLine,
       environment: { ADMIN_API_KEY: adminKey },
       createHost: (options) => (hosts[options.fn.logicalId] = new MeteredHost(options)),
       onBatch: (report) => batches.push(report),
@@ -203,21 +150,7 @@ async function main(): Promise<number> {
     };
 
     // 4. Ingest over HTTP.
-    const cpuAt = (): {
-      threads: Map<number, CpuSample>;
-      java?: number;
-      process: NodeJS.CpuUsage;
-      machine?: MachineCpu;
-      processes: Map<number, CpuSample>;
-      at: number;
-    } => ({
-      processes: allProcessesCpu(),
-      threads: threadCpu(),
-      java: processCpu(rt.dynamodb.pid),
-      process: process.cpuUsage(),
-      machine: machineCpu(),
-      at: Date.now(),
-    });
+    const cpuAt = (): CpuSnapshot => cpuSnapshot(rt.dynamodb.pid);
     const cpuStart = cpuAt();
     let lastProgress: Extract<LoadToHost, { type: 'progress' }> | undefined;
     let loadDone: Extract<LoadToHost, { type: 'done' }> | undefined;
@@ -297,87 +230,36 @@ async function main(): Promise<number> {
     progress(`drained ${((drainedAt - load.finishedAt) / 1000).toFixed(1)} s after the last request; ${processed()} records processed in ${batches.length} batches`);
     const wire = proxy ? await proxy.snapshot() : undefined;
     const batchesAtDrain = [...batches];
-    // A function's output reaches this process asynchronously: wait (a little) for every batch's line.
-    const linesOf = (fn: string): number => capacityLines.filter((l) => l.fn === fn).length;
-    for (let i = 0; i < 50 && linesOf(processorId) < processorHost.durations.length; i++) await sleep(100);
+    await logs.waitForCapacityLines(processorId, processorHost.durations.length);
     const processorDurations = [...processorHost.durations];
     const ingestDurationsUnderLoad = ingestHost.durations.slice(0, ingestInvocationsAtLoadEnd);
-    const batchLinesAtDrain = capacityLines.filter((l) => l.fn === processorId).map((l) => l.json as unknown as BatchLine);
+    const batchLinesAtDrain = logs.capacityOf<BatchLine>(processorId);
 
     // 6. Counts against the ground truth, through GET /stats (also the stats calls measured).
     const mismatches: string[] = [];
     if (acceptedCount !== opts.events) mismatches.push(`${opts.events - acceptedCount} events were not accepted (status counts ${JSON.stringify(load.statusCounts)}; ${load.firstErrors.join(' | ')})`);
     if (load.timedOut) mismatches.push('the load generator hit its time bound before sending every event');
-    const checks: Array<{ site: string; date: string | null }> = [];
-    for (const site of workload.sites) for (const date of [...workload.days, null]) checks.push({ site, date });
-    const statsLatencies: number[] = [];
-    let cursor = 0;
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        for (;;) {
-          const check = checks[cursor++];
-          if (!check) return;
-          const url = new URL(`${rt.apiUrl}/stats`);
-          url.searchParams.set('site_id', check.site);
-          if (check.date) url.searchParams.set('date', check.date);
-          url.searchParams.set('limit', '100');
-          const t0 = performance.now();
-          const response = await fetch(url, { headers: { authorization: `Bearer ${adminKey}` } });
-          const body = (await response.json()) as StatsBody;
-          statsLatencies.push(performance.now() - t0);
-          const label = `${check.site} ${check.date ?? 'all time'}`;
-          if (response.status !== 200) {
-            mismatches.push(`${label}: GET /stats answered ${response.status} ${JSON.stringify(body)}`);
-            continue;
-          }
-          const truth = workload.truth.get(check.site);
-          const expected = (check.date ? truth?.days.get(check.date) : truth?.all) ?? EMPTY_SCOPE;
-          mismatches.push(...compareScope(label, expected, body));
-        }
-      }),
-    );
-    for (let i = 0; i < 50 && linesOf(statsId) < statsHost.durations.length; i++) await sleep(100);
-    const statsLines = capacityLines.filter((l) => l.fn === statsId).map((l) => l.json as unknown as StatsLine);
+    const stats = await checkStats({ apiUrl: rt.apiUrl, adminKey, workload });
+    mismatches.push(...stats.mismatches);
+    await logs.waitForCapacityLines(statsId, statsHost.durations.length);
+    const statsLines = logs.capacityOf<StatsLine>(statsId);
     const dlq = dlqUrl ? await queueDepth(dlqUrl) : { visible: 0, inFlight: 0 };
     if (dlq.visible + dlq.inFlight > 0) mismatches.push(`the dead-letter queue holds ${dlq.visible + dlq.inFlight} messages`);
     const failedBatches = batchesAtDrain.filter((b) => b.failures > 0 || b.batchError);
     const invalidMessages = sum(batchLinesAtDrain.map((b) => b.invalid ?? 0));
     if (invalidMessages > 0) mismatches.push(`${invalidMessages} messages were invalid`);
     const countsExact = mismatches.length === 0;
-    progress(countsExact ? `counts: all ${checks.length} GET /stats answers match the ground truth; DLQ empty` : `counts: ${mismatches.length} MISMATCHES`);
+    progress(countsExact ? `counts: all ${stats.calls} GET /stats answers match the ground truth; DLQ empty` : `counts: ${mismatches.length} MISMATCHES`);
 
     // 7. Sizes of the counter items, the ingest bundle and its init time.
     const sizes = await measureCounterItems(rt, aggregatesTable);
     const ingestFn = rt.model.functions[ingestId]!;
-    const bundleFile = ingestFn.handlerFile!;
-    const bundleBytes = statSync(bundleFile).size;
-    const ingestEnv = resolveEnvironment(rt.model, ingestFn, rt.bindings);
-    const baseEnv: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      AWS_REGION: rt.model.region,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      QUEUE_URL: ingestEnv.QUEUE_URL ?? queueUrl,
-    };
-    const initRuns = await measureInit(bundleFile, { ...baseEnv, ...(ingestEnv.NODE_OPTIONS ? { NODE_OPTIONS: ingestEnv.NODE_OPTIONS } : {}) }, 7);
-    const initRunsNoMaps = ingestEnv.NODE_OPTIONS ? await measureInit(bundleFile, baseEnv, 7) : initRuns;
-    const initMs = percentile(sortedCopy(initRuns), 50);
-    const initParts = await initBreakdown(bundleFile, { ...baseEnv, ...(ingestEnv.NODE_OPTIONS ? { NODE_OPTIONS: ingestEnv.NODE_OPTIONS } : {}) }, 5);
-    const initMsNoMaps = percentile(sortedCopy(initRunsNoMaps), 50);
+    const init = await measureBundleInit(ingestFn.handlerFile!, resolveEnvironment(rt.model, ingestFn, rt.bindings), rt.model.region);
+    const { bundleBytes, initMs } = init;
 
     // 8. One ingest invocation at a time (as each Lambda environment runs them): its duration.
     const calibrationFrom = ingestHost.durations.length;
-    const now = Date.now();
-    const calibrationBodies = Array.from({ length: opts.calibration }, (_, i) =>
-      JSON.stringify({
-        site_id: 'calibration.bench.example',
-        event_type: 'page_view',
-        path: `/calibration/${i % 20}`,
-        user_id: `calibration-user-${i % 50}`,
-        timestamp: new Date(now - 1000).toISOString(),
-        event_id: `calibration-${now.toString(36)}-${i}`,
-      }),
-    );
+    const calibrationBodies = calibrationBeacons(opts.calibration);
     const calibrationClient = sortedCopy(await sequentialPosts(`${rt.apiUrl}/event`, calibrationBodies, hardDeadline - 20_000));
     const calibrationDurations = sortedCopy(ingestHost.durations.slice(calibrationFrom));
 
@@ -477,57 +359,16 @@ async function main(): Promise<number> {
     const at5000ByProcessingRate = topSiteHotKey ? (topSiteHotKey.peakPerSecond * 5000) / topSiteProcessingEps : NaN;
 
     // CPU split: during ingestion, and from the last request to drained.
-    type CpuSnapshot = ReturnType<typeof cpuAt>;
-    const cpuRowsFor = (a: CpuSnapshot, b: CpuSnapshot, loadGeneratorMs: number) => {
-      const windowMs = b.at - a.at;
-      const delta = (tid: number): number => (b.threads.get(tid)?.ms ?? 0) - (a.threads.get(tid)?.ms ?? 0);
-      const rows: Array<{ label: string; ms: number; share: number }> = [];
-      const claimed = new Set<number>();
-      const claim = (label: string, tids: number[], ms?: number): void => {
-        tids.forEach((t) => claimed.add(t));
-        const value = ms ?? sum(tids.map(delta));
-        rows.push({ label, ms: value, share: value / (windowMs * 2) });
-      };
-      const named = (name: string): number[] => [...new Set([...a.threads, ...b.threads].filter(([, s]) => s.name === name).map(([t]) => t))];
-      claim('main thread: API server, fauxqs, SQS poller', [process.pid]);
-      claim('load generator (worker)', named('bench-load'), loadGeneratorMs);
-      claim('counting proxies (worker)', named('bench-wire'));
-      for (const [id, host] of Object.entries(hosts)) claim(`function ${displayName(id)} (worker)`, host.threadIds);
-      claim('other threads of the Node process (GC, libuv, compiler)', [...b.threads.keys()].filter((t) => !claimed.has(t)));
-      claim('DynamoDB Local (java process)', [], a.java !== undefined && b.java !== undefined ? b.java - a.java : NaN);
-      // CPU the rest of the machine used meanwhile (other processes): the machine's busy time
-      // minus this process and DynamoDB Local.
-      const ours = (b.process.user + b.process.system - a.process.user - a.process.system) / 1000 + (b.java ?? 0) - (a.java ?? 0);
-      const otherMs = a.machine && b.machine ? Math.max(0, b.machine.processes - a.machine.processes - ours) : NaN;
-      const interruptsMs = a.machine && b.machine ? b.machine.interrupts - a.machine.interrupts : NaN;
-      const stealMs = a.machine && b.machine ? b.machine.steal - a.machine.steal : NaN;
-      // The busiest other processes, by name (to tell other work on the machine from this run's own helpers).
-      const others = new Map<string, number>();
-      for (const [pid, after] of b.processes) {
-        if (pid === process.pid || pid === rt.dynamodb.pid) continue;
-        const before = a.processes.get(pid);
-        // Its own CPU and that of its children that ended meanwhile (short-lived commands).
-        const ms = after.ms - (before?.ms ?? 0) + after.childrenMs - (before?.childrenMs ?? 0);
-        if (ms > 0) others.set(after.name, (others.get(after.name) ?? 0) + ms);
-      }
-      const otherProcesses = [...others].sort((x, y) => y[1] - x[1]).slice(0, 6).map(([name, ms]) => ({ name, ms }));
-      return {
-        windowMs,
-        rows: rows.sort((x, y) => y.ms - x.ms),
-        totalShare: sum(rows.map((r) => (Number.isFinite(r.ms) ? r.ms : 0))) / (windowMs * 2),
-        otherProcessesMs: otherMs,
-        otherProcessesShare: otherMs / (windowMs * 2),
-        otherProcesses,
-        interruptsMs,
-        stealMs,
-      };
-    };
-    const cpuIngest = cpuRowsFor(cpuStart, cpuLoadEnd, load.cpuUserMs + load.cpuSystemMs);
-    const cpuDrain = cpuRowsFor(cpuLoadEnd, cpuEnd, 0);
-    const cpuOf = (cpu: typeof cpuIngest, id: string): number => cpu.rows.find((r) => r.label === `function ${displayName(id)} (worker)`)?.ms ?? NaN;
+    const splitOpts = (loadGeneratorMs: number) => ({
+      functions: Object.entries(hosts).map(([id, host]) => ({ name: displayName(id), threadIds: host.threadIds })),
+      loadGeneratorMs,
+      javaPid: rt.dynamodb.pid,
+    });
+    const cpuIngest = cpuSplit(cpuStart, cpuLoadEnd, splitOpts(load.cpuUserMs + load.cpuSystemMs));
+    const cpuDrain = cpuSplit(cpuLoadEnd, cpuEnd, splitOpts(0));
+    const cpuOf = (cpu: CpuSplit, id: string): number => cpu.rows.find((r) => r.label === functionRowLabel(displayName(id)))?.ms ?? NaN;
     const ingestCpuMsPerInvocation = cpuOf(cpuIngest, ingestId) / ingestInvocationsAtLoadEnd;
     const processorCpuMsPerEvent = (cpuOf(cpuIngest, processorId) + cpuOf(cpuDrain, processorId)) / events;
-    const cpuMsPerEvent = (cpu: typeof cpuIngest): number => sum(cpu.rows.map((r) => (Number.isFinite(r.ms) ? r.ms : 0))) / events;
     // Sensitivity: the same invocations billed at 20 ms (128 MB has about 1/14 of a vCPU, so a
     // Lambda invocation takes longer than one on a full local core).
     const ingestAt20MsDelta = ingestInvocationsPerEvent * (gbSeconds(ingestMemory, 20) - gbSeconds(ingestMemory, ingestP50Calibrated)) * 1e6 * PRICES.lambda.perGbSecondArm64;
@@ -612,9 +453,9 @@ async function main(): Promise<number> {
       costHttp,
       statsCallUsd,
       statsCalls: statsLines.length,
-      statsClientP50Ms: percentile(sortedCopy(statsLatencies), 50),
-      init: { runs: initRuns, runsWithoutSourceMaps: initRunsNoMaps, nodeOptions: ingestEnv.NODE_OPTIONS ?? null, breakdownMs: initParts },
-      cpu: { ingest: cpuIngest, drain: cpuDrain, ingestCpuMsPerInvocation, processorCpuMsPerEvent, cpuMsPerEventIngest: cpuMsPerEvent(cpuIngest), cpuMsPerEventDrain: cpuMsPerEvent(cpuDrain), ingestAt20MsDelta, loadWorkerMs: load.cpuUserMs + load.cpuSystemMs, proxyMs: wire ? wire.cpuUserMs + wire.cpuSystemMs : null },
+      statsClientP50Ms: percentile(sortedCopy(stats.latencies), 50),
+      init: { runs: init.runs, runsWithoutSourceMaps: init.runsWithoutNodeOptions, nodeOptions: init.nodeOptions ?? null, breakdownMs: init.breakdownMs },
+      cpu: { ingest: cpuIngest, drain: cpuDrain, ingestCpuMsPerInvocation, processorCpuMsPerEvent, cpuMsPerEventIngest: cpuMsPerEvent(cpuIngest, events), cpuMsPerEventDrain: cpuMsPerEvent(cpuDrain, events), ingestAt20MsDelta, loadWorkerMs: load.cpuUserMs + load.cpuSystemMs, proxyMs: wire ? wire.cpuUserMs + wire.cpuSystemMs : null },
       batches: { count: processorBatches, min: batchSizes[0], p50: percentile(batchSizes, 50), max: batchSizes[batchSizes.length - 1], failedBatches: failedBatches.length },
       samples,
       at5000ByProcessingRate,
@@ -623,7 +464,7 @@ async function main(): Promise<number> {
       batchesClosedBy: Object.fromEntries(['batchSize', 'payload', 'window'].map((why) => [why, batchesAtDrain.filter((b) => b.closedBy === why).length])),
       topSiteEps,
       mismatches,
-      problemLines: problemLines.slice(0, 50),
+      problemLines: logs.problemLines.slice(0, 50),
     };
     writeFileSync(path.join(outDir, 'result.json'), `${JSON.stringify({ result, details }, null, 2)}\n`);
 
@@ -658,8 +499,8 @@ async function main(): Promise<number> {
         topSiteHotKey ? `${topSiteHotKey.key}, busiest second ${fmt(topSiteHotKey.peakPerSecond, 0)} WRU while the site sent ${fmt(topSiteEps, 0)} events/s; ${at5000Method}` : ''],
       ['ingest bundle (index.mjs)', `${fmt(bundleBytes / 1024, 1)} KB`, `< 100 KB: ${yes(targets.ingest_bundle_bytes)}`],
       ['ingest init (import, median of 7)', `${fmt(initMs, 1)} ms`, `< 30 ms: ${yes(targets.ingest_init_ms)}`,
-        ingestEnv.NODE_OPTIONS ? `with NODE_OPTIONS=${ingestEnv.NODE_OPTIONS} as deployed; ${fmt(initMsNoMaps, 1)} ms without` : ''],
-      ['counts exact', String(countsExact), '', `${checks.length} GET /stats answers; DLQ ${dlq.visible + dlq.inFlight} messages`],
+        init.nodeOptions ? `with NODE_OPTIONS=${init.nodeOptions} as deployed; ${fmt(init.initMsWithoutNodeOptions, 1)} ms without` : ''],
+      ['counts exact', String(countsExact), '', `${stats.calls} GET /stats answers; DLQ ${dlq.visible + dlq.inFlight} messages`],
     ];
     const w0 = Math.max(...rows.map((r) => r[0].length));
     const w1 = Math.max(...rows.map((r) => r[1].length));
@@ -698,12 +539,7 @@ async function main(): Promise<number> {
     }
     say('');
     for (const [title, cpu] of [['during ingestion', cpuIngest], ['from the last request to drained', cpuDrain]] as const) {
-      say(`CPU ${title} (${fmt(cpu.windowMs / 1000, 1)} s x 2 cores, ${fmt(100 * cpu.totalShare, 0)}% used, ${fmt(cpuMsPerEvent(cpu), 2)} ms of CPU per event):`);
-      for (const row of cpu.rows) say(`  ${row.label.padEnd(58)} ${fmt(row.ms / 1000, 1).padStart(6)} s  ${fmt(100 * row.share, 1).padStart(5)}%`);
-      say(`  ${'(other processes on the machine)'.padEnd(58)} ${fmt(cpu.otherProcessesMs / 1000, 1).padStart(6)} s  ${fmt(100 * cpu.otherProcessesShare, 1).padStart(5)}%`);
-      say(`  ${'(interrupts, e.g. loopback networking)'.padEnd(58)} ${fmt(cpu.interruptsMs / 1000, 1).padStart(6)} s  ${fmt((100 * cpu.interruptsMs) / (cpu.windowMs * 2), 1).padStart(5)}%`);
-      say(`  ${'(steal: CPU the hypervisor gave to other machines)'.padEnd(58)} ${fmt(cpu.stealMs / 1000, 1).padStart(6)} s  ${fmt((100 * cpu.stealMs) / (cpu.windowMs * 2), 1).padStart(5)}%`);
-      if (cpu.otherProcessesShare > 0.05 && cpu.otherProcesses.length) say(`    busiest other processes (CPU in the window, plus the whole CPU of children that ended in it): ${cpu.otherProcesses.map((p) => `${p.name} ${fmt(p.ms / 1000, 1)} s`).join(', ')}`);
+      for (const line of cpuSplitLines(title, cpu, events)) say(line);
     }
     if (mismatches.length) {
       say('');
@@ -711,9 +547,9 @@ async function main(): Promise<number> {
       for (const m of mismatches.slice(0, 200)) say(`MISMATCH ${m}`);
       for (const m of mismatches.slice(0, 200)) progress(`MISMATCH ${m}`);
     }
-    if (problemLines.length) progress(`${problemLines.length} error/warning lines from the runtime (see .local/bench/runtime.log)`);
+    if (logs.problemLines.length) progress(`${logs.problemLines.length} error/warning lines from the runtime (see .local/bench/runtime.log)`);
     say('');
-    say(`Ingest init, where the time goes (imported one after the other, median of 5): ${Object.entries(initParts).map(([k, v]) => `${k} ${fmt(v, 1)} ms`).join(', ')}`);
+    say(`Ingest init, where the time goes (imported one after the other, median of 5): ${Object.entries(init.breakdownMs).map(([k, v]) => `${k} ${fmt(v, 1)} ms`).join(', ')}`);
     say('');
     say(`Details: ${path.relative(PROJECT_ROOT, path.join(outDir, 'result.json'))}`);
     process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -22,3 +22,18 @@ export async function sequentialPosts(url: string, bodies: string[], deadline: n
   }
   return latencies;
 }
+
+/** `count` page views of a site of its own (not in the workload), timestamped a second ago, each with its own event_id. */
+export function calibrationBeacons(count: number): string[] {
+  const now = Date.now();
+  return Array.from({ length: count }, (_, i) =>
+    JSON.stringify({
+      site_id: 'calibration.bench.example',
+      event_type: 'page_view',
+      path: `/calibration/${i % 20}`,
+      user_id: `calibration-user-${i % 50}`,
+      timestamp: new Date(now - 1000).toISOString(),
+      event_id: `calibration-${now.toString(36)}-${i}`,
+    }),
+  );
+}
