@@ -28,6 +28,7 @@ import { MeteredHost } from './metered-host.ts';
 import { BenchFailure, fmt, percentile, round, sleep, sortedCopy, sum } from './numbers.ts';
 import { parseArgs, type Options } from './options.ts';
 import { costPerMillionEvents, costPerStatsCall, PRICES, type PerEventUsage } from './prices.ts';
+import { tableLines, wireLines, type ReportRow } from './report.ts';
 import { calibrationBeacons, sequentialPosts } from './sequential-posts.ts';
 import { startWireProxy, type WireProxy } from './wire.ts';
 import type { SqsWireSnapshot } from './wire-proxy.ts';
@@ -373,9 +374,8 @@ async function main(): Promise<number> {
     // Lambda invocation takes longer than one on a full local core).
     const ingestAt20MsDelta = ingestInvocationsPerEvent * (gbSeconds(ingestMemory, 20) - gbSeconds(ingestMemory, ingestP50Calibrated)) * 1e6 * PRICES.lambda.perGbSecondArm64;
 
-    // Batches and DynamoDB calls per batch.
+    // Batches.
     const batchSizes = sortedCopy(batchesAtDrain.map((b) => b.records));
-    const ddbOps = wire?.dynamodb.ops ?? {};
     const processorBatches = batchesAtDrain.length;
 
     const targets = {
@@ -471,7 +471,7 @@ async function main(): Promise<number> {
     // -----------------------------------------------------------------------------------------
     // Report
     const yes = (ok: boolean): string => (ok ? 'met' : 'MISSED');
-    const rows: Array<[string, string, string, string?]> = [
+    const rows: ReportRow[] = [
       ['events accepted / sent', `${events} / ${opts.events}`, ''],
       ['ingest requests/s', fmt(ingestRps, 0), `>= 3,000: ${yes(targets.ingest_rps)}`],
       ['ingest latency p50 / p99 (ms)', `${fmt(percentile(latencies, 50), 1)} / ${fmt(percentile(latencies, 99), 1)}`, ''],
@@ -502,13 +502,9 @@ async function main(): Promise<number> {
         init.nodeOptions ? `with NODE_OPTIONS=${init.nodeOptions} as deployed; ${fmt(init.initMsWithoutNodeOptions, 1)} ms without` : ''],
       ['counts exact', String(countsExact), '', `${stats.calls} GET /stats answers; DLQ ${dlq.visible + dlq.inFlight} messages`],
     ];
-    const w0 = Math.max(...rows.map((r) => r[0].length));
-    const w1 = Math.max(...rows.map((r) => r[1].length));
-    const w2 = Math.max(...rows.map((r) => r[2].length));
     say('');
     say(`Benchmark: ${events} events, ${opts.sites} sites, concurrency ${opts.concurrency}, Node ${process.version}, ${details.machine.cpus} CPUs`);
-    say('-'.repeat(w0 + w1 + w2 + 6));
-    for (const [a, b, c, d] of rows) say(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c.padEnd(w2)}  ${d ?? ''}`.trimEnd());
+    for (const line of tableLines(rows)) say(line);
     say('');
     say('Cost per million events (USD):   REST     HTTP');
     for (const key of ['api', 'lambdaRequests', 'lambdaCompute', 'sqs', 'dynamodbWrites', 'dynamodbReads', 'total'] as const) {
@@ -519,23 +515,7 @@ async function main(): Promise<number> {
     say(`  (ingest used ${fmt(ingestCpuMsPerInvocation, 2)} ms of a local core per invocation; billed at 20 ms instead, both totals would rise by $${fmt(ingestAt20MsDelta, 3)})`);
     if (wire) {
       say('');
-      say('DynamoDB calls (wire)            calls   per batch   units reported   errors');
-      for (const [op, s] of Object.entries(ddbOps).sort((a, b) => b[1].calls - a[1].calls)) {
-        say(`  ${op.padEnd(26)} ${String(s.calls).padStart(8)}  ${fmt(s.calls / Math.max(1, processorBatches), 1).padStart(9)}  ${fmt(s.reportedUnits, 0).padStart(15)}  ${String(s.errors).padStart(7)}`);
-      }
-      say(`  transactions: ${wire.dynamodb.transactions.calls} (${wire.dynamodb.transactions.items} items; logs say ${txItemsFromLogs}), canceled ${wire.dynamodb.transactions.canceled}; failed conditional writes ${wire.dynamodb.failedConditional.calls} ${JSON.stringify(wire.dynamodb.failedConditional.byOp)}`);
-      say(`  counter items: ${sizes.counterItems}, ${sizes.overOneKb.length} over 1 KB at the end (largest ${sizes.maxBytes} bytes)` +
-        (sizes.overOneKb.length ? ` -> transaction units use their end size as an upper bound` : ''));
-      say('SQS calls (wire)                 calls   entries   billed requests');
-      for (const [op, s] of Object.entries(sqsOps).sort((a, b) => b[1].calls - a[1].calls)) {
-        say(`  ${op.padEnd(26)} ${String(s.calls).padStart(8)}  ${String(s.entries).padStart(8)}  ${String(s.billedRequests).padStart(8)}`);
-      }
-      say(`  messages received ${wire.sqs.messagesReceived}, empty receives ${wire.sqs.emptyReceives} ` +
-        `(${earlyEmpty.calls} of them before their wait time: not billed, SQS answers a long poll empty only when it times out)`);
-      say('Hottest partition keys           peak WRU/s   total WRU   active s');
-      for (const k of wire.dynamodb.hottestKeys.slice(0, 8)) {
-        say(`  ${k.key.slice(0, 60).padEnd(60)} ${fmt(k.peakPerSecond, 0).padStart(6)}  ${fmt(k.totalUnits, 0).padStart(9)}  ${String(k.activeSeconds).padStart(6)}`);
-      }
+      for (const line of wireLines(wire, { processorBatches, txItemsFromLogs, sizes })) say(line);
     }
     say('');
     for (const [title, cpu] of [['during ingestion', cpuIngest], ['from the last request to drained', cpuDrain]] as const) {

@@ -1,0 +1,46 @@
+// `npm run bench`: the report's tables, as lines of text.
+import type { ItemSizeReport } from './item-sizes.ts';
+import { fmt } from './numbers.ts';
+import type { DynamoDbWireSnapshot, SqsWireSnapshot } from './wire-proxy.ts';
+
+/** A figure: its name, value, target (or ''), and an optional note. */
+export type ReportRow = [name: string, value: string, target: string, note?: string];
+
+/** Rows in aligned columns. */
+export function tableLines(rows: ReportRow[]): string[] {
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  const w2 = Math.max(...rows.map((r) => r[2].length));
+  return ['-'.repeat(w0 + w1 + w2 + 6), ...rows.map(([a, b, c, d]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${c.padEnd(w2)}  ${d ?? ''}`.trimEnd())];
+}
+
+/** What the counting proxies saw: DynamoDB and SQS calls, and the hottest partition keys. */
+export function wireLines(
+  wire: { dynamodb: DynamoDbWireSnapshot; sqs: SqsWireSnapshot },
+  run: { processorBatches: number; txItemsFromLogs: number; sizes: ItemSizeReport },
+): string[] {
+  const { dynamodb, sqs } = wire;
+  const lines = ['DynamoDB calls (wire)            calls   per batch   units reported   errors'];
+  for (const [op, s] of Object.entries(dynamodb.ops).sort((a, b) => b[1].calls - a[1].calls)) {
+    lines.push(`  ${op.padEnd(26)} ${String(s.calls).padStart(8)}  ${fmt(s.calls / Math.max(1, run.processorBatches), 1).padStart(9)}  ${fmt(s.reportedUnits, 0).padStart(15)}  ${String(s.errors).padStart(7)}`);
+  }
+  lines.push(
+    `  transactions: ${dynamodb.transactions.calls} (${dynamodb.transactions.items} items; logs say ${run.txItemsFromLogs}), canceled ${dynamodb.transactions.canceled}; ` +
+      `failed conditional writes ${dynamodb.failedConditional.calls} ${JSON.stringify(dynamodb.failedConditional.byOp)}`,
+    `  counter items: ${run.sizes.counterItems}, ${run.sizes.overOneKb.length} over 1 KB at the end (largest ${run.sizes.maxBytes} bytes)` +
+      (run.sizes.overOneKb.length ? ' -> transaction units use their end size as an upper bound' : ''),
+    'SQS calls (wire)                 calls   entries   billed requests',
+  );
+  for (const [op, s] of Object.entries(sqs.ops).sort((a, b) => b[1].calls - a[1].calls)) {
+    lines.push(`  ${op.padEnd(26)} ${String(s.calls).padStart(8)}  ${String(s.entries).padStart(8)}  ${String(s.billedRequests).padStart(8)}`);
+  }
+  lines.push(
+    `  messages received ${sqs.messagesReceived}, empty receives ${sqs.emptyReceives} ` +
+      `(${sqs.earlyEmptyReceives.calls} of them before their wait time: not billed, SQS answers a long poll empty only when it times out)`,
+    'Hottest partition keys           peak WRU/s   total WRU   active s',
+  );
+  for (const k of dynamodb.hottestKeys.slice(0, 8)) {
+    lines.push(`  ${k.key.slice(0, 60).padEnd(60)} ${fmt(k.peakPerSecond, 0).padStart(6)}  ${fmt(k.totalUnits, 0).padStart(9)}  ${String(k.activeSeconds).padStart(6)}`);
+  }
+  return lines;
+}
