@@ -17,7 +17,7 @@ import { localSqsClient } from '../local/clients.ts';
 import type { BatchReport } from '../local/event-source.ts';
 import { displayName, PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { resolveEnvironment } from '../local/template.ts';
-import { billedWriteUnits, gbSeconds, WRITE_UNIT_BYTES } from './billing.ts';
+import { gbSeconds } from './billing.ts';
 import { checkStats } from './counts.ts';
 import { cpuMsPerEvent, cpuSnapshot, cpuSplit, cpuSplitLines, functionRowLabel, type CpuSnapshot, type CpuSplit } from './cpu-split.ts';
 import { FunctionLogs, type BatchLine, type StatsLine } from './function-logs.ts';
@@ -29,9 +29,9 @@ import { BenchFailure, fmt, percentile, round, sleep, sortedCopy, sum } from './
 import { parseArgs, type Options } from './options.ts';
 import { costPerMillionEvents, costPerStatsCall, PRICES, type PerEventUsage } from './prices.ts';
 import { tableLines, wireLines, type ReportRow } from './report.ts';
+import { capacityTotalsOf, sqsRequestsOfRun, writeUnitsOfRun } from './run-units.ts';
 import { calibrationBeacons, sequentialPosts } from './sequential-posts.ts';
 import { startWireProxy, type WireProxy } from './wire.ts';
-import type { SqsWireSnapshot } from './wire-proxy.ts';
 import { generateWorkload, USER_AGENTS, type Workload } from './workload.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -269,45 +269,19 @@ async function main(): Promise<number> {
     const events = acceptedCount;
     const latencies = sortedCopy(load.latencies);
     const ingestRps = load.requests / ingestSeconds;
-    const capacityTotals: Record<string, number> = {};
-    for (const line of batchLinesAtDrain) for (const [op, units] of Object.entries(line.capacity ?? {})) capacityTotals[op] = (capacityTotals[op] ?? 0) + units;
+    const capacityTotals = capacityTotalsOf(batchLinesAtDrain);
     const txItemsFromLogs = capacityTotals.TransactItems ?? 0;
-
-    // Write units: single-item writes as DynamoDB reported them (log lines); transaction items at
-    // 2 x ceil(size / 1 KB), sized at the end of the run (upper bound: counter items only grow).
-    const txSizesUpperBound: number[] = [];
-    let txUnitsAtWrite: number | undefined;
-    if (wire) {
-      for (const item of wire.dynamodb.transactionItems) {
-        const finalUnits = sizes.unitsByItem.get(`${item.table}|${item.pk}|${item.sk}`);
-        const size = finalUnits !== undefined ? finalUnits * WRITE_UNIT_BYTES : item.maxBytes;
-        for (let i = 0; i < item.writes; i++) txSizesUpperBound.push(size);
-      }
-      txUnitsAtWrite = wire.dynamodb.transactions.unitsAtWrite;
-    } else {
-      // Without the wire: every transaction item at the size of the largest counter item.
-      const largest = Math.max(WRITE_UNIT_BYTES, ...[...sizes.unitsByItem.values()].map((u) => u * WRITE_UNIT_BYTES));
-      for (let i = 0; i < txItemsFromLogs; i++) txSizesUpperBound.push(largest);
-    }
-    const writes = billedWriteUnits({
-      singleItemReported: capacityTotals,
-      transactionItemSizes: txSizesUpperBound,
-      failedConditionalUnits: wire?.dynamodb.failedConditional.estimatedUnits,
-    });
+    const writes = writeUnitsOfRun({ capacityTotals, dynamodb: wire?.dynamodb, sizes });
     const wruPerEvent = writes.total / events;
-    const wruPerEventAtWrite = txUnitsAtWrite !== undefined ? (writes.singleItem + txUnitsAtWrite + writes.failedConditional) / events : undefined;
+    const wruPerEventAtWrite = writes.totalAtWrite !== undefined ? writes.totalAtWrite / events : undefined;
     const processorReadUnits = (capacityTotals.BatchGetItem ?? 0) + (capacityTotals.GetItem ?? 0) + (capacityTotals.Query ?? 0);
     const rruPerEvent = processorReadUnits / events;
     const statsReadUnits = statsLines.map((l) => sum(Object.values(l.capacity ?? {})));
     const rruPerStatsCall = statsLines.length ? sum(statsReadUnits) / statsLines.length : NaN;
 
-    // SQS requests: ingest's SendMessage + the poller's receives (empty ones too) and deletes, from the
-    // wire; less the empty long polls fauxqs ends early, which SQS does not (isEarlyEmptyReceive).
-    const sqsOps: SqsWireSnapshot['ops'] = wire?.sqs.ops ?? {};
-    const sqsOnWire = sum(Object.entries(sqsOps).filter(([op]) => op !== 'GetQueueAttributes').map(([, s]) => s.billedRequests));
-    const earlyEmpty = wire?.sqs.earlyEmptyReceives ?? { calls: 0, billedRequests: 0 };
-    const sqsRequestsPerEvent = wire ? (sqsOnWire - earlyEmpty.billedRequests) / events : NaN;
-    const sqsRequestsPerEventOnWire = wire ? sqsOnWire / events : NaN;
+    const sqsRequests = wire ? sqsRequestsOfRun(wire.sqs) : undefined;
+    const sqsRequestsPerEvent = sqsRequests ? sqsRequests.billed / events : NaN;
+    const sqsRequestsPerEventOnWire = sqsRequests ? sqsRequests.onWire / events : NaN;
 
     // Lambda: invocations and GB-s per event. Ingest is billed at its duration measured one
     // invocation at a time (p50); under load the local sandbox runs many invocations at once in
@@ -409,7 +383,7 @@ async function main(): Promise<number> {
       drain_s: round((drainedAt - load.finishedAt) / 1000, 2),
       ingest_s: round(ingestSeconds, 2),
       sqs_requests_per_event_on_wire: round(sqsRequestsPerEventOnWire, 4),
-      sqs_early_empty_receives_per_event: wire ? round(earlyEmpty.calls / events, 4) : null,
+      sqs_early_empty_receives_per_event: sqsRequests ? round(sqsRequests.earlyEmptyCalls / events, 4) : null,
       wru_per_event_at_write_sizes: wruPerEventAtWrite !== undefined ? round(wruPerEventAtWrite, 3) : null,
       rru_per_event_processor: round(rruPerEvent, 3),
       lambda_gb_s_per_event: round(ingestGbsPerEvent + processorGbsPerEvent, 8),
@@ -489,7 +463,7 @@ async function main(): Promise<number> {
       ['RRU per event (processor reads)', fmt(rruPerEvent, 3), ''],
       ['RRU per GET /stats call', fmt(rruPerStatsCall, 2), '', `${statsLines.length} calls`],
       ['SQS requests per event', wire ? fmt(sqsRequestsPerEvent, 4) : 'n/a', '',
-        wire ? `billed; ${fmt(sqsRequestsPerEventOnWire, 4)} on the wire, less ${earlyEmpty.calls} empty long polls fauxqs ended early` : ''],
+        wire ? `billed; ${fmt(sqsRequestsPerEventOnWire, 4)} on the wire, less ${sqsRequests?.earlyEmptyCalls} empty long polls fauxqs ended early` : ''],
       ['Lambda invocations/event: ingest, processor', `${fmt(ingestInvocationsPerEvent, 3)}, ${fmt(processorInvocationsPerEvent, 5)}`, ''],
       ['Lambda GB-s/event: ingest, processor', `${ingestGbsPerEvent.toExponential(2)}, ${processorGbsPerEvent.toExponential(2)}`, ''],
       ['USD per million events, REST API', fmt(costRest.total, 3), `<= 5.00: ${yes(targets.usd_per_million_rest)}`],

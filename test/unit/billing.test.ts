@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { billedWriteUnits, isEarlyEmptyReceive, sqsBilledRequests } from '../../scripts/bench/billing.ts';
+import { sqsRequestsOfRun, writeUnitsOfRun } from '../../scripts/bench/run-units.ts';
+import type { DynamoDbWireSnapshot, SqsWireSnapshot } from '../../scripts/bench/wire-proxy.ts';
 
 describe('the bench billing rules', () => {
   it('bills SQS one request per started 64 KB of payload', () => {
@@ -19,5 +21,38 @@ describe('the bench billing rules', () => {
   it('bills each transaction item 2 units per started KB', () => {
     const units = billedWriteUnits({ singleItemReported: { PutItem: 10 }, transactionItemSizes: [100, 1024, 1025] });
     expect(units.total).toBe(10 + 2 + 2 + 4);
+  });
+});
+
+describe("a bench run's billed units", () => {
+  const sizes = { unitsByItem: new Map([['Aggregates|P#s#d|0', 2]]), counterItems: 1, overOneKb: [], maxBytes: 1500, ruleDisagreements: 0 };
+
+  it('sizes each transaction item at its end size when known, else at its largest size seen', () => {
+    const dynamodb = {
+      transactionItems: [
+        { table: 'Aggregates', pk: 'P#s#d', sk: '0', writes: 3, unitsAtWrite: 10, maxBytes: 1500 },
+        { table: 'Aggregates', pk: 'C#s#b', sk: 'C', writes: 1, unitsAtWrite: 2, maxBytes: 100 },
+      ],
+      transactions: { unitsAtWrite: 12 },
+      failedConditional: { estimatedUnits: 1 },
+    } as unknown as DynamoDbWireSnapshot;
+    const units = writeUnitsOfRun({ capacityTotals: { PutItem: 100, TransactItems: 4 }, dynamodb, sizes });
+    // 3 writes x 2 x 2 KB + 1 x 2 x 1 KB, the 100 single-item units, 1 failed conditional write
+    expect(units).toMatchObject({ singleItem: 100, transactional: 14, failedConditional: 1, total: 115, totalAtWrite: 113 });
+  });
+
+  it('bills SQS requests on the wire less the early empty receives, without GetQueueAttributes', () => {
+    const sqs: SqsWireSnapshot = {
+      ops: {
+        SendMessage: { calls: 10, billedRequests: 10, entries: 10, errors: 0 },
+        ReceiveMessage: { calls: 6, billedRequests: 6, entries: 6, errors: 0 },
+        DeleteMessageBatch: { calls: 1, billedRequests: 1, entries: 10, errors: 0 },
+        GetQueueAttributes: { calls: 50, billedRequests: 50, entries: 50, errors: 0 },
+      },
+      messagesReceived: 10,
+      emptyReceives: 4,
+      earlyEmptyReceives: { calls: 3, billedRequests: 3 },
+    };
+    expect(sqsRequestsOfRun(sqs)).toEqual({ onWire: 17, billed: 14, earlyEmptyCalls: 3 });
   });
 });
