@@ -20,6 +20,7 @@ import { resolveEnvironment } from '../local/template.ts';
 import { gbSeconds } from './billing.ts';
 import { checkStats } from './counts.ts';
 import { cpuMsPerEvent, cpuSnapshot, cpuSplit, cpuSplitLines, functionRowLabel, type CpuSnapshot, type CpuSplit } from './cpu-split.ts';
+import { hotKeyAt5000 } from './hot-key.ts';
 import { FunctionLogs, type BatchLine, type StatsLine } from './function-logs.ts';
 import { measureBundleInit } from './init-time.ts';
 import { measureCounterItems } from './item-sizes.ts';
@@ -312,26 +313,19 @@ async function main(): Promise<number> {
     const statsCallUsd = { rest: costPerStatsCall(rruPerStatsCall, statsGbsPerCall, 'rest'), http: costPerStatsCall(rruPerStatsCall, statsGbsPerCall, 'http') };
 
     // Hottest partition key, and one busy site at 5,000 events/s.
-    const siteOfKey = (key: string): string | undefined => /^(?:Aggregates|Events) [SPUE]#([^#]+)/.exec(key)?.[1];
     const siteEvents = new Map(workload.sites.map((s) => [s, workload.truth.get(s)?.all.events ?? 0]));
     const topSite = [...siteEvents].sort((a, b) => b[1] - a[1])[0]![0];
     const hottest = wire?.dynamodb.hottestKeys[0];
-    const topSiteKeys = wire ? wire.dynamodb.aggregateKeys.filter((k) => siteOfKey(k.key) === topSite).sort((a, b) => b.peakPerSecond - a.peakPerSecond) : [];
     const topSiteEps = (siteEvents.get(topSite) ?? 0) / ingestSeconds;
-    const topSiteProcessingEps = (siteEvents.get(topSite) ?? 0) / e2eSeconds;
-    const topSiteHotKey = topSiteKeys[0];
-    // Counters and sketches are written once per batch, not per event (raw events have a key
-    // each). At 5,000 events/s a site's batches are full (BatchSize or Lambda's 6 MB payload), and
-    // at most MaximumConcurrency of them run at once, so a key takes at most that many batches'
-    // writes in one second. When this run's batches were full too, that is MaximumConcurrency x
-    // the key's busiest second here; otherwise the busiest second is scaled by 5,000 / the site's
-    // events per second, an over-estimate (it scales per-batch writes by the event rate).
-    const fullBatches = batchesAtDrain.filter((b) => b.closedBy !== 'window').length >= batchesAtDrain.length / 2;
-    const concurrency = mapping.maximumConcurrency ?? 5;
-    const scaledByRate = topSiteHotKey ? (topSiteHotKey.peakPerSecond * 5000) / topSiteEps : NaN;
-    const at5000 = topSiteHotKey ? (fullBatches ? topSiteHotKey.peakPerSecond * concurrency : scaledByRate) : NaN;
-    const at5000Method = fullBatches ? `full batches: ${concurrency} (MaximumConcurrency) x the busiest second` : 'scaled by 5,000 / the site\'s events per second';
-    const at5000ByProcessingRate = topSiteHotKey ? (topSiteHotKey.peakPerSecond * 5000) / topSiteProcessingEps : NaN;
+    const hot = hotKeyAt5000({
+      site: topSite,
+      aggregateKeys: wire?.dynamodb.aggregateKeys ?? [],
+      batches: batchesAtDrain,
+      maximumConcurrency: mapping.maximumConcurrency ?? 5,
+      siteEventsPerSecond: topSiteEps,
+      siteProcessingEventsPerSecond: (siteEvents.get(topSite) ?? 0) / e2eSeconds,
+    });
+    const { hotKey: topSiteHotKey, at5000 } = hot;
 
     // CPU split: during ingestion, and from the last request to drained.
     const splitOpts = (loadGeneratorMs: number) => ({
@@ -414,7 +408,7 @@ async function main(): Promise<number> {
       writes,
       txItemsFromLogs,
       wireDynamoDb: wire
-        ? { ops: wire.dynamodb.ops, singleItemUnits: wire.dynamodb.singleItemUnits, transactions: wire.dynamodb.transactions, failedConditional: wire.dynamodb.failedConditional, hottestKeys: wire.dynamodb.hottestKeys.slice(0, 10), topSiteKeys: topSiteKeys.slice(0, 10) }
+        ? { ops: wire.dynamodb.ops, singleItemUnits: wire.dynamodb.singleItemUnits, transactions: wire.dynamodb.transactions, failedConditional: wire.dynamodb.failedConditional, hottestKeys: wire.dynamodb.hottestKeys.slice(0, 10), topSiteKeys: hot.siteKeys.slice(0, 10) }
         : undefined,
       wireSqs: wire?.sqs,
       counterItems: { count: sizes.counterItems, overOneKb: sizes.overOneKb.length, largest: sizes.overOneKb.slice(0, 10), maxBytes: sizes.maxBytes, ruleDisagreements: sizes.ruleDisagreements },
@@ -432,9 +426,9 @@ async function main(): Promise<number> {
       cpu: { ingest: cpuIngest, drain: cpuDrain, ingestCpuMsPerInvocation, processorCpuMsPerEvent, cpuMsPerEventIngest: cpuMsPerEvent(cpuIngest, events), cpuMsPerEventDrain: cpuMsPerEvent(cpuDrain, events), ingestAt20MsDelta, loadWorkerMs: load.cpuUserMs + load.cpuSystemMs, proxyMs: wire ? wire.cpuUserMs + wire.cpuSystemMs : null },
       batches: { count: processorBatches, min: batchSizes[0], p50: percentile(batchSizes, 50), max: batchSizes[batchSizes.length - 1], failedBatches: failedBatches.length },
       samples,
-      at5000ByProcessingRate,
-      at5000Method,
-      at5000ScaledByRate: scaledByRate,
+      at5000ByProcessingRate: hot.scaledByProcessingRate,
+      at5000Method: hot.method,
+      at5000ScaledByRate: hot.scaledByRate,
       batchesClosedBy: Object.fromEntries(['batchSize', 'payload', 'window'].map((why) => [why, batchesAtDrain.filter((b) => b.closedBy === why).length])),
       topSiteEps,
       mismatches,
@@ -470,7 +464,7 @@ async function main(): Promise<number> {
       ['USD per million events, HTTP API', fmt(costHttp.total, 3), `<= 2.50: ${yes(targets.usd_per_million_http)}`],
       ['hottest key: peak WRU/s at bench rate', hottest ? fmt(hottest.peakPerSecond, 0) : 'n/a', '', hottest?.key ?? ''],
       ['hot site: hottest key at 5,000 events/s', topSiteHotKey ? fmt(at5000, 0) : 'n/a', `<= 1,000: ${yes(targets.max_key_wru_per_s_at_5000_eps)}`,
-        topSiteHotKey ? `${topSiteHotKey.key}, busiest second ${fmt(topSiteHotKey.peakPerSecond, 0)} WRU while the site sent ${fmt(topSiteEps, 0)} events/s; ${at5000Method}` : ''],
+        topSiteHotKey ? `${topSiteHotKey.key}, busiest second ${fmt(topSiteHotKey.peakPerSecond, 0)} WRU while the site sent ${fmt(topSiteEps, 0)} events/s; ${hot.method}` : ''],
       ['ingest bundle (index.mjs)', `${fmt(bundleBytes / 1024, 1)} KB`, `< 100 KB: ${yes(targets.ingest_bundle_bytes)}`],
       ['ingest init (import, median of 7)', `${fmt(initMs, 1)} ms`, `< 30 ms: ${yes(targets.ingest_init_ms)}`,
         init.nodeOptions ? `with NODE_OPTIONS=${init.nodeOptions} as deployed; ${fmt(init.initMsWithoutNodeOptions, 1)} ms without` : ''],
