@@ -35,6 +35,9 @@ export interface CpuSplit {
   stealMs: number;
 }
 
+/** The rows' CPU summed, leaving out what could not be measured (NaN). */
+const measuredMs = (rows: CpuSplit['rows']): number => sum(rows.map((r) => (Number.isFinite(r.ms) ? r.ms : 0)));
+
 /** The label of a function's row in a split. */
 export const functionRowLabel = (name: string): string => `function ${name} (worker)`;
 
@@ -81,7 +84,7 @@ export function cpuSplit(
   return {
     windowMs,
     rows: rows.sort((x, y) => y.ms - x.ms),
-    totalShare: sum(rows.map((r) => (Number.isFinite(r.ms) ? r.ms : 0))) / (windowMs * 2),
+    totalShare: measuredMs(rows) / (windowMs * 2),
     otherProcessesMs: otherMs,
     otherProcessesShare: otherMs / (windowMs * 2),
     otherProcesses: [...others].sort((x, y) => y[1] - x[1]).slice(0, 6).map(([name, ms]) => ({ name, ms })),
@@ -91,7 +94,7 @@ export function cpuSplit(
 }
 
 /** CPU of everything measured in a split, per event. */
-export const cpuMsPerEvent = (cpu: CpuSplit, events: number): number => sum(cpu.rows.map((r) => (Number.isFinite(r.ms) ? r.ms : 0))) / events;
+export const cpuMsPerEvent = (cpu: CpuSplit, events: number): number => measuredMs(cpu.rows) / events;
 
 /** The split as report lines. */
 export function cpuSplitLines(title: string, cpu: CpuSplit, events: number): string[] {

@@ -46,13 +46,13 @@ export class FunctionLogs {
           this.capacityLines.push({ fn: m[1]!, json });
           return;
         }
-        if (json.level === 'error' || json.level === 'warn') this.problem(`function: ${line}`, line);
+        if (json.level === 'error' || json.level === 'warn') this.problem('function', line);
       } catch {
         // not JSON after all
       }
       return;
     }
-    if (/\bERROR\b|failed|error/i.test(line)) this.problem(`runtime: ${line}`, line);
+    if (/\bERROR\b|failed|error/i.test(line)) this.problem('runtime', line);
   };
 
   /** The capacity lines of one function so far. */
@@ -69,8 +69,8 @@ export class FunctionLogs {
     return new Promise((resolve) => this.file.end(() => resolve()));
   }
 
-  private problem(echoed: string, line: string): void {
+  private problem(source: 'function' | 'runtime', line: string): void {
     this.problemLines.push(line);
-    if (this.problemLines.length <= 20) this.echo(echoed.slice(0, 410));
+    if (this.problemLines.length <= 20) this.echo(`${source}: ${line.slice(0, 400)}`);
   }
 }
