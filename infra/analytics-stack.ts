@@ -89,7 +89,7 @@ export class AnalyticsStack extends Stack {
         : 'Validates page events and queues them (POST /event, POST /events)',
       memorySize: 128,
       timeout: Duration.seconds(5),
-      environment: { QUEUE_MAX_MESSAGE_BYTES: String(maxMessageSizeBytes) },
+      environment: { QUEUE_MAX_MESSAGE_BYTES: String(maxMessageSizeBytes), BOT_FILTER: String(config.botFilter) },
     }).useQueue(this.eventsQueue, 'QUEUE_URL', 'send');
     if (config.restrictIngestion) this.ingestFunction.useTable(this.sitesTable, 'SITES_TABLE', ['BatchGetItem']);
 

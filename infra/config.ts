@@ -44,6 +44,8 @@ export interface StackConfig {
   readonly destroyOnRemoval: boolean;
   /** Accept events only for registered sites (`npm run sites`) and, from browsers, their allowed origins. */
   readonly restrictIngestion: boolean;
+  /** Drop events whose User-Agent names a crawler, previewer, headless browser or monitor (`false` counts everything). */
+  readonly botFilter: boolean;
 }
 
 /** The defaults, as they would be written in cdk.json. */
@@ -62,6 +64,7 @@ export const DEFAULT_CONFIG = {
   logRetentionDays: 30,
   destroyOnRemoval: false,
   restrictIngestion: false,
+  botFilter: true,
 } as const;
 
 export const DEFAULT_STACK_NAME = 'AnalyticsStack';
@@ -204,6 +207,7 @@ export function readStackConfig(scope: IConstruct): StackConfig {
     logRetention: log.retention,
     destroyOnRemoval: readBoolean(read, 'destroyOnRemoval', DEFAULT_CONFIG.destroyOnRemoval),
     restrictIngestion: readBoolean(read, 'restrictIngestion', DEFAULT_CONFIG.restrictIngestion),
+    botFilter: readBoolean(read, 'botFilter', DEFAULT_CONFIG.botFilter),
   };
 }
 

@@ -28,3 +28,12 @@ export function intEnv(
   }
   return value;
 }
+
+/** A boolean environment variable (`true` or `false`), or the default when unset. */
+export function booleanEnv(name: string, fallback: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(`Environment variable ${name} must be "true" or "false", got "${raw}"`);
+}

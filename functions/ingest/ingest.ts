@@ -1,18 +1,32 @@
 import middy from '@middy/core';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { CORS_HEADERS, httpErrors, json, readRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
+import { booleanEnv } from '../commons/env.ts';
 import { enqueue, type QueueTarget } from './enqueue.ts';
 import { botMatch, logDropped } from './is-bot.ts';
 import { readBatch, readBeacon } from './read-beacon.ts';
 import type { SiteGate } from './site-gate.ts';
 
+export interface IngestOptions {
+  /** Drop events whose User-Agent names a bot (context `botFilter`, env BOT_FILTER). */
+  readonly botFilter: boolean;
+  /** Checks the sites and origins when ingestion is restricted. */
+  readonly gate?: SiteGate;
+}
+
+/** The options every ingest entry reads from its environment (once, at cold start). */
+export function ingestOptionsFromEnv(): Pick<IngestOptions, 'botFilter'> {
+  return { botFilter: booleanEnv('BOT_FILTER', true) };
+}
+
 /**
  * POST /event (one event) and POST /events (a JSON array of up to 100): validate, check the
  * sites when ingestion is restricted (`gate`), queue, answer 202 without waiting for the
- * database. Events from bots get the same 202 (a bot learns nothing from the answer) but are
- * logged instead of queued.
+ * database. With `botFilter`, events from bots get the same 202 (a bot learns nothing from the
+ * answer) but are logged instead of queued.
  */
-export function ingestHandler(sqs: SQSClient, queue: QueueTarget, gate?: SiteGate) {
+export function ingestHandler(sqs: SQSClient, queue: QueueTarget, options: IngestOptions) {
+  const { gate, botFilter } = options;
   return middy<ProxyEventLike, HttpResponse>()
     .use(httpErrors(CORS_HEADERS))
     .handler(async (event) => {
@@ -20,7 +34,7 @@ export function ingestHandler(sqs: SQSClient, queue: QueueTarget, gate?: SiteGat
       const batch = request.route.endsWith('/events');
       const accepted = batch ? readBatch(request, new Date()) : [readBeacon(request, new Date())];
       await gate?.(accepted, request.headers.origin);
-      const bot = botMatch(request.headers['user-agent']);
+      const bot = botFilter ? botMatch(request.headers['user-agent']) : undefined;
       if (bot) logDropped(accepted, 'bot', { bot });
       else await enqueue(sqs, queue, accepted);
       const ids = batch ? { event_ids: accepted.map((e) => e.event_id) } : { event_id: accepted[0]!.event_id };

@@ -1,17 +1,50 @@
-import { isbotMatch } from 'isbot';
+import { createIsbotFromList, isbotPatterns, list } from 'isbot';
 import type { TrackedEvent } from '../domain/event.ts';
 
 /** Why an accepted event is not queued. */
 export type DropReason = 'bot';
 
 /**
- * The part of a User-Agent that marks it as a bot, crawler, link previewer, headless browser or
- * HTTP tool (the `isbot` list: Googlebot, bingbot, HeadlessChrome, curl, Node's fetch, ...), or
- * undefined for a browser. A missing or empty User-Agent is not a bot, as in `isbot`: server-side
- * senders that set none are counted.
+ * User-Agents of the HTTP client libraries servers and apps post events with (curl, Node's
+ * fetch, axios, python-requests, Go, OkHttp, Java's HttpClient, ...). The `isbot` list treats
+ * them as bots; here they are not: a bot that does not run JavaScript never loads the tracker,
+ * and whoever posts on purpose can send any User-Agent anyway. Every pattern of the list that
+ * one of these matches is taken out of it.
+ */
+export const HTTP_LIBRARY_USER_AGENTS: readonly string[] = [
+  'curl/8.5.0',
+  'node',
+  'undici',
+  'node-fetch',
+  'axios/1.7.2',
+  'python-requests/2.32.3',
+  'python-httpx/0.27.0',
+  'aiohttp/3.9.5',
+  'python-urllib3/2.2.1',
+  'Python-urllib/3.12',
+  'Go-http-client/1.1',
+  'Go-http-client/2.0',
+  'okhttp/4.12.0',
+  'Java-http-client/17.0.2',
+  'Apache-HttpClient/4.5.14 (Java/17.0.2)',
+  'GuzzleHttp/7',
+  'reqwest/0.12.4',
+];
+
+const libraryPatterns = new Set(HTTP_LIBRARY_USER_AGENTS.flatMap((userAgent) => isbotPatterns(userAgent)));
+const botList = list.filter((pattern) => !libraryPatterns.has(pattern));
+const isBot = createIsbotFromList(botList);
+/** The same list as one expression, only to tell what matched (for the log). */
+const botPattern = new RegExp(botList.join('|'), 'i');
+
+/**
+ * The part of a User-Agent that marks it as a crawler, link previewer, headless browser, uptime
+ * monitor or the like (the `isbot` list without the HTTP-library patterns), or undefined for a
+ * browser or an HTTP library. A missing or empty User-Agent is not a bot, as in `isbot`.
  */
 export function botMatch(userAgent: string | undefined): string | undefined {
-  return isbotMatch(userAgent) ?? undefined;
+  if (!userAgent || !isBot(userAgent)) return undefined;
+  return botPattern.exec(userAgent)?.[0] ?? userAgent;
 }
 
 /** Logs accepted events that were not queued, one line each, with the reason and what triggered it. */

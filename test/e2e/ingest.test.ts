@@ -85,9 +85,9 @@ describe('POST /event and /events from other origins', () => {
 
 describe('POST /event from bots', () => {
   const googlebot = apiClient(baseUrl, 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)');
-  const curl = apiClient(baseUrl, 'curl/8.5.0');
+  const previewer = apiClient(baseUrl, 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)');
 
-  it('answers a crawler or HTTP tool like a browser, but does not count its events', async () => {
+  it('answers a crawler or link previewer like a browser, but does not count its events', async () => {
     // Prepare
     const site = `e2e-bots-${run}`;
 
@@ -95,7 +95,7 @@ describe('POST /event from bots', () => {
     // counted, nothing of theirs can still arrive.
     const fromBots = await Promise.all([
       googlebot.postEvent(beacon({ site_id: site, path: '/crawled', event_id: 'bot-1' })),
-      curl.postEvent(beacon({ site_id: site, path: '/scripted', event_id: 'bot-2' }), 'text/plain'),
+      previewer.postEvent(beacon({ site_id: site, path: '/previewed', event_id: 'bot-2' }), 'text/plain'),
     ]);
     const fromVisitor = await api.postEvent(beacon({ site_id: site, path: '/visited', event_id: 'visitor-1' }));
     const stats = await waitFor(() => api.get('stats', { site_id: site }), (r) => r.body?.total_events >= 1, PIPELINE_TIMEOUT_MS);
@@ -107,6 +107,28 @@ describe('POST /event from bots', () => {
     ]);
     expect(fromVisitor.status).toBe(202);
     expect(stats.body).toMatchObject({ total_events: 1, top_paths: [{ path: '/visited', views: 1 }] });
+  });
+});
+
+describe('POST /event from servers', () => {
+  it("counts events posted with curl's and Node's own User-Agents, as the README's examples do", async () => {
+    // Prepare
+    const site = `e2e-servers-${run}`;
+    const curl = apiClient(baseUrl, 'curl/8.5.0');
+
+    // Act: fetch without a user-agent header sends Node's own ("node").
+    const fromCurl = await curl.postEvent(beacon({ site_id: site, path: '/from-curl', event_id: 'curl-1' }));
+    const fromNode = await fetch(new URL('event', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(beacon({ site_id: site, path: '/from-node', event_id: 'node-1' })),
+    });
+    const stats = await waitFor(() => api.get('stats', { site_id: site }), (r) => r.body?.total_events >= 2, PIPELINE_TIMEOUT_MS);
+
+    // Assess
+    expect([fromCurl.status, fromNode.status]).toEqual([202, 202]);
+    expect(stats.body).toMatchObject({ total_events: 2, total_views: 2 });
+    expect(stats.body.top_paths.map((p: { path: string }) => p.path).sort()).toEqual(['/from-curl', '/from-node']);
   });
 });
 

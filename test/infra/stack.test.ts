@@ -134,7 +134,7 @@ describe('AnalyticsStack with default configuration', () => {
     const env = (fn: IConstruct) => template.toJSON().Resources[idOf(fn)].Properties.Environment.Variables;
 
     // Assess
-    expect(Object.keys(env(stack.ingestFunction)).sort()).toEqual(['NODE_OPTIONS', 'QUEUE_MAX_MESSAGE_BYTES', 'QUEUE_URL']);
+    expect(Object.keys(env(stack.ingestFunction)).sort()).toEqual(['BOT_FILTER', 'NODE_OPTIONS', 'QUEUE_MAX_MESSAGE_BYTES', 'QUEUE_URL']);
     expect(env(stack.ingestFunction).QUEUE_URL).toEqual({ Ref: idOf(stack.eventsQueue) });
     expect(env(stack.processorFunction)).toMatchObject({
       EVENTS_TABLE: { Ref: idOf(stack.eventsTable) },
@@ -365,6 +365,17 @@ describe('AnalyticsStack configured through context', () => {
     expect(JSON.stringify(statements)).toContain(idOf(stack.sitesTable));
   });
 
+  it.each([
+    [{}, 'true'],
+    [{ botFilter: 'false' }, 'false'],
+  ])('tells the ingest function whether to drop bots (context %j)', (context, expected) => {
+    // Prepare & Act
+    const { stack, template, idOf } = synth(context);
+
+    // Assess
+    expect(template.toJSON().Resources[idOf(stack.ingestFunction)].Properties.Environment.Variables.BOT_FILTER).toBe(expected);
+  });
+
   it('deletes tables, queues and log groups with the stack when destroyOnRemoval=true', () => {
     // Prepare & Act
     const { template } = synth({ destroyOnRemoval: 'true' });
@@ -392,6 +403,7 @@ describe('AnalyticsStack configured through context', () => {
     ['logRetentionDays', { logRetentionDays: '31' }],
     ['destroyOnRemoval', { destroyOnRemoval: 'yes' }],
     ['restrictIngestion', { restrictIngestion: 'maybe' }],
+    ['botFilter', { botFilter: 'no' }],
     ['apiType', { apiType: 'graphql' }],
   ])('refuses a bad value and names the key %s', (key, context) => {
     // Act & Assess

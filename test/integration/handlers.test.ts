@@ -127,6 +127,35 @@ describe('ingest, processor and stats handlers with the stack environment', () =
     ]);
   });
 
+  it.each([
+    ['an HTTP library with the bot filter on', 'node', {}],
+    ['a crawler with the bot filter off (botFilter=false)', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', { BOT_FILTER: 'false' }],
+  ])('queues the event of %s', async (_name, userAgent, env) => {
+    // Prepare: a queue URL that fails every send, so only an event that is not dropped gets a 503.
+    const unqueued = await loadHandler<HttpHandler>('../../functions/ingest/handler.ts', {
+      ...aws.functionEnv('IngestFunction'),
+      ...env,
+      QUEUE_URL: `${aws.queueUrl}-missing`,
+    });
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+
+    // Act
+    const response = await unqueued(
+      restEvent({
+        method: 'POST',
+        path: '/event',
+        body: JSON.stringify(beacon({ site_id: 'h-bot-off' })),
+        headers: { 'content-type': 'application/json', 'User-Agent': userAgent },
+      }),
+      lambdaContext(),
+    );
+    vi.restoreAllMocks();
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body).error.code).toBe('queue_unavailable');
+  });
+
   it('answers 400 invalid_query from stats with details', async () => {
     const { statusCode, json } = await getStats({ date: '2025-02-30' });
     expect(statusCode).toBe(400);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { botMatch, logDropped } from '../../functions/ingest/is-bot.ts';
+import { botMatch, HTTP_LIBRARY_USER_AGENTS, logDropped } from '../../functions/ingest/is-bot.ts';
 import { trackedEvent } from '../support/factories.ts';
 
 afterEach(() => {
@@ -19,10 +19,14 @@ describe('botMatch', () => {
       'HeadlessChrome',
       'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/124.0.0.0 Safari/537.36',
     ],
-    ['curl', 'curl/8.5.0'],
-    ['Wget', 'Wget/1.21.4'],
-    ['python-requests', 'python-requests/2.31.0'],
-    ["Node's fetch", 'node'],
+    ['Bingbot-like link previewer (Slack)', 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)'],
+    ['GPTBot', 'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)'],
+    ['an uptime monitor (UptimeRobot)', 'Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)'],
+    ['an uptime monitor (Pingdom)', 'Pingdom.com_bot_version_1.4_(http://www.pingdom.com/)'],
+    ['Lighthouse', 'Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0.0.0 Mobile Safari/537.36 Chrome-Lighthouse'],
+    ['LinkedIn previews (over Apache HttpClient)', 'LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)'],
+    ['Wget (a site mirroring tool)', 'Wget/1.21.4'],
+    ['Screaming Frog', 'Screaming Frog SEO Spider/19.0'],
   ])('recognises %s', (_name, userAgent) => {
     // Act & Assess
     expect(botMatch(userAgent)).toEqual(expect.any(String));
@@ -43,6 +47,34 @@ describe('botMatch', () => {
   ])('lets %s through', (_name, userAgent) => {
     // Act & Assess
     expect(botMatch(userAgent)).toBeUndefined();
+  });
+
+  it.each([
+    ['curl', 'curl/8.5.0'],
+    ["Node's fetch", 'node'],
+    ['undici', 'undici'],
+    ['axios', 'axios/1.7.2'],
+    ['python-requests', 'python-requests/2.31.0'],
+    ['python-httpx', 'python-httpx/0.27.0'],
+    ['Go', 'Go-http-client/2.0'],
+    ['OkHttp', 'okhttp/4.12.0'],
+    ["Java's HttpClient", 'Java-http-client/21.0.1'],
+    ['Apache HttpClient', 'Apache-HttpClient/4.5.13 (Java/11.0.20)'],
+    ['Guzzle', 'GuzzleHttp/7'],
+  ])('counts events posted by the HTTP library %s', (_name, userAgent) => {
+    // Act & Assess: other versions than those the list was trimmed with
+    expect(botMatch(userAgent)).toBeUndefined();
+  });
+
+  it('trims the maintained list only by what the HTTP libraries match: every one was a bot to isbot', async () => {
+    // Prepare
+    const { isbot } = await import('isbot');
+
+    // Act & Assess
+    for (const userAgent of HTTP_LIBRARY_USER_AGENTS) {
+      expect(isbot(userAgent), userAgent).toBe(true);
+      expect(botMatch(userAgent), userAgent).toBeUndefined();
+    }
   });
 
   it.each([undefined, ''])('does not count a missing User-Agent (%j) as a bot', (userAgent) => {
