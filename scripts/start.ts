@@ -3,7 +3,7 @@
 //   npm start [-- --port 3000] [-c key=value ...] [--no-synth] [--cdk-out DIR] [--log-requests] [--state-file FILE]
 //
 // Ctrl-C (SIGINT) or SIGTERM stops everything, DynamoDB Local's JVM included.
-import { CONTEXT_OPTION, contextOf, HELP_OPTION, intOption, parseCommandLine } from './local/cli.ts';
+import { CONTEXT_OPTION, contextOf, HELP_OPTION, intOption, localContext, parseCommandLine } from './local/cli.ts';
 import { newApiKey } from '../functions/domain/api-keys.ts';
 import { displayName, RUNTIME_STATE_FILE, startLocalRuntime, type LocalRuntime } from './local/runtime.ts';
 
@@ -18,7 +18,8 @@ interface CliOptions {
 
 const USAGE = `Usage: npm start -- [options]
   --port N            API port (default: $PORT, else 3000; 0 = any free port)
-  -c, --context k=v   CDK context for synth (repeatable)
+  -c, --context k=v   CDK context for synth (repeatable); batchWindowSeconds defaults to 2 here
+                      (30 on AWS) so events show up in GET /stats within seconds
   --no-synth          run the existing cloud assembly (--cdk-out, default cdk.out) without synthesizing
   --cdk-out DIR       cloud assembly folder (default .local/cdk.out when synthesizing)
   --log-requests      print one line per API request
@@ -41,7 +42,7 @@ function parseArgs(argv: string[]): CliOptions {
   );
   return {
     port: values.port === undefined ? undefined : intOption('--port', values.port, 0, 65535),
-    context: contextOf(values.context),
+    context: localContext(contextOf(values.context)),
     synth: !values['no-synth'],
     cdkOut: values['cdk-out'],
     logRequests: values['log-requests'],
@@ -73,6 +74,7 @@ function summary(runtime: LocalRuntime): string {
         `max concurrency ${mapping.maximumConcurrency ?? 'default'}, ` +
         `${mapping.reportBatchItemFailures ? 'ReportBatchItemFailures' : 'whole-batch results'}`,
     );
+    lines.push(`${pad('')}counts appear in GET /stats within about ${mapping.maximumBatchingWindowSeconds} s of an event (-c batchWindowSeconds=N)`);
   }
   lines.push('Ctrl-C to stop.');
   return lines.join('\n');
