@@ -1,5 +1,5 @@
-// The beacon script in a real browser: Debian's Chromium, driven by playwright-core, loads a test
-// page from its own origin on 127.0.0.1 that embeds <baseUrl>/t.js, so every event crosses origins
+// The beacon script in a real browser: Chromium (test/support/chromium.ts says which), driven by
+// playwright-core, loads a test page from its own origin on 127.0.0.1 that embeds <baseUrl>/t.js, so every event crosses origins
 // as on a customer's website. Needs only baseUrl: works against the local runtime and a deployed API.
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findChromium } from '../support/chromium.ts';
 import { apiClient, BROWSER_USER_AGENT, waitFor } from '../support/http-client.ts';
 
 const baseUrl = inject('baseUrl');
@@ -18,18 +19,6 @@ const eventUrl = `${apiBase}event`;
 const api = apiClient(baseUrl, undefined, inject('adminKey'));
 const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const PIPELINE_TIMEOUT_MS = Number(process.env.E2E_PIPELINE_TIMEOUT_MS ?? 60_000);
-/** Debian's chromium package; another Chromium or Chrome with CHROMIUM_PATH. */
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * The test page, for any path (so the URLs the page pushes are real pages too). `site` and
@@ -95,9 +84,10 @@ afterAll(async () => {
  */
 async function openBrowser(initScript?: string): Promise<{ page: Page; events: string[] }> {
   userDataDir = await mkdtemp(path.join(tmpdir(), 'beacon-chromium-'));
+  const binary = await findChromium();
   context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
+    executablePath: binary.executablePath,
+    args: [...binary.args],
     headless: true,
     userAgent: BROWSER_USER_AGENT,
   });
