@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Deploys the stack to the LocalStack started by `npm run local:up`, then prints the API URL.
-# Extra arguments go to `cdklocal deploy` (e.g. -c batchSize=10).
+# Extra arguments are CDK context for the synth (e.g. -c batchSize=10). As with `npm start`, the
+# batch window is 2 s unless -c batchWindowSeconds=N is given, so events are counted within seconds.
+# Free LocalStack has no HTTP API (apiType=http is refused), and it cannot update a REST API's
+# stage: a stack whose API changed since the last deploy is destroyed and deployed anew
+# (scripts/localstack/plan.ts).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -24,10 +28,24 @@ fi
 
 account=000000000000
 outputs=.local/localstack-outputs.json
+assembly=.local/localstack-cdk.out
+record=.local/localstack-deployments.json
 mkdir -p .local
 
+window=(-c batchWindowSeconds=2)
+for arg in "$@"; do
+  case "$arg" in *batchWindowSeconds=*) window=() ;; esac
+done
+
+npx cdklocal synth --quiet --output "$assembly" -c destroyOnRemoval=true "${window[@]}" "$@"
+replace=$(npx tsx scripts/localstack/plan.ts check "$assembly" "$record")
 npx cdklocal bootstrap "aws://$account/$AWS_REGION"
-npx cdklocal deploy --require-approval never -c destroyOnRemoval=true --outputs-file "$outputs" "$@"
+for stack in $replace; do
+  echo "The REST API of $stack changed since the last deploy, and LocalStack cannot move its stage to the new deployment: replacing $stack (its LocalStack data is lost)."
+  npx cdklocal destroy --force --app "$assembly" "$stack"
+done
+npx cdklocal deploy --app "$assembly" --require-approval never --outputs-file "$outputs"
+npx tsx scripts/localstack/plan.ts record "$assembly" "$record"
 
 node - "$outputs" "$endpoint" <<'JS'
 const fs = require('node:fs');

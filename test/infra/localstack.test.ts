@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../../infra/analytics-function.ts';
+import { apiDeployments, httpApiTypes, stacksToReplace } from '../../scripts/localstack/plan.ts';
 import { removeSynthOutputs, synth } from './synth.ts';
 
 afterAll(removeSynthOutputs);
@@ -10,7 +11,7 @@ afterAll(removeSynthOutputs);
 /** LocalStack's service name for a CloudFormation resource type's namespace. */
 const SERVICE_OF: Record<string, string> = {
   ApiGateway: 'apigateway',
-  ApiGatewayV2: 'apigateway',
+  ApiGatewayV2: 'apigatewayv2',
   DynamoDB: 'dynamodb',
   IAM: 'iam',
   Lambda: 'lambda',
@@ -38,5 +39,41 @@ describe('docker-compose.localstack.yml', () => {
   it('pins the free LocalStack image and listens on loopback only', () => {
     expect(compose.services.localstack.image).toBe('localstack/localstack:4.14.0');
     for (const port of compose.services.localstack.ports as string[]) expect(port).toMatch(/^127\.0\.0\.1:/);
+  });
+});
+
+describe('npm run local:deploy', () => {
+  it('refuses apiType=http: the HTTP API needs apigatewayv2, which free LocalStack does not have', () => {
+    // Prepare
+    const compose = parse(readFileSync(path.join(PROJECT_ROOT, 'docker-compose.localstack.yml'), 'utf8'));
+    const services = String(compose.services.localstack.environment.SERVICES).split(',');
+
+    // Act
+    const rest = synth().template.toJSON();
+    const http = synth({ apiType: 'http' }).template.toJSON();
+
+    // Assess
+    expect(httpApiTypes(rest)).toEqual([]);
+    expect(httpApiTypes(http)).toContain('AWS::ApiGatewayV2::Api');
+    expect(services).not.toContain('apigatewayv2');
+  });
+
+  it("finds the REST API's one deployment in the template", () => {
+    // Act
+    const deployments = apiDeployments(synth().template.toJSON());
+
+    // Assess
+    expect(deployments).toHaveLength(1);
+    expect(deployments[0]).toMatch(/^ApiDeployment/);
+  });
+
+  it('replaces a stack only when its API deployment changed since the last deploy', () => {
+    // Prepare
+    const deployed = { AnalyticsStack: ['ApiDeploymentA'], Other: ['ApiDeploymentB'] };
+
+    // Act & Assess
+    expect(stacksToReplace(deployed, { AnalyticsStack: ['ApiDeploymentA'], Other: ['ApiDeploymentB'] })).toEqual([]);
+    expect(stacksToReplace(deployed, { AnalyticsStack: ['ApiDeploymentC'], Other: ['ApiDeploymentB'] })).toEqual(['AnalyticsStack']);
+    expect(stacksToReplace({}, { AnalyticsStack: ['ApiDeploymentC'] })).toEqual([]);
   });
 });
