@@ -44,6 +44,10 @@ export interface StackConfig {
   readonly destroyOnRemoval: boolean;
   /** Accept events only for registered sites (`npm run sites`) and, from browsers, their allowed origins. */
   readonly restrictIngestion: boolean;
+  /** Address subscribed to the alarm topic (it must confirm the subscription); none when absent. */
+  readonly alarmEmail: string | undefined;
+  /** Minutes the oldest message of the events queue may wait before the queue-age alarm fires (1-1440; above the batching window). */
+  readonly alarmQueueAgeMinutes: number;
 }
 
 /** The defaults, as they would be written in cdk.json. */
@@ -62,6 +66,7 @@ export const DEFAULT_CONFIG = {
   logRetentionDays: 30,
   destroyOnRemoval: false,
   restrictIngestion: false,
+  alarmQueueAgeMinutes: 10,
 } as const;
 
 export const DEFAULT_STACK_NAME = 'AnalyticsStack';
@@ -125,6 +130,18 @@ function readString(read: ContextReader, key: string, fallback: string, pattern:
   return value;
 }
 
+/** Deliberately loose: SNS itself checks the address, and the owner must confirm it by mail. */
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
+
+function readOptionalEmail(read: ContextReader, key: string): string | undefined {
+  const raw = read(key);
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || raw.length > 254 || !EMAIL_PATTERN.test(raw)) {
+    throw new ConfigError(key, 'an email address such as ops@example.com', raw);
+  }
+  return raw;
+}
+
 function readChoice<T extends string>(read: ContextReader, key: string, fallback: T, choices: readonly T[]): T {
   const raw = read(key);
   if (raw === undefined) return fallback;
@@ -166,6 +183,18 @@ export function readStackConfig(scope: IConstruct): StackConfig {
     );
   }
   const log = readLogRetention(read);
+  const alarmQueueAgeMinutes = readNumber(read, 'alarmQueueAgeMinutes', DEFAULT_CONFIG.alarmQueueAgeMinutes, {
+    min: 1,
+    max: 1440,
+  });
+  // Messages wait up to the batching window by design; an alarm at or below it would fire on every batch.
+  if (alarmQueueAgeMinutes * 60 <= batchWindowSeconds) {
+    throw new ConfigError(
+      'alarmQueueAgeMinutes',
+      `more minutes than the batching window (batchWindowSeconds is ${batchWindowSeconds})`,
+      read('alarmQueueAgeMinutes'),
+    );
+  }
 
   return {
     apiType: readChoice<ApiType>(read, 'apiType', DEFAULT_CONFIG.apiType, API_TYPES),
@@ -204,6 +233,8 @@ export function readStackConfig(scope: IConstruct): StackConfig {
     logRetention: log.retention,
     destroyOnRemoval: readBoolean(read, 'destroyOnRemoval', DEFAULT_CONFIG.destroyOnRemoval),
     restrictIngestion: readBoolean(read, 'restrictIngestion', DEFAULT_CONFIG.restrictIngestion),
+    alarmEmail: readOptionalEmail(read, 'alarmEmail'),
+    alarmQueueAgeMinutes,
   };
 }
 
