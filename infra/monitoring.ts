@@ -39,14 +39,25 @@ export interface MonitoringAlarms {
   readonly dlqMessages: Alarm;
   /** The oldest message of the events queue waited longer than `alarmQueueAgeMinutes`. */
   readonly queueAge: Alarm;
-  /** The processor failed an invocation (crash or timeout, not a record reported as failed). */
+  /** A processor invocation failed as a whole (not a record it reported as failed). */
   readonly processorErrors: Alarm;
   /** Lambda refused to run the processor (account or function concurrency exhausted). */
   readonly processorThrottles: Alarm;
-  /** The ingest function failed an invocation. */
+  /** An ingest invocation failed (errors the handler catches are 500s, seen by `apiServerErrors`). */
   readonly ingestErrors: Alarm;
   /** The API answered with a 5xx status. */
   readonly apiServerErrors: Alarm;
+}
+
+interface AlarmSpec {
+  /** Appended to the stack name: the alarm's name, and what the topic policy lets publish. */
+  readonly name: string;
+  readonly metric: IMetric;
+  readonly threshold: number;
+  /** Default: greater than or equal to the threshold. */
+  readonly comparison?: ComparisonOperator;
+  /** What the alarm means and what to do; CloudWatch includes it in the notification. */
+  readonly description: string;
 }
 
 /** Sum over this period for the counting alarms (errors, throttles, 5xx). */
@@ -89,13 +100,13 @@ export class Monitoring extends Construct {
     if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
     const action = new SnsAction(this.alarmTopic);
 
-    const alarm = (alarmId: string, name: string, metric: IMetric, threshold: number, description: string, comparison = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD) => {
+    const alarm = (alarmId: string, spec: AlarmSpec) => {
       const created = new Alarm(this, alarmId, {
-        alarmName: `${stackName}-${name}`,
-        alarmDescription: description,
-        metric,
-        threshold,
-        comparisonOperator: comparison,
+        alarmName: `${stackName}-${spec.name}`,
+        alarmDescription: spec.description,
+        metric: spec.metric,
+        threshold: spec.threshold,
+        comparisonOperator: spec.comparison ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
         // No data means no traffic (or an idle queue), which is not a failure.
         treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -107,49 +118,53 @@ export class Monitoring extends Construct {
 
     const queueAgeSeconds = config.alarmQueueAgeMinutes * 60;
     this.alarms = {
-      dlqMessages: alarm(
-        'DlqMessagesAlarm',
-        'dlq-messages',
-        eventsDlq.metricApproximateNumberOfMessagesVisible({ statistic: Stats.MAXIMUM, period: QUEUE_PERIOD }),
-        1,
-        'Messages are in the dead-letter queue: events the processor failed maxReceiveCount times. Inspect them with `npm run dlq -- list`, fix the cause, then `npm run dlq -- redrive`.',
-      ),
-      queueAge: alarm(
-        'QueueAgeAlarm',
-        'queue-age',
-        eventsQueue.metricApproximateAgeOfOldestMessage({ statistic: Stats.MAXIMUM, period: QUEUE_PERIOD }),
-        queueAgeSeconds,
-        `The oldest message of the events queue is older than ${config.alarmQueueAgeMinutes} minutes: the processor is failing, throttled or too slow for the traffic, and counts lag behind.`,
-        ComparisonOperator.GREATER_THAN_THRESHOLD,
-      ),
-      processorErrors: alarm(
-        'ProcessorErrorsAlarm',
-        'processor-errors',
-        functions.processor.metricErrors({ statistic: Stats.SUM, period: COUNT_PERIOD }),
-        1,
-        'The processor failed whole invocations (crash or timeout); their messages return to the queue and, after maxReceiveCount receives, go to the dead-letter queue. Read the processor logs.',
-      ),
-      processorThrottles: alarm(
-        'ProcessorThrottlesAlarm',
-        'processor-throttles',
-        functions.processor.metricThrottles({ statistic: Stats.SUM, period: COUNT_PERIOD }),
-        1,
-        'Lambda throttled the processor: the account or function concurrency is exhausted, so the queue drains slower.',
-      ),
-      ingestErrors: alarm(
-        'IngestErrorsAlarm',
-        'ingest-errors',
-        functions.ingest.metricErrors({ statistic: Stats.SUM, period: COUNT_PERIOD }),
-        1,
-        'The ingest function failed invocations: those events were answered with an error and not queued. Read the ingest logs.',
-      ),
-      apiServerErrors: alarm(
-        'ApiServerErrorsAlarm',
-        'api-5xx',
-        apiMetrics.serverErrors,
-        1,
-        'The API answered requests with a 5xx status (a function failed, timed out or was throttled). See the Errors widget of the dashboard and the function logs.',
-      ),
+      dlqMessages: alarm('DlqMessagesAlarm', {
+        name: 'dlq-messages',
+        metric: eventsDlq.metricApproximateNumberOfMessagesVisible({ statistic: Stats.MAXIMUM, period: QUEUE_PERIOD }),
+        threshold: 1,
+        description:
+          'Messages are in the dead-letter queue: events the processor failed maxReceiveCount times. ' +
+          'Inspect them with `npm run dlq -- list`, fix the cause, then `npm run dlq -- redrive`.',
+      }),
+      queueAge: alarm('QueueAgeAlarm', {
+        name: 'queue-age',
+        metric: eventsQueue.metricApproximateAgeOfOldestMessage({ statistic: Stats.MAXIMUM, period: QUEUE_PERIOD }),
+        threshold: queueAgeSeconds,
+        comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        description:
+          `The oldest message of the events queue is older than ${config.alarmQueueAgeMinutes} minutes: ` +
+          'the processor is failing, throttled or too slow for the traffic, and counts lag behind.',
+      }),
+      processorErrors: alarm('ProcessorErrorsAlarm', {
+        name: 'processor-errors',
+        metric: functions.processor.metricErrors({ statistic: Stats.SUM, period: COUNT_PERIOD }),
+        threshold: 1,
+        description:
+          'Processor invocations failed as a whole (an exception, a timeout, out of memory): the batch returns to the queue ' +
+          'and, after maxReceiveCount receives, goes to the dead-letter queue. Read the processor logs.',
+      }),
+      processorThrottles: alarm('ProcessorThrottlesAlarm', {
+        name: 'processor-throttles',
+        metric: functions.processor.metricThrottles({ statistic: Stats.SUM, period: COUNT_PERIOD }),
+        threshold: 1,
+        description: 'Lambda throttled the processor: the account or function concurrency is exhausted, so the queue drains slower.',
+      }),
+      ingestErrors: alarm('IngestErrorsAlarm', {
+        name: 'ingest-errors',
+        metric: functions.ingest.metricErrors({ statistic: Stats.SUM, period: COUNT_PERIOD }),
+        threshold: 1,
+        description:
+          "Ingest invocations failed outside the handler's error handling (a timeout, out of memory, a cold start that could " +
+          'not read its configuration): those requests got a 5xx and their events were not queued. Read the ingest logs.',
+      }),
+      apiServerErrors: alarm('ApiServerErrorsAlarm', {
+        name: 'api-5xx',
+        metric: apiMetrics.serverErrors,
+        threshold: 1,
+        description:
+          'The API answered requests with a 5xx status: a function answered 500 (e.g. the queue refused a message), failed, ' +
+          'timed out or was throttled. The Errors widget of the dashboard shows which function; read its logs.',
+      }),
     };
 
     const namespace = metricsNamespace(stackName);
