@@ -67,6 +67,12 @@ function graphedMetrics(synthesized: Synthesized): GraphedMetric[] {
 
 const ref = (synthesized: Synthesized, construct: IConstruct) => `{Ref:${synthesized.idOf(construct)}}`;
 
+/** The stage of the REST API (apiType=rest). */
+function restStageOf({ stack }: Synthesized): IConstruct {
+  if (stack.api.type !== 'rest') throw new Error('not a REST API');
+  return stack.api.api.deploymentStage;
+}
+
 describe('Monitoring with default configuration (REST API)', () => {
   let synthesized: Synthesized;
 
@@ -154,7 +160,7 @@ describe('Monitoring with default configuration (REST API)', () => {
         MetricName: '5XXError',
         Dimensions: [
           { Name: 'ApiName', Value: 'AnalyticsStack' },
-          { Name: 'Stage', Value: { Ref: s.idOf(s.stack.api.type === 'rest' ? s.stack.api.api.deploymentStage : s.stack.api.api) } },
+          { Name: 'Stage', Value: { Ref: s.idOf(restStageOf(s)) } },
         ],
         Statistic: 'Sum',
         Period: 300,
@@ -257,7 +263,7 @@ describe('Monitoring with default configuration (REST API)', () => {
       expect.objectContaining({
         namespace: 'AWS/ApiGateway',
         metricName: 'Count',
-        dimensions: { ApiName: 'AnalyticsStack', Stage: ref(synthesized, (synthesized.stack.api.api as any).deploymentStage) },
+        dimensions: { ApiName: 'AnalyticsStack', Stage: ref(synthesized, restStageOf(synthesized)) },
       }),
     );
     expect(JSON.stringify(dashboardOf(synthesized))).toContain('accepted / PERIOD(accepted)');
