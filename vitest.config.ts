@@ -11,6 +11,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts', 'test/local/*.test.ts'],
           testTimeout: 60_000,
+          // A file's first synth loads aws-cdk-lib: over 10 s (the default) on a busy machine.
+          hookTimeout: 60_000,
         },
       },
       {

@@ -7,6 +7,7 @@ import { AnalyticsFunction, TABLE_READ } from './analytics-function.ts';
 import type { AnalyticsApi } from './api.ts';
 import { readStackConfig, type StackConfig } from './config.ts';
 import { httpApi } from './http-api.ts';
+import { Monitoring } from './monitoring.ts';
 import { restApi } from './rest-api.ts';
 import { trackerBundling } from './tracker-script.ts';
 
@@ -36,6 +37,8 @@ export class AnalyticsStack extends Stack {
   readonly trackerFunction: AnalyticsFunction;
   /** The REST or HTTP API, as chosen by context `apiType`. */
   readonly api: AnalyticsApi;
+  /** Alarms, their SNS topic and the dashboard. */
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -143,6 +146,15 @@ export class AnalyticsStack extends Stack {
     const functions = { ingest: this.ingestFunction, stats: this.statsFunction, tracker: this.trackerFunction };
     this.api = config.apiType === 'http' ? httpApi(this, functions, config) : restApi(this, functions, config);
 
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      config,
+      api: this.api,
+      eventsQueue: this.eventsQueue,
+      eventsDlq: this.eventsDlq,
+      functions: { ingest: this.ingestFunction, processor: this.processorFunction, stats: this.statsFunction, tracker: this.trackerFunction },
+      tables: { events: this.eventsTable, aggregates: this.aggregatesTable, sites: this.sitesTable },
+    });
+
     // Outputs (operators and scripts/localstack-deploy.sh read these)
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API stage' });
     new CfnOutput(this, 'ApiId', { value: this.api.apiId, description: `${this.api.type === 'http' ? 'HTTP' : 'REST'} API id` });
@@ -156,5 +168,10 @@ export class AnalyticsStack extends Stack {
       value: this.adminApiKey.secretArn,
       description: 'aws secretsmanager get-secret-value --secret-id <arn> --query SecretString --output text',
     });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.alarmTopic.topicArn,
+      description: 'SNS topic of the alarms: aws sns subscribe --topic-arn <arn> --protocol email --notification-endpoint <address>',
+    });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard of the stack' });
   }
 }

@@ -46,6 +46,10 @@ export interface StackConfig {
   readonly restrictIngestion: boolean;
   /** Drop events whose User-Agent names a crawler, previewer, headless browser or monitor (`false` counts everything). */
   readonly botFilter: boolean;
+  /** Address subscribed to the alarm topic (it must confirm the subscription); none when absent. */
+  readonly alarmEmail: string | undefined;
+  /** Minutes the oldest message of the events queue may wait before the queue-age alarm fires (1-1440; above the batching window). */
+  readonly alarmQueueAgeMinutes: number;
 }
 
 /** The defaults, as they would be written in cdk.json. */
@@ -65,6 +69,7 @@ export const DEFAULT_CONFIG = {
   destroyOnRemoval: false,
   restrictIngestion: false,
   botFilter: true,
+  alarmQueueAgeMinutes: 10,
 } as const;
 
 export const DEFAULT_STACK_NAME = 'AnalyticsStack';
@@ -128,6 +133,18 @@ function readString(read: ContextReader, key: string, fallback: string, pattern:
   return value;
 }
 
+/** Deliberately loose: SNS itself checks the address, and the owner must confirm it by mail. */
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
+
+function readOptionalEmail(read: ContextReader, key: string): string | undefined {
+  const raw = read(key);
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || raw.length > 254 || !EMAIL_PATTERN.test(raw)) {
+    throw new ConfigError(key, 'an email address such as ops@example.com', raw);
+  }
+  return raw;
+}
+
 function readChoice<T extends string>(read: ContextReader, key: string, fallback: T, choices: readonly T[]): T {
   const raw = read(key);
   if (raw === undefined) return fallback;
@@ -169,6 +186,18 @@ export function readStackConfig(scope: IConstruct): StackConfig {
     );
   }
   const log = readLogRetention(read);
+  const alarmQueueAgeMinutes = readNumber(read, 'alarmQueueAgeMinutes', DEFAULT_CONFIG.alarmQueueAgeMinutes, {
+    min: 1,
+    max: 1440,
+  });
+  // Messages wait up to the batching window by design; an alarm at or below it would fire on every batch.
+  if (alarmQueueAgeMinutes * 60 <= batchWindowSeconds) {
+    throw new ConfigError(
+      'alarmQueueAgeMinutes',
+      `more minutes than the batching window (batchWindowSeconds is ${batchWindowSeconds})`,
+      read('alarmQueueAgeMinutes'),
+    );
+  }
 
   return {
     apiType: readChoice<ApiType>(read, 'apiType', DEFAULT_CONFIG.apiType, API_TYPES),
@@ -208,6 +237,8 @@ export function readStackConfig(scope: IConstruct): StackConfig {
     destroyOnRemoval: readBoolean(read, 'destroyOnRemoval', DEFAULT_CONFIG.destroyOnRemoval),
     restrictIngestion: readBoolean(read, 'restrictIngestion', DEFAULT_CONFIG.restrictIngestion),
     botFilter: readBoolean(read, 'botFilter', DEFAULT_CONFIG.botFilter),
+    alarmEmail: readOptionalEmail(read, 'alarmEmail'),
+    alarmQueueAgeMinutes,
   };
 }
 

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Cors, EndpointType, LambdaIntegration, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { Construct } from 'constructs';
 import type { AnalyticsApi, ApiFunctions } from './api.ts';
@@ -11,6 +11,9 @@ import type { StackConfig } from './config.ts';
  */
 export function restApi(scope: Construct, functions: ApiFunctions, config: StackConfig): AnalyticsApi {
   const api = new RestApi(scope, 'Api', {
+    // REST API metrics are keyed by name (ApiName) and stage: the stack's name keeps two stacks'
+    // 5xx alarms and request counts apart in one account.
+    restApiName: Stack.of(scope).stackName,
     description: 'Website analytics: POST /event, POST /events, GET /stats',
     endpointTypes: [EndpointType.REGIONAL],
     cloudWatchRole: false,

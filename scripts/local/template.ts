@@ -246,6 +246,12 @@ const EMULATED_OR_IRRELEVANT = new Set([
   'AWS::IAM::Policy',
   'AWS::Logs::LogGroup',
   'AWS::CDK::Metadata',
+  // Alarms, their topic and the dashboard watch AWS's metrics; locally there are none to watch.
+  'AWS::CloudWatch::Alarm',
+  'AWS::CloudWatch::Dashboard',
+  'AWS::SNS::Topic',
+  'AWS::SNS::TopicPolicy',
+  'AWS::SNS::Subscription',
 ]);
 
 const TABLE_PROPERTIES = [
@@ -870,6 +876,11 @@ export class Resolver {
         return model.restApis[name]?.id;
       case 'AWS::ApiGateway::Stage':
         return String(this.resolve(resource.Properties?.StageName, where));
+      case 'AWS::SNS::Topic':
+        // A topic's Ref is its ARN.
+        return `arn:aws:sns:${model.region}:${model.accountId}:${localPhysicalName(model.stackName, name, 256)}`;
+      case 'AWS::CloudWatch::Dashboard':
+        return literalString(resource.Properties?.DashboardName) ?? localPhysicalName(model.stackName, name, 255);
       default:
         return localPhysicalName(model.stackName, name, 64);
     }

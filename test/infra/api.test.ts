@@ -22,13 +22,20 @@ function routeFor(synthesized: Synthesized, routeKey: string) {
   return { route, integration: integration!.Properties! };
 }
 
-/** The template without the API (its resources, Lambda permissions and API outputs). */
+/**
+ * The template without the API: its resources, Lambda permissions, API outputs, and what reads
+ * the API's metrics (its 5xx alarm and the dashboard).
+ */
 function withoutApi({ template }: Synthesized) {
   const { Resources, Outputs, ...rest } = template.toJSON();
-  const isApi = (type: string) => type.startsWith('AWS::ApiGateway') || type === 'AWS::Lambda::Permission';
+  const isApi = ({ Type, Properties }: Resources[string]) =>
+    Type.startsWith('AWS::ApiGateway') ||
+    Type === 'AWS::Lambda::Permission' ||
+    (Type === 'AWS::CloudWatch::Alarm' && Properties?.Namespace === 'AWS/ApiGateway') ||
+    Type === 'AWS::CloudWatch::Dashboard';
   return {
     ...rest,
-    Resources: Object.fromEntries(Object.entries(Resources as Resources).filter(([, r]) => !isApi(r.Type))),
+    Resources: Object.fromEntries(Object.entries(Resources as Resources).filter(([, r]) => !isApi(r))),
     Outputs: Object.fromEntries(Object.entries(Outputs).filter(([name]) => !name.startsWith('Api'))),
   };
 }

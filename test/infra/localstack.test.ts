@@ -12,11 +12,13 @@ afterAll(removeSynthOutputs);
 const SERVICE_OF: Record<string, string> = {
   ApiGateway: 'apigateway',
   ApiGatewayV2: 'apigatewayv2',
+  CloudWatch: 'cloudwatch',
   DynamoDB: 'dynamodb',
   IAM: 'iam',
   Lambda: 'lambda',
   Logs: 'logs',
   SecretsManager: 'secretsmanager',
+  SNS: 'sns',
   SQS: 'sqs',
 };
 

@@ -188,6 +188,17 @@ describe.skipIf(!projectAppExists)('template interpretation (the project stack)'
     }
   });
 
+  it('leaves the alarms, their topic and the dashboard aside without reporting them as not emulated', () => {
+    const types = new Set(Object.values(model.template.Resources).map((r) => r.Type));
+    for (const type of ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy']) {
+      expect(types, type).toContain(type);
+    }
+    expect(model.ignoredResourceTypes.filter((type) => /CloudWatch|SNS/.test(type))).toEqual([]);
+    const outputs = resolveOutputs(model, localBindings(model, { sqsEndpoint: SQS_ENDPOINT }));
+    expect(outputs.AlarmTopicArn).toMatch(/^arn:aws:sns:us-east-1:000000000000:\S+$/);
+    expect(outputs.DashboardName).toBe(`${model.stackName}-operations`);
+  });
+
   it('maps the queue to its processor with partial batch responses and a dead-letter queue', () => {
     const mappings = Object.values(model.eventSourceMappings);
     expect(mappings.length).toBeGreaterThan(0);
