@@ -11,6 +11,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts', 'test/local/*.test.ts'],
           testTimeout: 60_000,
+          // A file's first synth loads most of aws-cdk-lib: over 10 s on a busy machine.
+          hookTimeout: 60_000,
         },
       },
       {
