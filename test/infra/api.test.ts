@@ -22,13 +22,14 @@ function routeFor(synthesized: Synthesized, routeKey: string) {
   return { route, integration: integration!.Properties! };
 }
 
-/** The template without the API (its resources, Lambda permissions and API outputs). */
+/** The template without the API (its resources, access log, logging role, Lambda permissions and API outputs). */
 function withoutApi({ template }: Synthesized) {
   const { Resources, Outputs, ...rest } = template.toJSON();
-  const isApi = (type: string) => type.startsWith('AWS::ApiGateway') || type === 'AWS::Lambda::Permission';
+  const isApi = (id: string, type: string) =>
+    type.startsWith('AWS::ApiGateway') || type === 'AWS::Lambda::Permission' || /^(Http)?Api[A-Z]/.test(id);
   return {
     ...rest,
-    Resources: Object.fromEntries(Object.entries(Resources as Resources).filter(([, r]) => !isApi(r.Type))),
+    Resources: Object.fromEntries(Object.entries(Resources as Resources).filter(([id, r]) => !isApi(id, r.Type))),
     Outputs: Object.fromEntries(Object.entries(Outputs).filter(([name]) => !name.startsWith('Api'))),
   };
 }
