@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource, type SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -42,7 +43,7 @@ export type TableAccess = 'read' | readonly TableAction[];
 export type QueueAccess = 'send';
 
 export interface AnalyticsFunctionProps
-  extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'logGroup' | 'logRetention'> {
+  extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'logGroup' | 'logRetention' | 'role'> {
   /** Handler source, relative to the repository root (e.g. `functions/ingest/handler.ts`). */
   readonly entry: string;
   /** Retention of the function's log group. */
@@ -54,7 +55,8 @@ export interface AnalyticsFunctionProps
 /**
  * A Node.js Lambda function with this project's defaults: nodejs24.x on arm64, an ESM bundle
  * built by the locally installed esbuild (minified, with source maps, AWS SDK left to the
- * runtime), its own log group with a retention, and 256 MB unless told otherwise.
+ * runtime), its own log group with a retention, an execution role that may write to that log
+ * group only, and 256 MB unless told otherwise.
  */
 export class AnalyticsFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: AnalyticsFunctionProps) {
@@ -65,6 +67,17 @@ export class AnalyticsFunction extends NodejsFunction {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: logRetention,
       removalPolicy: logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    // Instead of the managed AWSLambdaBasicExecutionRole (create log groups, write to any of them):
+    // the log group exists, so the function only creates streams in it and writes to them.
+    // An inline policy of the role, apart from its default policy, which holds the grants (useTable, useQueue).
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      inlinePolicies: {
+        Logs: new PolicyDocument({
+          statements: [new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] })],
+        }),
+      },
     });
 
     super(scope, id, {
@@ -78,6 +91,7 @@ export class AnalyticsFunction extends NodejsFunction {
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       logGroup,
+      role,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
       bundling: {
         format: OutputFormat.ESM,

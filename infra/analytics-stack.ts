@@ -3,6 +3,7 @@ import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { acknowledge } from './acknowledgments.ts';
 import { AnalyticsFunction, TABLE_READ } from './analytics-function.ts';
 import type { AnalyticsApi } from './api.ts';
 import { readStackConfig, type StackConfig } from './config.ts';
@@ -54,8 +55,14 @@ export class AnalyticsStack extends Stack {
       removalPolicy,
     };
     this.eventsTable = new Table(this, 'EventsTable', { ...keys, timeToLiveAttribute: 'expires_at' });
-    this.aggregatesTable = new Table(this, 'AggregatesTable', keys);
-    this.sitesTable = new Table(this, 'SitesTable', keys);
+    acknowledge(this.eventsTable, ['AwsSolutions-DDB3'], 'eventsTableBackup');
+    // The counts and the keys cannot be rebuilt from anything else: point-in-time recovery (35 days).
+    const recovery = { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: config.pointInTimeRecovery } };
+    this.aggregatesTable = new Table(this, 'AggregatesTable', { ...keys, ...recovery });
+    this.sitesTable = new Table(this, 'SitesTable', { ...keys, ...recovery });
+    if (!config.pointInTimeRecovery) {
+      for (const table of [this.aggregatesTable, this.sitesTable]) acknowledge(table, ['AwsSolutions-DDB3'], 'backupSwitchedOff');
+    }
 
     // The admin key of the stats API (reads every site): generated at deployment, never in the template.
     this.adminApiKey = new Secret(this, 'AdminApiKey', {
@@ -63,20 +70,23 @@ export class AnalyticsStack extends Stack {
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
       removalPolicy,
     });
+    acknowledge(this.adminApiKey, ['AwsSolutions-SMG4'], 'adminKeyRotation');
 
-    // Queues: messages up to 1 MiB, so a POST /events batch (256 KB) is always one message.
+    // Queues: messages up to 1 MiB, so a POST /events batch (256 KB) is always one message;
+    // encrypted at rest, and a queue policy refuses requests that do not use TLS.
     const maxMessageSizeBytes = QUEUE_MAX_MESSAGE_BYTES;
+    const queueSecurity = { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true };
     this.eventsDlq = new Queue(this, 'EventsDlq', {
       maxMessageSizeBytes,
       retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
+      ...queueSecurity,
       removalPolicy,
     });
     this.eventsQueue = new Queue(this, 'EventsQueue', {
       maxMessageSizeBytes,
       visibilityTimeout: Duration.seconds(6 * config.processorTimeoutSeconds),
       deadLetterQueue: { queue: this.eventsDlq, maxReceiveCount: config.maxReceiveCount },
-      encryption: QueueEncryption.SQS_MANAGED,
+      ...queueSecurity,
       removalPolicy,
     });
 

@@ -50,6 +50,13 @@ export interface StackConfig {
   readonly alarmEmail: string | undefined;
   /** Minutes the oldest message of the events queue may wait before the queue-age alarm fires (1-1440; above the batching window). */
   readonly alarmQueueAgeMinutes: number;
+  /** Point-in-time recovery on the tables that cannot be rebuilt (aggregates, sites). Default: on. */
+  readonly pointInTimeRecovery: boolean;
+  /**
+   * Requests one client IP may send in 5 minutes before AWS WAF blocks it (10-2,000,000,000);
+   * undefined: no web ACL. REST API only (WAF cannot be associated with an HTTP API).
+   */
+  readonly wafRateLimit: number | undefined;
 }
 
 /** The defaults, as they would be written in cdk.json. */
@@ -70,7 +77,11 @@ export const DEFAULT_CONFIG = {
   restrictIngestion: false,
   botFilter: true,
   alarmQueueAgeMinutes: 10,
+  pointInTimeRecovery: true,
 } as const;
+
+/** AWS WAF's bounds for a rate-based rule's limit (requests per evaluation window). */
+export const WAF_RATE_LIMIT_BOUNDS = { min: 10, max: 2_000_000_000 } as const;
 
 export const DEFAULT_STACK_NAME = 'AnalyticsStack';
 
@@ -198,9 +209,11 @@ export function readStackConfig(scope: IConstruct): StackConfig {
       read('alarmQueueAgeMinutes'),
     );
   }
+  const apiType = readChoice<ApiType>(read, 'apiType', DEFAULT_CONFIG.apiType, API_TYPES);
+  const wafRateLimit = readWafRateLimit(read, apiType);
 
   return {
-    apiType: readChoice<ApiType>(read, 'apiType', DEFAULT_CONFIG.apiType, API_TYPES),
+    apiType,
     batchSize,
     batchWindowSeconds,
     maxReceiveCount: readNumber(read, 'maxReceiveCount', DEFAULT_CONFIG.maxReceiveCount, { min: 1, max: 1000 }),
@@ -239,7 +252,20 @@ export function readStackConfig(scope: IConstruct): StackConfig {
     botFilter: readBoolean(read, 'botFilter', DEFAULT_CONFIG.botFilter),
     alarmEmail: readOptionalEmail(read, 'alarmEmail'),
     alarmQueueAgeMinutes,
+    pointInTimeRecovery: readBoolean(read, 'pointInTimeRecovery', DEFAULT_CONFIG.pointInTimeRecovery),
+    wafRateLimit,
   };
+}
+
+/** Off unless set; an HTTP API cannot be associated with a web ACL, so the pair is refused. */
+function readWafRateLimit(read: ContextReader, apiType: ApiType): number | undefined {
+  const key = 'wafRateLimit';
+  if (read(key) === undefined) return undefined;
+  const limit = readNumber(read, key, 0, WAF_RATE_LIMIT_BOUNDS);
+  if (apiType === 'http') {
+    throw new ConfigError(key, 'no value with apiType=http (AWS WAF cannot be associated with an HTTP API; use apiType=rest)', read(key));
+  }
+  return limit;
 }
 
 /** The CloudFormation stack name, from context `stackName` (default `AnalyticsStack`). */

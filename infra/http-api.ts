@@ -1,15 +1,17 @@
 import { Duration } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Construct } from 'constructs';
+import { acknowledge, type Reason } from './acknowledgments.ts';
+import { accessLogFormat, accessLogGroup } from './access-log.ts';
 import type { AnalyticsApi, ApiFunctions } from './api.ts';
 import type { StackConfig } from './config.ts';
 
 /**
  * API Gateway HTTP API (payload format 2.0): cheaper per request than a REST API, but not
  * served by free LocalStack or `npm start`. One `$default` stage, deployed automatically,
- * throttled through its default route settings; POST /event, POST /events, GET /stats,
- * GET /stats/timeseries and GET /t.js.
+ * throttled through its default route settings, with an access log; POST /event, POST /events,
+ * GET /stats, GET /stats/timeseries and GET /t.js.
  */
 export function httpApi(scope: Construct, functions: ApiFunctions, config: StackConfig): AnalyticsApi {
   // Not "Api": CloudFormation cannot change the type of an existing resource, so switching
@@ -30,17 +32,24 @@ export function httpApi(scope: Construct, functions: ApiFunctions, config: Stack
     autoDeploy: true,
     throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
     detailedMetricsEnabled: false,
+    accessLogSettings: {
+      destination: new LogGroupLogDestination(accessLogGroup(scope, 'HttpApiAccessLogs', config)),
+      format: accessLogFormat('http'),
+    },
   });
 
   const integration = (id: string, fn: ApiFunctions['ingest']) =>
     new HttpLambdaIntegration(id, fn, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
+  const route = (path: string, method: HttpMethod, fn: HttpLambdaIntegration, reason: Reason) => {
+    for (const added of api.addRoutes({ path, methods: [method], integration: fn })) acknowledge(added, ['AwsSolutions-APIG4'], reason);
+  };
   const ingestIntegration = integration('IngestIntegration', functions.ingest);
-  api.addRoutes({ path: '/event', methods: [HttpMethod.POST], integration: ingestIntegration });
-  api.addRoutes({ path: '/events', methods: [HttpMethod.POST], integration: ingestIntegration });
+  route('/event', HttpMethod.POST, ingestIntegration, 'publicIngestion');
+  route('/events', HttpMethod.POST, ingestIntegration, 'publicIngestion');
   const statsIntegration = integration('StatsIntegration', functions.stats);
-  api.addRoutes({ path: '/stats', methods: [HttpMethod.GET], integration: statsIntegration });
-  api.addRoutes({ path: '/stats/timeseries', methods: [HttpMethod.GET], integration: statsIntegration });
-  api.addRoutes({ path: '/t.js', methods: [HttpMethod.GET], integration: integration('TrackerIntegration', functions.tracker) });
+  route('/stats', HttpMethod.GET, statsIntegration, 'statsKeys');
+  route('/stats/timeseries', HttpMethod.GET, statsIntegration, 'statsKeys');
+  route('/t.js', HttpMethod.GET, integration('TrackerIntegration', functions.tracker), 'publicScript');
 
   return { type: 'http', api, url: stage.url, apiId: api.httpApiId, stageName: stage.stageName };
 }

@@ -1,13 +1,19 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Cors, EndpointType, LambdaIntegration, RestApi } from 'aws-cdk-lib/aws-apigateway';
-import type { Construct } from 'constructs';
+import { Cors, EndpointType, LambdaIntegration, LogGroupLogDestination, ResponseType, RestApi } from 'aws-cdk-lib/aws-apigateway';
+import type { Construct, IConstruct } from 'constructs';
+import { acknowledge, type Reason } from './acknowledgments.ts';
+import { accessLogFormat, accessLogGroup } from './access-log.ts';
 import type { AnalyticsApi, ApiFunctions } from './api.ts';
 import type { StackConfig } from './config.ts';
+import { RATE_LIMITED_CODE, RateLimitWebAcl, WAF_RATE_WINDOW_SECONDS } from './waf.ts';
+
+const OPEN_METHOD_RULES = ['AwsSolutions-APIG4', 'AwsSolutions-COG4'];
 
 /**
  * API Gateway REST API (v1, payload format 1.0): the API type free LocalStack and `npm start`
- * also serve. Stage `stageName` with throttling; POST /event with a CORS preflight,
- * POST /events (a batch), GET /stats, GET /stats/timeseries and GET /t.js.
+ * also serve. Stage `stageName` with throttling and an access log; POST /event with a CORS
+ * preflight, POST /events (a batch), GET /stats, GET /stats/timeseries and GET /t.js; with
+ * `wafRateLimit`, an AWS WAF rate limit per client IP on the stage.
  */
 export function restApi(scope: Construct, functions: ApiFunctions, config: StackConfig): AnalyticsApi {
   const api = new RestApi(scope, 'Api', {
@@ -16,12 +22,16 @@ export function restApi(scope: Construct, functions: ApiFunctions, config: Stack
     restApiName: Stack.of(scope).stackName,
     description: 'Website analytics: POST /event, POST /events, GET /stats',
     endpointTypes: [EndpointType.REGIONAL],
-    cloudWatchRole: false,
+    // API Gateway writes a REST API's access log with the account's CloudWatch role: the stack sets
+    // it (AWS::ApiGateway::Account) and keeps it when deleted, as other APIs of the region may use it.
+    cloudWatchRole: true,
     deployOptions: {
       stageName: config.stageName,
       throttlingRateLimit: config.throttleRateLimit,
       throttlingBurstLimit: config.throttleBurstLimit,
       metricsEnabled: false,
+      accessLogDestination: new LogGroupLogDestination(accessLogGroup(scope, 'ApiAccessLogs', config)),
+      accessLogFormat: accessLogFormat('rest'),
     },
   });
   // Browsers sending JSON from any site preflight first; the handler adds the CORS header to its response.
@@ -34,14 +44,35 @@ export function restApi(scope: Construct, functions: ApiFunctions, config: Stack
     },
   };
   const ingestIntegration = new LambdaIntegration(functions.ingest);
-  api.root.addResource('event', ingestion).addMethod('POST', ingestIntegration);
-  api.root.addResource('events', ingestion).addMethod('POST', ingestIntegration);
+  const open = (method: IConstruct, reason: Reason) => acknowledge(method, OPEN_METHOD_RULES, reason);
+  open(api.root.addResource('event', ingestion).addMethod('POST', ingestIntegration), 'publicIngestion');
+  open(api.root.addResource('events', ingestion).addMethod('POST', ingestIntegration), 'publicIngestion');
   const statsIntegration = new LambdaIntegration(functions.stats);
   const stats = api.root.addResource('stats');
-  stats.addMethod('GET', statsIntegration);
-  stats.addResource('timeseries').addMethod('GET', statsIntegration);
+  open(stats.addMethod('GET', statsIntegration), 'statsKeys');
+  open(stats.addResource('timeseries').addMethod('GET', statsIntegration), 'statsKeys');
   // The beacon script; a <script> tag loads it without CORS.
-  api.root.addResource('t.js').addMethod('GET', new LambdaIntegration(functions.tracker));
+  open(api.root.addResource('t.js').addMethod('GET', new LambdaIntegration(functions.tracker)), 'publicScript');
+
+  acknowledge(api.node.defaultChild!, ['AwsSolutions-APIG2'], 'requestValidation');
+  const logsPolicy = 'arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs';
+  acknowledge(api.node.findChild('CloudWatchRole'), [`AwsSolutions-IAM4[Policy::${logsPolicy}]`], 'apiGatewayLogsRole');
+  acknowledge(api.deploymentStage, ['AwsSolutions-APIG6'], 'executionLogs');
+  if (config.wafRateLimit === undefined) {
+    acknowledge(api.deploymentStage, ['AwsSolutions-APIG3'], 'wafOff');
+  } else {
+    new RateLimitWebAcl(scope, 'ApiWaf', { stageArn: api.deploymentStage.stageArn, limit: config.wafRateLimit });
+    // A blocked request gets the project's JSON error shape, not API Gateway's default 403.
+    api.addGatewayResponse('RateLimited', {
+      type: ResponseType.WAF_FILTERED,
+      statusCode: '429',
+      templates: {
+        'application/json': JSON.stringify({
+          error: { code: RATE_LIMITED_CODE, message: `Too many requests from this address; retry in ${WAF_RATE_WINDOW_SECONDS / 60} minutes` },
+        }),
+      },
+    });
+  }
 
   return { type: 'rest', api, url: api.url, apiId: api.restApiId, stageName: api.deploymentStage.stageName };
 }

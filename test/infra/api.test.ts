@@ -23,19 +23,20 @@ function routeFor(synthesized: Synthesized, routeKey: string) {
 }
 
 /**
- * The template without the API: its resources, Lambda permissions, API outputs, and what reads
- * the API's metrics (its 5xx alarm and the dashboard).
+ * The template without the API: its resources, access log, logging role, Lambda permissions, API
+ * outputs, and what reads the API's metrics (its 5xx alarm and the dashboard).
  */
 function withoutApi({ template }: Synthesized) {
   const { Resources, Outputs, ...rest } = template.toJSON();
-  const isApi = ({ Type, Properties }: Resources[string]) =>
+  const isApi = (id: string, { Type, Properties }: Resources[string]) =>
     Type.startsWith('AWS::ApiGateway') ||
     Type === 'AWS::Lambda::Permission' ||
+    /^(Http)?Api[A-Z]/.test(id) ||
     (Type === 'AWS::CloudWatch::Alarm' && Properties?.Namespace === 'AWS/ApiGateway') ||
     Type === 'AWS::CloudWatch::Dashboard';
   return {
     ...rest,
-    Resources: Object.fromEntries(Object.entries(Resources as Resources).filter(([, r]) => !isApi(r))),
+    Resources: Object.fromEntries(Object.entries(Resources as Resources).filter(([id, r]) => !isApi(id, r))),
     Outputs: Object.fromEntries(Object.entries(Outputs).filter(([name]) => !name.startsWith('Api'))),
   };
 }

@@ -121,10 +121,10 @@ describe('AnalyticsStack with default configuration', () => {
     expect(props(stack.statsFunction)).toMatchObject({ MemorySize: 256, Timeout: 10 });
   });
 
-  it('keeps function logs for 30 days', () => {
-    // Assess
+  it('keeps function and API access logs for 30 days', () => {
+    // Assess: one group per function, one for the API's access log
     const groups = Object.values(synthesized.template.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(4);
+    expect(groups).toHaveLength(5);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
   });
 
@@ -404,6 +404,7 @@ describe('AnalyticsStack configured through context', () => {
     ['destroyOnRemoval', { destroyOnRemoval: 'yes' }],
     ['restrictIngestion', { restrictIngestion: 'maybe' }],
     ['botFilter', { botFilter: 'no' }],
+    ['pointInTimeRecovery', { pointInTimeRecovery: 'no' }],
     ['apiType', { apiType: 'graphql' }],
   ])('refuses a bad value and names the key %s', (key, context) => {
     // Act & Assess

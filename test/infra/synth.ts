@@ -22,12 +22,16 @@ export interface Synthesized {
   idOf: (construct: IConstruct) => string;
 }
 
-/** Synthesizes the stack with `context` on top of cdk.json's (values as `-c key=value` gives them). */
-export function synth(context: Record<string, unknown> = {}): Synthesized {
+/** An app with `context` on top of cdk.json's (values as `-c key=value` gives them), without bundling. */
+export function testApp(context: Record<string, unknown> = {}): App {
   const outdir = mkdtempSync(path.join(tmpdir(), 'cdk.out.infra-test-'));
   outdirs.push(outdir);
-  const app = new App({ outdir, context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = new AnalyticsStack(app, 'AnalyticsStack');
+  return new App({ outdir, context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], ...context } });
+}
+
+/** Synthesizes the stack with `context` on top of cdk.json's (values as `-c key=value` gives them). */
+export function synth(context: Record<string, unknown> = {}): Synthesized {
+  const stack = new AnalyticsStack(testApp(context), 'AnalyticsStack');
   const template = Template.fromStack(stack);
   const idOf = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnResource);
   return { stack, template, idOf };
