@@ -4,8 +4,8 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 
 // Both read their settings from the environment once, here at cold start (the stack sets them):
-// POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_LOG_LEVEL (or Lambda's
-// AWS_LAMBDA_LOG_LEVEL, whichever is stricter).
+// POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_LOG_LEVEL, unless Lambda's
+// advanced logging controls set AWS_LAMBDA_LOG_LEVEL, which then wins.
 
 /**
  * The function's logger: one JSON line per entry with `level` (`INFO`, `WARN`, ...), `message`,
