@@ -10,6 +10,8 @@ import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { metricsNamespace, type ServiceName } from '../functions/commons/metric-names.ts';
+import type { LogLevel } from './config.ts';
 
 /** The repository root: entries, package-lock.json and tsconfig.json are resolved from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -50,17 +52,22 @@ export interface AnalyticsFunctionProps
   readonly logRetention: RetentionDays;
   /** What happens to the log group when it leaves the stack. Default: retain. */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** The function's role: the `service` of its log lines and the `service` dimension of its metrics. */
+  readonly service: ServiceName;
+  /** The lowest level the function logs. */
+  readonly logLevel: LogLevel;
 }
 
 /**
  * A Node.js Lambda function with this project's defaults: nodejs24.x on arm64, an ESM bundle
  * built by the locally installed esbuild (minified, with source maps, AWS SDK left to the
  * runtime), its own log group with a retention, an execution role that may write to that log
- * group only, and 256 MB unless told otherwise.
+ * group only, logs and metrics settings for Powertools (its service, the stack's metric
+ * namespace, the log level), and 256 MB unless told otherwise.
  */
 export class AnalyticsFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: AnalyticsFunctionProps) {
-    const { entry, logRetention, logRemovalPolicy, bundling, environment, ...rest } = props;
+    const { entry, logRetention, logRemovalPolicy, service, logLevel, bundling, environment, ...rest } = props;
     assertLocalEsbuild(scope);
 
     // A sibling of the function, so it exists before the function that writes to it.
@@ -92,7 +99,13 @@ export class AnalyticsFunction extends NodejsFunction {
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       logGroup,
       role,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: service,
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(Stack.of(scope).stackName),
+        POWERTOOLS_LOG_LEVEL: logLevel,
+        ...environment,
+      },
       bundling: {
         format: OutputFormat.ESM,
         mainFields: ['module', 'main'],

@@ -4,6 +4,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { acknowledge } from './acknowledgments.ts';
+import { SERVICES } from '../functions/commons/metric-names.ts';
 import { AnalyticsFunction, TABLE_READ } from './analytics-function.ts';
 import type { AnalyticsApi } from './api.ts';
 import { readStackConfig, type StackConfig } from './config.ts';
@@ -91,10 +92,11 @@ export class AnalyticsStack extends Stack {
     });
 
     // Functions
-    const logs = { logRetention: config.logRetention, logRemovalPolicy: removalPolicy };
+    const logs = { logRetention: config.logRetention, logRemovalPolicy: removalPolicy, logLevel: config.logLevel };
 
     this.ingestFunction = new AnalyticsFunction(this, 'IngestFunction', {
       ...logs,
+      service: SERVICES.ingest,
       // Restricted ingestion is its own entry, so open ingestion never loads the DynamoDB client.
       entry: config.restrictIngestion ? 'functions/ingest/restricted-handler.ts' : 'functions/ingest/handler.ts',
       description: config.restrictIngestion
@@ -108,6 +110,7 @@ export class AnalyticsStack extends Stack {
 
     this.processorFunction = new AnalyticsFunction(this, 'ProcessorFunction', {
       ...logs,
+      service: SERVICES.processor,
       entry: 'functions/processor/handler.ts',
       description: 'Counts queued events exactly once into the aggregates',
       memorySize: 512,
@@ -132,6 +135,7 @@ export class AnalyticsStack extends Stack {
 
     this.statsFunction = new AnalyticsFunction(this, 'StatsFunction', {
       ...logs,
+      service: SERVICES.stats,
       entry: 'functions/stats/handler.ts',
       description: 'Reads site statistics (GET /stats) for holders of a site key or the admin key',
       memorySize: 256,
@@ -142,9 +146,10 @@ export class AnalyticsStack extends Stack {
       .useTable(this.sitesTable, 'SITES_TABLE', ['GetItem']);
     this.adminApiKey.grantRead(this.statsFunction);
 
-    // Serves a constant: no environment, no access to tables or queues.
+    // Serves a constant: no access to tables or queues, only the logging settings every function gets.
     this.trackerFunction = new AnalyticsFunction(this, 'TrackerFunction', {
       ...logs,
+      service: SERVICES.tracker,
       entry: 'functions/tracker/handler.ts',
       description: 'Serves the beacon script websites embed (GET /t.js)',
       memorySize: 128,

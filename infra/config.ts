@@ -6,6 +6,11 @@ export type ApiType = 'rest' | 'http';
 
 export const API_TYPES: readonly ApiType[] = ['rest', 'http'];
 
+/** The levels Powertools' logger knows, lowest first. */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /**
  * Every tunable of the stack, read from CDK context once (`cdk.json` or `-c key=value`),
  * validated and defaulted. Values given with `-c` arrive as strings and are parsed here.
@@ -40,6 +45,8 @@ export interface StackConfig {
   readonly logRetentionDays: number;
   /** The same retention as a CDK enum member. */
   readonly logRetention: RetentionDays;
+  /** The lowest level the functions log (POWERTOOLS_LOG_LEVEL); `-c logLevel=debug` is read as DEBUG. */
+  readonly logLevel: LogLevel;
   /** Delete tables, queues and log groups with the stack (for throwaway stacks). Default: retain. */
   readonly destroyOnRemoval: boolean;
   /** Accept events only for registered sites (`npm run sites`) and, from browsers, their allowed origins. */
@@ -73,6 +80,7 @@ export const DEFAULT_CONFIG = {
   throttleBurstLimit: 2000,
   stageName: 'v1',
   logRetentionDays: 30,
+  logLevel: 'INFO',
   destroyOnRemoval: false,
   restrictIngestion: false,
   botFilter: true,
@@ -180,6 +188,16 @@ function readLogRetention(read: ContextReader): { days: number; retention: Reten
   return { days, retention: days as RetentionDays };
 }
 
+function readLogLevel(read: ContextReader): LogLevel {
+  const raw = read('logLevel');
+  if (raw === undefined) return DEFAULT_CONFIG.logLevel;
+  const level = typeof raw === 'string' ? raw.trim().toUpperCase() : raw;
+  if (!(LOG_LEVELS as readonly unknown[]).includes(level)) {
+    throw new ConfigError('logLevel', `one of ${LOG_LEVELS.join(', ')} (any case)`, raw);
+  }
+  return level as LogLevel;
+}
+
 /** Reads and validates the whole configuration from the context visible at `scope`. */
 export function readStackConfig(scope: IConstruct): StackConfig {
   const read: ContextReader = (key) => scope.node.tryGetContext(key);
@@ -247,6 +265,7 @@ export function readStackConfig(scope: IConstruct): StackConfig {
     ),
     logRetentionDays: log.days,
     logRetention: log.retention,
+    logLevel: readLogLevel(read),
     destroyOnRemoval: readBoolean(read, 'destroyOnRemoval', DEFAULT_CONFIG.destroyOnRemoval),
     restrictIngestion: readBoolean(read, 'restrictIngestion', DEFAULT_CONFIG.restrictIngestion),
     botFilter: readBoolean(read, 'botFilter', DEFAULT_CONFIG.botFilter),

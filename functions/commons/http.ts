@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { FieldIssue } from '../domain/event.ts';
+import { logger } from './observability.ts';
 
 /** An error a client caused or should see: rendered as `{ error: { code, message, details? } }`. */
 export class HttpError extends Error {
@@ -49,7 +50,7 @@ export function httpErrors(headers: Record<string, string> = {}): MiddlewareObj<
         request.response = { ...response, headers: { ...response.headers, ...headers } };
         return;
       }
-      console.error(JSON.stringify({ level: 'error', message: 'unhandled error', error: String(error?.stack ?? error) }));
+      logger.error('unhandled error', error as Error);
       request.response = json(500, { error: { code: 'internal_error', message: 'Internal server error' } }, headers);
     },
   };

@@ -180,6 +180,16 @@ export function parseQueuedEvents(body: string): ParseResult<TrackedEvent[]> {
   return acceptAll(json, acceptQueued);
 }
 
+/** The earliest `received_at` of `events`, in epoch milliseconds (undefined for none). */
+export function oldestReceipt(events: readonly TrackedEvent[]): number | undefined {
+  let oldest: number | undefined;
+  for (const event of events) {
+    const at = Date.parse(event.received_at);
+    if (oldest === undefined || at < oldest) oldest = at;
+  }
+  return oldest;
+}
+
 /** The queue message body for one accepted event (its day is derived again from the timestamp). */
 export function toQueueMessage(event: TrackedEvent): string {
   const { day: _day, ...body } = event;

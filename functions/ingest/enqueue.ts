@@ -2,6 +2,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { toQueueMessages, type TrackedEvent } from '../domain/event.ts';
 import { HttpError } from '../commons/http.ts';
 import { intEnv, requireEnv } from '../commons/env.ts';
+import { logger } from '../commons/observability.ts';
 
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -29,7 +30,7 @@ export async function enqueue(sqs: SQSClient, target: QueueTarget, events: reado
     const bodies = toQueueMessages(events, target.maxMessageBytes);
     await Promise.all(bodies.map((body) => sqs.send(new SendMessageCommand({ QueueUrl: target.queueUrl, MessageBody: body }))));
   } catch (error) {
-    console.error(JSON.stringify({ level: 'error', message: 'queue send failed', error: String(error) }));
+    logger.error('queue send failed', error as Error);
     throw new HttpError(503, 'queue_unavailable', 'The event queue is unavailable; retry later', undefined, {
       'retry-after': String(RETRY_AFTER_SECONDS),
     });

@@ -2,8 +2,10 @@ import middy from '@middy/core';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { CORS_HEADERS, httpErrors, json, readRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
 import { booleanEnv } from '../commons/env.ts';
+import { METRICS } from '../commons/metric-names.ts';
+import { metrics, MetricUnit, observability } from '../commons/observability.ts';
 import { enqueue, type QueueTarget } from './enqueue.ts';
-import { botMatch, logDropped } from './is-bot.ts';
+import { botMatch, recordDropped } from './is-bot.ts';
 import { readBatch, readBeacon } from './read-beacon.ts';
 import type { SiteGate } from './site-gate.ts';
 
@@ -23,11 +25,12 @@ export function ingestOptionsFromEnv(): Pick<IngestOptions, 'botFilter'> {
  * POST /event (one event) and POST /events (a JSON array of up to 100): validate, check the
  * sites when ingestion is restricted (`gate`), queue, answer 202 without waiting for the
  * database. With `botFilter`, events from bots get the same 202 (a bot learns nothing from the
- * answer) but are logged instead of queued.
+ * answer) but are logged and counted as dropped instead of queued.
  */
 export function ingestHandler(sqs: SQSClient, queue: QueueTarget, options: IngestOptions) {
   const { gate, botFilter } = options;
   return middy<ProxyEventLike, HttpResponse>()
+    .use(observability())
     .use(httpErrors(CORS_HEADERS))
     .handler(async (event) => {
       const request = readRequest(event);
@@ -35,8 +38,11 @@ export function ingestHandler(sqs: SQSClient, queue: QueueTarget, options: Inges
       const accepted = batch ? readBatch(request, new Date()) : [readBeacon(request, new Date())];
       await gate?.(accepted, request.headers.origin);
       const bot = botFilter ? botMatch(request.headers['user-agent']) : undefined;
-      if (bot) logDropped(accepted, 'bot', { bot });
-      else await enqueue(sqs, queue, accepted);
+      if (bot) recordDropped(accepted, 'bot', { bot });
+      else {
+        await enqueue(sqs, queue, accepted);
+        metrics.addMetric(METRICS.eventsAccepted, MetricUnit.Count, accepted.length);
+      }
       const ids = batch ? { event_ids: accepted.map((e) => e.event_id) } : { event_id: accepted[0]!.event_id };
       return json(202, { status: 'accepted', ...ids }, CORS_HEADERS);
     });

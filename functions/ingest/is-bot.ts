@@ -1,5 +1,7 @@
 import { createIsbotFromList, isbotPatterns, list } from 'isbot';
 import type { TrackedEvent } from '../domain/event.ts';
+import { METRICS } from '../commons/metric-names.ts';
+import { logger, metrics, MetricUnit } from '../commons/observability.ts';
 
 /** Why an accepted event is not queued. */
 export type DropReason = 'bot';
@@ -47,10 +49,16 @@ export function botMatch(userAgent: string | undefined): string | undefined {
   return botPattern.exec(userAgent)?.[0] ?? userAgent;
 }
 
-/** Logs accepted events that were not queued, one line each, with the reason and what triggered it. */
-export function logDropped(events: readonly TrackedEvent[], reason: DropReason, detail: Record<string, string>): void {
+/**
+ * Records accepted events that were not queued: one log line each, with the reason and what
+ * triggered it, and their number as `EventsDropped` with dimension `reason`.
+ */
+export function recordDropped(events: readonly TrackedEvent[], reason: DropReason, detail: Record<string, string>): void {
   for (const event of events) {
-    const line = { level: 'info', message: 'event dropped', reason, site_id: event.site_id, event_type: event.event_type, event_id: event.event_id };
-    console.info(JSON.stringify({ ...line, ...detail }));
+    logger.info('event dropped', { reason, site_id: event.site_id, event_type: event.event_type, event_id: event.event_id, ...detail });
   }
+  // Written at once as a metric of its own, so `reason` is not a dimension of the invocation's other metrics.
+  const dropped = metrics.singleMetric();
+  dropped.addDimension('reason', reason);
+  dropped.addMetric(METRICS.eventsDropped, MetricUnit.Count, events.length);
 }

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TrackedEvent } from '../domain/event.ts';
 import { siteRefusal, type SiteRegistration } from '../domain/sites.ts';
 import { HttpError } from '../commons/http.ts';
+import { logger } from '../commons/observability.ts';
 import { WeightedLru } from '../commons/weighted-lru.ts';
 import { readSites } from '../store/sites.ts';
 
@@ -31,7 +32,7 @@ export function siteGate(doc: DynamoDBDocumentClient, table: string, now: () => 
       try {
         found = await readSites(doc, table, stale);
       } catch (error) {
-        console.error(JSON.stringify({ level: 'error', message: 'site registrations unavailable', error: String(error) }));
+        logger.error('site registrations unavailable', error as Error);
         throw new HttpError(503, 'registry_unavailable', 'Site registrations cannot be checked right now; retry later', undefined, {
           'retry-after': '5',
         });

@@ -1,8 +1,11 @@
+import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { meterCapacity } from '../commons/capacity.ts';
 import { createDocumentClient } from '../commons/dynamodb-client.ts';
 import { intEnv, requireEnv } from '../commons/env.ts';
-import { processBatch, type ProcessorSettings } from './process-batch.ts';
+import { METRICS } from '../commons/metric-names.ts';
+import { logger, metrics, MetricUnit, observability } from '../commons/observability.ts';
+import { processBatch, type BatchResult, type ProcessorSettings } from './process-batch.ts';
 
 const settings: ProcessorSettings = {
   tables: { events: requireEnv('EVENTS_TABLE'), aggregates: requireEnv('AGGREGATES_TABLE') },
@@ -12,18 +15,24 @@ const settings: ProcessorSettings = {
 };
 const doc = createDocumentClient();
 
+/** The batch's metrics, written when the invocation ends. */
+function recordMetrics(records: number, result: BatchResult): void {
+  metrics.addMetric(METRICS.batchSize, MetricUnit.Count, records);
+  metrics.addMetric(METRICS.eventsCounted, MetricUnit.Count, result.counted);
+  metrics.addMetric(METRICS.duplicateEvents, MetricUnit.Count, result.duplicates);
+  metrics.addMetric(METRICS.invalidMessages, MetricUnit.Count, result.invalid.length);
+  if (result.maxLagMs !== undefined) metrics.addMetric(METRICS.processingLag, MetricUnit.Milliseconds, result.maxLagMs);
+}
+
 /** SQS batch -> raw events and counters; failed messages go back to the queue, then the DLQ. */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  const started = Date.now();
-  const records = event.Records.map((record) => ({ messageId: record.messageId, body: record.body }));
-  const { result, capacity } = await meterCapacity(() => processBatch(doc, settings, records, context.awsRequestId, started));
-  for (const { messageId, issues } of result.invalid) {
-    console.warn(JSON.stringify({ level: 'warn', message: 'invalid message', messageId, issues }));
-  }
-  console.log(
-    JSON.stringify({
-      level: 'info',
-      message: 'batch processed',
+export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
+  .use(observability())
+  .handler(async (event, context) => {
+    const started = Date.now();
+    const records = event.Records.map((record) => ({ messageId: record.messageId, body: record.body }));
+    const { result, capacity } = await meterCapacity(() => processBatch(doc, settings, records, context.awsRequestId, started));
+    for (const { messageId, issues } of result.invalid) logger.warn('invalid message', { messageId, issues });
+    logger.info('batch processed', {
       records: records.length,
       counted: result.counted,
       duplicates: result.duplicates,
@@ -32,7 +41,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       units: result.units,
       capacity,
       ms: Date.now() - started,
-    }),
-  );
-  return { batchItemFailures: result.failed.map((itemIdentifier) => ({ itemIdentifier })) };
-};
+    });
+    recordMetrics(records.length, result);
+    return { batchItemFailures: result.failed.map((itemIdentifier) => ({ itemIdentifier })) };
+  });

@@ -1,9 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { parseQueuedEvents, type FieldIssue, type TrackedEvent } from '../domain/event.ts';
+import { oldestReceipt, parseQueuedEvents, type FieldIssue, type TrackedEvent } from '../domain/event.ts';
 import { planUnits, unitDeltas, type UnitPlan } from '../domain/aggregate.ts';
 import { ALL_TIME, rawEventKey } from '../domain/keys.ts';
 import { hashUser } from '../domain/sketch.ts';
 import { mapLimit } from '../commons/map-limit.ts';
+import { logger } from '../commons/observability.ts';
 import { claimEvents } from '../store/raw-events.ts';
 import { commitUnit, type CommitTables } from '../store/counters.ts';
 import { mergeSketch } from '../store/sketches.ts';
@@ -28,6 +29,11 @@ export interface BatchResult {
   duplicates: number;
   invalid: Array<{ messageId: string; issues: FieldIssue[] }>;
   units: number;
+  /**
+   * The longest time, in ms, from an event's `received_at` to the commit that counted it
+   * (undefined when none was counted): how far counts lag behind what was accepted.
+   */
+  maxLagMs: number | undefined;
 }
 
 const SITE_CONCURRENCY = 4;
@@ -103,6 +109,7 @@ export async function processBatch(
   const claimedIn = (unit: UnitPlan) => unit.events.filter((event) => outcomeOf.get(event) === 'claimed');
   const bySite = Map.groupBy(units, (unit) => unit.siteId);
   let counted = 0;
+  let maxLagMs: number | undefined;
   await mapLimit([...bySite.values()], SITE_CONCURRENCY, async (siteUnits) => {
     const claimed = siteUnits.flatMap(claimedIn);
     if (claimed.length === 0) return;
@@ -119,8 +126,11 @@ export async function processBatch(
       try {
         const deltas = unitDeltas(unit.siteId, events, settings.pathBuckets);
         const state = await commitUnit(doc, settings.tables, unit.unitId, deltas, markerExpiresAt);
-        if (state === 'committed') counted += events.length;
-        else failAll(events);
+        if (state === 'committed') {
+          counted += events.length;
+          const lag = Date.now() - oldestReceipt(events)!;
+          maxLagMs = Math.max(maxLagMs ?? lag, lag);
+        } else failAll(events);
       } catch (error) {
         logError('commit failed', error);
         failAll(events);
@@ -133,7 +143,7 @@ export async function processBatch(
     if (failed.has(copy.primaryMessageId)) failed.add(copy.messageId);
     else duplicates++;
   }
-  return { failed: [...failed], counted, duplicates, invalid, units: units.length };
+  return { failed: [...failed], counted, duplicates, invalid, units: units.length, maxLagMs };
 }
 
 /** Merges the users of one site's events into its daily and all-time sketches. */
@@ -151,5 +161,5 @@ async function mergeSiteSketches(doc: DynamoDBDocumentClient, table: string, eve
 }
 
 function logError(message: string, error: unknown): void {
-  console.error(JSON.stringify({ level: 'error', message, error: String((error as Error)?.stack ?? error) }));
+  logger.error(message, error as Error);
 }

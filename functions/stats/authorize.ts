@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { bearerToken, hashApiKey, mayRead, sameHash, type Principal } from '../domain/api-keys.ts';
 import type { AdminKey } from '../commons/admin-key.ts';
 import { HttpError } from '../commons/http.ts';
+import { logger } from '../commons/observability.ts';
 import { findApiKey } from '../store/api-keys.ts';
 
 export interface KeyCheck {
@@ -29,7 +30,7 @@ export async function authenticate(doc: DynamoDBDocumentClient, check: KeyCheck,
     admin = await check.adminKey.load();
   } catch (error) {
     // Not the client's fault: the key might be the admin key, which could not be read.
-    console.error(JSON.stringify({ level: 'error', message: 'admin key unavailable', error: String(error) }));
+    logger.error('admin key unavailable', error as Error);
     throw new HttpError(503, 'auth_unavailable', 'Keys cannot be checked right now; retry later', undefined, { 'retry-after': '5' });
   }
   if (admin && sameHash(hash, admin)) return { kind: 'admin' };

@@ -3,6 +3,8 @@ import { adminKey } from '../commons/admin-key.ts';
 import { meterCapacity } from '../commons/capacity.ts';
 import { createDocumentClient } from '../commons/dynamodb-client.ts';
 import { requireEnv } from '../commons/env.ts';
+import { METRICS } from '../commons/metric-names.ts';
+import { logger, metrics, MetricUnit, observability } from '../commons/observability.ts';
 import { HttpError, httpErrors, json, readRequest, type HttpRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
 import type { ParseResult } from '../domain/event.ts';
 import { daysIn, parseStatsQuery, parseTimeseriesQuery, scopesOf, shapeStats, shapeTimeseries } from '../domain/stats.ts';
@@ -25,7 +27,7 @@ function queryOf<T>(request: HttpRequest, parse: (params: Record<string, string 
 async function logged<T>(fields: Record<string, unknown>, read: () => Promise<T>): Promise<T> {
   const started = Date.now();
   const { result, capacity } = await meterCapacity(read);
-  console.log(JSON.stringify({ level: 'info', message: 'stats served', ...fields, capacity, ms: Date.now() - started }));
+  logger.info('stats served', { ...fields, capacity, ms: Date.now() - started });
   return result;
 }
 
@@ -52,12 +54,16 @@ async function serveTimeseries(request: HttpRequest, principal: Principal): Prom
 /**
  * The stats function: GET /stats and GET /stats/timeseries, under either API payload format.
  * The key is checked first (401 without a valid one), then the query (400), then whether the
- * key may read the site (403).
+ * key may read the site (403). `StatsLatency` times the requests that are served.
  */
 export const handler = middy<ProxyEventLike, HttpResponse>()
+  .use(observability())
   .use(httpErrors())
   .handler(async (event) => {
+    const started = Date.now();
     const request = readRequest(event);
     const principal = await authenticate(doc, keyCheck, request.headers.authorization);
-    return request.route.endsWith('/stats/timeseries') ? serveTimeseries(request, principal) : serveStats(request, principal);
+    const response = await (request.route.endsWith('/stats/timeseries') ? serveTimeseries(request, principal) : serveStats(request, principal));
+    metrics.addMetric(METRICS.statsLatency, MetricUnit.Milliseconds, Date.now() - started);
+    return response;
   });

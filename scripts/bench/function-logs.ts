@@ -1,7 +1,7 @@
 // What the local runtime and the functions print during a bench run: every line goes to
 // .local/bench/runtime.log; the lines carrying a `capacity` object (the processor's one per
 // batch, the stats function's one per request) are kept by function logical id; errors and
-// warnings are kept and the first 20 echoed.
+// warnings are kept and the first 20 echoed. Metrics lines (EMF) are neither.
 import { createWriteStream } from 'node:fs';
 import { sleep } from './numbers.ts';
 
@@ -23,6 +23,37 @@ export interface StatsLine {
   date: string | null;
 }
 
+/** What one line of the runtime's log is to the bench. */
+export type LogLine =
+  | { kind: 'capacity'; fn: string; json: Record<string, unknown> }
+  | { kind: 'problem'; source: 'function' | 'runtime' }
+  | { kind: 'other' };
+
+/** Function log levels that make a line a problem (Powertools writes them upper case). */
+const PROBLEM_LEVELS = new Set(['WARN', 'ERROR', 'CRITICAL']);
+
+/**
+ * Reads one line of the runtime's log: `[LogicalId] {json}` for a function's log line (its
+ * `capacity` lines kept, its warnings and errors problems), `[LogicalId] metrics ...` or raw EMF
+ * JSON for its metrics, anything else from the runtime itself.
+ */
+export function readLogLine(line: string): LogLine {
+  const m = /^\[([A-Za-z0-9]+)\] (.*?)\s*$/.exec(line);
+  if (m && m[2]!.startsWith('metrics ')) return { kind: 'other' };
+  if (m && m[2]!.startsWith('{')) {
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(m[2]!) as Record<string, unknown>;
+    } catch {
+      return { kind: 'other' };
+    }
+    if ('_aws' in json) return { kind: 'other' };
+    if (json.capacity && typeof json.capacity === 'object') return { kind: 'capacity', fn: m[1]!, json };
+    return PROBLEM_LEVELS.has(String(json.level).toUpperCase()) ? { kind: 'problem', source: 'function' } : { kind: 'other' };
+  }
+  return /\bERROR\b|failed|error/i.test(line) ? { kind: 'problem', source: 'runtime' } : { kind: 'other' };
+}
+
 export class FunctionLogs {
   readonly problemLines: string[] = [];
   private readonly capacityLines: Array<{ fn: string; json: Record<string, unknown> }> = [];
@@ -38,21 +69,9 @@ export class FunctionLogs {
   /** The runtime's `log` option. */
   readonly onLine = (line: string): void => {
     this.file.write(`${line}\n`);
-    const m = /^\[([A-Za-z0-9]+)\] (\{.*\})\s*$/.exec(line);
-    if (m) {
-      try {
-        const json = JSON.parse(m[2]!) as Record<string, unknown>;
-        if (json.capacity && typeof json.capacity === 'object') {
-          this.capacityLines.push({ fn: m[1]!, json });
-          return;
-        }
-        if (json.level === 'error' || json.level === 'warn') this.problem('function', line);
-      } catch {
-        // not JSON after all
-      }
-      return;
-    }
-    if (/\bERROR\b|failed|error/i.test(line)) this.problem('runtime', line);
+    const read = readLogLine(line);
+    if (read.kind === 'capacity') this.capacityLines.push({ fn: read.fn, json: read.json });
+    else if (read.kind === 'problem') this.problem(read.source, line);
   };
 
   /** The capacity lines of one function so far. */

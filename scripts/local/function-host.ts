@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
+import { readableOutput } from './emf.ts';
 import type { InvokeError, WorkerData, WorkerToHost } from './function-protocol.ts';
 import type { FunctionModel } from './template.ts';
 
@@ -23,7 +24,7 @@ export interface FunctionHostOptions {
   environment: Record<string, string>;
   /** A folder whose node_modules provides @aws-sdk/* to bundles that keep it external. */
   moduleFallbackDir: string;
-  /** Receives the function's console output and invocation errors, one line at a time. */
+  /** Receives the function's console output (metrics as one readable line each) and invocation errors, one line at a time. */
   log?: (line: string) => void;
   /** Cap the worker's V8 old generation at the function's MemorySize (default true). */
   limitMemory?: boolean;
@@ -147,6 +148,8 @@ export class FunctionHost {
   private nextId = 1;
   private stopped = false;
   private readonly log: (line: string) => void;
+  /** What the function prints, as the log shows it. */
+  private readonly output: (line: string) => void;
   /** Counters for status output. */
   readonly stats = { invocations: 0, errors: 0, timeouts: 0, coldStarts: 0 };
 
@@ -157,6 +160,7 @@ export class FunctionHost {
     const prefix = `[${opts.fn.logicalId}]`;
     const sink = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
     this.log = (line) => sink(`${prefix} ${line}`);
+    this.output = (line) => this.log(readableOutput(line));
   }
 
   /** Starts a sandbox and imports the handler (a cold start). Init errors are logged, not thrown. */
@@ -241,7 +245,7 @@ export class FunctionHost {
         limits,
         (s, error) => this.onSandboxExit(s, error),
         (s, message) => this.onMessage(s, message),
-        this.log,
+        this.output,
       );
       this.sandboxes.add(sandbox);
       this.sandbox = sandbox;

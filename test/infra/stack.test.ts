@@ -128,13 +128,35 @@ describe('AnalyticsStack with default configuration', () => {
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
   });
 
+  it("gives every function its service, the stack's metric namespace and log level INFO", () => {
+    // Prepare
+    const { stack, template, idOf } = synthesized;
+    const env = (fn: IConstruct) => template.toJSON().Resources[idOf(fn)].Properties.Environment.Variables;
+    const functions = [
+      [stack.ingestFunction, 'ingest'],
+      [stack.processorFunction, 'processor'],
+      [stack.statsFunction, 'stats'],
+      [stack.trackerFunction, 'tracker'],
+    ] as const;
+
+    // Assess
+    for (const [fn, service] of functions) {
+      expect(env(fn)).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: service,
+        POWERTOOLS_METRICS_NAMESPACE: 'BeaconAnalytics/AnalyticsStack',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      });
+    }
+  });
+
   it('passes each function the names it needs and nothing more', () => {
     // Prepare
     const { stack, template, idOf } = synthesized;
     const env = (fn: IConstruct) => template.toJSON().Resources[idOf(fn)].Properties.Environment.Variables;
+    const logging = ['POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
 
     // Assess
-    expect(Object.keys(env(stack.ingestFunction)).sort()).toEqual(['BOT_FILTER', 'NODE_OPTIONS', 'QUEUE_MAX_MESSAGE_BYTES', 'QUEUE_URL']);
+    expect(Object.keys(env(stack.ingestFunction)).sort()).toEqual(['BOT_FILTER', 'NODE_OPTIONS', ...logging, 'QUEUE_MAX_MESSAGE_BYTES', 'QUEUE_URL']);
     expect(env(stack.ingestFunction).QUEUE_URL).toEqual({ Ref: idOf(stack.eventsQueue) });
     expect(env(stack.processorFunction)).toMatchObject({
       EVENTS_TABLE: { Ref: idOf(stack.eventsTable) },
@@ -148,7 +170,11 @@ describe('AnalyticsStack with default configuration', () => {
       SITES_TABLE: { Ref: idOf(stack.sitesTable) },
       ADMIN_API_KEY_SECRET_ARN: { Ref: idOf(stack.adminApiKey) },
       NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'stats',
+      POWERTOOLS_METRICS_NAMESPACE: 'BeaconAnalytics/AnalyticsStack',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
     });
+    expect(Object.keys(env(stack.trackerFunction)).sort()).toEqual(['NODE_OPTIONS', ...logging]);
   });
 
   it('feeds the processor from the queue in large batches that report partial failures', () => {
@@ -314,6 +340,7 @@ describe('AnalyticsStack configured through context', () => {
       throttleRateLimit: '50.5',
       throttleBurstLimit: '100',
       logRetentionDays: '7',
+      logLevel: 'debug',
     });
     const resources = template.toJSON().Resources;
 
@@ -337,6 +364,9 @@ describe('AnalyticsStack configured through context', () => {
       MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 50.5, ThrottlingBurstLimit: 100 })]),
     });
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_LOG_LEVEL: 'DEBUG' }) },
+    });
   });
 
   it('accepts retentionDays=0, which keeps raw events forever', () => {
@@ -401,6 +431,7 @@ describe('AnalyticsStack configured through context', () => {
     ['throttleRateLimit', { throttleRateLimit: '0' }],
     ['stageName', { stageName: 'v 1' }],
     ['logRetentionDays', { logRetentionDays: '31' }],
+    ['logLevel', { logLevel: 'verbose' }],
     ['destroyOnRemoval', { destroyOnRemoval: 'yes' }],
     ['restrictIngestion', { restrictIngestion: 'maybe' }],
     ['botFilter', { botFilter: 'no' }],

@@ -61,7 +61,7 @@ describe('TrackerFunction', () => {
     });
   });
 
-  it('gets no environment but NODE_OPTIONS and no access to tables or queues, only to its log group', () => {
+  it('gets no environment but NODE_OPTIONS and the logging settings, no access to tables or queues, only to its log group', () => {
     // Prepare
     const { stack, template, idOf } = synthesized;
     const roleId = idOf(stack.trackerFunction.role!);
@@ -71,7 +71,12 @@ describe('TrackerFunction', () => {
     const role = template.toJSON().Resources[roleId].Properties;
 
     // Assess
-    expect(Object.keys(template.toJSON().Resources[idOf(stack.trackerFunction)].Properties.Environment.Variables)).toEqual(['NODE_OPTIONS']);
+    expect(Object.keys(template.toJSON().Resources[idOf(stack.trackerFunction)].Properties.Environment.Variables).sort()).toEqual([
+      'NODE_OPTIONS',
+      'POWERTOOLS_LOG_LEVEL',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+    ]);
     expect(policies).toEqual({});
     expect(role.ManagedPolicyArns).toBeUndefined();
     expect(role.Policies).toEqual([

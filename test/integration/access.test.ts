@@ -5,6 +5,7 @@ import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
 import { deleteApiKey, findApiKey, listApiKeys, saveApiKey } from '../../functions/store/api-keys.ts';
 import { ADMIN_KEY, stackResources, type StackResources } from '../support/aws.ts';
 import { httpApiEvent, lambdaContext, restEvent } from '../support/events.ts';
+import { silenceOutput } from '../support/output.ts';
 
 type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
 
@@ -13,7 +14,7 @@ let stats: HttpHandler;
 const run = Date.now().toString(36);
 
 beforeAll(async () => {
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  silenceOutput();
   aws = await stackResources();
   vi.resetModules();
   for (const [name, value] of Object.entries(aws.functionEnv('StatsFunction'))) vi.stubEnv(name, value);
@@ -121,7 +122,6 @@ describe('stats access control while the admin key secret cannot be read', () =>
   });
 
   it('answers 503 auth_unavailable with Retry-After to a key it cannot place', async () => {
-    vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const response = await call(newApiKey());
     expect([response.status, response.json.error.code, response.headers['retry-after']]).toEqual([503, 'auth_unavailable', '5']);
   });

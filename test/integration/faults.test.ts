@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { processBatch, type ProcessorSettings, type QueueRecord } from '../../functions/processor/process-batch.ts';
 import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
@@ -7,14 +7,14 @@ import { readScopeAggregates } from '../../functions/store/site-aggregates.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 import { faultyClient, type FaultMode } from '../support/faults.ts';
+import { silenceOutput } from '../support/output.ts';
 
 let aws: StackResources;
 let settings: ProcessorSettings;
 const LEASE_MS = 90_000;
 beforeAll(async () => {
   // Every injected fault is logged by the processor; the assertions speak for the outcome.
-  vi.spyOn(console, 'error').mockImplementation(() => undefined);
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  silenceOutput();
   aws = await stackResources();
   settings = { tables: aws.tables, pathBuckets: 4, leaseMs: LEASE_MS, retentionDays: 90 };
 });

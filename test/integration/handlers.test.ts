@@ -4,6 +4,7 @@ import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-
 import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.ts';
 import { beacon } from '../support/factories.ts';
 import { lambdaContext, restEvent, sqsEvent, sqsRecord } from '../support/events.ts';
+import { captureOutput } from '../support/output.ts';
 
 type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
 type SqsHandler = (event: unknown, context: unknown) => Promise<SQSBatchResponse>;
@@ -69,6 +70,63 @@ describe('ingest, processor and stats handlers with the stack environment', () =
     expect(json).toMatchObject({ total_views: 1, unique_users: 1, total_events: 1, top_paths: [{ path: '/docs', views: 1 }] });
   });
 
+  it("writes each invocation's metrics as EMF in the stack's namespace, EventsCounted equal to the events the batch counted", async () => {
+    // Prepare: two events in one POST /events (one queue message), delivered twice in one batch with a poison message.
+    const site = `h-metrics-${Date.now()}`;
+    const namespace = aws.functionEnv('ProcessorFunction').POWERTOOLS_METRICS_NAMESPACE;
+    const output = captureOutput();
+    const context = lambdaContext('processor');
+    let posted, processed, statsStatus, receivedAt, processedBy;
+    try {
+      // Act
+      posted = await ingest(
+        restEvent({
+          method: 'POST',
+          path: '/events',
+          body: JSON.stringify([beacon({ site_id: site, event_id: 'm1' }), beacon({ site_id: site, event_id: 'm2' })]),
+          headers: { 'content-type': 'application/json' },
+        }),
+        lambdaContext(),
+      );
+      const [message] = await receive(1);
+      const body = message!.Body!;
+      receivedAt = Date.parse((JSON.parse(body) as Array<{ received_at: string }>)[0]!.received_at);
+      processed = await processor(
+        sqsEvent([
+          sqsRecord(body, { messageId: 'first' }),
+          sqsRecord(body, { messageId: 'again' }),
+          sqsRecord('not json', { messageId: 'poison' }),
+        ]),
+        context,
+      );
+      processedBy = Date.now();
+      await aws.settle([message!], []);
+      statsStatus = (await getStats({ site_id: site })).statusCode;
+    } finally {
+      output.restore();
+    }
+
+    // Assess
+    expect([posted.statusCode, statsStatus]).toEqual([202, 200]);
+    expect(processed.batchItemFailures).toEqual([{ itemIdentifier: 'poison' }]);
+    const batchLine = output.logs().find((log) => log.message === 'batch processed');
+    expect(batchLine).toMatchObject({ level: 'INFO', service: 'processor', function_request_id: context.awsRequestId, records: 3, counted: 2, duplicates: 2, invalid: 1 });
+    const metricSets = output.metrics();
+    expect(new Set(metricSets.map((set) => set.namespace))).toEqual(new Set([namespace]));
+    expect(metricSets.map((set) => set.dimensions.service).sort()).toEqual(['ingest', 'processor', 'stats']);
+    expect(output.valuesOf('EventsAccepted')).toEqual([2]);
+    expect(output.valuesOf('EventsCounted')).toEqual([batchLine!.counted]);
+    expect(output.valuesOf('DuplicateEvents')).toEqual([2]);
+    expect(output.valuesOf('InvalidMessages')).toEqual([1]);
+    expect(output.valuesOf('BatchSize')).toEqual([3]);
+    // From the events' receipt to their commit: within the time between the POST and the end of the batch.
+    const lags = output.valuesOf('ProcessingLag');
+    expect(lags).toHaveLength(1);
+    expect(lags[0]).toBeGreaterThanOrEqual(0);
+    expect(lags[0]).toBeLessThanOrEqual(processedBy - receivedAt);
+    expect(output.valuesOf('StatsLatency')).toHaveLength(1);
+  });
+
   it('reports only the poison messages of a batch as failures', async () => {
     const site = `h-poison-${Date.now()}`;
     const good = { ...beacon({ site_id: site }), event_id: 'g1', received_at: new Date().toISOString() };
@@ -102,7 +160,7 @@ describe('ingest, processor and stats handlers with the stack environment', () =
       ...aws.functionEnv('IngestFunction'),
       QUEUE_URL: `${aws.queueUrl}-missing`,
     });
-    const info = vi.spyOn(console, 'info').mockImplementation(() => undefined);
+    const output = captureOutput();
     const googlebot = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 
     // Act
@@ -115,16 +173,26 @@ describe('ingest, processor and stats handlers with the stack environment', () =
       }),
       lambdaContext(),
     );
-    const logged = info.mock.calls.map(([line]) => JSON.parse(String(line)));
-    info.mockRestore();
+    output.restore();
 
     // Assess
     expect(response.statusCode).toBe(202);
     expect(response.headers?.['access-control-allow-origin']).toBe('*');
     expect(JSON.parse(response.body)).toEqual({ status: 'accepted', event_id: 'bot-1' });
-    expect(logged).toEqual([
-      { level: 'info', message: 'event dropped', reason: 'bot', site_id: 'h-bot', event_type: 'page_view', event_id: 'bot-1', bot: 'Google' },
+    expect(output.logs()).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'event dropped',
+        service: 'ingest',
+        reason: 'bot',
+        site_id: 'h-bot',
+        event_type: 'page_view',
+        event_id: 'bot-1',
+        bot: 'Google',
+      }),
     ]);
+    expect(output.valuesOf('EventsDropped')).toEqual([1]);
+    expect(output.valuesOf('EventsAccepted')).toEqual([]);
   });
 
   it.each([

@@ -30,10 +30,16 @@ describe('processBatch', () => {
       ...Array.from({ length: 30 }, (_, i) => trackedEvent({ site_id: site, path: i % 3 ? '/a' : '/b', user_id: `u${i % 7}` })),
       trackedEvent({ site_id: site, event_type: 'signup', path: '/a', user_id: 'u-new' }),
     ];
+    const receivedAt = Date.parse(events[0]!.received_at);
     // Act
+    const before = Date.now();
     const result = await processBatch(aws.doc, settings, records(events), 'batch-1');
+    const after = Date.now();
     // Assess
     expect(result).toMatchObject({ failed: [], counted: 31, duplicates: 0, units: 1 });
+    // The fixtures were all received at one instant, long ago: the lag is from then to the commit.
+    expect(result.maxLagMs).toBeGreaterThanOrEqual(before - receivedAt);
+    expect(result.maxLagMs).toBeLessThanOrEqual(after - receivedAt);
     const day = await aggregates(site, '2025-11-12');
     expect(day.views).toBe(30);
     expect(day.events).toBe(31);

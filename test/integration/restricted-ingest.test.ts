@@ -8,6 +8,7 @@ import { saveSite, deleteSite } from '../../functions/store/sites.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 import { beacon } from '../support/factories.ts';
 import { lambdaContext, restEvent } from '../support/events.ts';
+import { captureOutput } from '../support/output.ts';
 
 type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
 
@@ -91,7 +92,10 @@ describe('siteGate', () => {
 
   it('answers 503 when the registrations cannot be read, never 5xx for what the client sent otherwise', async () => {
     const gate = siteGate(aws.doc, 'no-such-table', () => 0);
-    vi.spyOn(console, 'error').mockImplementationOnce(() => undefined);
-    expect(await refusal(gate([event(`reg-x-${run}`)], undefined))).toBe(503);
+    const output = captureOutput();
+    const status = await refusal(gate([event(`reg-x-${run}`)], undefined));
+    output.restore();
+    expect(status).toBe(503);
+    expect(output.logs()).toEqual([expect.objectContaining({ level: 'ERROR', message: 'site registrations unavailable' })]);
   });
 });

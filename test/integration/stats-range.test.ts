@@ -8,6 +8,7 @@ import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.
 import { httpApiEvent, lambdaContext, restEvent } from '../support/events.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { faultyClient } from '../support/faults.ts';
+import { silenceOutput } from '../support/output.ts';
 
 type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
 
@@ -16,7 +17,7 @@ let settings: ProcessorSettings;
 let stats: HttpHandler;
 
 beforeAll(async () => {
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  silenceOutput();
   aws = await stackResources();
   settings = { tables: aws.tables, pathBuckets: 4, leaseMs: 90_000, retentionDays: 90 };
   vi.resetModules();

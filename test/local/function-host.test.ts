@@ -139,4 +139,11 @@ describe('FunctionHost', () => {
     await h.invoke({ action: 'log' });
     await expect.poll(() => lines.find((l) => l.includes('hello from local-probe'))).toMatch(/^\[probeFunction\] /);
   });
+
+  it('shows a metrics line (embedded metric format) as one readable line', async () => {
+    const lines: string[] = [];
+    const h = host('probe', { lines });
+    await h.invoke({ action: 'metrics' });
+    await expect.poll(() => lines.find((l) => l.includes('Probes'))).toBe('[probeFunction] metrics Probes=2 service=probe');
+  });
 });

@@ -4,13 +4,14 @@ import {
   acceptBeacon,
   MAX_BATCH_EVENTS,
   normalizePath,
+  oldestReceipt,
   parseQueuedEvents,
   toQueueMessage,
   toQueueMessages,
   utcDay,
   type TrackedEvent,
 } from '../../functions/domain/event.ts';
-import { beacon } from '../support/factories.ts';
+import { beacon, trackedEvent } from '../support/factories.ts';
 
 const now = new Date('2025-11-12T20:00:00Z');
 const fixedId = () => 'generated-id';
@@ -202,5 +203,22 @@ describe('toQueueMessages', () => {
 
   it('refuses an event that cannot fit in any message', () => {
     expect(() => toQueueMessages(events, one)).toThrow(RangeError);
+  });
+});
+
+describe('oldestReceipt', () => {
+  it('is the earliest received_at, in epoch milliseconds, whatever the order of the events', () => {
+    // Prepare
+    const events = ['2025-11-12T19:30:02.500Z', '2025-11-12T19:29:59.999Z', '2025-11-12T19:30:00.000Z'].map((received_at) =>
+      trackedEvent({ received_at }),
+    );
+
+    // Act & Assess
+    expect(oldestReceipt(events)).toBe(Date.parse('2025-11-12T19:29:59.999Z'));
+  });
+
+  it('is undefined for no events', () => {
+    // Act & Assess
+    expect(oldestReceipt([])).toBeUndefined();
   });
 });

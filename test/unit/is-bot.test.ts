@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { botMatch, HTTP_LIBRARY_USER_AGENTS, logDropped } from '../../functions/ingest/is-bot.ts';
+import { botMatch, HTTP_LIBRARY_USER_AGENTS, recordDropped } from '../../functions/ingest/is-bot.ts';
 import { trackedEvent } from '../support/factories.ts';
+import { captureOutput } from '../support/output.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -83,25 +84,26 @@ describe('botMatch', () => {
   });
 });
 
-describe('logDropped', () => {
-  it('logs one JSON line with the reason, the event and what triggered the drop', () => {
+describe('recordDropped', () => {
+  it('logs one JSON line per event with the reason and what triggered the drop, and counts them under that reason', () => {
     // Prepare
-    const info = vi.spyOn(console, 'info').mockImplementation(() => undefined);
-    const event = trackedEvent({ site_id: 'site-1', event_type: 'signup', event_id: 'evt-bot-1' });
+    const output = captureOutput();
+    const events = [
+      trackedEvent({ site_id: 'site-1', event_type: 'signup', event_id: 'evt-bot-1' }),
+      trackedEvent({ site_id: 'site-1', event_type: 'page_view', event_id: 'evt-bot-2' }),
+    ];
 
     // Act
-    logDropped([event], 'bot', { bot: 'Googlebot' });
+    recordDropped(events, 'bot', { bot: 'Googlebot' });
+    output.restore();
 
     // Assess
-    expect(info).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(info.mock.calls[0]![0] as string)).toEqual({
-      level: 'info',
-      message: 'event dropped',
-      reason: 'bot',
-      site_id: 'site-1',
-      event_type: 'signup',
-      event_id: 'evt-bot-1',
-      bot: 'Googlebot',
-    });
+    expect(output.logs()).toEqual([
+      expect.objectContaining({ level: 'INFO', message: 'event dropped', reason: 'bot', site_id: 'site-1', event_type: 'signup', event_id: 'evt-bot-1', bot: 'Googlebot' }),
+      expect.objectContaining({ level: 'INFO', message: 'event dropped', event_id: 'evt-bot-2' }),
+    ]);
+    expect(output.metrics()).toEqual([
+      expect.objectContaining({ dimensions: { service: expect.any(String), reason: 'bot' }, metrics: [{ name: 'EventsDropped', unit: 'Count', values: [2] }] }),
+    ]);
   });
 });

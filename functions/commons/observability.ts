@@ -1,0 +1,36 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
+
+// Both read their settings from the environment once, here at cold start (the stack sets them):
+// POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_LOG_LEVEL, unless Lambda's
+// advanced logging controls set AWS_LAMBDA_LOG_LEVEL, which then wins.
+
+/**
+ * The function's logger: one JSON line per entry with `level` (`INFO`, `WARN`, ...), `message`,
+ * `timestamp`, `service` and, inside an invocation, the request id and function name.
+ */
+export const logger = new Logger();
+
+/** The function's custom metrics, written as CloudWatch embedded metric format with dimension `service`. */
+export const metrics = new Metrics();
+
+export { MetricUnit };
+
+/**
+ * middy middlewares every handler uses: the Lambda context on each log line, and the metrics
+ * the invocation recorded written once it ends, answered or failed.
+ */
+export function observability(): MiddlewareObj[] {
+  return [injectLambdaContext(logger), publishMetrics(metrics)];
+}
+
+function publishMetrics(target: Metrics): MiddlewareObj {
+  // Not Powertools' logMetrics: that warns on each invocation that recorded nothing (a 400 or a
+  // 401), which would be most of the noise in the logs.
+  const publish = (): void => {
+    if (target.hasStoredMetrics()) target.publishStoredMetrics();
+  };
+  return { after: publish, onError: publish };
+}
