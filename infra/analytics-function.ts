@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource, type SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -56,6 +56,11 @@ export interface AnalyticsFunctionProps
   readonly service: ServiceName;
   /** The lowest level the function logs. */
   readonly logLevel: LogLevel;
+  /**
+   * Lambda's own START, END and REPORT lines (system logs at INFO). Default: kept. A function
+   * invoked once per event turns them off: they would be most of its CloudWatch Logs bill.
+   */
+  readonly platformLogs?: boolean;
 }
 
 /**
@@ -67,7 +72,7 @@ export interface AnalyticsFunctionProps
  */
 export class AnalyticsFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: AnalyticsFunctionProps) {
-    const { entry, logRetention, logRemovalPolicy, service, logLevel, bundling, environment, ...rest } = props;
+    const { entry, logRetention, logRemovalPolicy, service, logLevel, platformLogs = true, bundling, environment, ...rest } = props;
     assertLocalEsbuild(scope);
 
     // A sibling of the function, so it exists before the function that writes to it.
@@ -99,6 +104,13 @@ export class AnalyticsFunction extends NodejsFunction {
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       logGroup,
       role,
+      // JSON format, so that Lambda filters by level: its system logs at INFO (START, END, REPORT)
+      // or only WARN, and the application logs at logLevel, which Lambda also hands to Powertools
+      // (AWS_LAMBDA_LOG_LEVEL). Metric lines carry no level; Lambda reads them as INFO, which is
+      // why logLevel goes no higher than INFO.
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[logLevel],
+      systemLogLevelV2: platformLogs ? SystemLogLevel.INFO : SystemLogLevel.WARN,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: service,

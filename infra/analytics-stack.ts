@@ -104,6 +104,9 @@ export class AnalyticsStack extends Stack {
         : 'Validates page events and queues them (POST /event, POST /events)',
       memorySize: 128,
       timeout: Duration.seconds(5),
+      // Invoked once per request: Lambda's START/END/REPORT lines would cost more in CloudWatch
+      // Logs than the one metrics line it writes (docs/cost.md); its duration is in AWS/Lambda metrics.
+      platformLogs: false,
       environment: { QUEUE_MAX_MESSAGE_BYTES: String(maxMessageSizeBytes), BOT_FILTER: String(config.botFilter) },
     }).useQueue(this.eventsQueue, 'QUEUE_URL', 'send');
     if (config.restrictIngestion) this.ingestFunction.useTable(this.sitesTable, 'SITES_TABLE', ['BatchGetItem']);

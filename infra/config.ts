@@ -7,7 +7,11 @@ export type ApiType = 'rest' | 'http';
 export const API_TYPES: readonly ApiType[] = ['rest', 'http'];
 
 /** The levels Powertools' logger knows, lowest first. */
-export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+/**
+ * Levels the functions may log at. None above INFO: Lambda reads the metric lines (embedded
+ * metric format, which carry no level) as INFO and would drop them.
+ */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO'] as const;
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
 

@@ -19,6 +19,12 @@ export const PRICES = {
     /** Each 64 KB chunk of a request's payload is billed as one request. */
     billedChunkBytes: 64 * 1024,
   },
+  cloudwatchLogs: {
+    /** Standard log class, per GB ingested (not in the per-event totals below: reported on its own). */
+    perGbIngested: 0.5,
+    /** Bytes of metadata billed with each log event. */
+    eventOverheadBytes: 26,
+  },
   dynamodb: {
     /** On-demand, per million write request units. */
     perMillionWriteUnits: 0.625,

@@ -28,6 +28,7 @@ import type { LoadData, LoadToHost } from './load-worker.ts';
 import { MeteredHost } from './metered-host.ts';
 import { BenchFailure, fmt, percentile, round, sleep, sortedCopy, sum } from './numbers.ts';
 import { parseArgs, type Options } from './options.ts';
+import { logBytesPerEvent, logsUsdPerMillion } from './log-bytes.ts';
 import { costPerMillionEvents, costPerStatsCall, PRICES, type PerEventUsage } from './prices.ts';
 import { tableLines, wireLines, type ReportRow } from './report.ts';
 import { capacityTotalsOf, sqsRequestsOfRun, writeUnitsOfRun } from './run-units.ts';
@@ -210,6 +211,7 @@ async function main(): Promise<number> {
     const ingestSeconds = (load.finishedAt - load.startedAt) / 1000;
     progress(`ingest done: ${acceptedCount}/${opts.events} accepted, ${load.requests} requests in ${ingestSeconds.toFixed(1)} s`);
     const ingestInvocationsAtLoadEnd = ingestHost.durations.length;
+    const ingestPrintedAtLoadEnd = { ...ingestHost.printed };
     if (opts.phased) {
       progress('phased: starting the queue poller now');
       rt.startPollers();
@@ -234,6 +236,7 @@ async function main(): Promise<number> {
     const batchesAtDrain = [...batches];
     await logs.waitForCapacityLines(processorId, processorHost.durations.length);
     const processorDurations = [...processorHost.durations];
+    const processorPrintedAtDrain = { ...processorHost.printed };
     const ingestDurationsUnderLoad = ingestHost.durations.slice(0, ingestInvocationsAtLoadEnd);
     const batchLinesAtDrain = logs.capacityOf<BatchLine>(processorId);
 
@@ -310,6 +313,16 @@ async function main(): Promise<number> {
     };
     const costRest = costPerMillionEvents(usage, 'rest');
     const costHttp = costPerMillionEvents(usage, 'http');
+    // CloudWatch Logs, apart from the totals above (which, as ever, leave logs out).
+    const systemLogsOn = (id: string) => (rt.model.functions[id]!.logging.systemLogLevel ?? 'INFO') !== 'WARN';
+    const logBytes = logBytesPerEvent(
+      [
+        { printed: ingestPrintedAtLoadEnd, invocations: ingestInvocationsAtLoadEnd, platformLines: systemLogsOn(ingestId) },
+        { printed: processorPrintedAtDrain, invocations: processorDurations.length, platformLines: systemLogsOn(processorId) },
+      ],
+      events,
+    );
+    const logsUsd = logsUsdPerMillion(logBytes.total);
     const statsCallUsd = { rest: costPerStatsCall(rruPerStatsCall, statsGbsPerCall, 'rest'), http: costPerStatsCall(rruPerStatsCall, statsGbsPerCall, 'http') };
 
     // Hottest partition key, and one busy site at 5,000 events/s.
@@ -368,6 +381,8 @@ async function main(): Promise<number> {
       sqs_requests_per_event: round(sqsRequestsPerEvent, 4),
       usd_per_million_rest: round(costRest.total, 3),
       usd_per_million_http: round(costHttp.total, 3),
+      log_bytes_per_event: round(logBytes.total, 1),
+      usd_per_million_logs: round(logsUsd, 3),
       max_key_wru_per_s: hottest ? round(hottest.peakPerSecond, 0) : null,
       counts_exact: countsExact,
       max_key: hottest?.key ?? null,
@@ -462,6 +477,8 @@ async function main(): Promise<number> {
       ['Lambda GB-s/event: ingest, processor', `${ingestGbsPerEvent.toExponential(2)}, ${processorGbsPerEvent.toExponential(2)}`, ''],
       ['USD per million events, REST API', fmt(costRest.total, 3), `<= 5.00: ${yes(targets.usd_per_million_rest)}`],
       ['USD per million events, HTTP API', fmt(costHttp.total, 3), `<= 2.50: ${yes(targets.usd_per_million_http)}`],
+      ['CloudWatch Logs bytes per event (not in the totals)', fmt(logBytes.total, 1), '',
+        `functions' lines ${fmt(logBytes.application, 1)} + Lambda's START/REPORT ${fmt(logBytes.platform, 1)}: $${fmt(logsUsd, 3)} per million events`],
       ['hottest key: peak WRU/s at bench rate', hottest ? fmt(hottest.peakPerSecond, 0) : 'n/a', '', hottest?.key ?? ''],
       ['hot site: hottest key at 5,000 events/s', topSiteHotKey ? fmt(at5000, 0) : 'n/a', `<= 1,000: ${yes(targets.max_key_wru_per_s_at_5000_eps)}`,
         topSiteHotKey ? `${topSiteHotKey.key}, busiest second ${fmt(topSiteHotKey.peakPerSecond, 0)} WRU while the site sent ${fmt(topSiteEps, 0)} events/s; ${hot.method}` : ''],

@@ -74,6 +74,9 @@ export function lambdaEnvironment(opts: LambdaEnvironmentOptions): Record<string
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
     AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${fn.logicalId}`,
     AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+    // What Lambda sets for a function with LoggingConfig (advanced logging controls).
+    AWS_LAMBDA_LOG_FORMAT: fn.logging.format,
+    ...(fn.logging.applicationLogLevel ? { AWS_LAMBDA_LOG_LEVEL: fn.logging.applicationLogLevel } : {}),
     LAMBDA_TASK_ROOT: fn.assetDir ?? '',
     _HANDLER: fn.handler,
   };
@@ -152,6 +155,8 @@ export class FunctionHost {
   private readonly output: (line: string) => void;
   /** Counters for status output. */
   readonly stats = { invocations: 0, errors: 0, timeouts: 0, coldStarts: 0 };
+  /** Lines and UTF-8 bytes the function printed, as written (what CloudWatch Logs would ingest). */
+  readonly printed = { lines: 0, bytes: 0 };
 
   constructor(private readonly opts: FunctionHostOptions) {
     this.logicalId = opts.fn.logicalId;
@@ -160,7 +165,11 @@ export class FunctionHost {
     const prefix = `[${opts.fn.logicalId}]`;
     const sink = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
     this.log = (line) => sink(`${prefix} ${line}`);
-    this.output = (line) => this.log(readableOutput(line));
+    this.output = (line) => {
+      this.printed.lines += 1;
+      this.printed.bytes += Buffer.byteLength(line);
+      this.log(readableOutput(line));
+    };
   }
 
   /** Starts a sandbox and imports the handler (a cold start). Init errors are logged, not thrown. */

@@ -95,6 +95,8 @@ export interface FunctionModel {
   reservedConcurrency?: number;
   /** Environment.Variables as written in the template (intrinsics unresolved). */
   environment: Record<string, unknown>;
+  /** LoggingConfig: the log format and, with JSON, the levels Lambda filters the application's and its own lines at. */
+  logging: { format: 'Text' | 'JSON'; applicationLogLevel?: string; systemLogLevel?: string };
 }
 
 export interface EventSourceMappingModel {
@@ -275,6 +277,7 @@ const FUNCTION_PROPERTIES = [
   'EphemeralStorage',
   'ReservedConcurrentExecutions',
   'PackageType',
+  'LoggingConfig',
 ];
 
 function pick(props: Record<string, unknown>, keys: string[]): Record<string, unknown> {
@@ -419,6 +422,12 @@ function interpretQueue(model: TemplateModel, logicalId: string, rawProps: Recor
   };
 }
 
+/** A function's LoggingConfig as Lambda applies it: Text by default; JSON filters at INFO unless told. */
+function loggingOf(config: { LogFormat?: string; ApplicationLogLevel?: string; SystemLogLevel?: string } | undefined): FunctionModel['logging'] {
+  if (config?.LogFormat !== 'JSON') return { format: 'Text' };
+  return { format: 'JSON', applicationLogLevel: config.ApplicationLogLevel ?? 'INFO', systemLogLevel: config.SystemLogLevel ?? 'INFO' };
+}
+
 function interpretFunction(model: TemplateModel, logicalId: string, resource: CfnResource, resolver: Resolver): FunctionModel {
   const raw = resource.Properties ?? {};
   const rawEnvironment = raw.Environment;
@@ -439,6 +448,7 @@ function interpretFunction(model: TemplateModel, logicalId: string, resource: Cf
     ephemeralStorageMb: Number((props.EphemeralStorage as { Size?: number } | undefined)?.Size ?? 512),
     reservedConcurrency: props.ReservedConcurrentExecutions === undefined ? undefined : Number(props.ReservedConcurrentExecutions),
     environment: ((rawEnvironment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>,
+    logging: loggingOf(props.LoggingConfig as Parameters<typeof loggingOf>[0]),
   };
   const assetPath = resource.Metadata?.['aws:asset:path'];
   if (props.PackageType === 'Image') {

@@ -406,6 +406,21 @@ describe('AnalyticsStack configured through context', () => {
     expect(template.toJSON().Resources[idOf(stack.ingestFunction)].Properties.Environment.Variables.BOT_FILTER).toBe(expected);
   });
 
+  it.each([
+    [{}, 'INFO'],
+    [{ logLevel: 'debug' }, 'DEBUG'],
+  ])('logs JSON filtered by Lambda at the log level (context %j), without platform lines for ingest only', (context, level) => {
+    // Prepare & Act
+    const { stack, template, idOf } = synth(context);
+    const loggingOf = (fn: IConstruct) => template.toJSON().Resources[idOf(fn)].Properties.LoggingConfig;
+
+    // Assess: ingest runs once per request, so Lambda's START/END/REPORT lines (INFO) are left out there.
+    expect(loggingOf(stack.ingestFunction)).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: level, SystemLogLevel: 'WARN' });
+    for (const fn of [stack.processorFunction, stack.statsFunction, stack.trackerFunction]) {
+      expect(loggingOf(fn)).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: level, SystemLogLevel: 'INFO' });
+    }
+  });
+
   it('deletes tables, queues and log groups with the stack when destroyOnRemoval=true', () => {
     // Prepare & Act
     const { template } = synth({ destroyOnRemoval: 'true' });
@@ -432,6 +447,7 @@ describe('AnalyticsStack configured through context', () => {
     ['stageName', { stageName: 'v 1' }],
     ['logRetentionDays', { logRetentionDays: '31' }],
     ['logLevel', { logLevel: 'verbose' }],
+    ['logLevel', { logLevel: 'warn' }],
     ['destroyOnRemoval', { destroyOnRemoval: 'yes' }],
     ['restrictIngestion', { restrictIngestion: 'maybe' }],
     ['botFilter', { botFilter: 'no' }],

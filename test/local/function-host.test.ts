@@ -1,3 +1,4 @@
+import type { FunctionModel } from '../../scripts/local/template.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FunctionHost, lambdaEnvironment, type InvokeResult } from '../../scripts/local/function-host.ts';
 import { PROJECT_ROOT } from '../../scripts/local/paths.ts';
@@ -8,8 +9,11 @@ afterEach(async () => {
   await Promise.all(hosts.splice(0).map((h) => h.stop()));
 });
 
-function host(module: string, opts: { timeoutSeconds?: number; variables?: Record<string, string>; lines?: string[] } = {}): FunctionHost {
-  const fn = standInFunction(module, { timeoutSeconds: opts.timeoutSeconds ?? 3 });
+function host(
+  module: string,
+  opts: { timeoutSeconds?: number; variables?: Record<string, string>; lines?: string[]; logging?: FunctionModel['logging'] } = {},
+): FunctionHost {
+  const fn = standInFunction(module, { timeoutSeconds: opts.timeoutSeconds ?? 3, ...(opts.logging ? { logging: opts.logging } : {}) });
   const h = new FunctionHost({
     fn,
     functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${fn.name}`,
@@ -55,6 +59,20 @@ describe('FunctionHost', () => {
     });
     // nothing leaks in from the parent process (e.g. real credentials or npm settings)
     expect(Object.keys(envA).filter((k) => k === 'HOME' || k === 'AWS_PROFILE' || k === 'INIT_CWD')).toEqual([]);
+  });
+
+  it('sets the log format and level Lambda derives from LoggingConfig', async () => {
+    // Prepare
+    const text = host('probe');
+    const json = host('probe', { logging: { format: 'JSON', applicationLogLevel: 'DEBUG' } });
+
+    // Act
+    const [envText, envJson] = await Promise.all([text.invoke({ action: 'env' }), json.invoke({ action: 'env' })]).then((r) => r.map((x) => payload(x).env));
+
+    // Assess
+    expect(envText.AWS_LAMBDA_LOG_FORMAT).toBe('Text');
+    expect(envText.AWS_LAMBDA_LOG_LEVEL).toBeUndefined();
+    expect(envJson).toMatchObject({ AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'DEBUG' });
   });
 
   it('passes a Lambda-like context', async () => {

@@ -174,6 +174,17 @@ describe.skipIf(!projectAppExists)('template interpretation (the project stack)'
     expectEnvironmentsResolve(model);
   });
 
+  it("reads each function's logging config as Lambda applies it (JSON, filtered at the log level)", () => {
+    // Assess
+    const functions = Object.values(model.functions);
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      // Ingest runs once per request: Lambda's own START/REPORT lines (INFO) are left out there.
+      const systemLogLevel = fn.logicalId.startsWith('IngestFunction') ? 'WARN' : 'INFO';
+      expect(fn.logging, fn.logicalId).toEqual({ format: 'JSON', applicationLogLevel: 'INFO', systemLogLevel });
+    }
+  });
+
   it('routes the public API to bundled functions', () => {
     const routes = Object.values(model.restApis).flatMap((a) => a.routes);
     for (const [method, path] of [
