@@ -7,72 +7,18 @@ import { describe, expect, it } from 'vitest';
 import {
   acceptBatch,
   acceptBeacon,
-  MAX_AGE_DAYS,
-  MAX_FUTURE_MS,
-  MAX_PATH_LENGTH,
   normalizePath,
   parseQueuedEvents,
   toQueueMessage,
   type ParseResult,
 } from '../../functions/domain/event.ts';
+import { beaconArbitraries, pathArb } from '../support/arbitraries.ts';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
-const DAY_MS = 86_400_000;
 const RUNS = { numRuns: 500 };
 const fixedId = () => 'generated-id';
 
-/** Paths as clients send them: a leading '/', any characters, with '?' and '#' mixed in often. */
-const pathArb = fc
-  .array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 8 }), fc.constantFrom('/', '?', '#', '&', '=', '%20', '..')), { maxLength: 12 })
-  .map((parts) => `/${parts.join('')}`)
-  .filter((path) => path.length <= MAX_PATH_LENGTH);
-
-const nameArb = fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/);
-const eventIdArb = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
-const userIdArb = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((id) => id.length <= 128);
-
-/** An instant inside the accepted window, written with 'Z' or an offset, with 0-9 fraction digits. */
-const timestampArb = fc
-  .record({
-    at: fc.integer({ min: NOW.getTime() - (MAX_AGE_DAYS - 1) * DAY_MS, max: NOW.getTime() + MAX_FUTURE_MS - 1000 }),
-    offsetMinutes: fc.integer({ min: -12 * 4, max: 14 * 4 }).map((quarters) => quarters * 15),
-    fraction: fc.stringMatching(/^(\.[0-9]{1,9})?$/),
-  })
-  .map(({ at, offsetMinutes, fraction }) => {
-    const local = new Date(Math.floor(at / 1000) * 1000 + offsetMinutes * 60_000).toISOString().slice(0, 19);
-    if (offsetMinutes === 0) return `${local}${fraction}Z`;
-    const abs = Math.abs(offsetMinutes);
-    const hhmm = `${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-    return `${local}${fraction}${offsetMinutes < 0 ? '-' : '+'}${hhmm}`;
-  });
-
-/** A beacon that must be accepted. */
-const validBeaconArb = fc.record(
-  {
-    site_id: nameArb,
-    event_type: fc.oneof(fc.constant('page_view'), nameArb),
-    path: pathArb,
-    user_id: userIdArb,
-    timestamp: timestampArb,
-    event_id: eventIdArb,
-  },
-  { requiredKeys: ['site_id', 'event_type', 'path', 'user_id', 'timestamp'] },
-);
-
-/** A valid beacon with some fields removed or replaced by any JSON value: input near the valid ones. */
-const nearBeaconArb = fc
-  .tuple(validBeaconArb, fc.dictionary(fc.constantFrom('site_id', 'event_type', 'path', 'user_id', 'timestamp', 'event_id', 'extra'), fc.option(fc.jsonValue(), { nil: undefined })))
-  .map(([valid, changes]) => {
-    const out: Record<string, unknown> = { ...valid };
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === undefined) delete out[key];
-      else out[key] = value;
-    }
-    return out;
-  });
-
-/** Anything a JSON body can parse to, weighted towards objects that look like beacons. */
-const jsonishArb = fc.oneof(fc.jsonValue(), nearBeaconArb, validBeaconArb, fc.anything());
+const { validBeaconArb, nearBeaconArb, jsonishArb } = beaconArbitraries(NOW);
 
 /** A ParseResult is either a value, or a non-empty list of issues that each name a field. */
 function isWellFormed<T>(result: ParseResult<T>): boolean {
