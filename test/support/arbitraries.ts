@@ -119,10 +119,16 @@ export const headersArb = (keys: string[] = []) =>
     )
     .map((pairs) => Object.fromEntries(pairs) as Record<string, string>);
 
-/** A query string: well-formed stats queries (all time, a day, a range), and the parameters with any values. */
-export const queryArb = (siteIds: string[] = []): fc.Arbitrary<Record<string, string>> => {
+/**
+ * A query string: well-formed stats queries (all time, a day, a range), and the parameters with
+ * any values. `siteIds` and `days` (YYYY-MM-DD) are drawn often, e.g. those that hold data.
+ */
+export const queryArb = (siteIds: string[] = [], days: string[] = []): fc.Arbitrary<Record<string, string>> => {
   const siteId = fc.oneof(...siteIds.map((id) => fc.constant(id)), nameArb);
-  const realDay = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  const realDay = fc.oneof(
+    ...days.map((day) => fc.constant(day)),
+    fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+  );
   const anyDay = fc.oneof(
     realDay,
     fc.constantFrom('2025-02-29', '2024-02-29', '2025-13-01', '0000-01-01', '9999-12-31', '2025-1-1', '', '2025-11-12T00:00:00Z'),
