@@ -27,7 +27,7 @@ import { post } from './post.ts';
 import { eventsDue, LatencyWindows, planRequests, type WindowFigures } from './soak-load.ts';
 import { parseSoakArgs, type SoakOptions } from './soak-options.ts';
 import { tableLines, type ReportRow } from './report.ts';
-import { generateWorkload, prng, USER_AGENTS, type Workload } from './workload.ts';
+import { generateWorkload, prng, recordTruth, USER_AGENTS, type SiteTruth, type Workload } from './workload.ts';
 
 /** Requests in flight at most; past it the load falls behind (reported) instead of piling up. */
 const MAX_IN_FLIGHT = 256;
@@ -63,8 +63,12 @@ async function queueDepth(sqs: SQSClient, url: string): Promise<number> {
 
 interface LoadOutcome {
   requests: number;
+  /** Events sent (their request was made), whatever the answer. */
+  sentEvents: number;
   acceptedEvents: number;
-  /** Events whose request never got a 202 (after retries, or refused). */
+  /** The ground truth of the events that got a 202: what GET /stats must count. */
+  acceptedTruth: Map<string, SiteTruth>;
+  /** Events sent whose request never got a 202 (after retries, or refused). */
   unacceptedEvents: number;
   statusCounts: Record<string, number>;
   firstErrors: string[];
@@ -76,7 +80,8 @@ interface LoadOutcome {
 /**
  * Sends the workload at `opts.rate` events per second: one POST per planned request, never more
  * than MAX_IN_FLIGHT at once, each retried on 5xx/429/lost connections. Calls `onWindow` as each
- * window of the run ends.
+ * window of the run ends. A load that falls behind stops a minute after its planned end, with
+ * the rest of the workload not sent.
  */
 async function steadyLoad(
   url: string,
@@ -90,7 +95,17 @@ async function steadyLoad(
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const eventUrl = new URL(`${url}/event`);
   const batchUrl = new URL(`${url}/events`);
-  const outcome: LoadOutcome = { requests: 0, acceptedEvents: 0, unacceptedEvents: 0, statusCounts: {}, firstErrors: [], maxLagEvents: 0, seconds: 0 };
+  const outcome: LoadOutcome = {
+    requests: 0,
+    sentEvents: 0,
+    acceptedEvents: 0,
+    acceptedTruth: new Map(),
+    unacceptedEvents: 0,
+    statusCounts: {},
+    firstErrors: [],
+    maxLagEvents: 0,
+    seconds: 0,
+  };
   const windowMs = opts.windowSeconds * 1000;
   const loadDeadline = startMs + opts.minutes * 60_000 + 60_000;
   let inFlight = 0;
@@ -120,6 +135,7 @@ async function steadyLoad(
       windows.add(startedMs, performance.now() - started, size, status === 202);
       if (status === 202) {
         outcome.acceptedEvents += size;
+        for (let i = first; i < first + size; i++) recordTruth(outcome.acceptedTruth, workload.beacons[i]!);
         return;
       }
       if (outcome.firstErrors.length < 5) outcome.firstErrors.push(`${single ? 'POST /event' : 'POST /events'} ${status || 'no answer'}: ${detail}`);
@@ -154,7 +170,7 @@ async function steadyLoad(
   outcome.seconds = (Date.now() - startMs) / 1000;
   // The windows not reported yet, up to the last one (which holds the stragglers).
   for (; windowIndex < Math.ceil((opts.minutes * 60) / opts.windowSeconds); windowIndex++) await onWindow(windowIndex);
-  outcome.unacceptedEvents += workload.bodies.length - scheduled;
+  outcome.sentEvents = scheduled;
   agent.destroy();
   return outcome;
 }
@@ -244,29 +260,31 @@ async function main(): Promise<number> {
     const memory: MemorySample[] = [await sampleMemory(rt, 0)];
     const loadStart = Date.now();
     const windows = new LatencyWindows(loadStart, opts.windowSeconds * 1000, Math.ceil((opts.minutes * 60) / opts.windowSeconds));
-    say(`Soak: ${opts.rate} events/s for ${opts.minutes} min (${events} events, ${opts.sites} sites), Node ${process.version}, ${os.cpus().length} CPUs`);
-    say(WINDOW_HEADER);
+    progress(WINDOW_HEADER);
     const load = await steadyLoad(rt.apiUrl, workload, opts, windows, loadStart, async (index) => {
       const sample = await sampleMemory(rt, (Date.now() - loadStart) / 1000);
       memory.push(sample);
-      const line = windowLine(windows.figures(index), sample);
-      say(line);
-      if (opts.jsonOnly) progress(line);
+      // Requests still in flight are missing here; the report's table has them all.
+      progress(windowLine(windows.figures(index), sample));
     });
-    progress(`load done: ${load.acceptedEvents}/${events} events accepted in ${load.requests} requests over ${load.seconds.toFixed(1)} s; most behind: ${load.maxLagEvents} events`);
+    progress(
+      `load done: ${load.acceptedEvents} of ${load.sentEvents} events sent accepted (${events - load.sentEvents} not sent) in ${load.requests} requests ` +
+        `over ${load.seconds.toFixed(1)} s; most behind: ${load.maxLagEvents} events`,
+    );
 
     // 2. Drain, then memory at the end.
     const drainS = await waitForDrain(rt, sqs, queueUrl, Date.now() + opts.drainMinutes * 60_000);
     const end = await sampleMemory(rt, (Date.now() - loadStart) / 1000);
     progress(`drained ${drainS.toFixed(1)} s after the last POST; ${sum(batches.map((b) => b.records))} messages in ${batches.length} batches`);
 
-    // 3. Ground truth: every site's counts through GET /stats.
-    const stats = await checkStats({ apiUrl: rt.apiUrl, adminKey, workload });
-    const ledger = eventLedger(workload.truth, stats.answers);
+    // 3. Ground truth, the events that got a 202: every site's counts through GET /stats.
+    const stats = await checkStats({ apiUrl: rt.apiUrl, adminKey, workload: { ...workload, truth: load.acceptedTruth } });
+    const ledger = eventLedger(load.acceptedTruth, stats.answers);
+    const notSent = events - load.sentEvents;
     const dlqDepth = dlqUrl ? await queueDepth(sqs, dlqUrl) : 0;
     const failedBatches = batches.filter((b) => b.failures > 0 || b.batchError).length;
     const problems = [
-      ...(load.unacceptedEvents ? [`${load.unacceptedEvents} events were not accepted (${JSON.stringify(load.statusCounts)}; ${load.firstErrors.join(' | ')})`] : []),
+      ...(load.unacceptedEvents ? [`${load.unacceptedEvents} events sent were not accepted (${JSON.stringify(load.statusCounts)}; ${load.firstErrors.join(' | ')})`] : []),
       ...(ledger.lost ? [`${ledger.lost} events lost`] : []),
       ...(ledger.doubleCounted ? [`${ledger.doubleCounted} events counted twice`] : []),
       ...(dlqDepth ? [`the dead-letter queue holds ${dlqDepth} messages`] : []),
@@ -286,18 +304,25 @@ async function main(): Promise<number> {
       ['DynamoDB Local JVM RSS (MiB)', `${fmt(start.javaRss, 0)} -> ${fmt(end.javaRss, 0)}`, '', `pid ${rt.dynamodb.pid}`],
     ];
     const countRows: ReportRow[] = [
-      ['events sent / accepted', `${events} / ${load.acceptedEvents}`, '', `${load.requests} requests ${JSON.stringify(load.statusCounts)}`],
-      ['events lost', String(ledger.lost), '', 'sent - counted, per site, all time'],
-      ['events counted twice', String(ledger.doubleCounted), '', 'counted - sent, per site, all time'],
+      ['events planned / sent / accepted', `${events} / ${load.sentEvents} / ${load.acceptedEvents}`, '', `${load.requests} requests ${JSON.stringify(load.statusCounts)}`],
+      ['events lost', String(ledger.lost), '', 'accepted - counted, per site, all time'],
+      ['events counted twice', String(ledger.doubleCounted), '', 'counted - accepted, per site, all time'],
       ['GET /stats answers matching the ground truth', `${stats.calls - stats.mismatches.length} / ${stats.calls}`, '', 'views, events, types, top paths, unique users; each day and all time'],
       ['processor batches (failed)', `${batches.length} (${failedBatches})`, '', `DLQ ${dlqDepth} messages`],
       ['drain after the last POST (s)', fmt(drainS, 1), ''],
       ['most events behind the schedule', String(load.maxLagEvents), ''],
     ];
+    say(`Soak: ${opts.rate} events/s for ${opts.minutes} min (${events} events, ${opts.sites} sites), Node ${process.version}, ${os.cpus().length} CPUs`);
+    say(`${WINDOW_HEADER}   (memory at the end of each window; by the start of each request)`);
+    all.forEach((w, index) => say(windowLine(w, memory[index + 1])));
     say('');
     for (const line of tableLines(memoryRows)) say(line);
     say('');
     for (const line of tableLines(countRows)) say(line);
+    if (notSent) {
+      say('');
+      say(`NOTE the load fell behind the rate and stopped a minute after its planned end: ${notSent} events were not sent (not a counting problem)`);
+    }
     if (problems.length) {
       say('');
       for (const p of problems.slice(0, 100)) say(`PROBLEM ${p}`);
@@ -308,6 +333,7 @@ async function main(): Promise<number> {
       minutes: opts.minutes,
       rate: opts.rate,
       events,
+      sent: load.sentEvents,
       accepted: load.acceptedEvents,
       lost: ledger.lost,
       double_counted: ledger.doubleCounted,
