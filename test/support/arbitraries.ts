@@ -140,7 +140,7 @@ export const queryArb = (siteIds: string[] = [], days: string[] = []): fc.Arbitr
   }));
   const limit = fc.oneof(fc.integer({ min: -5, max: 150 }).map(String), fc.constantFrom('', '1.5', '1e2', '0100', ' 5', '99999999999999999999'), fc.string({ maxLength: 5 }));
   const wellFormed = fc.record(
-    { site_id: siteId, period: fc.oneof(fc.constant({}), realDay.map((date) => ({ date })), range), limit },
+    { site_id: siteId, period: fc.oneof(fc.constant({}), realDay.map((date) => ({ date })), range), limit: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 100 }).map(String) }, limit) },
     { requiredKeys: ['site_id', 'period'] },
   ).map(({ period, ...rest }) => ({ ...rest, ...period }) as Record<string, string>);
   const wild = fc.record(
@@ -155,5 +155,5 @@ export const queryArb = (siteIds: string[] = [], days: string[] = []): fc.Arbitr
     },
     { requiredKeys: [] },
   ) as fc.Arbitrary<Record<string, string>>;
-  return fc.oneof(wellFormed, wild);
+  return fc.oneof({ weight: 3, arbitrary: wellFormed }, { weight: 1, arbitrary: wild });
 };
