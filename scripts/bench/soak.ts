@@ -313,7 +313,7 @@ async function main(): Promise<number> {
       ['most events behind the schedule', String(load.maxLagEvents), ''],
     ];
     say(`Soak: ${opts.rate} events/s for ${opts.minutes} min (${events} events, ${opts.sites} sites), Node ${process.version}, ${os.cpus().length} CPUs`);
-    say(`${WINDOW_HEADER}   (memory at the end of each window; by the start of each request)`);
+    say(`${WINDOW_HEADER}   (requests by the window they started in; memory at its end)`);
     all.forEach((w, index) => say(windowLine(w, memory[index + 1])));
     say('');
     for (const line of tableLines(memoryRows)) say(line);
