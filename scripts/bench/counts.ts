@@ -46,12 +46,19 @@ export function compareScope(label: string, expected: ScopeTruth, actual: StatsB
  * Calls GET /stats for every site, for each day of the workload and for all time (4 at a time,
  * with the admin key), and compares each answer with the ground truth.
  */
-export async function checkStats(opts: { apiUrl: string; adminKey: string; workload: Workload }): Promise<{ calls: number; mismatches: string[]; latencies: number[] }> {
+export async function checkStats(opts: { apiUrl: string; adminKey: string; workload: Workload }): Promise<{
+  calls: number;
+  mismatches: string[];
+  latencies: number[];
+  /** The 200 answers, by site and date (null: all time). */
+  answers: Array<{ site: string; date: string | null; body: StatsBody }>;
+}> {
   const { workload } = opts;
   const checks: Array<{ site: string; date: string | null }> = [];
   for (const site of workload.sites) for (const date of [...workload.days, null]) checks.push({ site, date });
   const mismatches: string[] = [];
   const latencies: number[] = [];
+  const answers: Array<{ site: string; date: string | null; body: StatsBody }> = [];
   let cursor = 0;
   await Promise.all(
     Array.from({ length: 4 }, async () => {
@@ -71,11 +78,48 @@ export async function checkStats(opts: { apiUrl: string; adminKey: string; workl
           mismatches.push(`${label}: GET /stats answered ${response.status} ${JSON.stringify(body)}`);
           continue;
         }
+        answers.push({ ...check, body });
         const truth = workload.truth.get(check.site);
         const expected = (check.date ? truth?.days.get(check.date) : truth?.all) ?? EMPTY_SCOPE;
         mismatches.push(...compareScope(label, expected, body));
       }
     }),
   );
-  return { calls: checks.length, mismatches, latencies };
+  return { calls: checks.length, mismatches, latencies, answers };
+}
+
+/** One site's events, views and unique users: what was sent against what GET /stats counts (all time). */
+export interface SiteLedger {
+  site: string;
+  events: { sent: number; counted: number };
+  views: { sent: number; counted: number };
+  users: { sent: number; counted: number };
+}
+
+/**
+ * Per site, the events sent against the events counted (all-time answers of checkStats): events
+ * lost where fewer were counted, double counted where more. A site without an answer counts as
+ * nothing counted.
+ */
+export function eventLedger(
+  truth: ReadonlyMap<string, { all: ScopeTruth }>,
+  answers: ReadonlyArray<{ site: string; date: string | null; body: StatsBody }>,
+): { sites: SiteLedger[]; lost: number; doubleCounted: number } {
+  const allTime = new Map(answers.filter((a) => a.date === null).map((a) => [a.site, a.body]));
+  const sites = [...truth].map(([site, { all }]) => {
+    const body = allTime.get(site);
+    return {
+      site,
+      events: { sent: all.events, counted: body?.total_events ?? 0 },
+      views: { sent: all.views, counted: body?.total_views ?? 0 },
+      users: { sent: all.users.size, counted: body?.unique_users ?? 0 },
+    };
+  });
+  let lost = 0;
+  let doubleCounted = 0;
+  for (const { events } of sites) {
+    if (events.counted < events.sent) lost += events.sent - events.counted;
+    else doubleCounted += events.counted - events.sent;
+  }
+  return { sites, lost, doubleCounted };
 }

@@ -224,6 +224,13 @@ export class FunctionHost {
     });
   }
 
+  /** V8 heap in use by each live sandbox's worker thread, bytes (threads share the process's RSS, so this is what one can tell apart). */
+  async heapUsed(): Promise<number[]> {
+    const live = [...this.sandboxes].filter((sandbox) => !sandbox.exited);
+    const stats = await Promise.all(live.map((sandbox) => sandbox.worker.getHeapStatistics().catch(() => undefined)));
+    return stats.filter((s) => s !== undefined).map((s) => s.used_heap_size);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.sandbox = undefined;

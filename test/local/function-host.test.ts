@@ -164,4 +164,15 @@ describe('FunctionHost', () => {
     await h.invoke({ action: 'metrics' });
     await expect.poll(() => lines.find((l) => l.includes('Probes'))).toBe('[probeFunction] metrics Probes=2 service=probe');
   });
+
+  it('reports the V8 heap of its live worker thread, and none before the first start or once stopped', async () => {
+    const h = host('probe');
+    expect(await h.heapUsed()).toEqual([]);
+    payload(await h.invoke({ action: 'env' }));
+    const heaps = await h.heapUsed();
+    expect(heaps).toHaveLength(1);
+    expect(heaps[0]).toBeGreaterThan(1024 * 1024);
+    await h.stop();
+    expect(await h.heapUsed()).toEqual([]);
+  });
 });
