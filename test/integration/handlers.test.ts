@@ -5,6 +5,7 @@ import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.
 import { beacon } from '../support/factories.ts';
 import { lambdaContext, restEvent, sqsEvent, sqsRecord } from '../support/events.ts';
 import { captureOutput } from '../support/output.ts';
+import { loadHandler } from '../support/handlers.ts';
 
 type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
 type SqsHandler = (event: unknown, context: unknown) => Promise<SQSBatchResponse>;
@@ -14,20 +15,12 @@ let ingest: HttpHandler;
 let processor: SqsHandler;
 let stats: HttpHandler;
 
-/** Imports a handler module with the environment the stack gives that function. */
-async function loadHandler<T>(module: string, env: Record<string, string>): Promise<T> {
-  vi.resetModules();
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  const loaded = (await import(module)) as { handler: T };
-  vi.unstubAllEnvs();
-  return loaded.handler;
-}
 
 beforeAll(async () => {
   aws = await stackResources();
-  ingest = await loadHandler<HttpHandler>('../../functions/ingest/handler.ts', aws.functionEnv('IngestFunction'));
-  processor = await loadHandler<SqsHandler>('../../functions/processor/handler.ts', aws.functionEnv('ProcessorFunction'));
-  stats = await loadHandler<HttpHandler>('../../functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
+  ingest = await loadHandler<HttpHandler>('functions/ingest/handler.ts', aws.functionEnv('IngestFunction'));
+  processor = await loadHandler<SqsHandler>('functions/processor/handler.ts', aws.functionEnv('ProcessorFunction'));
+  stats = await loadHandler<HttpHandler>('functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
 });
 
 const post = (body: unknown, contentType = 'application/json') =>
@@ -141,7 +134,7 @@ describe('ingest, processor and stats handlers with the stack environment', () =
   });
 
   it('answers 503 queue_unavailable with Retry-After when the queue cannot be reached', async () => {
-    const broken = await loadHandler<HttpHandler>('../../functions/ingest/handler.ts', {
+    const broken = await loadHandler<HttpHandler>('functions/ingest/handler.ts', {
       ...aws.functionEnv('IngestFunction'),
       QUEUE_URL: `${aws.queueUrl}-missing`,
     });
@@ -156,7 +149,7 @@ describe('ingest, processor and stats handlers with the stack environment', () =
 
   it('answers a bot 202 with the usual body, never sends its event to the queue, and logs the drop', async () => {
     // Prepare: a queue URL that fails every send, so only an event that is not queued can get a 202.
-    const unqueued = await loadHandler<HttpHandler>('../../functions/ingest/handler.ts', {
+    const unqueued = await loadHandler<HttpHandler>('functions/ingest/handler.ts', {
       ...aws.functionEnv('IngestFunction'),
       QUEUE_URL: `${aws.queueUrl}-missing`,
     });
@@ -200,7 +193,7 @@ describe('ingest, processor and stats handlers with the stack environment', () =
     ['a crawler with the bot filter off (botFilter=false)', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', { BOT_FILTER: 'false' }],
   ])('queues the event of %s', async (_name, userAgent, env) => {
     // Prepare: a queue URL that fails every send, so only an event that is not dropped gets a 503.
-    const unqueued = await loadHandler<HttpHandler>('../../functions/ingest/handler.ts', {
+    const unqueued = await loadHandler<HttpHandler>('functions/ingest/handler.ts', {
       ...aws.functionEnv('IngestFunction'),
       ...env,
       QUEUE_URL: `${aws.queueUrl}-missing`,

@@ -13,6 +13,7 @@ import { headersArb, queryArb } from '../support/arbitraries.ts';
 import { ADMIN_KEY, stackResources, type StackResources } from '../support/aws.ts';
 import { httpApiEvent, lambdaContext, restEvent, sqsEvent, sqsRecord, type ClientRequest } from '../support/events.ts';
 import { beacon } from '../support/factories.ts';
+import { loadHandler } from '../support/handlers.ts';
 
 type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
 type SqsHandler = (event: unknown, context: unknown) => Promise<SQSBatchResponse>;
@@ -27,22 +28,14 @@ let aws: StackResources;
 let stats: HttpHandler;
 let siteKey: string;
 
-/** Imports a handler module with the environment the stack gives that function. */
-async function loadHandler<T>(module: string, env: Record<string, string>): Promise<T> {
-  vi.resetModules();
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  const loaded = (await import(module)) as { handler: T };
-  vi.unstubAllEnvs();
-  return loaded.handler;
-}
 
 beforeAll(async () => {
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
   vi.spyOn(console, 'info').mockImplementation(() => undefined);
   vi.spyOn(console, 'error').mockImplementation(() => undefined);
   aws = await stackResources();
-  stats = await loadHandler<HttpHandler>('../../functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
-  const processor = await loadHandler<SqsHandler>('../../functions/processor/handler.ts', aws.functionEnv('ProcessorFunction'));
+  stats = await loadHandler<HttpHandler>('functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
+  const processor = await loadHandler<SqsHandler>('functions/processor/handler.ts', aws.functionEnv('ProcessorFunction'));
   siteKey = newApiKey();
   await saveApiKey(aws.doc, aws.tables.sites, SITE, hashApiKey(siteKey));
   // A few events of SITE on two days, processed as the event source would deliver them.
