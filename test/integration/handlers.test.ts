@@ -198,7 +198,7 @@ describe('ingest, processor and stats handlers with the stack environment', () =
       ...env,
       QUEUE_URL: `${aws.queueUrl}-missing`,
     });
-    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const output = captureOutput();
 
     // Act
     const response = await unqueued(
@@ -209,12 +209,13 @@ describe('ingest, processor and stats handlers with the stack environment', () =
         headers: { 'content-type': 'application/json', 'User-Agent': userAgent },
       }),
       lambdaContext(),
-    );
-    vi.restoreAllMocks();
+    ).finally(() => output.restore());
 
-    // Assess
+    // Assess: it went to the queue (which refused it), and nothing was dropped.
     expect(response.statusCode).toBe(503);
     expect(JSON.parse(response.body).error.code).toBe('queue_unavailable');
+    expect(output.logs().map((log) => log.message)).toEqual(['queue send failed']);
+    expect(output.valuesOf('EventsDropped')).toEqual([]);
   });
 
   it('answers 400 invalid_query from stats with details', async () => {
