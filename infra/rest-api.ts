@@ -3,6 +3,7 @@ import { Cors, EndpointType, LambdaIntegration, LogGroupLogDestination, Response
 import type { Construct, IConstruct } from 'constructs';
 import { acknowledge, type Reason } from './acknowledgments.ts';
 import { accessLogFormat, accessLogGroup } from './access-log.ts';
+import { jsonGatewayResponses } from './gateway-responses.ts';
 import type { AnalyticsApi, ApiFunctions } from './api.ts';
 import type { StackConfig } from './config.ts';
 import { RATE_LIMITED_CODE, RateLimitWebAcl, WAF_RATE_WINDOW_SECONDS } from './waf.ts';
@@ -54,6 +55,7 @@ export function restApi(scope: Construct, functions: ApiFunctions, config: Stack
   // The beacon script; a <script> tag loads it without CORS.
   open(api.root.addResource('t.js').addMethod('GET', new LambdaIntegration(functions.tracker)), 'publicScript');
 
+  jsonGatewayResponses(api);
   acknowledge(api.node.defaultChild!, ['AwsSolutions-APIG2'], 'requestValidation');
   const logsPolicy = 'arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs';
   acknowledge(api.node.findChild('CloudWatchRole'), [`AwsSolutions-IAM4[Policy::${logsPolicy}]`], 'apiGatewayLogsRole');

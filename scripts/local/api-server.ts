@@ -283,6 +283,25 @@ const json = (statusCode: number, body: string, errorType: string): HttpResponse
   body: Buffer.from(body),
 });
 
+/**
+ * API Gateway's own error of `type`, as the API's gateway responses shape it: the response for
+ * that type, else DEFAULT_4XX or DEFAULT_5XX, else API Gateway's default (`fallback`). Templates
+ * see `$context.error.messageString` (a JSON string) and `$context.error.responseType`.
+ */
+export function gatewayError(api: Pick<RestApiModel, 'gatewayResponses'>, type: string, fallback: HttpResponse, message: string): HttpResponse {
+  const family = fallback.statusCode >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
+  const response = api.gatewayResponses[type] ?? api.gatewayResponses[family];
+  if (!response) return fallback;
+  const body = (response.template ?? JSON.stringify({ message }))
+    .replaceAll('$context.error.messageString', JSON.stringify(message))
+    .replaceAll('$context.error.responseType', type);
+  return {
+    statusCode: response.statusCode ?? fallback.statusCode,
+    headers: { ...fallback.headers, ...response.headers },
+    body: Buffer.from(body),
+  };
+}
+
 export const MISSING_AUTH_TOKEN = (): HttpResponse => json(403, '{"message":"Missing Authentication Token"}', 'MissingAuthenticationTokenException');
 export const INTERNAL_SERVER_ERROR = (): HttpResponse => json(502, '{"message": "Internal server error"}', 'InternalServerErrorException');
 export const ENDPOINT_TIMED_OUT = (): HttpResponse => json(504, '{"message": "Endpoint request timed out"}', 'InternalServerErrorException');
@@ -383,8 +402,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const method = (req.method ?? 'GET').toUpperCase();
     const match = matchRoute(api.routes, method, path);
     const body = await readBody(req);
-    if (body === 'too-large') return REQUEST_TOO_LONG();
-    if (!match) return MISSING_AUTH_TOKEN();
+    if (body === 'too-large') return gatewayError(api, 'REQUEST_TOO_LARGE', REQUEST_TOO_LONG(), 'Request Too Long');
+    if (!match) return gatewayError(api, 'MISSING_AUTHENTICATION_TOKEN', MISSING_AUTH_TOKEN(), 'Missing Authentication Token');
     const { integration } = match.route;
     if (integration.type === 'MOCK') {
       return { statusCode: integration.statusCode, headers: { ...integration.headers }, body: Buffer.from(integration.body ?? '') };
@@ -411,9 +430,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       { accountId: opts.accountId, requestId },
     );
     const result = await invokeWithIntegrationTimeout(host, event, integration.timeoutMs);
-    if (result === 'timeout') return ENDPOINT_TIMED_OUT();
-    if (!result.ok) return INTERNAL_SERVER_ERROR();
-    return proxyResultToHttp(result.payload) ?? INTERNAL_SERVER_ERROR();
+    if (result === 'timeout') return gatewayError(api, 'INTEGRATION_TIMEOUT', ENDPOINT_TIMED_OUT(), 'Endpoint request timed out');
+    const failed = (): HttpResponse => gatewayError(api, 'DEFAULT_5XX', INTERNAL_SERVER_ERROR(), 'Internal server error');
+    if (!result.ok) return failed();
+    return proxyResultToHttp(result.payload) ?? failed();
   };
 
   const server = http.createServer((req, res) => {

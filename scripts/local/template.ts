@@ -145,6 +145,17 @@ export interface RestApiModel {
   binaryMediaTypes: string[];
   stages: StageModel[];
   routes: RouteModel[];
+  /** AWS::ApiGateway::GatewayResponse by ResponseType (DEFAULT_4XX, THROTTLED, ...). */
+  gatewayResponses: Record<string, GatewayResponseModel>;
+}
+
+/** What API Gateway answers in place of its own error response of one type. */
+export interface GatewayResponseModel {
+  statusCode?: number;
+  /** Static headers ('value' in the template). */
+  headers: Record<string, string>;
+  /** The application/json template, if any. */
+  template?: string;
 }
 
 export interface TemplateModel {
@@ -244,6 +255,7 @@ const EMULATED_OR_IRRELEVANT = new Set([
   'AWS::ApiGateway::Deployment',
   'AWS::ApiGateway::Stage',
   'AWS::ApiGateway::Account',
+  'AWS::ApiGateway::GatewayResponse',
   'AWS::IAM::Role',
   'AWS::IAM::Policy',
   'AWS::Logs::LogGroup',
@@ -579,7 +591,32 @@ function interpretRestApi(model: TemplateModel, logicalId: string, rawProps: Rec
     binaryMediaTypes: ((props.BinaryMediaTypes as string[] | undefined) ?? []).map((t) => t.replace('~1', '/')),
     stages,
     routes,
+    gatewayResponses: interpretGatewayResponses(resources, belongs, resolver),
   };
+}
+
+function interpretGatewayResponses(
+  resources: Record<string, CfnResource>,
+  belongs: (p: Record<string, unknown>) => boolean,
+  resolver: Resolver,
+): Record<string, GatewayResponseModel> {
+  const responses: Record<string, GatewayResponseModel> = {};
+  for (const resource of Object.values(resources)) {
+    const p = resource.Properties ?? {};
+    if (resource.Type !== 'AWS::ApiGateway::GatewayResponse' || !belongs(p)) continue;
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries((resolver.resolve(p.ResponseParameters ?? {}) as Record<string, unknown>) ?? {})) {
+      const header = /^gatewayresponse\.header\.(.+)$/.exec(key)?.[1];
+      if (header && typeof value === 'string' && /^'.*'$/s.test(value)) headers[header] = value.slice(1, -1);
+    }
+    const templates = (p.ResponseTemplates as Record<string, string> | undefined) ?? {};
+    responses[String(p.ResponseType)] = {
+      statusCode: p.StatusCode === undefined ? undefined : Number(p.StatusCode),
+      headers,
+      template: templates['application/json'],
+    };
+  }
+  return responses;
 }
 
 function interpretIntegration(model: TemplateModel, integration: Record<string, unknown> | undefined, resolver: Resolver): IntegrationModel {

@@ -132,6 +132,19 @@ describe('POST /event from servers', () => {
   });
 });
 
+describe('a route the API does not have', () => {
+  it('answers 404 not_found in the JSON error shape (a REST API; an HTTP API says {"message":"Not Found"})', async () => {
+    // Act
+    const response = await api.get('no-such-route');
+
+    // Assess
+    expect(response.status).toBe(404);
+    if (!process.env.E2E_BASE_URL || !('message' in (response.body ?? {}))) {
+      expect(response.body).toEqual({ error: { code: 'not_found', message: 'No such route' } });
+    }
+  });
+});
+
 describe('POST /events', () => {
   const postBatch = (events: unknown, contentType = 'application/json') => api.post('events', JSON.stringify(events), contentType);
 

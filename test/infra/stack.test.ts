@@ -421,6 +421,24 @@ describe('AnalyticsStack configured through context', () => {
     }
   });
 
+  it("answers API Gateway's own errors in the functions' JSON shape, readable cross-origin (REST API)", () => {
+    // Prepare & Act
+    const { template } = synth();
+    const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse')).map((r) => r.Properties);
+    const byType = Object.fromEntries(responses.map((p) => [p.ResponseType, p]));
+
+    // Assess
+    expect(Object.keys(byType).sort()).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX', 'MISSING_AUTHENTICATION_TOKEN', 'REQUEST_TOO_LARGE', 'THROTTLED']);
+    expect(byType.MISSING_AUTHENTICATION_TOKEN.StatusCode).toBe('404');
+    expect(JSON.parse(byType.THROTTLED.ResponseTemplates['application/json'])).toEqual({ error: { code: 'throttled', message: 'Too many requests; retry later' } });
+    for (const p of responses) {
+      expect(p.ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin']).toBe("'*'");
+      // With API Gateway's message (a quoted JSON string) in place, each template is JSON with an error code.
+      const filled = JSON.parse(p.ResponseTemplates['application/json'].replace('$context.error.messageString', '"some message"'));
+      expect(filled.error).toEqual({ code: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String) });
+    }
+  });
+
   it('deletes tables, queues and log groups with the stack when destroyOnRemoval=true', () => {
     // Prepare & Act
     const { template } = synth({ destroyOnRemoval: 'true' });

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildProxyEvent,
+  gatewayError,
   isBinaryContentType,
   matchRoute,
   proxyResultToHttp,
   startApiServer,
   type ApiServer,
+  type HttpResponse,
   type IncomingRequestData,
 } from '../../scripts/local/api-server.ts';
 import { FunctionHost, lambdaEnvironment } from '../../scripts/local/function-host.ts';
@@ -53,8 +55,39 @@ describe('matchRoute', () => {
   });
 });
 
+describe('gatewayError', () => {
+  const fallback = (): HttpResponse => ({ statusCode: 403, headers: { 'Content-Type': 'application/json' }, body: Buffer.from('{"message":"Missing Authentication Token"}') });
+
+  it("answers with API Gateway's own body when the API has no gateway responses", () => {
+    // Act
+    const response = gatewayError({ gatewayResponses: {} }, 'MISSING_AUTHENTICATION_TOKEN', fallback(), 'Missing Authentication Token');
+
+    // Assess
+    expect(response.statusCode).toBe(403);
+    expect(JSON.parse(response.body.toString())).toEqual({ message: 'Missing Authentication Token' });
+  });
+
+  it('uses the response of the type, else DEFAULT_4XX, with its status, headers and template', () => {
+    // Prepare
+    const gatewayResponses = {
+      MISSING_AUTHENTICATION_TOKEN: { statusCode: 404, headers: { 'Access-Control-Allow-Origin': '*' }, template: '{"error":{"code":"not_found","message":"No such route"}}' },
+      DEFAULT_4XX: { headers: {}, template: '{"error":{"code":"$context.error.responseType","message":$context.error.messageString}}' },
+    };
+
+    // Act
+    const missing = gatewayError({ gatewayResponses }, 'MISSING_AUTHENTICATION_TOKEN', fallback(), 'Missing Authentication Token');
+    const tooLarge = gatewayError({ gatewayResponses }, 'REQUEST_TOO_LARGE', { ...fallback(), statusCode: 413 }, 'Request "Too" Long');
+
+    // Assess
+    expect([missing.statusCode, missing.headers['Access-Control-Allow-Origin']]).toEqual([404, '*']);
+    expect(JSON.parse(missing.body.toString())).toEqual({ error: { code: 'not_found', message: 'No such route' } });
+    expect(tooLarge.statusCode).toBe(413);
+    expect(JSON.parse(tooLarge.body.toString())).toEqual({ error: { code: 'REQUEST_TOO_LARGE', message: 'Request "Too" Long' } });
+  });
+});
+
 describe('buildProxyEvent', () => {
-  const api: RestApiModel = { logicalId: 'Api', name: 'Api', id: 'abcdefghij', rootResourceId: 'abcdefroot', binaryMediaTypes: [], stages: [{ logicalId: 'S', name: 'v1', variables: {} }], routes: [] };
+  const api: RestApiModel = { logicalId: 'Api', name: 'Api', id: 'abcdefghij', rootResourceId: 'abcdefroot', binaryMediaTypes: [], stages: [{ logicalId: 'S', name: 'v1', variables: {} }], routes: [], gatewayResponses: {} };
   const request = (over: Partial<IncomingRequestData> = {}): IncomingRequestData => ({
     method: 'POST',
     path: '/items/42',
