@@ -69,8 +69,7 @@ export const USER_AGENT_SAMPLES: readonly UserAgentSample[] = [
   sample('Samsung Internet on a Galaxy Tab S9', 'Mozilla/5.0 (Linux; Android 13; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/23.0 Chrome/115.0.0.0 Safari/537.36', 'tablet', 'Samsung Internet', 'Android'),
   sample('Firefox on an Android tablet', 'Mozilla/5.0 (Android 14; Tablet; rv:128.0) Gecko/128.0 Firefox/128.0', 'tablet', 'Firefox', 'Android'),
   sample('Silk on a Kindle Fire', 'Mozilla/5.0 (Linux; Android 9; KFMAWI) AppleWebKit/537.36 (KHTML, like Gecko) Silk/108.4.6 like Chrome/108.0.5359.220 Safari/537.36', 'tablet', 'other', 'Android'),
-  // Neither phone nor tablet, nor a browser
-  sample('Edge on an Xbox', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; Xbox; Xbox One) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0', 'desktop', 'Edge', 'other'),
+  // Not a browser
   sample('curl', 'curl/8.5.0', 'desktop', 'other', 'other'),
   sample('python-requests', 'python-requests/2.32.3', 'desktop', 'other', 'other'),
   sample('Googlebot', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', 'desktop', 'other', 'other'),
