@@ -11,19 +11,19 @@
  * What a User-Agent cannot tell, and what is decided instead:
  * - No User-Agent, or an empty one: `desktop`, `other`, `other`. Every event gets one value of
  *   each list, so the counts of a list add up to the views; such requests come from scripts and
- *   servers (curl, `POST /events` from a backend), which are not phones or tablets.
+ *   servers (a backend posting to `POST /events`, say), not from phones or tablets.
  * - `desktop` means "neither a phone nor a tablet": computers, and the few TVs, game consoles and
  *   headsets that browse, which the three values of the list leave nowhere else to go.
  * - Safari on iPadOS 13 and later asks for desktop sites and sends the User-Agent of Safari on
  *   macOS ("Macintosh"): it counts as `desktop`, `Safari`, `macOS`. Only the page could tell an
- *   iPad by its touch screen (`navigator.maxTouchPoints`). Chrome and Firefox on an iPad, and
- *   Safari asked for a mobile site, still say "iPad" and count as `tablet`, `iOS`.
+ *   iPad by its touch screen (`navigator.maxTouchPoints`). A User-Agent that does say "iPad"
+ *   (Safari asked for the mobile site, for one) counts as `tablet`, `iOS`.
  * - The same goes for Android browsers asked for a desktop site ("X11; Linux"): `desktop`, `Linux`.
  * - An Android device is a tablet when its User-Agent has no "Mobile" token (Chrome's convention,
  *   which the parser follows and which is applied here when the parser names no device type).
  * - A browser's own editions count as that browser (Mobile Safari; Chrome, Firefox and Edge on
- *   iOS: CriOS, FxiOS, EdgiOS; Opera Mini, GX and Touch; Firefox Focus). Browsers that are
- *   built on another's engine but name themselves (Vivaldi, Yandex, Chromium, UC), in-app
+ *   iOS: CriOS, FxiOS, EdgiOS; Opera Mini, GX and Touch; Firefox Focus). Browsers that name
+ *   themselves though built on Chromium (Vivaldi, Yandex, UC, Chromium itself), in-app
  *   browsers (Facebook, Instagram) and WebViews are `other`; Brave sends Chrome's User-Agent
  *   and counts as Chrome.
  * - Linux distributions the User-Agent names (Ubuntu, Fedora, ...) count as `Linux`; Android,
