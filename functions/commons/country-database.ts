@@ -25,12 +25,16 @@ interface CountryRecord {
  * file, if it is missing or not a MaxMind DB.
  */
 export function openCountryDatabase(file: string): CountryLookup {
-  let reader: Reader<Response>;
   try {
-    reader = new Reader<Response>(readFileSync(file));
+    return countryLookupOf(readFileSync(file));
   } catch (error) {
     throw new Error(`cannot open the country database ${file}: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** The lookup of a country database already in memory. Throws if it is not a MaxMind DB. */
+export function countryLookupOf(database: Buffer): CountryLookup {
+  const reader = new Reader<Response>(database);
   return (ip) => {
     try {
       return (reader.get(ip) as CountryRecord | null)?.country_code ?? undefined;
