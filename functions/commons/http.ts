@@ -64,6 +64,8 @@ export interface HttpRequest {
   headers: Record<string, string>;
   query: Record<string, string | undefined>;
   body: Buffer;
+  /** The address that connected to API Gateway (a visitor's browser, or a server posting for its visitors); `''` if absent. */
+  sourceIp: string;
 }
 
 export interface ProxyEventLike {
@@ -76,9 +78,14 @@ export interface ProxyEventLike {
   queryStringParameters?: Record<string, string | undefined> | null;
   body?: string | null;
   isBase64Encoded?: boolean;
+  /** REST API: `identity.sourceIp`; HTTP API: `http.sourceIp`. */
+  requestContext?: {
+    identity?: { sourceIp?: string | null } | null;
+    http?: { sourceIp?: string | null } | null;
+  } | null;
 }
 
-/** Reads headers, query and body from an API Gateway proxy event (REST v1 or HTTP v2). */
+/** Reads headers, query, body and source IP from an API Gateway proxy event (REST v1 or HTTP v2). */
 export function readRequest(event: ProxyEventLike): HttpRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) {
@@ -90,5 +97,6 @@ export function readRequest(event: ProxyEventLike): HttpRequest {
     headers,
     query: { ...(event.queryStringParameters ?? {}) },
     body: Buffer.from(raw, event.isBase64Encoded ? 'base64' : 'utf8'),
+    sourceIp: event.requestContext?.identity?.sourceIp ?? event.requestContext?.http?.sourceIp ?? '',
   };
 }

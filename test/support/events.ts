@@ -9,6 +9,8 @@ export interface ClientRequest {
   headers?: Record<string, string>;
   query?: Record<string, string>;
   isBase64Encoded?: boolean;
+  /** The address that connected to API Gateway; default `127.0.0.1`. */
+  sourceIp?: string;
 }
 
 /** The User-Agent header, however the client spelled its name. */
@@ -43,7 +45,7 @@ export function restEvent(options: ClientRequest): APIGatewayProxyEvent {
       identity: {
         accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
         cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null,
-        cognitoIdentityPoolId: null, principalOrgId: null, sourceIp: '127.0.0.1', user: null,
+        cognitoIdentityPoolId: null, principalOrgId: null, sourceIp: options.sourceIp ?? '127.0.0.1', user: null,
         userAgent: userAgentOf(headers) ?? 'vitest', userArn: null,
       },
       path: `/v1${options.path}`,
@@ -77,7 +79,7 @@ export function httpApiEvent(options: ClientRequest): APIGatewayProxyEventV2 {
       apiId: 'local',
       domainName: 'local.execute-api.us-east-1.amazonaws.com',
       domainPrefix: 'local',
-      http: { method: options.method, path: options.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: userAgentOf(headers) ?? 'vitest' },
+      http: { method: options.method, path: options.path, protocol: 'HTTP/1.1', sourceIp: options.sourceIp ?? '127.0.0.1', userAgent: userAgentOf(headers) ?? 'vitest' },
       requestId: randomUUID(),
       routeKey,
       stage: '$default',

@@ -86,6 +86,47 @@ describe('readRequest with both API Gateway payload formats', () => {
   });
 });
 
+describe('readRequest reads the source IP', () => {
+  it.each([
+    ['an IPv4 address', '198.51.100.23'],
+    ['an IPv6 address', '2001:db8::17'],
+  ])('the same from a REST (1.0) and an HTTP API (2.0) event: %s', (_, sourceIp) => {
+    // Prepare
+    const request = { method: 'POST', path: '/event', headers: browserHeaders, body: '{}', sourceIp };
+
+    // Act
+    const fromRest = readRequest(restApiEvent(request));
+    const fromHttp = readRequest(httpApiEvent(request));
+
+    // Assess
+    expect(fromRest.sourceIp).toBe(sourceIp);
+    expect(fromHttp.sourceIp).toBe(sourceIp);
+  });
+
+  it('from requestContext, not from X-Forwarded-For', () => {
+    // Prepare: the header names the visitor a server posts for; the source is the server
+    const request = { method: 'POST', path: '/event', headers: { ...browserHeaders, 'X-Forwarded-For': '192.0.2.1' }, body: '{}', sourceIp: '198.51.100.9' };
+
+    // Act
+    const fromRest = readRequest(restApiEvent(request));
+
+    // Assess
+    expect(fromRest.sourceIp).toBe('198.51.100.9');
+    expect(fromRest.headers['x-forwarded-for']).toBe('192.0.2.1');
+  });
+
+  it('as empty when the event has no request context', () => {
+    // Prepare
+    const { requestContext: _, ...event } = restApiEvent({ method: 'GET', path: '/stats' });
+
+    // Act
+    const request = readRequest(event);
+
+    // Assess
+    expect(request.sourceIp).toBe('');
+  });
+});
+
 describe('the ingest handler with HTTP API (2.0) events', () => {
   let handler: (event: ProxyEventLike, context: ReturnType<typeof lambdaContext>) => Promise<HttpResponse>;
 
