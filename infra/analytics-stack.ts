@@ -129,6 +129,8 @@ export class AnalyticsStack extends Stack {
       .useTable(this.eventsTable, 'EVENTS_TABLE', ['PutItem', 'UpdateItem', 'GetItem', 'ConditionCheckItem'])
       // TransactWriteItems is authorised per item: Put/Update/ConditionCheck on each table it touches.
       .useTable(this.aggregatesTable, 'AGGREGATES_TABLE', [...TABLE_READ, 'PutItem', 'UpdateItem', 'ConditionCheckItem'])
+      // The sites' time zones (site registrations), one BatchGetItem per batch at most.
+      .useTable(this.sitesTable, 'SITES_TABLE', ['BatchGetItem'])
       .consumeQueue(this.eventsQueue, {
         batchSize: config.batchSize,
         maxBatchingWindow: Duration.seconds(config.batchWindowSeconds),

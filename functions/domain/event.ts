@@ -35,7 +35,10 @@ export interface TrackedEvent {
   user_id: string;
   /** The event time in UTC, ISO 8601. */
   timestamp: string;
-  /** UTC day of `timestamp`, YYYY-MM-DD. */
+  /**
+   * The day the event counts on, YYYY-MM-DD: the UTC day of `timestamp` when accepted; the
+   * processor replaces it with the date in the site's time zone. Never queued.
+   */
   day: string;
   event_id: string;
   /** When ingestion accepted it, ISO 8601 UTC. */

@@ -3,7 +3,7 @@
  * (their alphabets exclude it), so `#` separates key parts unambiguously.
  */
 
-/** The scope of an aggregate: a UTC day (YYYY-MM-DD) or all time. */
+/** The scope of an aggregate: a day (YYYY-MM-DD) in the site's time zone, or all time. */
 export type Scope = string;
 export const ALL_TIME: Scope = 'ALL';
 

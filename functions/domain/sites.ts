@@ -1,10 +1,26 @@
-/** A site registered for restricted ingestion, with the web origins allowed to post its events. */
+import { DEFAULT_TIME_ZONE } from './time-zones.ts';
+
+/**
+ * A registered site: the web origins allowed to post its events (restricted ingestion) and the
+ * time zone its days are counted in.
+ */
 export interface SiteRegistration {
   siteId: string;
   /** Normalised origins (`https://www.example.com`); empty: any origin. */
   origins: string[];
+  /** IANA time zone name; `UTC` unless registered with another. */
+  timeZone: string;
   createdAt: string;
 }
+
+/** What registering a site sets; a field left out keeps its value (or its default for a new site). */
+export interface SiteChange {
+  origins?: string[];
+  timeZone?: string;
+}
+
+/** The zone a site's days are counted in: its registered zone, else UTC (unregistered sites too). */
+export const siteTimeZone = (site: SiteRegistration | undefined): string => site?.timeZone ?? DEFAULT_TIME_ZONE;
 
 /**
  * An origin as browsers send it in the `Origin` header: scheme, host and a non-default port,

@@ -45,13 +45,13 @@ const timeseriesQuerySchema = z.object({
   to: z.optional(daySchema),
 });
 
-/** An inclusive range of UTC days (YYYY-MM-DD). */
+/** An inclusive range of days (YYYY-MM-DD), dates in the site's time zone. */
 export interface DayRange {
   from: string;
   to: string;
 }
 
-/** What a stats request covers: all time, one UTC day, or an inclusive range of UTC days. */
+/** What a stats request covers: all time, one day, or an inclusive range of days (local dates of the site). */
 export type Period = { kind: 'all' } | { kind: 'day'; date: string } | ({ kind: 'range' } & DayRange);
 
 export interface StatsQuery {
@@ -204,8 +204,11 @@ interface StatsFigures {
   top_paths: Array<{ path: string; views: number }>;
 }
 
-/** GET /stats body: `date` (a day, or null for all time) or `from` and `to` (a range), then the figures. */
-export type StatsResponse = { site_id: string } & ({ date: string | null } | DayRange) & StatsFigures;
+/**
+ * GET /stats body: the site and the time zone its days are dates in, `date` (a day, or null for
+ * all time) or `from` and `to` (a range), then the figures.
+ */
+export type StatsResponse = { site_id: string; timezone: string } & ({ date: string | null } | DayRange) & StatsFigures;
 
 /** Paths by views descending, then path ascending, at most `limit`. */
 export function topPaths(pathViews: ReadonlyMap<string, number>, limit: number): Array<{ path: string; views: number }> {
@@ -219,10 +222,11 @@ export function topPaths(pathViews: ReadonlyMap<string, number>, limit: number):
 const periodFields = (period: Period): { date: string | null } | DayRange =>
   period.kind === 'range' ? { from: period.from, to: period.to } : { date: period.kind === 'day' ? period.date : null };
 
-/** The GET /stats response body. */
-export function shapeStats(query: StatsQuery, aggregates: ScopeAggregates): StatsResponse {
+/** The GET /stats response body; `timeZone` is the site's, in which its days are dates. */
+export function shapeStats(query: StatsQuery, aggregates: ScopeAggregates, timeZone: string): StatsResponse {
   return {
     site_id: query.siteId,
+    timezone: timeZone,
     ...periodFields(query.period),
     total_views: aggregates.views,
     unique_users: aggregates.uniqueUsers,
@@ -248,13 +252,15 @@ export interface TimeseriesPoint {
 
 export interface TimeseriesResponse extends DayRange {
   site_id: string;
+  timezone: string;
   points: TimeseriesPoint[];
 }
 
 /** The GET /stats/timeseries body: one point per day of the range, in order; days without data are zeros. */
-export function shapeTimeseries(query: TimeseriesQuery, days: ReadonlyMap<string, DayTotals>): TimeseriesResponse {
+export function shapeTimeseries(query: TimeseriesQuery, days: ReadonlyMap<string, DayTotals>, timeZone: string): TimeseriesResponse {
   return {
     site_id: query.siteId,
+    timezone: timeZone,
     from: query.range.from,
     to: query.range.to,
     points: daysIn(query.range).map((date) => {

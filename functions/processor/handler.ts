@@ -6,14 +6,16 @@ import { intEnv, requireEnv } from '../commons/env.ts';
 import { METRICS } from '../commons/metric-names.ts';
 import { logger, metrics, MetricUnit, observability } from '../commons/observability.ts';
 import { processBatch, type BatchResult, type ProcessorSettings } from './process-batch.ts';
+import { siteZones } from './site-zones.ts';
 
+const doc = createDocumentClient();
 const settings: ProcessorSettings = {
   tables: { events: requireEnv('EVENTS_TABLE'), aggregates: requireEnv('AGGREGATES_TABLE') },
   pathBuckets: intEnv('PATH_BUCKETS', { default: 4, min: 1, max: 16 }),
   leaseMs: intEnv('CLAIM_LEASE_SECONDS', { default: 120, min: 1 }) * 1000,
   retentionDays: intEnv('RETENTION_DAYS', { default: 90, min: 0 }),
+  siteZones: siteZones(doc, requireEnv('SITES_TABLE')),
 };
-const doc = createDocumentClient();
 
 /** The batch's metrics, written when the invocation ends. */
 function recordMetrics(records: number, result: BatchResult): void {

@@ -3,11 +3,13 @@ import { oldestReceipt, parseQueuedEvents, type FieldIssue, type TrackedEvent } 
 import { planUnits, unitDeltas, type UnitPlan } from '../domain/aggregate.ts';
 import { ALL_TIME, rawEventKey } from '../domain/keys.ts';
 import { hashUser } from '../domain/sketch.ts';
+import { DEFAULT_TIME_ZONE, localDate } from '../domain/time-zones.ts';
 import { mapLimit } from '../commons/map-limit.ts';
 import { logger } from '../commons/observability.ts';
 import { claimEvents } from '../store/raw-events.ts';
 import { commitUnit, type CommitTables } from '../store/counters.ts';
 import { mergeSketch } from '../store/sketches.ts';
+import type { SiteZones } from './site-zones.ts';
 
 export interface ProcessorSettings {
   tables: CommitTables;
@@ -15,6 +17,8 @@ export interface ProcessorSettings {
   leaseMs: number;
   /** 0 keeps raw events forever. */
   retentionDays: number;
+  /** The sites' time zones, whose local dates are the days events count on; without it, UTC. */
+  siteZones?: SiteZones;
 }
 
 export interface QueueRecord {
@@ -86,10 +90,22 @@ export async function processBatch(
     }
   }
 
+  // Each event counts on its date in its site's zone; a site whose zone cannot be read yet
+  // holds its events' messages back (retried), rather than counting them on a wrong day.
+  const zones = settings.siteZones
+    ? await settings.siteZones(primaries.map((p) => p.event.site_id))
+    : new Map(primaries.map((p) => [p.event.site_id, DEFAULT_TIME_ZONE]));
+  const located: Parsed[] = [];
+  for (const primary of primaries) {
+    const zone = zones.get(primary.event.site_id);
+    if (zone === undefined) failed.add(primary.messageId);
+    else located.push({ messageId: primary.messageId, event: { ...primary.event, day: localDate(primary.event.timestamp, zone) } });
+  }
+
   const expiresAt = settings.retentionDays > 0 ? Math.floor(now / 1000) + settings.retentionDays * DAY_SECONDS : undefined;
   const markerExpiresAt = expiresAt === undefined ? undefined : expiresAt + MARKER_GRACE_DAYS * DAY_SECONDS;
-  const units = planUnits(primaries.map((p) => p.event), batchId, settings.pathBuckets);
-  const messageOf = new Map(primaries.map((p) => [p.event, p.messageId]));
+  const units = planUnits(located.map((p) => p.event), batchId, settings.pathBuckets);
+  const messageOf = new Map(located.map((p) => [p.event, p.messageId]));
   const requests = units.flatMap((unit) => unit.events.map((event) => ({ event, unitId: unit.unitId })));
 
   const outcomes = await claimEvents(doc, settings.tables.events, requests, {

@@ -8,12 +8,14 @@ import { logger, metrics, MetricUnit, observability } from '../commons/observabi
 import { HttpError, httpErrors, json, readRequest, type HttpRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
 import type { ParseResult } from '../domain/event.ts';
 import { daysIn, parseStatsQuery, parseTimeseriesQuery, scopesOf, shapeStats, shapeTimeseries } from '../domain/stats.ts';
+import { siteTimeZone } from '../domain/sites.ts';
 import { readAggregates, readDailyTotals } from '../store/site-aggregates.ts';
+import { readSite } from '../store/sites.ts';
 import { authenticate, authorizeSite, principalLabel, type KeyCheck } from './authorize.ts';
 import type { Principal } from '../domain/api-keys.ts';
 
-const config = { aggregatesTable: requireEnv('AGGREGATES_TABLE') };
-const keyCheck: KeyCheck = { sitesTable: requireEnv('SITES_TABLE'), adminKey: adminKey() };
+const config = { aggregatesTable: requireEnv('AGGREGATES_TABLE'), sitesTable: requireEnv('SITES_TABLE') };
+const keyCheck: KeyCheck = { sitesTable: config.sitesTable, adminKey: adminKey() };
 const doc = createDocumentClient();
 
 /** The parsed query string, or a 400 invalid_query naming each bad parameter. */
@@ -31,24 +33,31 @@ async function logged<T>(fields: Record<string, unknown>, read: () => Promise<T>
   return result;
 }
 
+/**
+ * The time zone whose dates a site's days are (UTC unless registered with another). Read with
+ * the stats, not before them: days are stored under their local dates, so the zone does not
+ * change what is read, only what the response says.
+ */
+const timeZoneOf = async (siteId: string): Promise<string> => siteTimeZone(await readSite(doc, config.sitesTable, siteId));
+
 /** GET /stats: totals, unique users and top paths of a site, for all time, a day or a range of days. */
 async function serveStats(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
   const query = queryOf(request, parseStatsQuery);
   authorizeSite(principal, query.siteId);
-  const aggregates = await logged({ route: 'stats', site_id: query.siteId, reader: principalLabel(principal), ...query.period }, () =>
-    readAggregates(doc, config.aggregatesTable, query.siteId, scopesOf(query.period)),
+  const [aggregates, timeZone] = await logged({ route: 'stats', site_id: query.siteId, reader: principalLabel(principal), ...query.period }, () =>
+    Promise.all([readAggregates(doc, config.aggregatesTable, query.siteId, scopesOf(query.period)), timeZoneOf(query.siteId)]),
   );
-  return json(200, shapeStats(query, aggregates));
+  return json(200, shapeStats(query, aggregates, timeZone));
 }
 
 /** GET /stats/timeseries: views, unique users and events of a site for each day of a range. */
 async function serveTimeseries(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
   const query = queryOf(request, parseTimeseriesQuery);
   authorizeSite(principal, query.siteId);
-  const days = await logged({ route: 'timeseries', site_id: query.siteId, reader: principalLabel(principal), ...query.range }, () =>
-    readDailyTotals(doc, config.aggregatesTable, query.siteId, daysIn(query.range)),
+  const [days, timeZone] = await logged({ route: 'timeseries', site_id: query.siteId, reader: principalLabel(principal), ...query.range }, () =>
+    Promise.all([readDailyTotals(doc, config.aggregatesTable, query.siteId, daysIn(query.range)), timeZoneOf(query.siteId)]),
   );
-  return json(200, shapeTimeseries(query, days));
+  return json(200, shapeTimeseries(query, days, timeZone));
 }
 
 /**

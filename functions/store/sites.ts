@@ -1,12 +1,19 @@
-import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { siteRegistrationKey } from '../domain/keys.ts';
-import type { SiteRegistration } from '../domain/sites.ts';
+import type { SiteChange, SiteRegistration } from '../domain/sites.ts';
+import { DEFAULT_TIME_ZONE } from '../domain/time-zones.ts';
 import { batchGetAll } from './batch-get.ts';
 
 // Site registrations in the sites table: `SITE#<site_id>` / `SITE`, next to the site's keys.
 
 function registrationOf(item: Record<string, unknown>): SiteRegistration {
-  return { siteId: String(item.site_id), origins: (item.origins as string[] | undefined) ?? [], createdAt: String(item.created_at) };
+  return {
+    siteId: String(item.site_id),
+    origins: (item.origins as string[] | undefined) ?? [],
+    // Registrations made before sites had a zone have none: their days stay UTC.
+    timeZone: (item.time_zone as string | undefined) ?? DEFAULT_TIME_ZONE,
+    createdAt: String(item.created_at),
+  };
 }
 
 /** The registrations of these sites (BatchGetItem); unregistered sites are absent. */
@@ -15,11 +22,39 @@ export async function readSites(doc: DynamoDBDocumentClient, table: string, site
   return new Map(items.map((item) => [String(item.site_id), registrationOf(item)]));
 }
 
-/** Registers a site (or replaces its origins). */
-export async function saveSite(doc: DynamoDBDocumentClient, table: string, siteId: string, origins: string[], now = new Date()): Promise<SiteRegistration> {
-  const site = { siteId, origins, createdAt: now.toISOString() };
-  await doc.send(new PutCommand({ TableName: table, Item: { ...siteRegistrationKey(siteId), site_id: siteId, origins, created_at: site.createdAt } }));
-  return site;
+/** One site's registration (GetItem), or undefined if it is not registered. */
+export async function readSite(doc: DynamoDBDocumentClient, table: string, siteId: string): Promise<SiteRegistration | undefined> {
+  const { Item } = await doc.send(new GetCommand({ TableName: table, Key: siteRegistrationKey(siteId) }));
+  return Item ? registrationOf(Item) : undefined;
+}
+
+/**
+ * Registers a site, or changes a registration: the origins and time zone given replace the
+ * stored ones, those left out are kept (a new site: any origin, UTC). `created_at` stays the
+ * first registration's.
+ */
+export async function saveSite(doc: DynamoDBDocumentClient, table: string, siteId: string, change: SiteChange, now = new Date()): Promise<SiteRegistration> {
+  const keep = (attribute: string, value: string) => `${attribute} = if_not_exists(${attribute}, ${value})`;
+  const { Attributes } = await doc.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: siteRegistrationKey(siteId),
+      UpdateExpression: `SET ${[
+        'site_id = :site',
+        keep('created_at', ':now'),
+        change.origins ? 'origins = :origins' : keep('origins', ':origins'),
+        change.timeZone ? 'time_zone = :zone' : keep('time_zone', ':zone'),
+      ].join(', ')}`,
+      ExpressionAttributeValues: {
+        ':site': siteId,
+        ':now': now.toISOString(),
+        ':origins': change.origins ?? [],
+        ':zone': change.timeZone ?? DEFAULT_TIME_ZONE,
+      },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return registrationOf(Attributes!);
 }
 
 /** Unregisters a site: true if it was registered. Its keys stay valid for its stats. */

@@ -83,7 +83,7 @@ describe('events in, stats out', () => {
       PIPELINE_TIMEOUT_MS,
     );
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ site_id: site, date: dayOf(today), ...expected });
+    expect(response.body).toEqual({ site_id: site, timezone: 'UTC', date: dayOf(today), ...expected });
   });
 
   it('counts all time exactly, with the previous day included', async () => {
@@ -93,7 +93,7 @@ describe('events in, stats out', () => {
       (r) => r.body?.total_events >= expected.total_events,
       PIPELINE_TIMEOUT_MS,
     );
-    expect(response.body).toEqual({ site_id: site, date: null, ...expected });
+    expect(response.body).toEqual({ site_id: site, timezone: 'UTC', date: null, ...expected });
   });
 
   it('keeps counts exact after the retried event has been processed', async () => {
@@ -105,7 +105,7 @@ describe('events in, stats out', () => {
       (r) => r.body?.total_events >= expected.total_events,
       PIPELINE_TIMEOUT_MS,
     );
-    expect(day.body).toEqual({ site_id: site, date: dayOf(yesterday), ...expected });
+    expect(day.body).toEqual({ site_id: site, timezone: 'UTC', date: dayOf(yesterday), ...expected });
     expect((await stats({ site_id: site })).body.total_events).toBe(truth().total_events);
   });
 
@@ -121,7 +121,7 @@ describe('events in, stats out', () => {
     const daily = [truth(range.from).unique_users, truth(range.to).unique_users];
 
     // Assess: the same users came on both days, so the range counts fewer than the days summed.
-    expect(response.body).toEqual({ site_id: site, ...range, ...expected });
+    expect(response.body).toEqual({ site_id: site, timezone: 'UTC', ...range, ...expected });
     expect(response.body.unique_users).toBeLessThan(daily[0]! + daily[1]!);
   });
 
@@ -135,6 +135,7 @@ describe('events in, stats out', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       site_id: site,
+      timezone: 'UTC',
       from: dayBefore,
       to: dayOf(today),
       points: [{ date: dayBefore, views: 0, unique_users: 0, events: 0 }, point(dayOf(yesterday)), point(dayOf(today))],
@@ -153,7 +154,7 @@ describe('GET /stats', () => {
     const response = await stats({ site_id: `nobody-${run}`, date: '2025-11-12' });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
-      site_id: `nobody-${run}`, date: '2025-11-12', total_views: 0, unique_users: 0, total_events: 0, events_by_type: {}, top_paths: [],
+      site_id: `nobody-${run}`, timezone: 'UTC', date: '2025-11-12', total_views: 0, unique_users: 0, total_events: 0, events_by_type: {}, top_paths: [],
     });
   });
 

@@ -161,6 +161,7 @@ describe('AnalyticsStack with default configuration', () => {
     expect(env(stack.processorFunction)).toMatchObject({
       EVENTS_TABLE: { Ref: idOf(stack.eventsTable) },
       AGGREGATES_TABLE: { Ref: idOf(stack.aggregatesTable) },
+      SITES_TABLE: { Ref: idOf(stack.sitesTable) },
       RETENTION_DAYS: '90',
       PATH_BUCKETS: '4',
       CLAIM_LEASE_SECONDS: '120',
@@ -296,7 +297,7 @@ describe('AnalyticsStack with default configuration', () => {
     expect(Outputs.SitesTableName.Value).toEqual({ Ref: synthesized.idOf(synthesized.stack.sitesTable) });
   });
 
-  it('lets the processor claim events and commit counters, but not send to the queue', () => {
+  it('lets the processor claim events, commit counters and read the sites\' time zones, but not send to the queue', () => {
     // Prepare
     const { stack, idOf } = synthesized;
 
@@ -320,6 +321,7 @@ describe('AnalyticsStack with default configuration', () => {
       'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
+    expect(on(stack.sitesTable)).toEqual(['dynamodb:BatchGetItem']);
     expect(actionsOf(statements)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
     expect(actionsOf(statements)).not.toContain('sqs:SendMessage');
     expect(actionsOf(statements).some((action) => action.endsWith('*'))).toBe(false);

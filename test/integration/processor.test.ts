@@ -7,6 +7,8 @@ import { ALL_TIME, rawEventKey } from '../../functions/domain/keys.ts';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { meterCapacity } from '../../functions/commons/capacity.ts';
 import { itemCount, unitDeltas } from '../../functions/domain/aggregate.ts';
+import { saveSite } from '../../functions/store/sites.ts';
+import { siteZones, ZONE_CACHE_MS } from '../../functions/processor/site-zones.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 
@@ -191,3 +193,71 @@ describe('processBatch', () => {
   });
 });
 
+
+describe('processBatch in a site\'s time zone', () => {
+  const zoned = (zones: ProcessorSettings['siteZones']): ProcessorSettings => ({ ...settings, siteZones: zones });
+  const daysOf = async (site: string, days: string[]) => Promise.all(days.map(async (day) => (await aggregates(site, day)).events));
+
+  it('counts an event at 23:30 UTC on a winter day on the next Berlin date, and an unregistered site\'s on its UTC date', async () => {
+    // Prepare
+    const berlin = newSite();
+    const unregistered = newSite();
+    await saveSite(aws.doc, aws.tables.sites, berlin, { timeZone: 'Europe/Berlin' });
+    const late = { timestamp: '2026-01-14T23:30:00.000Z' };
+    const events = [trackedEvent({ site_id: berlin, ...late }), trackedEvent({ site_id: unregistered, ...late })];
+
+    // Act
+    const result = await processBatch(aws.doc, zoned(siteZones(aws.doc, aws.tables.sites)), records(events), 'batch-tz-1');
+
+    // Assess
+    expect(result).toMatchObject({ failed: [], counted: 2 });
+    expect(await daysOf(berlin, ['2026-01-14', '2026-01-15'])).toEqual([0, 1]);
+    expect(await daysOf(unregistered, ['2026-01-14', '2026-01-15'])).toEqual([1, 0]);
+    expect((await aggregates(berlin, '2026-01-15')).uniqueUsers).toBe(1);
+  });
+
+  it('follows daylight saving: 22:30 UTC is the next Berlin date in summer, 21:30 is not', async () => {
+    const site = newSite();
+    await saveSite(aws.doc, aws.tables.sites, site, { timeZone: 'Europe/Berlin' });
+    const events = [trackedEvent({ site_id: site, timestamp: '2026-07-01T21:30:00.000Z' }), trackedEvent({ site_id: site, timestamp: '2026-07-01T22:30:00.000Z' })];
+    await processBatch(aws.doc, zoned(siteZones(aws.doc, aws.tables.sites)), records(events), 'batch-tz-2');
+    expect(await daysOf(site, ['2026-07-01', '2026-07-02'])).toEqual([1, 1]);
+  });
+
+  it('applies a new zone to events processed once the cached one is a minute old', async () => {
+    // Prepare
+    let now = 1_000_000;
+    const zones = siteZones(aws.doc, aws.tables.sites, () => now);
+    const site = newSite();
+    const at = { timestamp: '2026-01-15T02:00:00.000Z' }; // Jan 15 in Berlin, Jan 14 in New York
+    await saveSite(aws.doc, aws.tables.sites, site, { timeZone: 'Europe/Berlin' });
+
+    // Act
+    await processBatch(aws.doc, zoned(zones), records([trackedEvent({ site_id: site, ...at })]), 'batch-tz-3');
+    await saveSite(aws.doc, aws.tables.sites, site, { timeZone: 'America/New_York' });
+    now += ZONE_CACHE_MS - 1;
+    await processBatch(aws.doc, zoned(zones), records([trackedEvent({ site_id: site, ...at })]), 'batch-tz-4');
+    now += 1;
+    await processBatch(aws.doc, zoned(zones), records([trackedEvent({ site_id: site, ...at })]), 'batch-tz-5');
+
+    // Assess
+    expect(await daysOf(site, ['2026-01-14', '2026-01-15'])).toEqual([1, 2]);
+  });
+
+  it('holds back the messages of a site whose zone cannot be read, and counts nothing of them', async () => {
+    // Prepare: a table that does not exist stands for an unreadable sites table.
+    const site = newSite();
+    const events = [trackedEvent({ site_id: site }), trackedEvent({ site_id: site })];
+    const unreadable = siteZones(aws.doc, 'no-such-table');
+
+    // Act
+    const result = await processBatch(aws.doc, zoned(unreadable), records(events), 'batch-tz-6');
+    const retried = await processBatch(aws.doc, zoned(siteZones(aws.doc, aws.tables.sites)), records(events), 'batch-tz-7');
+
+    // Assess
+    expect(result).toMatchObject({ counted: 0, units: 0 });
+    expect(result.failed.sort()).toEqual(records(events).map((r) => r.messageId).sort());
+    expect(retried).toMatchObject({ failed: [], counted: 2 });
+    expect((await aggregates(site, ALL_TIME)).events).toBe(2);
+  });
+});

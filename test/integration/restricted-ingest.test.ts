@@ -34,7 +34,7 @@ const post = async (route: '/event' | '/events', body: unknown, origin?: string)
 describe('restricted ingestion (restricted-handler.ts against DynamoDB Local)', () => {
   it('accepts a registered site from its origin and from a server, and queues the event', async () => {
     const site = `reg-ok-${run}`;
-    await saveSite(aws.doc, aws.tables.sites, site, ['https://www.ok.example']);
+    await saveSite(aws.doc, aws.tables.sites, site, { origins: ['https://www.ok.example'] });
     const fromBrowser = await post('/event', beacon({ site_id: site, event_id: `${run}-1` }), 'https://www.ok.example');
     const fromServer = await post('/event', beacon({ site_id: site, event_id: `${run}-2` }));
     expect([fromBrowser.status, fromServer.status]).toEqual([202, 202]);
@@ -45,7 +45,7 @@ describe('restricted ingestion (restricted-handler.ts against DynamoDB Local)', 
 
   it('answers 403 forbidden for an unregistered site, and a batch holding one is refused whole', async () => {
     const site = `reg-yes-${run}`;
-    await saveSite(aws.doc, aws.tables.sites, site, []);
+    await saveSite(aws.doc, aws.tables.sites, site, { origins: [] });
     const single = await post('/event', beacon({ site_id: `reg-no-${run}` }));
     const batch = await post('/events', [beacon({ site_id: site }), beacon({ site_id: `reg-no-${run}` })]);
     for (const response of [single, batch]) {
@@ -57,7 +57,7 @@ describe('restricted ingestion (restricted-handler.ts against DynamoDB Local)', 
 
   it('answers 403 forbidden to a browser on another origin', async () => {
     const site = `reg-origin-${run}`;
-    await saveSite(aws.doc, aws.tables.sites, site, ['https://www.mine.example']);
+    await saveSite(aws.doc, aws.tables.sites, site, { origins: ['https://www.mine.example'] });
     const response = await post('/event', beacon({ site_id: site }), 'https://evil.example');
     expect([response.status, response.json.error.message]).toEqual([403, `Origin https://evil.example may not send events of site ${site}`]);
   });
@@ -79,7 +79,7 @@ describe('siteGate', () => {
 
     // Act + Assess: unregistered, then registered but still cached as unregistered, then read again.
     expect(await refusal(gate([event(site)], undefined))).toBe(403);
-    await saveSite(aws.doc, aws.tables.sites, site, []);
+    await saveSite(aws.doc, aws.tables.sites, site, { origins: [] });
     expect(await refusal(gate([event(site)], undefined))).toBe(403);
     now += UNKNOWN_SITE_CACHE_MS;
     expect(await refusal(gate([event(site)], undefined))).toBeUndefined();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeOrigin, siteRefusal, type SiteRegistration } from '../../functions/domain/sites.ts';
+import { normalizeOrigin, siteRefusal, siteTimeZone, type SiteRegistration } from '../../functions/domain/sites.ts';
 
-const site = (origins: string[]): SiteRegistration => ({ siteId: 's', origins, createdAt: '2026-01-01T00:00:00.000Z' });
+const site = (origins: string[]): SiteRegistration => ({ siteId: 's', origins, timeZone: 'UTC', createdAt: '2026-01-01T00:00:00.000Z' });
 
 describe('normalizeOrigin', () => {
   it.each([
@@ -39,5 +39,12 @@ describe('siteRefusal', () => {
 
   it('accepts any origin for a site registered without origins', () => {
     expect(siteRefusal(site([]), 'https://anything.example')).toBeUndefined();
+  });
+});
+
+describe('siteTimeZone', () => {
+  it('is the registered zone, and UTC for an unregistered site', () => {
+    expect(siteTimeZone({ ...site([]), timeZone: 'Europe/Berlin' })).toBe('Europe/Berlin');
+    expect(siteTimeZone(undefined)).toBe('UTC');
   });
 });

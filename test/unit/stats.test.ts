@@ -192,30 +192,31 @@ describe('topPaths', () => {
 
 describe('shapeStats', () => {
   it('gives zeros and an empty list for a site with no data', () => {
-    const body = shapeStats({ siteId: 's', period: { kind: 'day', date: '2025-11-12' }, limit: 10 }, noData);
+    const body = shapeStats({ siteId: 's', period: { kind: 'day', date: '2025-11-12' }, limit: 10 }, noData, 'UTC');
     expect(body).toEqual({
-      site_id: 's', date: '2025-11-12', total_views: 0, unique_users: 0, total_events: 0, events_by_type: {}, top_paths: [],
+      site_id: 's', timezone: 'UTC', date: '2025-11-12', total_views: 0, unique_users: 0, total_events: 0, events_by_type: {}, top_paths: [],
     });
   });
 
   it('answers all time with "date": null', () => {
-    const body = shapeStats({ siteId: 's', period: { kind: 'all' }, limit: 10 }, noData);
+    const body = shapeStats({ siteId: 's', period: { kind: 'all' }, limit: 10 }, noData, 'UTC');
     expect(body).toMatchObject({ site_id: 's', date: null });
   });
 
-  it('answers a range with from and to in place of date, the figures after them', () => {
+  it('answers a range with from and to in place of date, after the site\'s time zone, the figures after them', () => {
     // Act
     const body = shapeStats(
       { siteId: 's', period: { kind: 'range', from: '2025-11-01', to: '2025-11-30' }, limit: 1 },
       { views: 7, events: 9, eventsByType: { page_view: 7, signup: 2 }, pathViews: new Map([['/a', 3], ['/b', 4]]), uniqueUsers: 4 },
+      'Europe/Berlin',
     );
 
     // Assess
     expect(body).toEqual({
-      site_id: 's', from: '2025-11-01', to: '2025-11-30', total_views: 7, unique_users: 4, total_events: 9,
+      site_id: 's', timezone: 'Europe/Berlin', from: '2025-11-01', to: '2025-11-30', total_views: 7, unique_users: 4, total_events: 9,
       events_by_type: { page_view: 7, signup: 2 }, top_paths: [{ path: '/b', views: 4 }],
     });
-    expect(Object.keys(body)).toEqual(['site_id', 'from', 'to', 'total_views', 'unique_users', 'total_events', 'events_by_type', 'top_paths']);
+    expect(Object.keys(body)).toEqual(['site_id', 'timezone', 'from', 'to', 'total_views', 'unique_users', 'total_events', 'events_by_type', 'top_paths']);
   });
 });
 
@@ -228,11 +229,13 @@ describe('shapeTimeseries', () => {
         ['2025-12-01', { views: 5, events: 6, uniqueUsers: 2 }],
         ['2025-11-29', { views: 1, events: 1, uniqueUsers: 1 }],
       ]),
+      'America/New_York',
     );
 
     // Assess
     expect(body).toEqual({
       site_id: 's',
+      timezone: 'America/New_York',
       from: '2025-11-29',
       to: '2025-12-02',
       points: [
