@@ -148,7 +148,8 @@ export class AnalyticsStack extends Stack {
       environment: { ADMIN_API_KEY_SECRET_ARN: this.adminApiKey.secretArn },
     })
       .useTable(this.aggregatesTable, 'AGGREGATES_TABLE', 'read')
-      .useTable(this.sitesTable, 'SITES_TABLE', ['GetItem']);
+      // GetItem: keys by hash; BatchGetItem: sites' time zones (store/site-zones.ts, as the processor reads them).
+      .useTable(this.sitesTable, 'SITES_TABLE', ['GetItem', 'BatchGetItem']);
     this.adminApiKey.grantRead(this.statsFunction);
 
     // Serves a constant: no access to tables or queues, only the logging settings every function gets.

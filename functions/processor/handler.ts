@@ -6,7 +6,7 @@ import { intEnv, requireEnv } from '../commons/env.ts';
 import { METRICS } from '../commons/metric-names.ts';
 import { logger, metrics, MetricUnit, observability } from '../commons/observability.ts';
 import { processBatch, type BatchResult, type ProcessorSettings } from './process-batch.ts';
-import { siteZones } from './site-zones.ts';
+import { siteZones } from '../store/site-zones.ts';
 
 const doc = createDocumentClient();
 const settings: ProcessorSettings = {

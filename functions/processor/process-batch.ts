@@ -9,7 +9,7 @@ import { logger } from '../commons/observability.ts';
 import { claimEvents } from '../store/raw-events.ts';
 import { commitUnit, type CommitTables } from '../store/counters.ts';
 import { mergeSketch } from '../store/sketches.ts';
-import type { SiteZones } from './site-zones.ts';
+import type { SiteZones } from '../store/site-zones.ts';
 
 export interface ProcessorSettings {
   tables: CommitTables;

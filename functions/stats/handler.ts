@@ -8,9 +8,8 @@ import { logger, metrics, MetricUnit, observability } from '../commons/observabi
 import { HttpError, httpErrors, json, readRequest, type HttpRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
 import type { ParseResult } from '../domain/event.ts';
 import { daysIn, parseStatsQuery, parseTimeseriesQuery, scopesOf, shapeStats, shapeTimeseries } from '../domain/stats.ts';
-import { siteTimeZone } from '../domain/sites.ts';
 import { readAggregates, readDailyTotals } from '../store/site-aggregates.ts';
-import { readSite } from '../store/sites.ts';
+import { siteZones } from '../store/site-zones.ts';
 import { authenticate, authorizeSite, principalLabel, type KeyCheck } from './authorize.ts';
 import type { Principal } from '../domain/api-keys.ts';
 
@@ -33,12 +32,19 @@ async function logged<T>(fields: Record<string, unknown>, read: () => Promise<T>
   return result;
 }
 
+/** Sites' zones as the processor reads them: each read at most once a minute per instance. */
+const zones = siteZones(doc, config.sitesTable);
+
 /**
  * The time zone whose dates a site's days are (UTC unless registered with another). Read with
  * the stats, not before them: days are stored under their local dates, so the zone does not
  * change what is read, only what the response says.
  */
-const timeZoneOf = async (siteId: string): Promise<string> => siteTimeZone(await readSite(doc, config.sitesTable, siteId));
+async function timeZoneOf(siteId: string): Promise<string> {
+  const zone = (await zones([siteId])).get(siteId);
+  if (zone === undefined) throw new Error(`the registration of ${siteId} could not be read`);
+  return zone;
+}
 
 /** GET /stats: totals, unique users and top paths of a site, for all time, a day or a range of days. */
 async function serveStats(request: HttpRequest, principal: Principal): Promise<HttpResponse> {

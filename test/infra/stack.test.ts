@@ -269,7 +269,7 @@ describe('AnalyticsStack with default configuration', () => {
     expect(actionsOf(statements).some((action) => action.startsWith('dynamodb:'))).toBe(false);
   });
 
-  it('lets the stats function read the aggregates, look keys up by hash and read the admin key, nothing more', () => {
+  it("lets the stats function read the aggregates, look keys up by hash, read sites' zones and the admin key, nothing more", () => {
     // Prepare
     const { stack, idOf } = synthesized;
 
@@ -280,9 +280,9 @@ describe('AnalyticsStack with default configuration', () => {
 
     // Assess
     expect(on(stack.aggregatesTable)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
-    expect(on(stack.sitesTable)).toEqual(['dynamodb:GetItem']);
+    expect(on(stack.sitesTable)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem']);
     expect(on(stack.adminApiKey)).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
-    expect(actionsOf(statements)).toHaveLength(6);
+    expect(actionsOf(statements)).toHaveLength(7);
     expect(JSON.stringify(statements)).not.toContain(idOf(stack.eventsTable));
   });
 

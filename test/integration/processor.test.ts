@@ -8,7 +8,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { meterCapacity } from '../../functions/commons/capacity.ts';
 import { itemCount, unitDeltas } from '../../functions/domain/aggregate.ts';
 import { saveSite } from '../../functions/store/sites.ts';
-import { siteZones, ZONE_CACHE_MS } from '../../functions/processor/site-zones.ts';
+import { siteZones, ZONE_CACHE_MS } from '../../functions/store/site-zones.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { siteTimeZone } from '../domain/sites.ts';
 import { logger } from '../commons/observability.ts';
 import { WeightedLru } from '../commons/weighted-lru.ts';
-import { readSites } from '../store/sites.ts';
+import { readSites } from './sites.ts';
 
 /** How long a site's zone is trusted before it is read again (so a change applies within a minute). */
 export const ZONE_CACHE_MS = 60_000;
