@@ -83,12 +83,16 @@ export function localDate(timestamp: Date | string | number, timeZone: string): 
   return dateOf(wallClock(instant, timeZone));
 }
 
+/** The offset from UTC, in minutes, of the zone whose wall clock reads `clock` at `instant`. */
+function offsetOf(instant: number, clock: WallClock): number {
+  const asUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
+  return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / MINUTE_MS);
+}
+
 /** The zone's offset from UTC at an instant, in minutes (Berlin in winter: 60). */
 export function offsetMinutes(timestamp: Date | string | number, timeZone: string): number {
   const instant = toInstant(timestamp);
-  const clock = wallClock(instant, timeZone);
-  const asUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
-  return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / MINUTE_MS);
+  return offsetOf(instant, wallClock(instant, timeZone));
 }
 
 /** `+05:45`, `-04:00`, `+00:00`. */
@@ -102,7 +106,7 @@ function formatOffset(minutes: number): string {
 export function localIsoTime(timestamp: Date | string | number, timeZone: string): string {
   const instant = toInstant(timestamp);
   const clock = wallClock(instant, timeZone);
-  return `${dateOf(clock)}T${pad(clock.hour)}:${pad(clock.minute)}:${pad(clock.second)}${formatOffset(offsetMinutes(instant, timeZone))}`;
+  return `${dateOf(clock)}T${pad(clock.hour)}:${pad(clock.minute)}:${pad(clock.second)}${formatOffset(offsetOf(instant, clock))}`;
 }
 
 /**

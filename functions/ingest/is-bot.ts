@@ -1,4 +1,4 @@
-import { createIsbotFromList, isbotPatterns, list } from 'isbot';
+import { createIsbot, isbotPatterns, list } from 'isbot';
 import type { TrackedEvent } from '../domain/event.ts';
 import { METRICS } from '../commons/metric-names.ts';
 import { logger, metrics, MetricUnit } from '../commons/observability.ts';
@@ -34,10 +34,9 @@ export const HTTP_LIBRARY_USER_AGENTS: readonly string[] = [
 ];
 
 const libraryPatterns = new Set(HTTP_LIBRARY_USER_AGENTS.flatMap((userAgent) => isbotPatterns(userAgent)));
-const botList = list.filter((pattern) => !libraryPatterns.has(pattern));
-const isBot = createIsbotFromList(botList);
-/** The same list as one expression, only to tell what matched (for the log). */
-const botPattern = new RegExp(botList.join('|'), 'i');
+/** The rest of the list as one expression (what isbot's createIsbotFromList builds), also telling what matched. */
+const botPattern = new RegExp(list.filter((pattern) => !libraryPatterns.has(pattern)).join('|'), 'i');
+const isBot = createIsbot(botPattern);
 
 /**
  * The part of a User-Agent that marks it as a crawler, link previewer, headless browser, uptime
