@@ -29,6 +29,7 @@ import { MeteredHost } from './metered-host.ts';
 import { BenchFailure, fmt, percentile, round, sleep, sortedCopy, sum } from './numbers.ts';
 import { parseArgs, type Options } from './options.ts';
 import { logBytesPerEvent, logsUsdPerMillion } from './log-bytes.ts';
+import { guardRun } from './run-guard.ts';
 import { costPerMillionEvents, costPerStatsCall, PRICES, type PerEventUsage } from './prices.ts';
 import { tableLines, wireLines, type ReportRow } from './report.ts';
 import { capacityTotalsOf, sqsRequestsOfRun, writeUnitsOfRun } from './run-units.ts';
@@ -61,25 +62,17 @@ async function main(): Promise<number> {
   let runtime: LocalRuntime | undefined;
   let proxy: WireProxy | undefined;
   let loadWorker: Worker | undefined;
-  let stopping: Promise<void> | undefined;
-  const stopAll = (): Promise<void> =>
-    (stopping ??= (async () => {
+  const guard = guardRun({
+    progress,
+    deadline: hardDeadline,
+    timeoutMessage: `the run took longer than ${opts.timeoutMinutes} min (--timeout-min)`,
+    stop: async () => {
       await loadWorker?.terminate().catch(() => undefined);
       await runtime?.stop().catch((error: unknown) => progress(`while stopping: ${(error as Error).message}`));
       await proxy?.stop().catch(() => undefined);
       await logs.close();
-    })());
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    progress(`${signal}: stopping...`);
-    void stopAll().then(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const watchdog = setTimeout(() => {
-    progress(`FAILED: the run took longer than ${opts.timeoutMinutes} min (--timeout-min); stopping`);
-    void stopAll().then(() => process.exit(1));
-  }, hardDeadline - Date.now());
+    },
+  });
 
   try {
     // 1. Workload and ground truth.
@@ -520,12 +513,9 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return countsExact ? 0 : 1;
   } catch (error) {
-    progress(`FAILED: ${error instanceof BenchFailure ? error.message : ((error as Error).stack ?? String(error))}`);
-    return 1;
+    return guard.failed(error);
   } finally {
-    clearTimeout(watchdog);
-    progress('stopping the local runtime...');
-    await stopAll();
+    await guard.end();
   }
 }
 

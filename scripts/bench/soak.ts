@@ -24,6 +24,7 @@ import { FunctionLogs } from './function-logs.ts';
 import { mib, rssOfPid } from './memory.ts';
 import { BenchFailure, fmt, round, sleep, sum } from './numbers.ts';
 import { post } from './post.ts';
+import { guardRun } from './run-guard.ts';
 import { eventsDue, LatencyWindows, planRequests, type WindowFigures } from './soak-load.ts';
 import { parseSoakArgs, type SoakOptions } from './soak-options.ts';
 import { tableLines, type ReportRow } from './report.ts';
@@ -213,23 +214,15 @@ async function main(): Promise<number> {
   const logs = new FunctionLogs(path.join(outDir, 'runtime.log'), progress);
 
   let runtime: LocalRuntime | undefined;
-  let stopping: Promise<void> | undefined;
-  const stopAll = (): Promise<void> =>
-    (stopping ??= (async () => {
+  const guard = guardRun({
+    progress,
+    deadline: hardDeadline,
+    timeoutMessage: 'the run took longer than its bound',
+    stop: async () => {
       await runtime?.stop().catch((error: unknown) => progress(`while stopping: ${(error as Error).message}`));
       await logs.close();
-    })());
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    progress(`${signal}: stopping...`);
-    void stopAll().then(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const watchdog = setTimeout(() => {
-    progress('FAILED: the run took longer than its bound; stopping');
-    void stopAll().then(() => process.exit(1));
-  }, hardDeadline - Date.now());
+    },
+  });
 
   try {
     const events = opts.minutes * 60 * opts.rate;
@@ -360,12 +353,9 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return problems.length === 0 ? 0 : 1;
   } catch (error) {
-    progress(`FAILED: ${error instanceof BenchFailure ? error.message : ((error as Error).stack ?? String(error))}`);
-    return 1;
+    return guard.failed(error);
   } finally {
-    clearTimeout(watchdog);
-    progress('stopping the local runtime...');
-    await stopAll();
+    await guard.end();
   }
 }
 
