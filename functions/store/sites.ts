@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { siteRegistrationKey } from '../domain/keys.ts';
 import type { SiteChange, SiteRegistration } from '../domain/sites.ts';
 import { DEFAULT_TIME_ZONE } from '../domain/time-zones.ts';
@@ -20,12 +20,6 @@ function registrationOf(item: Record<string, unknown>): SiteRegistration {
 export async function readSites(doc: DynamoDBDocumentClient, table: string, siteIds: readonly string[]): Promise<Map<string, SiteRegistration>> {
   const items = await batchGetAll(doc, table, [...new Set(siteIds)].map(siteRegistrationKey));
   return new Map(items.map((item) => [String(item.site_id), registrationOf(item)]));
-}
-
-/** One site's registration (GetItem), or undefined if it is not registered. */
-export async function readSite(doc: DynamoDBDocumentClient, table: string, siteId: string): Promise<SiteRegistration | undefined> {
-  const { Item } = await doc.send(new GetCommand({ TableName: table, Key: siteRegistrationKey(siteId) }));
-  return Item ? registrationOf(Item) : undefined;
 }
 
 /**
