@@ -6,7 +6,6 @@ export type ApiType = 'rest' | 'http';
 
 export const API_TYPES: readonly ApiType[] = ['rest', 'http'];
 
-/** The levels Powertools' logger knows, lowest first. */
 /**
  * Levels the functions may log at. None above INFO: Lambda reads the metric lines (embedded
  * metric format, which carry no level) as INFO and would drop them.
