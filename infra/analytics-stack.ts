@@ -5,6 +5,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { acknowledge } from './acknowledgments.ts';
 import { SERVICES } from '../functions/commons/metric-names.ts';
+import { withCountryDatabase } from './geo-database.ts';
 import { AnalyticsFunction, TABLE_READ } from './analytics-function.ts';
 import type { AnalyticsApi } from './api.ts';
 import { readStackConfig, type StackConfig } from './config.ts';
@@ -108,6 +109,8 @@ export class AnalyticsStack extends Stack {
       // Logs than the one metrics line it writes (docs/cost.md); its duration is in AWS/Lambda metrics.
       platformLogs: false,
       environment: { QUEUE_MAX_MESSAGE_BYTES: String(maxMessageSizeBytes), BOT_FILTER: String(config.botFilter) },
+      // Visitors' countries are looked up at ingestion in the database the npm package ships.
+      bundling: withCountryDatabase(),
     }).useQueue(this.eventsQueue, 'QUEUE_URL', 'send');
     if (config.restrictIngestion) this.ingestFunction.useTable(this.sitesTable, 'SITES_TABLE', ['BatchGetItem']);
 

@@ -1,7 +1,27 @@
+import type { Dimension } from './audience.ts';
 import type { TrackedEvent } from './event.ts';
-import { ALL_TIME, pathBucket, type Scope } from './keys.ts';
+import {
+  ALL_TIME,
+  dimensionBucket,
+  dimensionViewsAttr,
+  dimensionVisitsAttr,
+  EVENTS_ATTR,
+  hourEventsAttr,
+  hourViewsAttr,
+  hourVisitsAttr,
+  MULTI_VIEW_VISITS_ATTR,
+  pathAttr,
+  pathBucket,
+  typeAttr,
+  VIEWS_ATTR,
+  VISIT_MS_ATTR,
+  VISIT_VIEWS_ATTR,
+  VISITS_ATTR,
+  type Scope,
+} from './keys.ts';
+import { endsBounce, startsVisit } from './visit.ts';
 
-/** The event type whose events count as page views (views, top paths). */
+/** The event type whose events count as page views (views, top paths, breakdowns). */
 export const PAGE_VIEW = 'page_view';
 
 /** DynamoDB transactions hold at most 100 items; one is the unit's commit marker. */
@@ -9,18 +29,18 @@ export const MAX_UNIT_ITEMS = 99;
 /** Keeps each update expression well under DynamoDB's 4 KB expression limit. */
 export const MAX_ATTRS_PER_ITEM = 200;
 
-export interface TotalsDelta {
-  views: number;
-  events: number;
-  types: Map<string, number>;
+/** The counter items of a scope: its totals item, or one of its (path and breakdown) buckets. */
+export type ItemRef = { scope: Scope; bucket: 'totals' | number };
+
+/** What one commit unit adds to one counter item: attribute -> increment. */
+export interface ItemDelta extends ItemRef {
+  attrs: Map<string, number>;
 }
 
-/** Everything one commit unit adds to one site's counters. */
+/** Everything one commit unit adds to one site's counters, by item. */
 export interface UnitDeltas {
   siteId: string;
-  totals: Map<Scope, TotalsDelta>;
-  /** scope -> bucket -> path -> page views */
-  paths: Map<Scope, Map<number, Map<string, number>>>;
+  items: Map<string, ItemDelta>;
 }
 
 /** Events of one site whose counter updates commit together, all or nothing. */
@@ -30,33 +50,83 @@ export interface UnitPlan {
   events: TrackedEvent[];
 }
 
-const increment = <K>(map: Map<K, number>, key: K, by = 1): void => {
-  map.set(key, (map.get(key) ?? 0) + by);
-};
-
-function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = create();
-    map.set(key, value);
-  }
-  return value;
+/** One counter increment an event causes. */
+interface Increment extends ItemRef {
+  attr: string;
+  by: number;
 }
 
-export const emptyDeltas = (siteId: string): UnitDeltas => ({ siteId, totals: new Map(), paths: new Map() });
+const itemId = ({ scope, bucket }: ItemRef): string => `${scope}|${bucket}`;
+
+/** The visit attributes a page view of a visit counts under, and the audience every page view does. */
+const VISIT_DIMENSIONS = ['source', 'utm_medium', 'utm_campaign', 'entry_page'] as const;
+const AUDIENCE_DIMENSIONS = ['country', 'device', 'browser', 'os'] as const;
+
+function dimensionValue(event: TrackedEvent, dimension: Dimension): string | undefined {
+  switch (dimension) {
+    case 'country':
+    case 'device':
+    case 'browser':
+    case 'os':
+      return event[dimension];
+    default:
+      return event.visit?.[dimension];
+  }
+}
+
+/**
+ * Every counter one event adds to, in its day and in all time: the totals item (views, events,
+ * per type, visits and their bounces, durations and page views; by the hour on the day), the
+ * path's bucket, and a bucket for each breakdown value.
+ */
+export function eventIncrements(event: TrackedEvent, pathBuckets: number): Increment[] {
+  const out: Increment[] = [];
+  const pageView = event.event_type === PAGE_VIEW;
+  const entry = pageView && startsVisit(event.visit);
+  for (const scope of [event.day, ALL_TIME]) {
+    const totals = (attr: string, by = 1) => out.push({ scope, bucket: 'totals', attr, by });
+    const hour = scope === ALL_TIME ? undefined : event.hour;
+    totals(EVENTS_ATTR);
+    totals(typeAttr(event.event_type));
+    if (hour !== undefined) totals(hourEventsAttr(hour));
+    if (event.visit && event.visit.gap_ms > 0) totals(VISIT_MS_ATTR, event.visit.gap_ms);
+    if (!pageView) continue;
+    totals(VIEWS_ATTR);
+    if (hour !== undefined) totals(hourViewsAttr(hour));
+    out.push({ scope, bucket: pathBucket(event.path, pathBuckets), attr: pathAttr(event.path), by: 1 });
+    if (event.visit) {
+      totals(VISIT_VIEWS_ATTR);
+      if (entry) {
+        totals(VISITS_ATTR);
+        if (hour !== undefined) totals(hourVisitsAttr(hour));
+      }
+      if (endsBounce(event.visit)) totals(MULTI_VIEW_VISITS_ATTR);
+    }
+    const dimensions = event.visit ? [...VISIT_DIMENSIONS, ...AUDIENCE_DIMENSIONS] : AUDIENCE_DIMENSIONS;
+    for (const dimension of dimensions) {
+      const value = dimensionValue(event, dimension)!;
+      const bucket = dimensionBucket(dimension, value, pathBuckets);
+      out.push({ scope, bucket, attr: dimensionViewsAttr(dimension, value), by: 1 });
+      if (entry) out.push({ scope, bucket, attr: dimensionVisitsAttr(dimension, value), by: 1 });
+    }
+  }
+  return out;
+}
+
+export const emptyDeltas = (siteId: string): UnitDeltas => ({ siteId, items: new Map() });
+
+function apply(deltas: UnitDeltas, increments: readonly Increment[]): void {
+  for (const { scope, bucket, attr, by } of increments) {
+    const id = itemId({ scope, bucket });
+    let item = deltas.items.get(id);
+    if (!item) deltas.items.set(id, (item = { scope, bucket, attrs: new Map() }));
+    item.attrs.set(attr, (item.attrs.get(attr) ?? 0) + by);
+  }
+}
 
 /** Adds one event to a unit's deltas (the day's counters and the all-time counters). */
 export function addEvent(deltas: UnitDeltas, event: TrackedEvent, pathBuckets: number): void {
-  for (const scope of [event.day, ALL_TIME]) {
-    const totals = getOrCreate(deltas.totals, scope, () => ({ views: 0, events: 0, types: new Map() }));
-    totals.events += 1;
-    increment(totals.types, event.event_type);
-    if (event.event_type === PAGE_VIEW) {
-      totals.views += 1;
-      const buckets = getOrCreate(deltas.paths, scope, () => new Map<number, Map<string, number>>());
-      increment(getOrCreate(buckets, pathBucket(event.path, pathBuckets), () => new Map()), event.path);
-    }
-  }
+  apply(deltas, eventIncrements(event, pathBuckets));
 }
 
 /** Deltas of a set of events of one site. */
@@ -67,25 +137,25 @@ export function unitDeltas(siteId: string, events: readonly TrackedEvent[], path
 }
 
 /** How many items a unit's transaction updates (the marker not included). */
-export function itemCount(deltas: UnitDeltas): number {
-  let count = deltas.totals.size;
-  for (const buckets of deltas.paths.values()) count += buckets.size;
-  return count;
-}
+export const itemCount = (deltas: UnitDeltas): number => deltas.items.size;
 
-/** Would adding this event keep the unit within a transaction's limits? */
-function fits(deltas: UnitDeltas, event: TrackedEvent, pathBuckets: number): boolean {
-  let newItems = 0;
-  for (const scope of [event.day, ALL_TIME]) {
-    const totals = deltas.totals.get(scope);
-    if (!totals) newItems += 1;
-    else if (!totals.types.has(event.event_type) && totals.types.size + 3 > MAX_ATTRS_PER_ITEM) return false;
-    if (event.event_type !== PAGE_VIEW) continue;
-    const bucket = deltas.paths.get(scope)?.get(pathBucket(event.path, pathBuckets));
-    if (!bucket) newItems += 1;
-    else if (!bucket.has(event.path) && bucket.size + 1 > MAX_ATTRS_PER_ITEM) return false;
+/** Would these increments keep the unit within a transaction's limits? */
+function fits(deltas: UnitDeltas, increments: readonly Increment[]): boolean {
+  const newAttrs = new Map<string, Set<string>>();
+  for (const increment of increments) {
+    const id = itemId(increment);
+    if (deltas.items.get(id)?.attrs.has(increment.attr)) continue;
+    let added = newAttrs.get(id);
+    if (!added) newAttrs.set(id, (added = new Set()));
+    added.add(increment.attr);
   }
-  return itemCount(deltas) + newItems <= MAX_UNIT_ITEMS;
+  let newItems = 0;
+  for (const [id, added] of newAttrs) {
+    const existing = deltas.items.get(id);
+    if (!existing) newItems++;
+    if ((existing?.attrs.size ?? 0) + added.size > MAX_ATTRS_PER_ITEM) return false;
+  }
+  return deltas.items.size + newItems <= MAX_UNIT_ITEMS;
 }
 
 /**
@@ -93,22 +163,21 @@ function fits(deltas: UnitDeltas, event: TrackedEvent, pathBuckets: number): boo
  * in one transaction. 100 events of one site and day become one counter update per item.
  */
 export function planUnits(events: readonly TrackedEvent[], batchId: string, pathBuckets: number): UnitPlan[] {
-  const bySite = new Map<string, TrackedEvent[]>();
-  for (const event of events) getOrCreate(bySite, event.site_id, () => []).push(event);
-
+  const bySite = Map.groupBy(events, (event) => event.site_id);
   const plans: UnitPlan[] = [];
   for (const [siteId, siteEvents] of bySite) {
     let index = 0;
     let current: UnitPlan | undefined;
     let deltas = emptyDeltas(siteId);
     for (const event of siteEvents) {
-      if (!current || !fits(deltas, event, pathBuckets)) {
+      const increments = eventIncrements(event, pathBuckets);
+      if (!current || !fits(deltas, increments)) {
         current = { unitId: `${batchId}:${siteId}:${index++}`, siteId, events: [] };
         plans.push(current);
         deltas = emptyDeltas(siteId);
       }
       current.events.push(event);
-      addEvent(deltas, event, pathBuckets);
+      apply(deltas, increments);
     }
   }
   return plans;

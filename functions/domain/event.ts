@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+import { UNKNOWN_AUDIENCE, audienceSchema, type Audience } from './audience.ts';
+import { entryIssue, visitMarks, visitMarksSchema, visitWireSchema, type VisitMarks } from './visit.ts';
 
 /** Letters, digits and `.`, `_`, `:`, `-`: the alphabet of site ids and event types. */
 const NAME = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -22,12 +24,18 @@ export const beaconSchema = z.object({
   user_id: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(128, 'must be at most 128 characters')),
   timestamp: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with "Z" or an offset' }),
   event_id: z.optional(z.string().check(z.regex(EVENT_ID, 'must be 1-64 letters, digits, "_" or "-"'))),
+  /** The visit the event belongs to, as the tracker keeps it (see visit.ts); optional. */
+  visit: z.optional(visitWireSchema),
 });
 
 export type Beacon = z.infer<typeof beaconSchema>;
 
-/** An accepted event, normalised: what travels on the queue and is stored. */
-export interface TrackedEvent {
+/**
+ * An accepted event, normalised: what travels on the queue and is stored. Its audience
+ * (device, browser, os, country) comes from the request that carried it; no User-Agent or IP
+ * address is kept.
+ */
+export interface TrackedEvent extends Audience {
   site_id: string;
   event_type: string;
   /** Path without query string or fragment. */
@@ -40,9 +48,16 @@ export interface TrackedEvent {
    * processor replaces it with the date in the site's time zone. Never queued.
    */
   day: string;
+  /**
+   * The hour of `day` the event counts in, from local midnight (0-24): set by the processor
+   * with `day`. Never queued.
+   */
+  hour?: number;
   event_id: string;
   /** When ingestion accepted it, ISO 8601 UTC. */
   received_at: string;
+  /** The visit's marks and attributes, when the client sent a visit. */
+  visit?: VisitMarks;
 }
 
 /** One reason an event was refused, naming the field. */
@@ -85,9 +100,14 @@ function timestampIssue(at: Date, receivedAt: Date): FieldIssue | undefined {
 
 /**
  * Validates a beacon body and normalises it into a TrackedEvent.
- * `newId` supplies the event id when the client sent none.
+ * `newId` supplies the event id when the client sent none; `audience` is the request's.
  */
-export function acceptBeacon(input: unknown, receivedAt: Date, newId: () => string): ParseResult<TrackedEvent> {
+export function acceptBeacon(
+  input: unknown,
+  receivedAt: Date,
+  newId: () => string,
+  audience: Audience = UNKNOWN_AUDIENCE,
+): ParseResult<TrackedEvent> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, issues: [{ field: '(body)', message: 'must be a JSON object' }] };
   }
@@ -97,19 +117,21 @@ export function acceptBeacon(input: unknown, receivedAt: Date, newId: () => stri
   const at = new Date(beacon.timestamp);
   const issue = timestampIssue(at, receivedAt);
   if (issue) return { ok: false, issues: [issue] };
-  return {
-    ok: true,
-    value: {
-      site_id: beacon.site_id,
-      event_type: beacon.event_type,
-      path: normalizePath(beacon.path),
-      user_id: beacon.user_id,
-      timestamp: at.toISOString(),
-      day: utcDay(at),
-      event_id: beacon.event_id ?? newId(),
-      received_at: receivedAt.toISOString(),
-    },
+  const entry = beacon.visit && entryIssue(beacon.visit.entry);
+  if (entry) return { ok: false, issues: [{ field: 'visit.entry', message: entry }] };
+  const event: TrackedEvent = {
+    site_id: beacon.site_id,
+    event_type: beacon.event_type,
+    path: normalizePath(beacon.path),
+    user_id: beacon.user_id,
+    timestamp: at.toISOString(),
+    day: utcDay(at),
+    event_id: beacon.event_id ?? newId(),
+    received_at: receivedAt.toISOString(),
+    ...audience,
   };
+  if (beacon.visit) event.visit = visitMarks(beacon.visit);
+  return { ok: true, value: event };
 }
 
 /** At most this many events in one POST /events. */
@@ -139,28 +161,46 @@ function acceptAll<T>(items: unknown[], accept: (item: unknown) => ParseResult<T
  * Validates a POST /events body, a JSON array of 1-100 beacons, as a whole: every event is
  * accepted, or none, with each bad element's issues named by its index (`[3].path`).
  */
-export function acceptBatch(input: unknown, receivedAt: Date, newId: () => string): ParseResult<TrackedEvent[]> {
+export function acceptBatch(
+  input: unknown,
+  receivedAt: Date,
+  newId: () => string,
+  audience: Audience = UNKNOWN_AUDIENCE,
+): ParseResult<TrackedEvent[]> {
   if (!Array.isArray(input)) return { ok: false, issues: [{ field: '(body)', message: 'must be a JSON array of events' }] };
   if (input.length === 0) return { ok: false, issues: [{ field: '(body)', message: 'must hold at least one event' }] };
   if (input.length > MAX_BATCH_EVENTS) {
     return { ok: false, issues: [{ field: '(body)', message: `must hold at most ${MAX_BATCH_EVENTS} events` }] };
   }
-  return acceptAll(input, (item) => acceptBeacon(item, receivedAt, newId));
+  return acceptAll(input, (item) => acceptBeacon(item, receivedAt, newId, audience));
 }
 
-const queuedSchema = z.extend(beaconSchema, {
+const queuedSchema = z.extend(z.omit(beaconSchema, { visit: true }), {
   event_id: z.string().check(z.regex(EVENT_ID, 'must be 1-64 letters, digits, "_" or "-"')),
   received_at: z.iso.datetime(),
+  visit: z.optional(visitMarksSchema),
+  ...audienceSchema.shape,
 });
 
-/** Validates one queued event, checking the time window against when it was received, not now. */
+/**
+ * Validates one queued event, checking the time window against when it was received, not now.
+ * Events queued before audiences were found have none: they count as UNKNOWN_AUDIENCE.
+ */
 function acceptQueued(json: unknown): ParseResult<TrackedEvent> {
   const parsed = z.safeParse(queuedSchema, json);
   if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error) };
-  const receivedAt = new Date(parsed.data.received_at);
-  const result = acceptBeacon(parsed.data, receivedAt, () => parsed.data.event_id);
+  const { visit, device, browser, os, country, ...beacon } = parsed.data;
+  const receivedAt = new Date(beacon.received_at);
+  const audience = { ...UNKNOWN_AUDIENCE, ...definedOnly({ device, browser, os, country }) };
+  const result = acceptBeacon(beacon, receivedAt, () => beacon.event_id, audience);
   if (!result.ok) return result;
-  return { ok: true, value: { ...result.value, received_at: receivedAt.toISOString() } };
+  const event: TrackedEvent = { ...result.value, received_at: receivedAt.toISOString() };
+  if (visit) event.visit = visit;
+  return { ok: true, value: event };
+}
+
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /**
@@ -195,7 +235,7 @@ export function oldestReceipt(events: readonly TrackedEvent[]): number | undefin
 
 /** The queue message body for one accepted event (its day is derived again from the timestamp). */
 export function toQueueMessage(event: TrackedEvent): string {
-  const { day: _day, ...body } = event;
+  const { day: _day, hour: _hour, ...body } = event;
   return JSON.stringify(body);
 }
 

@@ -1,3 +1,5 @@
+import type { Dimension } from './audience.ts';
+
 /**
  * Every DynamoDB key and counter attribute name is built here. Ids never contain `#`
  * (their alphabets exclude it), so `#` separates key parts unambiguously.
@@ -39,8 +41,75 @@ export const sketchShardKey = (siteId: string, scope: Scope, shard: number): Key
 
 export const VIEWS_ATTR = 'views';
 export const EVENTS_ATTR = 'events';
+/** Visits started (entry page views). */
+export const VISITS_ATTR = 'visits';
+/** Visits with a second page view: visits less these are bounces. */
+export const MULTI_VIEW_VISITS_ATTR = 'visits_multi';
+/** Milliseconds of visits, summed: the gaps between a visit's events. */
+export const VISIT_MS_ATTR = 'visit_ms';
+/** Page views that belong to a visit (posted with visit marks). */
+export const VISIT_VIEWS_ATTR = 'visit_views';
 const TYPE_PREFIX = 't#';
 const PATH_PREFIX = 'p#';
+
+/**
+ * Hourly counters of a day's totals item, by the hour's index from local midnight (00-24; 25
+ * hours on the day clocks go back): views, visits and events.
+ */
+export const hourViewsAttr = (hour: number): string => `h${pad2(hour)}`;
+export const hourVisitsAttr = (hour: number): string => `hv${pad2(hour)}`;
+export const hourEventsAttr = (hour: number): string => `he${pad2(hour)}`;
+
+/** Views, visits and events per hour index from a day's totals item. */
+export function hourCounts(item: Record<string, unknown>): Map<number, { views: number; visits: number; events: number }> {
+  const hours = new Map<number, { views: number; visits: number; events: number }>();
+  for (const [name, value] of Object.entries(item)) {
+    const match = /^h(v|e)?(\d\d)$/.exec(name);
+    if (!match) continue;
+    const hour = Number(match[2]);
+    let counts = hours.get(hour);
+    if (!counts) hours.set(hour, (counts = { views: 0, visits: 0, events: 0 }));
+    counts[match[1] === 'v' ? 'visits' : match[1] === 'e' ? 'events' : 'views'] += Number(value);
+  }
+  return hours;
+}
+
+/**
+ * Breakdown counters live in the path buckets beside the paths' views, one short code per
+ * dimension: `<code>#<value>` counts page views, `<code>v#<value>` visits. A value's two
+ * counters share a bucket (see dimensionBucket).
+ */
+export const DIMENSION_CODES = {
+  source: 's',
+  utm_medium: 'm',
+  utm_campaign: 'c',
+  entry_page: 'e',
+  country: 'n',
+  device: 'd',
+  browser: 'b',
+  os: 'o',
+} as const satisfies Record<Dimension, string>;
+
+export const dimensionViewsAttr = (dimension: Dimension, value: string): string => `${DIMENSION_CODES[dimension]}#${value}`;
+export const dimensionVisitsAttr = (dimension: Dimension, value: string): string => `${DIMENSION_CODES[dimension]}v#${value}`;
+
+/** Adds the counters of one dimension in a bucket item into `into` (value -> visits and views). */
+export function addDimensionCounts(
+  item: Record<string, unknown>,
+  dimension: Dimension,
+  into: Map<string, { visits: number; views: number }>,
+): void {
+  const views = `${DIMENSION_CODES[dimension]}#`;
+  const visits = `${DIMENSION_CODES[dimension]}v#`;
+  for (const [name, raw] of Object.entries(item)) {
+    const isViews = name.startsWith(views);
+    if (!isViews && !name.startsWith(visits)) continue;
+    const value = name.slice(isViews ? views.length : visits.length);
+    let counts = into.get(value);
+    if (!counts) into.set(value, (counts = { visits: 0, views: 0 }));
+    counts[isViews ? 'views' : 'visits'] += Number(raw);
+  }
+}
 
 export const typeAttr = (eventType: string): string => TYPE_PREFIX + eventType;
 export const pathAttr = (path: string): string => PATH_PREFIX + path;
@@ -76,6 +145,10 @@ export function fnv1a(text: string): number {
 
 /** The bucket a path's counter lives in, out of `buckets`. */
 export const pathBucket = (path: string, buckets: number): number => fnv1a(path) % buckets;
+
+/** The bucket (of the path buckets) a dimension value's counters live in. */
+export const dimensionBucket = (dimension: Dimension, value: string, buckets: number): number =>
+  fnv1a(dimensionViewsAttr(dimension, value)) % buckets;
 
 // Sites table: API keys and site registrations.
 

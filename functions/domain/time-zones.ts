@@ -114,7 +114,8 @@ export function localIsoTime(timestamp: Date | string | number, timeZone: string
  * `date` or later. Offsets are within 15 hours, so the answer lies within 15 hours of
  * `date`T00:00Z; a binary search over those minutes finds it.
  */
-function startOfLocalDay(date: string, timeZone: string): number {
+export function startOfLocalDay(date: string, timeZone: string): number {
+  if (timeZone === DEFAULT_TIME_ZONE) return Date.parse(`${date}T00:00:00Z`);
   const midnightUtc = Date.parse(`${date}T00:00:00Z`);
   let low = (midnightUtc - MAX_OFFSET_MS) / MINUTE_MS;
   let high = (midnightUtc + MAX_OFFSET_MS) / MINUTE_MS;

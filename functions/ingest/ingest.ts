@@ -2,6 +2,9 @@ import middy from '@middy/core';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { CORS_HEADERS, httpErrors, json, readRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
 import { booleanEnv } from '../commons/env.ts';
+import { countryDatabasePath, openCountryDatabase } from '../commons/country-database.ts';
+import type { CountryLookup } from '../domain/country.ts';
+import { requestAudience } from './request-audience.ts';
 import { METRICS } from '../commons/metric-names.ts';
 import { metrics, MetricUnit, observability } from '../commons/observability.ts';
 import { enqueue, type QueueTarget } from './enqueue.ts';
@@ -12,13 +15,18 @@ import type { SiteGate } from './site-gate.ts';
 export interface IngestOptions {
   /** Drop events whose User-Agent names a bot (context `botFilter`, env BOT_FILTER). */
   readonly botFilter: boolean;
+  /** Finds a visitor's country by IP address (the address is only looked up). */
+  readonly countryLookup: CountryLookup;
   /** Checks the sites and origins when ingestion is restricted. */
   readonly gate?: SiteGate;
 }
 
-/** The options every ingest entry reads from its environment (once, at cold start). */
-export function ingestOptionsFromEnv(): Pick<IngestOptions, 'botFilter'> {
-  return { botFilter: booleanEnv('BOT_FILTER', true) };
+/**
+ * The options every ingest entry reads from its environment, and the country database it opens
+ * (once, at cold start: the database is one read of a file next to the bundle).
+ */
+export function ingestOptionsFromEnv(): Pick<IngestOptions, 'botFilter' | 'countryLookup'> {
+  return { botFilter: booleanEnv('BOT_FILTER', true), countryLookup: openCountryDatabase(countryDatabasePath(import.meta.url)) };
 }
 
 /**
@@ -28,14 +36,15 @@ export function ingestOptionsFromEnv(): Pick<IngestOptions, 'botFilter'> {
  * answer) but are logged and counted as dropped instead of queued.
  */
 export function ingestHandler(sqs: SQSClient, queue: QueueTarget, options: IngestOptions) {
-  const { gate, botFilter } = options;
+  const { gate, botFilter, countryLookup } = options;
   return middy<ProxyEventLike, HttpResponse>()
     .use(observability())
     .use(httpErrors(CORS_HEADERS))
     .handler(async (event) => {
       const request = readRequest(event);
       const batch = request.route.endsWith('/events');
-      const accepted = batch ? readBatch(request, new Date()) : [readBeacon(request, new Date())];
+      const audience = requestAudience(request, countryLookup);
+      const accepted = batch ? readBatch(request, new Date(), audience) : [readBeacon(request, new Date(), audience)];
       await gate?.(accepted, request.headers.origin);
       const bot = botFilter ? botMatch(request.headers['user-agent']) : undefined;
       if (bot) recordDropped(accepted, 'bot', { bot });

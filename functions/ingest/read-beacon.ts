@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Audience } from '../domain/audience.ts';
 import { acceptBatch, acceptBeacon, type TrackedEvent } from '../domain/event.ts';
 import { HttpError, type HttpRequest } from '../commons/http.ts';
 
@@ -29,8 +30,8 @@ function readJsonBody(request: HttpRequest, maxBytes: number): unknown {
  * Turns a POST /event request into an accepted event, or throws the HttpError the client
  * gets: 415 for another media type, 413 over 16 KB, 400 for bad JSON or fields.
  */
-export function readBeacon(request: HttpRequest, receivedAt: Date, newId: () => string = randomUUID): TrackedEvent {
-  const result = acceptBeacon(readJsonBody(request, MAX_BODY_BYTES), receivedAt, newId);
+export function readBeacon(request: HttpRequest, receivedAt: Date, audience?: Audience, newId: () => string = randomUUID): TrackedEvent {
+  const result = acceptBeacon(readJsonBody(request, MAX_BODY_BYTES), receivedAt, newId, audience);
   if (!result.ok) throw new HttpError(400, 'invalid_event', 'The event has invalid fields', result.issues);
   return result.value;
 }
@@ -39,8 +40,8 @@ export function readBeacon(request: HttpRequest, receivedAt: Date, newId: () => 
  * Turns a POST /events request (a JSON array of 1-100 events, at most 256 KB) into accepted
  * events, all or none: 400 `invalid_event` names each bad element by index (`[3].path`).
  */
-export function readBatch(request: HttpRequest, receivedAt: Date, newId: () => string = randomUUID): TrackedEvent[] {
-  const result = acceptBatch(readJsonBody(request, MAX_BATCH_BODY_BYTES), receivedAt, newId);
+export function readBatch(request: HttpRequest, receivedAt: Date, audience?: Audience, newId: () => string = randomUUID): TrackedEvent[] {
+  const result = acceptBatch(readJsonBody(request, MAX_BATCH_BODY_BYTES), receivedAt, newId, audience);
   if (!result.ok) throw new HttpError(400, 'invalid_event', 'The batch has invalid events; none was accepted', result.issues);
   return result.value;
 }

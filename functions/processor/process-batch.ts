@@ -3,7 +3,7 @@ import { oldestReceipt, parseQueuedEvents, type FieldIssue, type TrackedEvent } 
 import { planUnits, unitDeltas, type UnitPlan } from '../domain/aggregate.ts';
 import { ALL_TIME, rawEventKey } from '../domain/keys.ts';
 import { hashUser } from '../domain/sketch.ts';
-import { DEFAULT_TIME_ZONE, localDate } from '../domain/time-zones.ts';
+import { DEFAULT_TIME_ZONE, localDate, startOfLocalDay } from '../domain/time-zones.ts';
 import { mapLimit } from '../commons/map-limit.ts';
 import { logger } from '../commons/observability.ts';
 import { claimEvents } from '../store/raw-events.ts';
@@ -42,6 +42,7 @@ export interface BatchResult {
 
 const SITE_CONCURRENCY = 4;
 const DAY_SECONDS = 86_400;
+const HOUR_MS = 3_600_000;
 /** TTL deletes expired items days late and in any order; markers outlive raw events by this much. */
 const MARKER_GRACE_DAYS = 7;
 
@@ -96,10 +97,19 @@ export async function processBatch(
     ? await settings.siteZones(primaries.map((p) => p.event.site_id))
     : new Map(primaries.map((p) => [p.event.site_id, DEFAULT_TIME_ZONE]));
   const located: Parsed[] = [];
+  const dayStarts = new Map<string, number>();
   for (const primary of primaries) {
     const zone = zones.get(primary.event.site_id);
-    if (zone === undefined) failed.add(primary.messageId);
-    else located.push({ messageId: primary.messageId, event: { ...primary.event, day: localDate(primary.event.timestamp, zone) } });
+    if (zone === undefined) {
+      failed.add(primary.messageId);
+      continue;
+    }
+    const day = localDate(primary.event.timestamp, zone);
+    const zoneDay = `${zone}|${day}`;
+    let start = dayStarts.get(zoneDay);
+    if (start === undefined) dayStarts.set(zoneDay, (start = startOfLocalDay(day, zone)));
+    const hour = Math.floor((Date.parse(primary.event.timestamp) - start) / HOUR_MS);
+    located.push({ messageId: primary.messageId, event: { ...primary.event, day, hour } });
   }
 
   const expiresAt = settings.retentionDays > 0 ? Math.floor(now / 1000) + settings.retentionDays * DAY_SECONDS : undefined;

@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UnitDeltas } from '../domain/aggregate.ts';
-import { EVENTS_ATTR, markerKey, pathAttr, pathBucketKey, totalsKey, typeAttr, VIEWS_ATTR, type Key } from '../domain/keys.ts';
+import { markerKey, pathBucketKey, totalsKey, type Key } from '../domain/keys.ts';
 import { backoff, delay } from '../commons/map-limit.ts';
 import { readMarker } from './commit-markers.ts';
 
@@ -48,19 +48,9 @@ export function unitTransaction(tables: CommitTables, unitId: string, deltas: Un
       },
     },
   ];
-  for (const [scope, totals] of deltas.totals) {
-    const increments: Array<[string, number]> = [
-      [VIEWS_ATTR, totals.views],
-      [EVENTS_ATTR, totals.events],
-      ...[...totals.types].map(([type, n]): [string, number] => [typeAttr(type), n]),
-    ];
-    items.push(addUpdate(tables.aggregates, totalsKey(deltas.siteId, scope), increments));
-  }
-  for (const [scope, buckets] of deltas.paths) {
-    for (const [bucket, paths] of buckets) {
-      const increments = [...paths].map(([path, n]): [string, number] => [pathAttr(path), n]);
-      items.push(addUpdate(tables.aggregates, pathBucketKey(deltas.siteId, scope, bucket), increments));
-    }
+  for (const { scope, bucket, attrs } of deltas.items.values()) {
+    const key = bucket === 'totals' ? totalsKey(deltas.siteId, scope) : pathBucketKey(deltas.siteId, scope, bucket);
+    items.push(addUpdate(tables.aggregates, key, attrs));
   }
   return items;
 }

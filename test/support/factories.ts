@@ -1,3 +1,4 @@
+import { UNKNOWN_AUDIENCE } from '../../functions/domain/audience.ts';
 import type { TrackedEvent } from '../../functions/domain/event.ts';
 
 let counter = 0;
@@ -26,6 +27,7 @@ export function trackedEvent(overrides: Partial<TrackedEvent> = {}): TrackedEven
     day: timestamp.slice(0, 10),
     event_id: `evt-${++counter}`,
     received_at: timestamp,
+    ...UNKNOWN_AUDIENCE,
     ...overrides,
   };
 }

@@ -1,40 +1,94 @@
 import { describe, expect, it } from 'vitest';
-import { itemCount, MAX_ATTRS_PER_ITEM, MAX_UNIT_ITEMS, planUnits, unitDeltas } from '../../functions/domain/aggregate.ts';
+import { eventIncrements, itemCount, MAX_ATTRS_PER_ITEM, MAX_UNIT_ITEMS, planUnits, unitDeltas, type UnitDeltas } from '../../functions/domain/aggregate.ts';
 import { ALL_TIME, pathBucket } from '../../functions/domain/keys.ts';
+import type { VisitMarks } from '../../functions/domain/visit.ts';
 import { trackedEvent } from '../support/factories.ts';
+
+/** One scope's counters: its totals item's attributes, and every bucket attribute merged. */
+function countersOf(deltas: UnitDeltas, scope: string): { totals: Record<string, number>; buckets: Record<string, number> } {
+  const totals: Record<string, number> = {};
+  const buckets: Record<string, number> = {};
+  for (const item of deltas.items.values()) {
+    if (item.scope !== scope) continue;
+    const into = item.bucket === 'totals' ? totals : buckets;
+    for (const [attr, n] of item.attrs) into[attr] = (into[attr] ?? 0) + n;
+  }
+  return { totals, buckets };
+}
+
+const visit = (overrides: Partial<VisitMarks> = {}): VisitMarks => ({
+  page: 1,
+  gap_ms: 0,
+  entry_page: '/landing',
+  source: 'news.example',
+  utm_medium: '(none)',
+  utm_campaign: '(none)',
+  ...overrides,
+});
 
 describe('unitDeltas', () => {
   it('turns 100 events of one site and day into one update per counter item', () => {
-    // Prepare
     const events = Array.from({ length: 100 }, (_, i) =>
-      trackedEvent({ path: i % 2 ? '/a' : '/b', event_type: i < 90 ? 'page_view' : 'signup' }),
+      trackedEvent({ path: i % 2 ? '/a' : '/b', event_type: i < 90 ? 'page_view' : 'signup', hour: 19 }),
     );
-    // Act
     const deltas = unitDeltas('site-abc-123', events, 4);
-    // Assess
-    const day = deltas.totals.get('2025-11-12')!;
-    expect(day.views).toBe(90);
-    expect(day.events).toBe(100);
-    expect(Object.fromEntries(day.types)).toEqual({ page_view: 90, signup: 10 });
-    expect(deltas.totals.get(ALL_TIME)).toEqual(day);
-    const dayPaths = new Map([...deltas.paths.get('2025-11-12')!.values()].flatMap((b) => [...b]));
-    expect(Object.fromEntries(dayPaths)).toEqual({ '/a': 45, '/b': 45 });
-    // two totals items plus at most two buckets per scope
-    expect(itemCount(deltas)).toBeLessThanOrEqual(6);
+    const day = countersOf(deltas, '2025-11-12');
+    expect(day.totals).toEqual({ views: 90, events: 100, 't#page_view': 90, 't#signup': 10, h19: 90, he19: 100 });
+    expect(day.buckets).toEqual({ 'p#/a': 45, 'p#/b': 45, 'n#XX': 90, 'd#desktop': 90, 'b#other': 90, 'o#other': 90 });
+    const all = countersOf(deltas, ALL_TIME);
+    expect(all.totals).toEqual({ views: 90, events: 100, 't#page_view': 90, 't#signup': 10 });
+    expect(all.buckets).toEqual(day.buckets);
+    // two totals items plus at most four buckets per scope
+    expect(itemCount(deltas)).toBeLessThanOrEqual(10);
   });
 
-  it('counts only page views in paths', () => {
-    const deltas = unitDeltas('s', [trackedEvent({ event_type: 'signup', path: '/x' })], 4);
-    expect(deltas.paths.size).toBe(0);
-    expect(deltas.totals.get(ALL_TIME)?.views).toBe(0);
+  it('counts only page views in paths and breakdowns', () => {
+    const deltas = unitDeltas('s', [trackedEvent({ event_type: 'signup', path: '/x', visit: visit({ gap_ms: 5000 }) })], 4);
+    const all = countersOf(deltas, ALL_TIME);
+    expect(all.buckets).toEqual({});
+    expect(all.totals).toEqual({ events: 1, 't#signup': 1, visit_ms: 5000 });
   });
 
-  it('files each event under its own UTC day', () => {
+  it('counts a visit by its entry page view, its second page view and its gaps', () => {
+    const events = [
+      trackedEvent({ path: '/landing', visit: visit(), country: 'DE', device: 'mobile' }),
+      trackedEvent({ path: '/pricing', visit: visit({ page: 2, gap_ms: 30_000 }), country: 'DE', device: 'mobile' }),
+      trackedEvent({ path: '/docs', visit: visit({ page: 3, gap_ms: 12_000 }), country: 'DE', device: 'mobile' }),
+    ];
+    const { totals, buckets } = countersOf(unitDeltas('s', events, 4), ALL_TIME);
+    expect(totals).toMatchObject({ views: 3, visits: 1, visits_multi: 1, visit_ms: 42_000, visit_views: 3 });
+    expect(buckets).toMatchObject({
+      's#news.example': 3, 'sv#news.example': 1,
+      'e#/landing': 3, 'ev#/landing': 1,
+      'm#(none)': 3, 'mv#(none)': 1,
+      'c#(none)': 3, 'cv#(none)': 1,
+      'n#DE': 3, 'nv#DE': 1,
+      'd#mobile': 3, 'dv#mobile': 1,
+    });
+  });
+
+  it('counts page views posted without a visit in the audience breakdowns, not in visits', () => {
+    const { totals, buckets } = countersOf(unitDeltas('s', [trackedEvent({ country: 'JP' })], 4), ALL_TIME);
+    expect(totals.visits).toBeUndefined();
+    expect(totals.visit_views).toBeUndefined();
+    expect(buckets['n#JP']).toBe(1);
+    expect(buckets['nv#JP']).toBeUndefined();
+    expect(Object.keys(buckets).some((attr) => attr.startsWith('s#'))).toBe(false);
+  });
+
+  it('files each event under its own day', () => {
     const deltas = unitDeltas('s', [
       trackedEvent({ timestamp: '2025-11-12T23:59:59.000Z' }),
       trackedEvent({ timestamp: '2025-11-13T00:00:00.000Z' }),
     ], 4);
-    expect([...deltas.totals.keys()].sort()).toEqual(['2025-11-12', '2025-11-13', ALL_TIME]);
+    expect(new Set([...deltas.items.values()].map((item) => item.scope))).toEqual(new Set(['2025-11-12', '2025-11-13', ALL_TIME]));
+  });
+
+  it('puts both counters of a value in one bucket', () => {
+    const increments = eventIncrements(trackedEvent({ visit: visit({ source: 'a.example' }) }), 16);
+    const source = increments.filter((i) => i.attr.endsWith('#a.example'));
+    expect(source).toHaveLength(4);
+    expect(new Set(source.map((i) => i.bucket)).size).toBe(1);
   });
 });
 
@@ -58,15 +112,13 @@ describe('planUnits', () => {
     for (const unit of units) expect(itemCount(unitDeltas(unit.siteId, unit.events, 16))).toBeLessThanOrEqual(MAX_UNIT_ITEMS);
   });
 
-  it('splits when one path bucket would get too many attributes for one update', () => {
-    const events = Array.from({ length: 1000 }, (_, i) => trackedEvent({ path: `/page/${i}` }));
+  it('splits when one bucket would get too many attributes for one update', () => {
+    const events = Array.from({ length: 1000 }, (_, i) => trackedEvent({ path: `/page/${i}`, visit: visit({ source: `s${i}.example` }) }));
     const units = planUnits(events, 'b', 1);
-    expect(units.length).toBeGreaterThanOrEqual(5);
+    expect(units.length).toBeGreaterThanOrEqual(10);
+    expect(units.flatMap((u) => u.events)).toHaveLength(1000);
     for (const unit of units) {
-      const deltas = unitDeltas(unit.siteId, unit.events, 1);
-      for (const buckets of deltas.paths.values()) {
-        for (const paths of buckets.values()) expect(paths.size).toBeLessThanOrEqual(MAX_ATTRS_PER_ITEM);
-      }
+      for (const item of unitDeltas(unit.siteId, unit.events, 1).items.values()) expect(item.attrs.size).toBeLessThanOrEqual(MAX_ATTRS_PER_ITEM);
     }
   });
 

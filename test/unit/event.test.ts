@@ -49,6 +49,10 @@ describe('acceptBeacon', () => {
         day: '2025-11-12',
         event_id: 'generated-id',
         received_at: '2025-11-12T20:00:00.000Z',
+        device: 'desktop',
+        browser: 'other',
+        os: 'other',
+        country: 'XX',
       },
     });
   });

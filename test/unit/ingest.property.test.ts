@@ -39,8 +39,8 @@ const registrations = {
 } as unknown as DynamoDBDocumentClient;
 
 const handlers: Record<string, HttpHandler> = {
-  open: ingestHandler(acceptingSqs, QUEUE, { botFilter: true }) as unknown as HttpHandler,
-  restricted: ingestHandler(acceptingSqs, QUEUE, { botFilter: true, gate: siteGate(registrations, 'SitesTable') }) as unknown as HttpHandler,
+  open: ingestHandler(acceptingSqs, QUEUE, { botFilter: true, countryLookup: () => undefined }) as unknown as HttpHandler,
+  restricted: ingestHandler(acceptingSqs, QUEUE, { botFilter: true, countryLookup: () => undefined, gate: siteGate(registrations, 'SitesTable') }) as unknown as HttpHandler,
 };
 
 const validBatchArb = fc.array(validBeaconArb, { minLength: 1, maxLength: 5 });

@@ -1,0 +1,36 @@
+import * as z from 'zod/mini';
+import { UNKNOWN_COUNTRY } from './country.ts';
+import { BROWSERS, DEVICES, OPERATING_SYSTEMS, type Browser, type Device, type Os } from './user-agent.ts';
+
+/**
+ * Who sent an event, as far as the request tells: device, browser and OS from its User-Agent,
+ * country from its IP address. Found once per request at ingestion; the User-Agent and the
+ * address themselves go no further.
+ */
+export interface Audience {
+  device: Device;
+  browser: Browser;
+  os: Os;
+  /** ISO 3166-1 alpha-2, or `XX` when unknown. */
+  country: string;
+}
+
+/** What a request without a User-Agent and with an unknown address is. */
+export const UNKNOWN_AUDIENCE: Audience = { device: 'desktop', browser: 'other', os: 'other', country: UNKNOWN_COUNTRY };
+
+/** The audience fields of a queued event, each optional (events queued before they existed have none). */
+export const audienceSchema = z.object({
+  device: z.optional(z.enum(DEVICES)),
+  browser: z.optional(z.enum(BROWSERS)),
+  os: z.optional(z.enum(OPERATING_SYSTEMS)),
+  country: z.optional(z.string().check(z.regex(/^[A-Z]{2}$/, 'must be two capital letters'))),
+});
+
+/**
+ * The dimensions GET /stats/breakdown reports. The visit attributes (source, utm_medium,
+ * utm_campaign, entry_page) count the visits that have them and those visits' page views; the
+ * audience ones (country, device, browser, os) count visits by their entry page view and all
+ * page views with that value, also those posted without a visit.
+ */
+export const DIMENSIONS = ['source', 'utm_medium', 'utm_campaign', 'entry_page', 'country', 'device', 'browser', 'os'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
