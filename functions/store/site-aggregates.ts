@@ -2,9 +2,10 @@ import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { totalsKey, type Scope } from '../domain/keys.ts';
 import { pathViewsAgree, sumTotals, unionSketches, type DayTotals, type ScopeAggregates } from '../domain/stats.ts';
 import { estimate, type ShardState } from '../domain/sketch.ts';
-import { backoff, delay, mapLimit } from '../commons/map-limit.ts';
+import { mapLimit } from '../commons/map-limit.ts';
+import { readUntilAgreeing } from './agreeing-read.ts';
 import { readDayPathViews, readDaySketch } from './day-partitions.ts';
-import { AGREEMENT_ATTEMPTS, readPathViews } from './path-views.ts';
+import { readPathViews } from './path-views.ts';
 import { readSketch } from './sketches.ts';
 import { readTotals, totalsOf } from './totals.ts';
 
@@ -14,7 +15,8 @@ const READ_CONCURRENCY = 16;
 /**
  * The aggregates of one site for one day or all time: three reads at once, never raw events.
  * Read again (a few times) when the paths do not agree with the view counter, which happens
- * when the reads fall in the middle of a commit (see pathViewsAgree).
+ * when the reads fall in the middle of a commit (see agreement.ts); the counter is read again
+ * too, so paths ahead of it can agree on the next read.
  */
 export async function readScopeAggregates(
   doc: DynamoDBDocumentClient,
@@ -22,16 +24,18 @@ export async function readScopeAggregates(
   siteId: string,
   scope: Scope,
 ): Promise<ScopeAggregates> {
-  for (let attempt = 1; ; attempt++) {
-    const [item, pathViews, sketch] = await Promise.all([
-      doc.send(new GetCommand({ TableName: table, Key: totalsKey(siteId, scope) })),
-      readPathViews(doc, table, siteId, scope),
-      readSketch(doc, table, siteId, scope),
-    ]);
-    const totals = totalsOf(item.Item);
-    if (pathViewsAgree(pathViews, totals.views) || attempt >= AGREEMENT_ATTEMPTS) return { ...totals, pathViews, uniqueUsers: estimate(sketch) };
-    await delay(backoff(attempt));
-  }
+  const { value } = await readUntilAgreeing(
+    async () => {
+      const [item, pathViews, sketch] = await Promise.all([
+        doc.send(new GetCommand({ TableName: table, Key: totalsKey(siteId, scope) })),
+        readPathViews(doc, table, siteId, scope),
+        readSketch(doc, table, siteId, scope),
+      ]);
+      return { totals: totalsOf(item.Item), pathViews, sketch };
+    },
+    ({ totals, pathViews }) => (pathViewsAgree(pathViews, totals.views) ? 'agrees' : 'behind'),
+  );
+  return { ...value.totals, pathViews: value.pathViews, uniqueUsers: estimate(value.sketch) };
 }
 
 /**
