@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { toFieldIssues, type FieldIssue, type ParseResult } from './event.ts';
 import { ALL_TIME, type Scope } from './keys.ts';
 import { unionShards, type ShardState } from './sketch.ts';
+import { visitFigures, type VisitCounters, type VisitFigures } from './visit-figures.ts';
 
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 100;
@@ -145,7 +146,7 @@ export function scopesOf(period: Period): Scope[] {
 }
 
 /** Counters of one site and scope (a totals item). */
-export interface SiteTotals {
+export interface SiteTotals extends VisitCounters {
   views: number;
   events: number;
   eventsByType: Record<string, number>;
@@ -175,10 +176,14 @@ export function totalPathViews(pathViews: ReadonlyMap<string, number>): number {
 
 /** The counters of several scopes added up (counters are exact, so they sum; users do not). */
 export function sumTotals(totals: Iterable<SiteTotals>): SiteTotals {
-  const sum: SiteTotals = { views: 0, events: 0, eventsByType: {} };
-  for (const { views, events, eventsByType } of totals) {
+  const sum: SiteTotals = { views: 0, events: 0, eventsByType: {}, visits: 0, multiViewVisits: 0, visitMs: 0, visitViews: 0 };
+  for (const { views, events, eventsByType, visits, multiViewVisits, visitMs, visitViews } of totals) {
     sum.views += views;
     sum.events += events;
+    sum.visits += visits;
+    sum.multiViewVisits += multiViewVisits;
+    sum.visitMs += visitMs;
+    sum.visitViews += visitViews;
     for (const [type, count] of Object.entries(eventsByType)) sum.eventsByType[type] = (sum.eventsByType[type] ?? 0) + count;
   }
   return sum;
@@ -196,7 +201,7 @@ export function unionSketches(sketches: readonly ReadonlyMap<number, ShardState>
   return union;
 }
 
-interface StatsFigures {
+interface StatsFigures extends VisitFigures {
   total_views: number;
   unique_users: number;
   total_events: number;
@@ -206,7 +211,7 @@ interface StatsFigures {
 
 /**
  * GET /stats body: the site and the time zone its days are dates in, `date` (a day, or null for
- * all time) or `from` and `to` (a range), then the figures.
+ * all time) or `from` and `to` (a range), then the figures (the visit figures among them).
  */
 export type StatsResponse = { site_id: string; timezone: string } & ({ date: string | null } | DayRange) & StatsFigures;
 
@@ -231,6 +236,7 @@ export function shapeStats(query: StatsQuery, aggregates: ScopeAggregates, timeZ
     total_views: aggregates.views,
     unique_users: aggregates.uniqueUsers,
     total_events: aggregates.events,
+    ...visitFigures(aggregates),
     events_by_type: aggregates.eventsByType,
     top_paths: topPaths(aggregates.pathViews, query.limit),
   };

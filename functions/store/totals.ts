@@ -1,11 +1,30 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { EVENTS_ATTR, totalsKey, typeCounts, VIEWS_ATTR, type Scope } from '../domain/keys.ts';
+import {
+  EVENTS_ATTR,
+  MULTI_VIEW_VISITS_ATTR,
+  totalsKey,
+  typeCounts,
+  VIEWS_ATTR,
+  VISIT_MS_ATTR,
+  VISIT_VIEWS_ATTR,
+  VISITS_ATTR,
+  type Scope,
+} from '../domain/keys.ts';
 import type { SiteTotals } from '../domain/stats.ts';
 import { batchGetAll } from './batch-get.ts';
 
 /** The counters of a totals item (an absent item is all zeros). */
 export function totalsOf(item: Record<string, unknown> = {}): SiteTotals {
-  return { views: Number(item[VIEWS_ATTR] ?? 0), events: Number(item[EVENTS_ATTR] ?? 0), eventsByType: typeCounts(item) };
+  const count = (attr: string) => Number(item[attr] ?? 0);
+  return {
+    views: count(VIEWS_ATTR),
+    events: count(EVENTS_ATTR),
+    eventsByType: typeCounts(item),
+    visits: count(VISITS_ATTR),
+    multiViewVisits: count(MULTI_VIEW_VISITS_ATTR),
+    visitMs: count(VISIT_MS_ATTR),
+    visitViews: count(VISIT_VIEWS_ATTR),
+  };
 }
 
 /** The totals items of a site for many scopes (BatchGetItem). Scopes without an item are left out. */

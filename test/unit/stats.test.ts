@@ -24,7 +24,9 @@ function sketchOf(users: string[]): Map<number, ShardState> {
   return shards;
 }
 
-const noData: ScopeAggregates = { views: 0, events: 0, eventsByType: {}, pathViews: new Map(), uniqueUsers: 0 };
+const noVisits = { visits: 0, multiViewVisits: 0, visitMs: 0, visitViews: 0 };
+const noData: ScopeAggregates = { views: 0, events: 0, eventsByType: {}, ...noVisits, pathViews: new Map(), uniqueUsers: 0 };
+const noVisitFigures = { visits: 0, bounce_rate: 0, visit_duration_s: 0, views_per_visit: 0 };
 
 describe('parseStatsQuery', () => {
   it('defaults to all time and a limit of 10', () => {
@@ -140,14 +142,14 @@ describe('daysIn and scopesOf', () => {
 });
 
 describe('sumTotals', () => {
-  it('adds views, events and each event type', () => {
+  it('adds views, events, each event type and the visit counters', () => {
     expect(
       sumTotals([
-        { views: 3, events: 4, eventsByType: { page_view: 3, signup: 1 } },
-        { views: 2, events: 5, eventsByType: { page_view: 2, click: 3 } },
+        { views: 3, events: 4, eventsByType: { page_view: 3, signup: 1 }, visits: 2, multiViewVisits: 1, visitMs: 40_000, visitViews: 3 },
+        { views: 2, events: 5, eventsByType: { page_view: 2, click: 3 }, visits: 1, multiViewVisits: 0, visitMs: 0, visitViews: 1 },
       ]),
-    ).toEqual({ views: 5, events: 9, eventsByType: { page_view: 5, signup: 1, click: 3 } });
-    expect(sumTotals([])).toEqual({ views: 0, events: 0, eventsByType: {} });
+    ).toEqual({ views: 5, events: 9, eventsByType: { page_view: 5, signup: 1, click: 3 }, visits: 3, multiViewVisits: 1, visitMs: 40_000, visitViews: 4 });
+    expect(sumTotals([])).toEqual({ views: 0, events: 0, eventsByType: {}, ...noVisits });
   });
 });
 
@@ -194,7 +196,8 @@ describe('shapeStats', () => {
   it('gives zeros and an empty list for a site with no data', () => {
     const body = shapeStats({ siteId: 's', period: { kind: 'day', date: '2025-11-12' }, limit: 10 }, noData, 'UTC');
     expect(body).toEqual({
-      site_id: 's', timezone: 'UTC', date: '2025-11-12', total_views: 0, unique_users: 0, total_events: 0, events_by_type: {}, top_paths: [],
+      site_id: 's', timezone: 'UTC', date: '2025-11-12', total_views: 0, unique_users: 0, total_events: 0, ...noVisitFigures,
+      events_by_type: {}, top_paths: [],
     });
   });
 
@@ -207,16 +210,23 @@ describe('shapeStats', () => {
     // Act
     const body = shapeStats(
       { siteId: 's', period: { kind: 'range', from: '2025-11-01', to: '2025-11-30' }, limit: 1 },
-      { views: 7, events: 9, eventsByType: { page_view: 7, signup: 2 }, pathViews: new Map([['/a', 3], ['/b', 4]]), uniqueUsers: 4 },
+      {
+        views: 7, events: 9, eventsByType: { page_view: 7, signup: 2 }, visits: 4, multiViewVisits: 1, visitMs: 125_000, visitViews: 6,
+        pathViews: new Map([['/a', 3], ['/b', 4]]), uniqueUsers: 4,
+      },
       'Europe/Berlin',
     );
 
     // Assess
     expect(body).toEqual({
       site_id: 's', timezone: 'Europe/Berlin', from: '2025-11-01', to: '2025-11-30', total_views: 7, unique_users: 4, total_events: 9,
+      visits: 4, bounce_rate: 0.75, visit_duration_s: 31, views_per_visit: 1.5,
       events_by_type: { page_view: 7, signup: 2 }, top_paths: [{ path: '/b', views: 4 }],
     });
-    expect(Object.keys(body)).toEqual(['site_id', 'timezone', 'from', 'to', 'total_views', 'unique_users', 'total_events', 'events_by_type', 'top_paths']);
+    expect(Object.keys(body)).toEqual([
+      'site_id', 'timezone', 'from', 'to', 'total_views', 'unique_users', 'total_events',
+      'visits', 'bounce_rate', 'visit_duration_s', 'views_per_visit', 'events_by_type', 'top_paths',
+    ]);
   });
 });
 
