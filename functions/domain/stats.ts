@@ -18,11 +18,11 @@ const isRealDate = (text: string): boolean => {
 
 const LIMIT_MESSAGE = `must be a whole number from 1 to ${MAX_LIMIT}`;
 
-const siteIdSchema = z
+export const siteIdSchema = z
   .string({ error: 'is required' })
   .check(z.regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_", ":" or "-"'));
 
-const daySchema = z.string().check(
+export const daySchema = z.string().check(
   z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date in the form YYYY-MM-DD', abort: true }),
   z.refine(isRealDate, 'is not a real calendar date'),
 );
@@ -40,7 +40,7 @@ const statsQuerySchema = z.object({
   limit: z.optional(limitSchema),
 });
 
-const timeseriesQuerySchema = z.object({
+const rangeQuerySchema = z.object({
   site_id: siteIdSchema,
   from: z.optional(daySchema),
   to: z.optional(daySchema),
@@ -61,7 +61,8 @@ export interface StatsQuery {
   limit: number;
 }
 
-export interface TimeseriesQuery {
+/** A site and a range of days, both required. */
+export interface RangeQuery {
   siteId: string;
   range: DayRange;
 }
@@ -72,7 +73,7 @@ type Params = Record<string, string | undefined>;
 function presenceIssues(params: Params, rangeRequired: boolean): FieldIssue[] {
   const has = (name: string) => params[name] !== undefined;
   if (has('date')) {
-    if (rangeRequired) return [{ field: 'date', message: 'is not accepted here: give from and to' }];
+    if (rangeRequired) return [{ field: 'date', message: 'is not accepted by the day: give from and to, or interval=hour' }];
     if (has('from') || has('to')) return [{ field: 'date', message: 'cannot be combined with from and to' }];
   }
   const issues: FieldIssue[] = [];
@@ -119,9 +120,9 @@ export function parseStatsQuery(params: Params): ParseResult<StatsQuery> {
   return { ok: true, value: { siteId: site_id, period, limit: limit ?? DEFAULT_LIMIT } };
 }
 
-/** Validates the query string of GET /stats/timeseries: `site_id`, `from` and `to`, all required. */
-export function parseTimeseriesQuery(params: Params): ParseResult<TimeseriesQuery> {
-  const parsed = parseWith(timeseriesQuerySchema, params, true);
+/** Validates `site_id`, `from` and `to`, all required, and no `date` (GET /stats/timeseries by the day). */
+export function parseRangeQuery(params: Params): ParseResult<RangeQuery> {
+  const parsed = parseWith(rangeQuerySchema, params, true);
   if (!parsed.ok) return parsed;
   const { site_id, from, to } = parsed.value;
   return { ok: true, value: { siteId: site_id, range: { from: from!, to: to! } } };
@@ -239,39 +240,5 @@ export function shapeStats(query: StatsQuery, aggregates: ScopeAggregates, timeZ
     ...visitFigures(aggregates),
     events_by_type: aggregates.eventsByType,
     top_paths: topPaths(aggregates.pathViews, query.limit),
-  };
-}
-
-/** Views, events and unique users of one site on one day. */
-export interface DayTotals {
-  views: number;
-  events: number;
-  uniqueUsers: number;
-}
-
-export interface TimeseriesPoint {
-  date: string;
-  views: number;
-  unique_users: number;
-  events: number;
-}
-
-export interface TimeseriesResponse extends DayRange {
-  site_id: string;
-  timezone: string;
-  points: TimeseriesPoint[];
-}
-
-/** The GET /stats/timeseries body: one point per day of the range, in order; days without data are zeros. */
-export function shapeTimeseries(query: TimeseriesQuery, days: ReadonlyMap<string, DayTotals>, timeZone: string): TimeseriesResponse {
-  return {
-    site_id: query.siteId,
-    timezone: timeZone,
-    from: query.range.from,
-    to: query.range.to,
-    points: daysIn(query.range).map((date) => {
-      const day = days.get(date);
-      return { date, views: day?.views ?? 0, unique_users: day?.uniqueUsers ?? 0, events: day?.events ?? 0 };
-    }),
   };
 }

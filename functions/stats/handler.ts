@@ -7,8 +7,10 @@ import { METRICS } from '../commons/metric-names.ts';
 import { logger, metrics, MetricUnit, observability } from '../commons/observability.ts';
 import { HttpError, httpErrors, json, readRequest, type HttpRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
 import type { ParseResult } from '../domain/event.ts';
-import { daysIn, parseStatsQuery, parseTimeseriesQuery, scopesOf, shapeStats, shapeTimeseries } from '../domain/stats.ts';
+import { daysIn, parseStatsQuery, scopesOf, shapeStats } from '../domain/stats.ts';
+import { parseTimeseriesQuery, shapeHourlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
 import { readAggregates, readDailyTotals } from '../store/site-aggregates.ts';
+import { readDayHours } from '../store/totals.ts';
 import { siteZones } from '../store/site-zones.ts';
 import { authenticate, authorizeSite, principalLabel, type KeyCheck } from './authorize.ts';
 import type { Principal } from '../domain/api-keys.ts';
@@ -56,11 +58,18 @@ async function serveStats(request: HttpRequest, principal: Principal): Promise<H
   return json(200, shapeStats(query, aggregates, timeZone));
 }
 
-/** GET /stats/timeseries: views, unique users and events of a site for each day of a range. */
+/** GET /stats/timeseries: a site's figures for each day of a range, or each hour of a day. */
 async function serveTimeseries(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
   const query = queryOf(request, parseTimeseriesQuery);
   authorizeSite(principal, query.siteId);
-  const [days, timeZone] = await logged({ route: 'timeseries', site_id: query.siteId, reader: principalLabel(principal), ...query.range }, () =>
+  const fields = { route: 'timeseries', site_id: query.siteId, reader: principalLabel(principal) };
+  if (query.interval === 'hour') {
+    const [hours, timeZone] = await logged({ ...fields, interval: 'hour', date: query.date }, () =>
+      Promise.all([readDayHours(doc, config.aggregatesTable, query.siteId, query.date), timeZoneOf(query.siteId)]),
+    );
+    return json(200, shapeHourlyTimeseries(query, hours, timeZone));
+  }
+  const [days, timeZone] = await logged({ ...fields, ...query.range }, () =>
     Promise.all([readDailyTotals(doc, config.aggregatesTable, query.siteId, daysIn(query.range)), timeZoneOf(query.siteId)]),
   );
   return json(200, shapeTimeseries(query, days, timeZone));

@@ -1,6 +1,7 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { totalsKey, type Scope } from '../domain/keys.ts';
-import { pathViewsAgree, sumTotals, unionSketches, type DayTotals, type ScopeAggregates } from '../domain/stats.ts';
+import { pathViewsAgree, sumTotals, unionSketches, type ScopeAggregates } from '../domain/stats.ts';
+import type { DayTotals } from '../domain/timeseries.ts';
 import { estimate, type ShardState } from '../domain/sketch.ts';
 import { mapLimit } from '../commons/map-limit.ts';
 import { readUntilAgreeing } from './agreeing-read.ts';
@@ -66,7 +67,7 @@ export async function readAggregates(
 }
 
 /**
- * Views, events and unique users of one site per day, for the days that have data: the totals
+ * Views, events, visits and unique users of one site per day, for the days that have data: the totals
  * (BatchGetItem), then each such day's sketch (at most READ_CONCURRENCY at a time, again only
  * when its totals changed). No paths.
  */
@@ -79,5 +80,5 @@ export async function readDailyTotals(
   const totals = await readTotals(doc, table, siteId, days);
   const withData = [...totals];
   const sketches = await mapLimit(withData, READ_CONCURRENCY, ([day, { events }]) => readDaySketch(doc, table, siteId, day, events));
-  return new Map(withData.map(([day, { views, events }], i) => [day, { views, events, uniqueUsers: sketches[i]!.uniqueUsers }]));
+  return new Map(withData.map(([day, { views, events, visits }], i) => [day, { views, events, visits, uniqueUsers: sketches[i]!.uniqueUsers }]));
 }

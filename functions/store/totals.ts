@@ -1,6 +1,7 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   EVENTS_ATTR,
+  hourCounts,
   MULTI_VIEW_VISITS_ATTR,
   totalsKey,
   typeCounts,
@@ -11,6 +12,7 @@ import {
   type Scope,
 } from '../domain/keys.ts';
 import type { SiteTotals } from '../domain/stats.ts';
+import type { HourCounts } from '../domain/timeseries.ts';
 import { batchGetAll } from './batch-get.ts';
 
 /** The counters of a totals item (an absent item is all zeros). */
@@ -37,4 +39,10 @@ export async function readTotals(
   const scopeBySortKey = new Map(scopes.map((scope) => [totalsKey(siteId, scope).sk, scope]));
   const items = await batchGetAll(doc, table, scopes.map((scope) => totalsKey(siteId, scope)));
   return new Map(items.map((item) => [scopeBySortKey.get(String(item.sk))!, totalsOf(item)]));
+}
+
+/** A day's views, visits and events by hour index from local midnight, from its totals item (none: empty). */
+export async function readDayHours(doc: DynamoDBDocumentClient, table: string, siteId: string, day: Scope): Promise<Map<number, HourCounts>> {
+  const { Item } = await doc.send(new GetCommand({ TableName: table, Key: totalsKey(siteId, day) }));
+  return hourCounts(Item ?? {});
 }

@@ -102,8 +102,13 @@ describe('responses conform to docs/openapi.yaml', () => {
 
   it.each([
     ['a range', { site_id: site, from: '2025-11-10', to: '2025-11-12' }, 200],
+    ['a range by the day', { site_id: site, from: monthAgo, to: today, interval: 'day' }, 200],
+    ['a day by the hour', { site_id: site, date: today, interval: 'hour' }, 200],
     ['a missing to', { site_id: site, from: '2025-11-10' }, 400],
     ['a reversed range', { site_id: site, from: '2025-11-12', to: '2025-11-10' }, 400],
+    ['by the hour without date', { site_id: site, interval: 'hour' }, 400],
+    ['by the hour with from and to', { site_id: site, interval: 'hour', from: today, to: today }, 400],
+    ['an unknown interval', { site_id: site, interval: 'week', from: today, to: today }, 400],
   ] as const)('GET /stats/timeseries: %s', async (_name, query, status) => {
     const response = await api.get('stats/timeseries', query);
     expect(response.status).toBe(status);

@@ -134,7 +134,7 @@ describe('events in, stats out', () => {
     const response = await stats.timeseries({ site_id: site, from: dayBefore, to: dayOf(today) });
     const point = (day: string) => {
       const t = truth(day);
-      return { date: day, views: t.total_views, unique_users: t.unique_users, events: t.total_events };
+      return { date: day, views: t.total_views, unique_users: t.unique_users, events: t.total_events, visits: 0 };
     };
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
@@ -142,7 +142,7 @@ describe('events in, stats out', () => {
       timezone: 'UTC',
       from: dayBefore,
       to: dayOf(today),
-      points: [{ date: dayBefore, views: 0, unique_users: 0, events: 0 }, point(dayOf(yesterday)), point(dayOf(today))],
+      points: [{ date: dayBefore, views: 0, unique_users: 0, events: 0, visits: 0 }, point(dayOf(yesterday)), point(dayOf(today))],
     });
   });
 

@@ -77,7 +77,7 @@ function truth(events: TrackedEvent[], range: DayRange) {
     dailyUniques: [...days].map(usersOn),
     points: [...days].map((date) => {
       const onDay = mine.filter((e) => e.day === date);
-      return { date, views: onDay.filter((e) => e.event_type === 'page_view').length, unique_users: usersOn(date), events: onDay.length };
+      return { date, views: onDay.filter((e) => e.event_type === 'page_view').length, unique_users: usersOn(date), events: onDay.length, visits: 0 };
     }),
   };
 }
@@ -220,7 +220,7 @@ describe('GET /stats/timeseries', () => {
 
     // Assess
     expect(json.points).toEqual(
-      days.map(({ json: day }) => ({ date: day.date, views: day.total_views, unique_users: day.unique_users, events: day.total_events })),
+      days.map(({ json: day }) => ({ date: day.date, views: day.total_views, unique_users: day.unique_users, events: day.total_events, visits: day.visits })),
     );
   });
 

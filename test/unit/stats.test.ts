@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   daysIn,
   MAX_RANGE_DAYS,
+  parseRangeQuery,
   parseStatsQuery,
-  parseTimeseriesQuery,
   scopesOf,
   shapeStats,
-  shapeTimeseries,
   sumTotals,
   topPaths,
   unionSketches,
@@ -14,7 +13,7 @@ import {
 } from '../../functions/domain/stats.ts';
 import { estimate, groupByShard, hashUser, mergeShard, type ShardState } from '../../functions/domain/sketch.ts';
 
-const fieldsOf = (result: ReturnType<typeof parseStatsQuery> | ReturnType<typeof parseTimeseriesQuery>) =>
+const fieldsOf = (result: ReturnType<typeof parseStatsQuery> | ReturnType<typeof parseRangeQuery>) =>
   result.ok ? [] : result.issues.map((issue) => issue.field).sort();
 
 /** A sketch holding exactly `users`, as the processor would write it. */
@@ -105,9 +104,9 @@ describe('parseStatsQuery', () => {
   });
 });
 
-describe('parseTimeseriesQuery', () => {
+describe('parseRangeQuery', () => {
   it('reads a site and a range', () => {
-    expect(parseTimeseriesQuery({ site_id: 's', from: '2025-11-01', to: '2025-11-03' })).toEqual({
+    expect(parseRangeQuery({ site_id: 's', from: '2025-11-01', to: '2025-11-03' })).toEqual({
       ok: true,
       value: { siteId: 's', range: { from: '2025-11-01', to: '2025-11-03' } },
     });
@@ -123,7 +122,7 @@ describe('parseTimeseriesQuery', () => {
     [['from'], { site_id: 's', from: '2023-02-29', to: '2023-03-01' }],
     [['site_id'], { from: '2025-11-01', to: '2025-11-02' }],
   ])('rejects %j for %j', (fields, params) => {
-    expect(fieldsOf(parseTimeseriesQuery(params))).toEqual(fields);
+    expect(fieldsOf(parseRangeQuery(params))).toEqual(fields);
   });
 });
 
@@ -227,33 +226,5 @@ describe('shapeStats', () => {
       'site_id', 'timezone', 'from', 'to', 'total_views', 'unique_users', 'total_events',
       'visits', 'bounce_rate', 'visit_duration_s', 'views_per_visit', 'events_by_type', 'top_paths',
     ]);
-  });
-});
-
-describe('shapeTimeseries', () => {
-  it('gives one point per day in order, with zeros for days without data', () => {
-    // Act
-    const body = shapeTimeseries(
-      { siteId: 's', range: { from: '2025-11-29', to: '2025-12-02' } },
-      new Map([
-        ['2025-12-01', { views: 5, events: 6, uniqueUsers: 2 }],
-        ['2025-11-29', { views: 1, events: 1, uniqueUsers: 1 }],
-      ]),
-      'America/New_York',
-    );
-
-    // Assess
-    expect(body).toEqual({
-      site_id: 's',
-      timezone: 'America/New_York',
-      from: '2025-11-29',
-      to: '2025-12-02',
-      points: [
-        { date: '2025-11-29', views: 1, unique_users: 1, events: 1 },
-        { date: '2025-11-30', views: 0, unique_users: 0, events: 0 },
-        { date: '2025-12-01', views: 5, unique_users: 2, events: 6 },
-        { date: '2025-12-02', views: 0, unique_users: 0, events: 0 },
-      ],
-    });
   });
 });
