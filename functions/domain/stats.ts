@@ -225,7 +225,8 @@ export function topPaths(pathViews: ReadonlyMap<string, number>, limit: number):
     .map(([path, views]) => ({ path, views }));
 }
 
-const periodFields = (period: Period): { date: string | null } | DayRange =>
+/** How a response names its period: `date` (a day, or null for all time), or `from` and `to`. */
+export const periodFields = (period: Period): { date: string | null } | DayRange =>
   period.kind === 'range' ? { from: period.from, to: period.to } : { date: period.kind === 'day' ? period.date : null };
 
 /** The GET /stats response body; `timeZone` is the site's, in which its days are dates. */

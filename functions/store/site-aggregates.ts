@@ -5,13 +5,10 @@ import type { DayTotals } from '../domain/timeseries.ts';
 import { estimate, type ShardState } from '../domain/sketch.ts';
 import { mapLimit } from '../commons/map-limit.ts';
 import { readUntilAgreeing } from './agreeing-read.ts';
-import { readDayPathViews, readDaySketch } from './day-partitions.ts';
+import { READ_CONCURRENCY, readDayPathViews, readDaySketch } from './day-partitions.ts';
 import { readPathViews } from './path-views.ts';
 import { readSketch } from './sketches.ts';
 import { readTotals, totalsOf } from './totals.ts';
-
-/** Partition reads in flight at once for a range of days. */
-const READ_CONCURRENCY = 16;
 
 /**
  * The aggregates of one site for one day or all time: three reads at once, never raw events.
