@@ -1,5 +1,6 @@
 // fast-check arbitraries of beacons as clients send them, shared by the property tests.
 import fc from 'fast-check';
+import { DIMENSIONS } from '../../functions/domain/audience.ts';
 import { MAX_AGE_DAYS, MAX_FUTURE_MS, MAX_PATH_LENGTH } from '../../functions/domain/event.ts';
 
 const DAY_MS = 86_400_000;
@@ -120,8 +121,8 @@ export const headersArb = (keys: string[] = []) =>
     .map((pairs) => Object.fromEntries(pairs) as Record<string, string>);
 
 /**
- * A query string: well-formed stats queries (all time, a day, a range; by the day or the hour),
- * and the parameters with any values. `siteIds` and `days` (YYYY-MM-DD) are drawn often, e.g. those that hold data.
+ * A query string: well-formed stats queries (all time, a day, a range; by the day or the hour;
+ * of a dimension), and the parameters with any values. `siteIds` and `days` (YYYY-MM-DD) are drawn often, e.g. those that hold data.
  */
 export const queryArb = (siteIds: string[] = [], days: string[] = []): fc.Arbitrary<Record<string, string>> => {
   const siteId = fc.oneof(...siteIds.map((id) => fc.constant(id)), nameArb);
@@ -146,6 +147,7 @@ export const queryArb = (siteIds: string[] = [], days: string[] = []): fc.Arbitr
       period: fc.oneof(fc.constant({}), realDay.map((date) => ({ date })), range),
       limit: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 100 }).map(String) }, limit),
       interval: fc.constantFrom('day', 'hour'),
+      dimension: fc.constantFrom(...DIMENSIONS),
     },
     { requiredKeys: ['site_id', 'period'] },
   ).map(({ period, ...rest }) => ({ ...rest, ...period }) as Record<string, string>);
@@ -157,6 +159,7 @@ export const queryArb = (siteIds: string[] = [], days: string[] = []): fc.Arbitr
       to: anyDay,
       limit,
       interval,
+      dimension: fc.oneof(fc.constantFrom(...DIMENSIONS), fc.constantFrom('', 'Source', 'path'), fc.string({ maxLength: 12 })),
       constructor: fc.string({ maxLength: 5 }),
       toString: fc.string({ maxLength: 5 }),
     },
