@@ -9,6 +9,13 @@
 // - window.analytics.track(name) records a custom event of type `name` on the current path.
 // - The visitor id is random and kept in localStorage (no cookies); where storage is
 //   unavailable, each page load gets its own id.
+// - Each event carries its `visit` (functions/domain/visit.ts): the visit's page views so far,
+//   the milliseconds since its previous event, its entry URL (without the fragment) and the
+//   referrer of the page load that started it. The visit (entry URL, referrer, page views, time
+//   of the last event) is kept in localStorage next to the visitor id, or in memory for the
+//   page's life where storage is unavailable. An event more than 30 minutes after the visit's
+//   last one starts a new visit; one started later than a page load's first event (a
+//   single-page navigation or a custom event on a page left open) has no referrer.
 // - Sends nothing when the browser asks not to be tracked (Do Not Track, Global Privacy
 //   Control) or is driven by automation (navigator.webdriver), unless the script tag carries
 //   `data-allow-automation`: a testing aid for browser tests, not for production pages.
@@ -53,14 +60,47 @@
     userId = randomId();
   }
 
+  // The page load's referrer, for a visit its first event starts; a later one was not referred.
+  var referrer = document.referrer;
+  var memoryVisit;
+
+  // Records an event of `type` at `now` in its visit, starting one if need be; returns what the
+  // event carries of the visit.
+  function visit(type, now) {
+    var v = memoryVisit;
+    try {
+      // Storage that reads but does not write (full, or private modes) keeps the visit in memory.
+      v = JSON.parse(localStorage.getItem('beacon_visit')) || v;
+    } catch (e) {}
+    // More than 30 minutes since the visit's last event starts a new one; so does a negative gap
+    // (a clock put back), which the API would refuse.
+    if (!v || !(now - v.at >= 0 && now - v.at <= 18e5)) {
+      // At most 2,048 characters each, as the API takes them.
+      v = { entry: location.href.split('#')[0].slice(0, 2048), referrer: referrer.slice(0, 2048), page: 0, at: now };
+    }
+    referrer = '';
+    // The API takes up to 100,000: an endless visit (a kiosk) stops counting there, not sending.
+    if (type == 'page_view' && v.page < 1e5) v.page++;
+    var gap = now - v.at;
+    v.at = now;
+    memoryVisit = v;
+    try {
+      localStorage.setItem('beacon_visit', JSON.stringify(v));
+    } catch (e) {}
+    // An empty referrer is left out (undefined is not serialised).
+    return { page: v.page, gap_ms: gap, entry: v.entry, referrer: v.referrer || undefined };
+  }
+
   function send(type) {
+    var now = Date.now();
     var body = JSON.stringify({
       site_id: site,
       event_type: type,
       path: location.pathname,
       user_id: userId,
-      timestamp: new Date().toISOString(),
+      timestamp: new Date(now).toISOString(),
       event_id: randomId(),
+      visit: visit(type, now),
     });
     // A string is sent as text/plain, which needs no CORS preflight.
     try {

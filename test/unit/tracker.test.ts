@@ -1,7 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { minifyTrackerScript, TRACKER_SCRIPT_GLOBAL } from '../../infra/tracker-script.ts';
 
 const script = minifyTrackerScript();
@@ -21,31 +21,42 @@ interface BrowserOptions {
   attributes?: Record<string, string>;
   navigator?: Record<string, unknown>;
   window?: Record<string, unknown>;
-  /** Shared between page loads, as a browser keeps it; `'throws'` for storage that is turned off. */
-  storage?: Map<string, string> | 'throws';
+  /**
+   * Shared between page loads, as a browser keeps it; `'throws'` for storage that is turned off,
+   * `'refuses writes'` for storage that reads (nothing) but throws on writes, as a full one does.
+   */
+  storage?: Map<string, string> | 'throws' | 'refuses writes';
   /** What sendBeacon returns (false: the browser refused to queue it); undefined: no sendBeacon. */
   beaconResult?: boolean;
+  /** The page's path, with any query string and fragment (default `/`). */
   path?: string;
+  /** document.referrer (default empty). */
+  referrer?: string;
 }
+
+const PAGE_ORIGIN = 'https://site.example';
 
 /** A page with just enough of a browser for the beacon script, recording what it sends. */
 function loadPage(options: BrowserOptions = {}) {
   const sent: Sent[] = [];
   const listeners = new Map<string, Array<() => void>>();
-  const location = { pathname: options.path ?? '/', href: '' };
+  const location = { pathname: '', href: '' };
   const navigate = (url: string) => {
-    location.pathname = new URL(url, `https://site.example${location.pathname}`).pathname;
+    const next = new URL(url, location.href || PAGE_ORIGIN);
+    location.pathname = next.pathname;
+    location.href = next.href;
   };
+  navigate(options.path ?? '/');
   const site = options.site === undefined ? 'site-abc-123' : options.site;
   const attributes: Record<string, string> = { ...(site === null ? {} : { 'data-site': site }), ...options.attributes };
   const storage = options.storage ?? new Map<string, string>();
   const localStorage = {
     getItem(key: string) {
       if (storage === 'throws') throw new Error('SecurityError');
-      return storage.get(key) ?? null;
+      return storage === 'refuses writes' ? null : (storage.get(key) ?? null);
     },
     setItem(key: string, value: string) {
-      if (storage === 'throws') throw new Error('SecurityError');
+      if (typeof storage === 'string') throw new Error(storage === 'throws' ? 'SecurityError' : 'QuotaExceededError');
       storage.set(key, value);
     },
   };
@@ -61,8 +72,11 @@ function loadPage(options: BrowserOptions = {}) {
     location,
     localStorage,
     URL,
+    // The test's Date, so that fake timers set the page's clock.
+    Date,
     crypto: { getRandomValues: (bytes: Uint8Array) => randomFillSync(bytes) },
     document: {
+      referrer: options.referrer ?? '',
       currentScript: {
         src: SCRIPT_URL,
         getAttribute: (name: string) => attributes[name] ?? null,
@@ -87,19 +101,19 @@ function loadPage(options: BrowserOptions = {}) {
     window,
     /** The back button: the URL changes, then popstate fires. */
     back(path: string) {
-      location.pathname = path;
+      navigate(path);
       for (const listener of listeners.get('popstate') ?? []) listener();
     },
   };
 }
 
 describe('the beacon script (GET /t.js)', () => {
-  it('is at most 1 KB gzipped', () => {
+  it('is at most 1.5 KB gzipped', () => {
     // Act
     const gzipped = gzipSync(script, { level: 9 }).length;
 
     // Assess
-    expect(gzipped).toBeLessThanOrEqual(1024);
+    expect(gzipped).toBeLessThanOrEqual(1536);
   });
 
   it('records a page view on load with sendBeacon, next to its own URL', () => {
@@ -118,6 +132,7 @@ describe('the beacon script (GET /t.js)', () => {
           user_id: expect.stringMatching(/^[0-9a-f]{32}$/),
           timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
           event_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+          visit: { page: 1, gap_ms: 0, entry: 'https://site.example/pricing' },
         },
       },
     ]);
@@ -164,7 +179,7 @@ describe('the beacon script (GET /t.js)', () => {
 
     // Assess
     expect(second.sent[0]!.body.user_id).toBe(first.sent[0]!.body.user_id);
-    expect([...storage.values()]).toEqual([first.sent[0]!.body.user_id]);
+    expect(storage.get('beacon_uid')).toBe(first.sent[0]!.body.user_id);
   });
 
   it('uses a per-page visitor id when localStorage throws', () => {
@@ -218,6 +233,162 @@ describe('the beacon script (GET /t.js)', () => {
 
     // Assess
     expect(sent).toHaveLength(1);
+  });
+});
+
+describe('the visit the beacon script sends with each event', () => {
+  const MINUTE = 60_000;
+  const visitsOf = (sent: Sent[]) => sent.map((s) => s.body.visit);
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-06-01T10:00:00Z'));
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('starts a visit with the first page view: page 1, gap 0, the entry URL without its fragment and the referrer', () => {
+    // Act
+    const { sent } = loadPage({
+      beaconResult: true,
+      path: '/pricing?utm_source=newsletter#plans',
+      referrer: 'https://mail.example/inbox',
+    });
+
+    // Assess
+    expect(visitsOf(sent)).toEqual([
+      { page: 1, gap_ms: 0, entry: 'https://site.example/pricing?utm_source=newsletter', referrer: 'https://mail.example/inbox' },
+    ]);
+    expect(sent[0]!.body.timestamp).toBe('2026-06-01T10:00:00.000Z');
+  });
+
+  it('counts the next page views as pages 2 and 3 of the visit, with the time since its previous event', () => {
+    // Prepare
+    const storage = new Map<string, string>();
+    const first = loadPage({ beaconResult: true, storage, path: '/', referrer: 'https://search.example/' });
+
+    // Act: a single-page navigation after 42 s, then a page load 3 minutes later.
+    vi.advanceTimersByTime(42_000);
+    first.window.history.pushState({}, '', '/pricing');
+    vi.advanceTimersByTime(3 * MINUTE);
+    const second = loadPage({ beaconResult: true, storage, path: '/signup', referrer: 'https://site.example/pricing' });
+
+    // Assess: the visit keeps its entry and referrer.
+    const visit = { entry: 'https://site.example/', referrer: 'https://search.example/' };
+    expect(visitsOf([...first.sent, ...second.sent])).toEqual([
+      { page: 1, gap_ms: 0, ...visit },
+      { page: 2, gap_ms: 42_000, ...visit },
+      { page: 3, gap_ms: 3 * MINUTE, ...visit },
+    ]);
+  });
+
+  it('sends a custom event with the visit and its page views so far', () => {
+    // Prepare
+    const { sent, window } = loadPage({ beaconResult: true, path: '/signup' });
+    vi.advanceTimersByTime(5_000);
+
+    // Act
+    window.analytics.track('signup');
+    vi.advanceTimersByTime(1_000);
+    window.analytics.track('signup_confirmed');
+
+    // Assess: no referrer, so none is sent.
+    const entry = 'https://site.example/signup';
+    expect(visitsOf(sent)).toEqual([
+      { page: 1, gap_ms: 0, entry },
+      { page: 1, gap_ms: 5_000, entry },
+      { page: 1, gap_ms: 1_000, entry },
+    ]);
+  });
+
+  it('starts a new visit after more than 30 minutes without events, and continues one at exactly 30', () => {
+    // Prepare
+    const storage = new Map<string, string>();
+    const first = loadPage({ beaconResult: true, storage, path: '/', referrer: 'https://search.example/' });
+
+    // Act
+    vi.advanceTimersByTime(30 * MINUTE);
+    const second = loadPage({ beaconResult: true, storage, path: '/pricing', referrer: 'https://site.example/' });
+    vi.advanceTimersByTime(31 * MINUTE);
+    const third = loadPage({ beaconResult: true, storage, path: '/blog?utm_source=social', referrer: 'https://social.example/post' });
+
+    // Assess
+    expect(visitsOf([...first.sent, ...second.sent, ...third.sent])).toEqual([
+      { page: 1, gap_ms: 0, entry: 'https://site.example/', referrer: 'https://search.example/' },
+      { page: 2, gap_ms: 30 * MINUTE, entry: 'https://site.example/', referrer: 'https://search.example/' },
+      { page: 1, gap_ms: 0, entry: 'https://site.example/blog?utm_source=social', referrer: 'https://social.example/post' },
+    ]);
+  });
+
+  it('gives a visit started after the page load (a page left open) no referrer', () => {
+    // Prepare
+    const { sent, window } = loadPage({ beaconResult: true, path: '/', referrer: 'https://search.example/' });
+
+    // Act
+    vi.advanceTimersByTime(45 * MINUTE);
+    window.history.pushState({}, '', '/pricing#plans');
+
+    // Assess
+    expect(visitsOf(sent)).toEqual([
+      { page: 1, gap_ms: 0, entry: 'https://site.example/', referrer: 'https://search.example/' },
+      { page: 1, gap_ms: 0, entry: 'https://site.example/pricing' },
+    ]);
+  });
+
+  it('starts a new visit when the clock was put back, as a negative gap would be refused', () => {
+    // Prepare
+    const storage = new Map<string, string>();
+    loadPage({ beaconResult: true, storage, path: '/' });
+
+    // Act
+    vi.setSystemTime(new Date('2026-06-01T09:00:00Z'));
+    const { sent } = loadPage({ beaconResult: true, storage, path: '/pricing' });
+
+    // Assess
+    expect(visitsOf(sent)).toEqual([{ page: 1, gap_ms: 0, entry: 'https://site.example/pricing' }]);
+  });
+
+  it('cuts the entry URL and the referrer to the 2,048 characters the API takes', () => {
+    // Act
+    const { sent } = loadPage({
+      beaconResult: true,
+      path: `/?q=${'a'.repeat(3000)}`,
+      referrer: `https://search.example/?q=${'b'.repeat(3000)}`,
+    });
+
+    // Assess
+    const visit = sent[0]!.body.visit as { entry: string; referrer: string };
+    expect(visit.entry).toHaveLength(2048);
+    expect(visit.referrer).toHaveLength(2048);
+    expect(visit.entry.startsWith('https://site.example/?q=aaa')).toBe(true);
+  });
+
+  it.each([
+    ['localStorage throws', 'throws' as const],
+    ['localStorage refuses writes', 'refuses writes' as const],
+  ])("keeps the visit in memory for the page's life when %s", (_case, storage) => {
+    // Prepare
+    const options = { beaconResult: true, storage };
+    const first = loadPage({ ...options, path: '/', referrer: 'https://search.example/' });
+
+    // Act
+    vi.advanceTimersByTime(10_000);
+    first.window.history.pushState({}, '', '/pricing');
+    vi.advanceTimersByTime(2_000);
+    first.window.analytics.track('signup');
+    vi.advanceTimersByTime(60_000);
+    const second = loadPage({ ...options, path: '/docs', referrer: 'https://site.example/pricing' });
+
+    // Assess: the next page load cannot know the visit, and starts one.
+    const visit = { entry: 'https://site.example/', referrer: 'https://search.example/' };
+    expect(visitsOf([...first.sent, ...second.sent])).toEqual([
+      { page: 1, gap_ms: 0, ...visit },
+      { page: 2, gap_ms: 10_000, ...visit },
+      { page: 2, gap_ms: 2_000, ...visit },
+      { page: 1, gap_ms: 0, entry: 'https://site.example/docs', referrer: 'https://site.example/pricing' },
+    ]);
   });
 });
 
