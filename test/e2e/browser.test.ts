@@ -1,6 +1,7 @@
 // The beacon script in a real browser: Chromium (test/support/chromium.ts says which), driven by
 // playwright-core, loads a test page from its own origin on 127.0.0.1 that embeds <baseUrl>/t.js, so every event crosses origins
-// as on a customer's website. Needs only baseUrl: works against the local runtime and a deployed API.
+// as on a customer's website. A page on a second origin links to it, as a newsletter or another
+// site would. Needs only baseUrl: works against the local runtime and a deployed API.
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,11 +21,15 @@ const api = apiClient(baseUrl, undefined, inject('adminKey'));
 const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const PIPELINE_TIMEOUT_MS = Number(process.env.E2E_PIPELINE_TIMEOUT_MS ?? 60_000);
 
+/** `text` as HTML attribute or element content. */
+const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
 /**
  * The test page, for any path (so the URLs the page pushes are real pages too). `site` and
- * `automation` come from the query string of the first load.
+ * `automation` come from the query string of each load; the `#docs` link loads a page.
  */
 function testPage(site: string, allowAutomation: boolean): string {
+  const docs = `/docs?${new URLSearchParams({ site, automation: allowAutomation ? 'allow' : 'deny' })}`;
   return `<!doctype html>
 <html>
 <head>
@@ -34,11 +39,13 @@ function testPage(site: string, allowAutomation: boolean): string {
 </head>
 <body>
   <a id="home" href="/">Home</a> <a id="pricing" href="/pricing">Pricing</a>
+  <a id="docs" href="${escapeHtml(docs)}" data-load>Docs</a>
   <script>
-    // A single-page app's router: links change the URL with pushState, without a page load.
+    // A single-page app's router: links change the URL with pushState, without a page load,
+    // except those marked data-load.
     document.addEventListener('click', function (event) {
       var link = event.target.closest('a');
-      if (!link) return;
+      if (!link || link.hasAttribute('data-load')) return;
       event.preventDefault();
       history.pushState({}, '', link.getAttribute('href'));
     });
@@ -47,8 +54,16 @@ function testPage(site: string, allowAutomation: boolean): string {
 </html>`;
 }
 
+/** A page on another origin (a webmail, say) with one link, `#link`, to the `to` of its query string. */
+function linkPage(to: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Newsletter</title></head>
+<body><a id="link" href="${escapeHtml(to)}">Read on the site</a></body></html>`;
+}
+
 let pageServer: http.Server;
 let pageOrigin: string;
+let linkServer: http.Server;
+let linkOrigin: string;
 let context: BrowserContext | undefined;
 let userDataDir: string | undefined;
 
@@ -65,6 +80,17 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
   pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+  linkServer = http.createServer((req, res) => {
+    const to = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('to');
+    if (!to) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(linkPage(to));
+  });
+  await new Promise<void>((resolve) => linkServer.listen(0, '127.0.0.1', resolve));
+  linkOrigin = `http://127.0.0.1:${(linkServer.address() as AddressInfo).port}`;
 });
 
 afterEach(async () => {
@@ -75,7 +101,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => pageServer.close(() => resolve()));
+  await Promise.all([pageServer, linkServer].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
 });
 
 /**
@@ -168,6 +194,88 @@ describe('the beacon script in Chromium', () => {
       ]),
     );
     expect(stats.body.top_paths).toHaveLength(2);
+  });
+
+  it('counts a visit from a newsletter over three pages and a bounced visit half an hour later', async () => {
+    // Prepare: the browser's clock is set to times of yesterday (the API takes events up to 400
+    // days old), so that half an hour passes without waiting and every event is on one day (UTC,
+    // the time zone of a site that is not registered) whenever the test runs.
+    const site = `e2e-browser-visits-${run}`;
+    const { page, events } = await openBrowser();
+    const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const at = (time: string) => page.clock.setFixedTime(new Date(`${day}T${time}Z`));
+    const sent = () => events.map((body) => JSON.parse(body));
+    const entry = `${pageOrigin}/?${new URLSearchParams({ site, automation: 'allow', utm_source: 'newsletter' })}`;
+
+    // Act: the first visit follows a link in a newsletter on another origin...
+    await at('12:00:00');
+    await page.goto(`${linkOrigin}/?${new URLSearchParams({ to: entry })}`);
+    const script = page.waitForResponse(scriptUrl);
+    await page.click('#link');
+    expect((await script).status()).toBe(200);
+    await expect.poll(() => events.length, { timeout: 10_000 }).toBe(1);
+    // ...moves on in the app two minutes later, loads a third page, and leaves.
+    await at('12:02:00');
+    await page.click('#pricing');
+    await expect.poll(() => events.length, { timeout: 10_000 }).toBe(2);
+    await at('12:05:30');
+    await page.click('#docs');
+    await expect.poll(() => events.length, { timeout: 10_000 }).toBe(3);
+    await page.goto('about:blank');
+    // The second visit, 34.5 minutes after the first one's last event, opens one page and leaves.
+    await at('12:40:00');
+    await page.goto(`${pageOrigin}/blog?${new URLSearchParams({ site, automation: 'allow' })}`);
+    await expect.poll(() => events.length, { timeout: 10_000 }).toBe(4);
+
+    // Assess: what the browser sent.
+    const referrer = `${linkOrigin}/`;
+    expect(sent().map((e) => [e.path, e.timestamp.slice(11, 19), e.visit])).toEqual([
+      ['/', '12:00:00', { page: 1, gap_ms: 0, entry, referrer }],
+      ['/pricing', '12:02:00', { page: 2, gap_ms: 120_000, entry, referrer }],
+      ['/docs', '12:05:30', { page: 3, gap_ms: 210_000, entry, referrer }],
+      ['/blog', '12:40:00', { page: 1, gap_ms: 0, entry: `${pageOrigin}/blog?${new URLSearchParams({ site, automation: 'allow' })}` }],
+    ]);
+    const firstVisitMs = sent()
+      .filter((e) => e.visit.entry === entry)
+      .reduce((sum, e) => sum + e.visit.gap_ms, 0);
+
+    // Assess: the day's visit figures...
+    const stats = await waitFor(
+      () => api.get('stats', { site_id: site, date: day }),
+      (r) => r.body?.total_events >= 4,
+      PIPELINE_TIMEOUT_MS,
+    );
+    expect(stats.status).toBe(200);
+    expect(stats.body).toMatchObject({
+      site_id: site,
+      date: day,
+      total_views: 4,
+      unique_users: 1,
+      visits: 2,
+      bounce_rate: 0.5,
+      visit_duration_s: Math.round(firstVisitMs / 2 / 1000),
+      views_per_visit: 2,
+    });
+    // ...and its breakdowns, once every visit shows in them.
+    const breakdown = async (dimension: string) => {
+      const response = await waitFor(
+        () => api.get('stats/breakdown', { site_id: site, date: day, dimension }),
+        (r) => r.body?.results?.reduce((sum: number, row: { visits: number }) => sum + row.visits, 0) >= 2,
+        PIPELINE_TIMEOUT_MS,
+      );
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ site_id: site, date: day, dimension });
+      return response.body.results;
+    };
+    expect(await breakdown('source')).toEqual([
+      { value: 'newsletter', visits: 1, views: 3 },
+      { value: '(direct)', visits: 1, views: 1 },
+    ]);
+    expect(await breakdown('entry_page')).toEqual([
+      { value: '/', visits: 1, views: 3 },
+      { value: '/blog', visits: 1, views: 1 },
+    ]);
+    expect(await breakdown('device')).toEqual([{ value: 'desktop', visits: 2, views: 4 }]);
   });
 
   it('lets a page on another origin post an event with fetch and read the answer (CORS)', async () => {
