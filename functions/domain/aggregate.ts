@@ -2,9 +2,8 @@ import { AUDIENCE_DIMENSIONS, VISIT_DIMENSIONS, type Dimension } from './audienc
 import type { TrackedEvent } from './event.ts';
 import {
   ALL_TIME,
+  dimensionAttr,
   dimensionBucket,
-  dimensionViewsAttr,
-  dimensionVisitsAttr,
   EVENTS_ATTR,
   hourEventsAttr,
   hourViewsAttr,
@@ -17,6 +16,7 @@ import {
   VISIT_MS_ATTR,
   VISIT_VIEWS_ATTR,
   VISITS_ATTR,
+  VISIT_WEIGHT,
   type Scope,
 } from './keys.ts';
 import { endsBounce, startsVisit } from './visit.ts';
@@ -71,17 +71,20 @@ function dimensionValue(event: TrackedEvent, dimension: Dimension): string | und
 }
 
 /**
- * Every counter one event adds to, in its day and in all time: the totals item (views, events,
- * per type, visits and their bounces, durations and page views; by the hour on the day), the
- * path's bucket, and a bucket for each breakdown value.
+ * Every counter one event adds to. In its day: the totals item (views, events, per type, visits
+ * and their bounces, durations and page views, and the same by the hour), the path's bucket and
+ * a bucket for each breakdown value. In all time: the totals item only; all-time paths and
+ * breakdowns add up the days, so that no batch rewrites items that grow with a site's whole
+ * history (an update is billed by the item's size).
  */
 export function eventIncrements(event: TrackedEvent, pathBuckets: number): Increment[] {
   const out: Increment[] = [];
   const pageView = event.event_type === PAGE_VIEW;
   const entry = pageView && startsVisit(event.visit);
   for (const scope of [event.day, ALL_TIME]) {
+    const day = scope !== ALL_TIME;
     const totals = (attr: string, by = 1) => out.push({ scope, bucket: 'totals', attr, by });
-    const hour = scope === ALL_TIME ? undefined : event.hour;
+    const hour = day ? event.hour : undefined;
     totals(EVENTS_ATTR);
     totals(typeAttr(event.event_type));
     if (hour !== undefined) totals(hourEventsAttr(hour));
@@ -89,7 +92,6 @@ export function eventIncrements(event: TrackedEvent, pathBuckets: number): Incre
     if (!pageView) continue;
     totals(VIEWS_ATTR);
     if (hour !== undefined) totals(hourViewsAttr(hour));
-    out.push({ scope, bucket: pathBucket(event.path, pathBuckets), attr: pathAttr(event.path), by: 1 });
     if (event.visit) {
       totals(VISIT_VIEWS_ATTR);
       if (entry) {
@@ -98,12 +100,13 @@ export function eventIncrements(event: TrackedEvent, pathBuckets: number): Incre
       }
       if (endsBounce(event.visit)) totals(MULTI_VIEW_VISITS_ATTR);
     }
+    if (!day) continue;
+    out.push({ scope, bucket: pathBucket(event.path, pathBuckets), attr: pathAttr(event.path), by: 1 });
     const dimensions = event.visit ? [...VISIT_DIMENSIONS, ...AUDIENCE_DIMENSIONS] : AUDIENCE_DIMENSIONS;
+    const by = entry ? 1 + VISIT_WEIGHT : 1;
     for (const dimension of dimensions) {
       const value = dimensionValue(event, dimension)!;
-      const bucket = dimensionBucket(dimension, value, pathBuckets);
-      out.push({ scope, bucket, attr: dimensionViewsAttr(dimension, value), by: 1 });
-      if (entry) out.push({ scope, bucket, attr: dimensionVisitsAttr(dimension, value), by: 1 });
+      out.push({ scope, bucket: dimensionBucket(dimension, value, pathBuckets), attr: dimensionAttr(dimension, value), by });
     }
   }
   return out;

@@ -1,15 +1,15 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Dimension } from '../domain/audience.ts';
 import { addValueCounts, breakdownAgreement, type ValueCounts } from '../domain/breakdown.ts';
-import { totalsKey, type Scope } from '../domain/keys.ts';
+import { ALL_TIME, totalsKey, type Scope } from '../domain/keys.ts';
 import { mapLimit } from '../commons/map-limit.ts';
 import { readUntilAgreeing } from './agreeing-read.ts';
 import { READ_CONCURRENCY, readDayBreakdown } from './day-partitions.ts';
 import { readDimensionCounts } from './dimension-counts.ts';
-import { readTotals, totalsOf } from './totals.ts';
+import { readSiteDays, readTotals, totalsOf } from './totals.ts';
 
 /**
- * Visits and page views per value of one dimension for one day or all time: the scope's totals
+ * Visits and page views per value of one dimension for one day: the day's totals
  * and path buckets read at once, again (a few times) while the counts do not agree with the
  * totals (see breakdownAgreement).
  */
@@ -36,9 +36,10 @@ async function readScopeBreakdown(
 
 /**
  * Visits and page views per value of one dimension over distinct scopes (the days of a range,
- * or all time alone), summed. Over a range the totals come first (BatchGetItem); only days with
- * a totals item have buckets to read, at most READ_CONCURRENCY at a time, and a day's buckets
- * are read again only when its totals changed (see day-partitions.ts).
+ * or all time alone), summed. Over a range the totals come first (BatchGetItem); for all time,
+ * every day with data (breakdowns are kept by the day only). Only days with a totals item have
+ * buckets to read, at most READ_CONCURRENCY at a time, and a day's buckets are read again only
+ * when its totals changed (see day-partitions.ts).
  */
 export async function readBreakdown(
   doc: DynamoDBDocumentClient,
@@ -47,8 +48,9 @@ export async function readBreakdown(
   scopes: readonly Scope[],
   dimension: Dimension,
 ): Promise<Map<string, ValueCounts>> {
-  if (scopes.length === 1) return readScopeBreakdown(doc, table, siteId, scopes[0]!, dimension);
-  const totals = await readTotals(doc, table, siteId, scopes);
+  const allTime = scopes.length === 1 && scopes[0] === ALL_TIME;
+  if (scopes.length === 1 && !allTime) return readScopeBreakdown(doc, table, siteId, scopes[0]!, dimension);
+  const totals = allTime ? await readSiteDays(doc, table, siteId) : await readTotals(doc, table, siteId, scopes);
   const days = await mapLimit([...totals], READ_CONCURRENCY, ([day, dayTotals]) => readDayBreakdown(doc, table, siteId, day, dimension, dayTotals));
   const sum = new Map<string, ValueCounts>();
   for (const counts of days) addValueCounts(sum, counts);

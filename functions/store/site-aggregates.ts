@@ -1,6 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { totalsKey, type Scope } from '../domain/keys.ts';
-import { pathViewsAgree, sumTotals, unionSketches, type ScopeAggregates } from '../domain/stats.ts';
+import { ALL_TIME, totalsKey, type Scope } from '../domain/keys.ts';
+import { pathViewsAgree, sumTotals, unionSketches, type ScopeAggregates, type SiteTotals } from '../domain/stats.ts';
 import type { DayTotals } from '../domain/timeseries.ts';
 import { estimate, type ShardState } from '../domain/sketch.ts';
 import { mapLimit } from '../commons/map-limit.ts';
@@ -8,20 +8,19 @@ import { readUntilAgreeing } from './agreeing-read.ts';
 import { READ_CONCURRENCY, readDayPathViews, readDaySketch } from './day-partitions.ts';
 import { readPathViews } from './path-views.ts';
 import { readSketch } from './sketches.ts';
-import { readTotals, totalsOf } from './totals.ts';
+import { readSiteDays, readTotals, totalsOf } from './totals.ts';
+
+/** The aggregates of one site for one day or all time, never raw events. */
+export const readScopeAggregates = (doc: DynamoDBDocumentClient, table: string, siteId: string, scope: Scope): Promise<ScopeAggregates> =>
+  scope === ALL_TIME ? readAllTime(doc, table, siteId) : readDayAggregates(doc, table, siteId, scope);
 
 /**
- * The aggregates of one site for one day or all time: three reads at once, never raw events.
+ * The aggregates of one site for one day: three reads at once.
  * Read again (a few times) when the paths do not agree with the view counter, which happens
  * when the reads fall in the middle of a commit (see agreement.ts); the counter is read again
  * too, so paths ahead of it can agree on the next read.
  */
-export async function readScopeAggregates(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  siteId: string,
-  scope: Scope,
-): Promise<ScopeAggregates> {
+async function readDayAggregates(doc: DynamoDBDocumentClient, table: string, siteId: string, scope: Scope): Promise<ScopeAggregates> {
   const { value } = await readUntilAgreeing(
     async () => {
       const [item, pathViews, sketch] = await Promise.all([
@@ -30,6 +29,40 @@ export async function readScopeAggregates(
         readSketch(doc, table, siteId, scope),
       ]);
       return { totals: totalsOf(item.Item), pathViews, sketch };
+    },
+    ({ totals, pathViews }) => (pathViewsAgree(pathViews, totals.views) ? 'agrees' : 'behind'),
+  );
+  return { ...value.totals, pathViews: value.pathViews, uniqueUsers: estimate(value.sketch) };
+}
+
+/** Page views per path of a site's days, summed (each day read as for a range, and cached). */
+async function sumDayPathViews(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  siteId: string,
+  days: ReadonlyMap<Scope, SiteTotals>,
+): Promise<Map<string, number>> {
+  const pathViews = new Map<string, number>();
+  await mapLimit([...days], READ_CONCURRENCY, async ([day, dayTotals]) => {
+    for (const [path, views] of await readDayPathViews(doc, table, siteId, day, dayTotals)) pathViews.set(path, (pathViews.get(path) ?? 0) + views);
+  });
+  return pathViews;
+}
+
+/**
+ * All time: the counters and unique users of the all-time items, and the paths of every day
+ * with data added up (paths are kept by the day only). Read again (a few times) while the days'
+ * paths fall short of the all-time view counter, as a read in the middle of a commit does.
+ */
+async function readAllTime(doc: DynamoDBDocumentClient, table: string, siteId: string): Promise<ScopeAggregates> {
+  const { value } = await readUntilAgreeing(
+    async () => {
+      const [item, days, sketch] = await Promise.all([
+        doc.send(new GetCommand({ TableName: table, Key: totalsKey(siteId, ALL_TIME) })),
+        readSiteDays(doc, table, siteId),
+        readSketch(doc, table, siteId, ALL_TIME),
+      ]);
+      return { totals: totalsOf(item.Item), pathViews: await sumDayPathViews(doc, table, siteId, days), sketch };
     },
     ({ totals, pathViews }) => (pathViewsAgree(pathViews, totals.views) ? 'agrees' : 'behind'),
   );

@@ -1,5 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  ALL_TIME,
   EVENTS_ATTR,
   hourCounts,
   MULTI_VIEW_VISITS_ATTR,
@@ -14,6 +15,7 @@ import {
 import type { SiteTotals } from '../domain/stats.ts';
 import type { HourCounts } from '../domain/timeseries.ts';
 import { batchGetAll } from './batch-get.ts';
+import { queryPartition } from './query-partition.ts';
 
 /** The counters of a totals item (an absent item is all zeros). */
 export function totalsOf(item: Record<string, unknown> = {}): SiteTotals {
@@ -40,6 +42,20 @@ export async function readTotals(
   const items = await batchGetAll(doc, table, scopes.map((scope) => totalsKey(siteId, scope)));
   return new Map(items.map((item) => [scopeBySortKey.get(String(item.sk))!, totalsOf(item)]));
 }
+
+/**
+ * Every day of a site that has data, with its totals: one Query of the site's totals partition
+ * (day items sort before the all-time item). All-time paths and breakdowns add these days up.
+ */
+export async function readSiteDays(doc: DynamoDBDocumentClient, table: string, siteId: string): Promise<Map<Scope, SiteTotals>> {
+  const { pk } = totalsKey(siteId, ALL_TIME);
+  const days = new Map<Scope, SiteTotals>();
+  const between = [totalsKey(siteId, '0000-00-00').sk, totalsKey(siteId, '9999-99-99').sk] as const;
+  for await (const item of queryPartition(doc, table, pk, false, between)) days.set(String(item.sk).slice(DAY_SK_PREFIX_LENGTH), totalsOf(item));
+  return days;
+}
+
+const DAY_SK_PREFIX_LENGTH = totalsKey('', '').sk.length;
 
 /** A day's views, visits and events by hour index from local midnight, from its totals item (none: empty). */
 export async function readDayHours(doc: DynamoDBDocumentClient, table: string, siteId: string, day: Scope): Promise<Map<number, HourCounts>> {

@@ -5,8 +5,7 @@ import { DIMENSIONS, type Dimension } from '../../functions/domain/audience.ts';
 import type { ValueCounts } from '../../functions/domain/breakdown.ts';
 import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
 import {
-  dimensionViewsAttr,
-  dimensionVisitsAttr,
+  dimensionAttr,
   EVENTS_ATTR,
   pathAttr,
   pathBucketKey,
@@ -15,6 +14,7 @@ import {
   VIEWS_ATTR,
   VISIT_VIEWS_ATTR,
   VISITS_ATTR,
+  VISIT_WEIGHT,
 } from '../../functions/domain/keys.ts';
 import { daysIn } from '../../functions/domain/stats.ts';
 import type { VisitMarks } from '../../functions/domain/visit.ts';
@@ -227,6 +227,27 @@ describe('visit counters read back', () => {
   });
 });
 
+describe('packed breakdown counters', () => {
+  it('read exactly past 2^53 (100,000 visits and 7 page views of one value on one day)', async () => {
+    // Prepare: a day whose counter of one source is 100,000 x VISIT_WEIGHT + 7 = 10^16 + 7.
+    const site = `aud-packed-${run}`;
+    const day = '2025-09-29';
+    const table = aws.tables.aggregates;
+    await aws.doc.send(
+      new PutCommand({ TableName: table, Item: { ...totalsKey(site, day), [VIEWS_ATTR]: 7, [EVENTS_ATTR]: 7, [VISITS_ATTR]: 100_000, [VISIT_VIEWS_ATTR]: 7 } }),
+    );
+    const packed = BigInt(100_000) * BigInt(VISIT_WEIGHT) + 7n;
+    expect(packed > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
+    await aws.doc.send(new PutCommand({ TableName: table, Item: { ...pathBucketKey(site, day, 0), [pathAttr('/a')]: 7, [dimensionAttr('source', 'big')]: packed } }));
+
+    // Act
+    const counts = await readBreakdown(aws.doc, table, site, [day], 'source');
+
+    // Assess
+    expect(Object.fromEntries(counts)).toEqual({ big: { visits: 100_000, views: 7 } });
+  });
+});
+
 describe('breakdown reads that fall in the middle of a commit', () => {
   const table = () => aws.tables.aggregates;
 
@@ -243,7 +264,7 @@ describe('breakdown reads that fall in the middle of a commit', () => {
     aws.doc.send(
       new PutCommand({
         TableName: table(),
-        Item: { ...pathBucketKey(site, scope, 0), [pathAttr('/a')]: 2, [dimensionViewsAttr('source', 'news')]: count, [dimensionVisitsAttr('source', 'news')]: count },
+        Item: { ...pathBucketKey(site, scope, 0), [pathAttr('/a')]: 2, [dimensionAttr('source', 'news')]: count * (1 + VISIT_WEIGHT) },
       }),
     );
 
@@ -270,15 +291,15 @@ describe('breakdown reads that fall in the middle of a commit', () => {
   it('one scope is read again until its visits agree with the totals', async () => {
     // Prepare
     const site = `aud-torn-one-${run}`;
-    await tornState(site, 'ALL');
-    const { doc, queries } = completingAfterFirstRead(site, 'ALL');
+    await tornState(site, '2025-09-30');
+    const { doc, queries } = completingAfterFirstRead(site, '2025-09-30');
 
     // Act
-    const counts = await readBreakdown(doc, table(), site, ['ALL'], 'source');
+    const counts = await readBreakdown(doc, table(), site, ['2025-09-30'], 'source');
 
     // Assess
     expect(Object.fromEntries(counts)).toEqual({ news: { visits: 2, views: 2 } });
-    expect(queries('ALL')).toBe(2);
+    expect(queries('2025-09-30')).toBe(2);
   });
 
   it('a range reads a torn day again, and never caches counts that disagree', async () => {

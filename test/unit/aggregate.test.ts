@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventIncrements, itemCount, MAX_ATTRS_PER_ITEM, MAX_UNIT_ITEMS, planUnits, unitDeltas, type UnitDeltas } from '../../functions/domain/aggregate.ts';
-import { ALL_TIME, pathBucket } from '../../functions/domain/keys.ts';
+import { ALL_TIME, pathBucket, unpackDimensionCount, VISIT_WEIGHT } from '../../functions/domain/keys.ts';
 import type { VisitMarks } from '../../functions/domain/visit.ts';
 import { trackedEvent } from '../support/factories.ts';
 
@@ -37,9 +37,10 @@ describe('unitDeltas', () => {
     expect(day.buckets).toEqual({ 'p#/a': 45, 'p#/b': 45, 'n#XX': 90, 'd#desktop': 90, 'b#other': 90, 'o#other': 90 });
     const all = countersOf(deltas, ALL_TIME);
     expect(all.totals).toEqual({ views: 90, events: 100, 't#page_view': 90, 't#signup': 10 });
-    expect(all.buckets).toEqual(day.buckets);
-    // two totals items plus at most four buckets per scope
-    expect(itemCount(deltas)).toBeLessThanOrEqual(10);
+    // all-time paths and breakdowns add up the days: no buckets of their own
+    expect(all.buckets).toEqual({});
+    // two totals items plus at most four buckets of the day
+    expect(itemCount(deltas)).toBeLessThanOrEqual(6);
   });
 
   it('counts only page views in paths and breakdowns', () => {
@@ -55,24 +56,21 @@ describe('unitDeltas', () => {
       trackedEvent({ path: '/pricing', visit: visit({ page: 2, gap_ms: 30_000 }), country: 'DE', device: 'mobile' }),
       trackedEvent({ path: '/docs', visit: visit({ page: 3, gap_ms: 12_000 }), country: 'DE', device: 'mobile' }),
     ];
-    const { totals, buckets } = countersOf(unitDeltas('s', events, 4), ALL_TIME);
+    const deltas = unitDeltas('s', events, 4);
+    expect(countersOf(deltas, ALL_TIME).totals).toMatchObject({ views: 3, visits: 1, visits_multi: 1, visit_ms: 42_000, visit_views: 3 });
+    const { totals, buckets } = countersOf(deltas, '2025-11-12');
     expect(totals).toMatchObject({ views: 3, visits: 1, visits_multi: 1, visit_ms: 42_000, visit_views: 3 });
-    expect(buckets).toMatchObject({
-      's#news.example': 3, 'sv#news.example': 1,
-      'e#/landing': 3, 'ev#/landing': 1,
-      'm#(none)': 3, 'mv#(none)': 1,
-      'c#(none)': 3, 'cv#(none)': 1,
-      'n#DE': 3, 'nv#DE': 1,
-      'd#mobile': 3, 'dv#mobile': 1,
-    });
+    // one visit and three page views in one number per value
+    const oneVisitThreeViews = VISIT_WEIGHT + 3;
+    for (const attr of ['s#news.example', 'e#/landing', 'm#(none)', 'c#(none)', 'n#DE', 'd#mobile']) expect(buckets[attr], attr).toBe(oneVisitThreeViews);
+    expect(unpackDimensionCount(buckets['s#news.example'])).toEqual({ visits: 1, views: 3 });
   });
 
   it('counts page views posted without a visit in the audience breakdowns, not in visits', () => {
-    const { totals, buckets } = countersOf(unitDeltas('s', [trackedEvent({ country: 'JP' })], 4), ALL_TIME);
+    const { totals, buckets } = countersOf(unitDeltas('s', [trackedEvent({ country: 'JP' })], 4), '2025-11-12');
     expect(totals.visits).toBeUndefined();
     expect(totals.visit_views).toBeUndefined();
-    expect(buckets['n#JP']).toBe(1);
-    expect(buckets['nv#JP']).toBeUndefined();
+    expect(unpackDimensionCount(buckets['n#JP'])).toEqual({ visits: 0, views: 1 });
     expect(Object.keys(buckets).some((attr) => attr.startsWith('s#'))).toBe(false);
   });
 
@@ -84,11 +82,11 @@ describe('unitDeltas', () => {
     expect(new Set([...deltas.items.values()].map((item) => item.scope))).toEqual(new Set(['2025-11-12', '2025-11-13', ALL_TIME]));
   });
 
-  it('puts both counters of a value in one bucket', () => {
+  it('keeps breakdown values by the day only', () => {
     const increments = eventIncrements(trackedEvent({ visit: visit({ source: 'a.example' }) }), 16);
     const source = increments.filter((i) => i.attr.endsWith('#a.example'));
-    expect(source).toHaveLength(4);
-    expect(new Set(source.map((i) => i.bucket)).size).toBe(1);
+    expect(source).toHaveLength(1);
+    expect(source[0]!.scope).not.toBe(ALL_TIME);
   });
 });
 
