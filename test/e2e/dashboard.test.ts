@@ -424,7 +424,10 @@ describe('the dashboard in Chromium', () => {
         await shown(page, siteA, rangeOf('30d', today)!);
         await page.screenshot({ path: path.join(SCREENSHOTS, `dashboard-${viewport.width}-${colorScheme}.png`) });
 
-        // Assess: nothing wider than the screen.
+        // Assess: nothing wider than the screen, the chart's tooltip included.
+        expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
+        await page.hover('#chart .u-over');
+        await expect.poll(() => page.isVisible('.chart-tip')).toBe(true);
         expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
         await context?.close();
         context = undefined;

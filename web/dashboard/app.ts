@@ -387,7 +387,7 @@ function renderPanel(panel: PanelData): HTMLElement {
   );
   const actions = el('div', { className: 'card-actions' });
   if (panel.rows.length > ROWS) {
-    const more = el('button', { type: 'button', className: 'small', textContent: expanded ? `Show ${ROWS}` : `Show ${Math.min(MAX_ROWS, panel.rows.length)}` });
+    const more = el('button', { type: 'button', className: 'small', textContent: expanded ? `Show ${ROWS}` : panel.rows.length <= MAX_ROWS ? `Show all ${panel.rows.length}` : `Show ${MAX_ROWS}` });
     more.setAttribute('aria-expanded', String(expanded));
     more.dataset.action = 'expand';
     actions.append(more);

@@ -44,10 +44,12 @@ function tooltipPlugin(labels: () => string[]): uPlot.Plugin {
           tip.append(line);
         });
         tip.hidden = false;
-        const left = u.valToPos(idx, 'x');
-        const flip = left > u.over.clientWidth / 2;
-        tip.style.left = flip ? '' : `${left + 12}px`;
-        tip.style.right = flip ? `${u.over.clientWidth - left + 12}px` : '';
+        // Right of the cursor where it fits, else left of it, never past the plot's edges.
+        const x = u.valToPos(idx, 'x');
+        const width = tip.offsetWidth;
+        const room = u.over.clientWidth;
+        const left = x + 12 + width <= room ? x + 12 : x - 12 - width >= 0 ? x - 12 - width : Math.max(0, room - width);
+        tip.style.left = `${left}px`;
         tip.style.top = `${Math.max(0, (u.cursor.top ?? 0) - 20)}px`;
       },
     },
