@@ -317,6 +317,28 @@ describe('the dashboard in Chromium', () => {
     );
   });
 
+  it('reads the figures again every minute while the tab is visible', async () => {
+    // Prepare: the page's timers run on a clock the test moves.
+    const page = await openPage();
+    await page.clock.install();
+    await openDashboard(page, {}, { site: siteA, key: adminKey });
+    await shown(page, siteA, rangeOf('30d', today)!);
+    const reads: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.endsWith('/stats')) reads.push(request.url());
+    });
+
+    // Act
+    await page.clock.runFor(59_000);
+    const before = reads.length;
+    await page.clock.runFor(2_000);
+
+    // Assess: the period's figures and the previous period's, once.
+    expect(before).toBe(0);
+    await expect.poll(() => reads.length).toBe(2);
+    await page.waitForSelector('main[data-state="ready"]');
+  });
+
   it('expands Top pages from 10 rows to all of them', async () => {
     // Prepare
     const page = await openPage();
