@@ -14,6 +14,9 @@ export const REASONS = {
     'with restrictIngestion=true, by site registrations and allowed origins checked in the function.',
   /** AwsSolutions-APIG4, AwsSolutions-COG4 on GET /t.js. */
   publicScript: 'GET /t.js is the beacon script websites load with a <script> tag: the same public file for everyone.',
+  /** AwsSolutions-APIG4, AwsSolutions-COG4 on GET /dashboard and its files. */
+  publicDashboard:
+    'GET /dashboard serves the same static page, script and stylesheet to everyone; the page asks for a key and sends it to the stats routes, which check it.',
   /** AwsSolutions-APIG4, AwsSolutions-COG4 on GET /stats, GET /stats/timeseries and GET /stats/breakdown. */
   statsKeys:
     'The stats function checks "Authorization: Bearer" keys itself (site keys by SHA-256 hash in SitesTable, ' +

@@ -19,7 +19,8 @@ export const QUEUE_MAX_MESSAGE_BYTES = 1_048_576;
 
 /**
  * POST /event, POST /events -> Ingest -> EventsQueue -> Processor -> EventsTable + AggregatesTable;
- * GET /stats -> Stats -> AggregatesTable; GET /t.js -> Tracker (the beacon script), behind a
+ * GET /stats -> Stats -> AggregatesTable; GET /t.js, GET /dashboard -> Tracker (the beacon script,
+ * the dashboard), behind a
  * REST or HTTP API (context `apiType`).
  * See docs/architecture.md.
  * Every tunable comes from CDK context (see config.ts).
@@ -160,7 +161,7 @@ export class AnalyticsStack extends Stack {
       ...logs,
       service: SERVICES.tracker,
       entry: 'functions/tracker/handler.ts',
-      description: 'Serves the beacon script websites embed (GET /t.js)',
+      description: 'Serves the beacon script websites embed (GET /t.js) and the dashboard (GET /dashboard)',
       memorySize: 128,
       timeout: Duration.seconds(3),
       bundling: trackerBundling(),

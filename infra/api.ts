@@ -9,7 +9,7 @@ export interface ApiFunctions {
   readonly ingest: IFunction;
   /** GET /stats, GET /stats/timeseries and GET /stats/breakdown */
   readonly stats: IFunction;
-  /** GET /t.js */
+  /** GET /t.js, and GET /dashboard with its script and stylesheet */
   readonly tracker: IFunction;
 }
 

@@ -6,12 +6,13 @@ import { acknowledge, type Reason } from './acknowledgments.ts';
 import { accessLogFormat, accessLogGroup } from './access-log.ts';
 import type { AnalyticsApi, ApiFunctions } from './api.ts';
 import type { StackConfig } from './config.ts';
+import { DASHBOARD_PATHS } from './dashboard-assets.ts';
 
 /**
  * API Gateway HTTP API (payload format 2.0): cheaper per request than a REST API, but not
  * served by free LocalStack or `npm start`. One `$default` stage, deployed automatically,
  * throttled through its default route settings, with an access log; POST /event, POST /events,
- * GET /stats, GET /stats/timeseries, GET /stats/breakdown and GET /t.js.
+ * GET /stats, GET /stats/timeseries, GET /stats/breakdown, GET /t.js and GET /dashboard with its files.
  */
 export function httpApi(scope: Construct, functions: ApiFunctions, config: StackConfig): AnalyticsApi {
   // Not "Api": CloudFormation cannot change the type of an existing resource, so switching
@@ -50,7 +51,9 @@ export function httpApi(scope: Construct, functions: ApiFunctions, config: Stack
   route('/stats', HttpMethod.GET, statsIntegration, 'statsKeys');
   route('/stats/timeseries', HttpMethod.GET, statsIntegration, 'statsKeys');
   route('/stats/breakdown', HttpMethod.GET, statsIntegration, 'statsKeys');
-  route('/t.js', HttpMethod.GET, integration('TrackerIntegration', functions.tracker), 'publicScript');
+  const trackerIntegration = integration('TrackerIntegration', functions.tracker);
+  route('/t.js', HttpMethod.GET, trackerIntegration, 'publicScript');
+  for (const path of DASHBOARD_PATHS) route(path, HttpMethod.GET, trackerIntegration, 'publicDashboard');
 
   return { type: 'http', api, url: stage.url, apiId: api.httpApiId, stageName: stage.stageName };
 }

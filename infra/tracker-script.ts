@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { transformSync } from 'esbuild';
 import { PROJECT_ROOT } from './analytics-function.ts';
+import { dashboardDefines } from './dashboard-assets.ts';
 
 /** The beacon script served as GET /t.js, relative to the repository root. */
 export const TRACKER_SOURCE = 'functions/tracker/t.src.js';
@@ -19,7 +20,7 @@ export function minifyTrackerScript(): string {
   return code.trim();
 }
 
-/** Bundling options that give the tracker handler its script. */
+/** Bundling options that give the tracker handler its script and the dashboard's files. */
 export function trackerBundling(): { define: Record<string, string> } {
-  return { define: { [TRACKER_SCRIPT_GLOBAL]: JSON.stringify(minifyTrackerScript()) } };
+  return { define: { [TRACKER_SCRIPT_GLOBAL]: JSON.stringify(minifyTrackerScript()), ...dashboardDefines() } };
 }

@@ -80,6 +80,11 @@ function summary(runtime: LocalRuntime): string {
   return lines.join('\n');
 }
 
+/** GET /dashboard of the API at `apiUrl` (with or without a trailing slash). */
+function dashboardUrl(apiUrl: string | undefined): string {
+  return new URL('dashboard', apiUrl?.endsWith('/') ? apiUrl : `${apiUrl}/`).toString();
+}
+
 async function main(): Promise<void> {
   let options: CliOptions;
   try {
@@ -143,6 +148,8 @@ async function main(): Promise<void> {
       : `Admin API key for this run (set ADMIN_API_KEY to choose one): ${adminKey}\n` +
           `  curl -H "Authorization: Bearer ${adminKey}" '${runtime.apiUrl}/stats?site_id=site-abc-123'`,
   );
+  // The key goes in the fragment, which the browser keeps to itself.
+  console.log(`Dashboard: ${dashboardUrl(runtime.apiUrl)}${process.env.ADMIN_API_KEY ? '' : `#${new URLSearchParams({ key: adminKey })}`}`);
 }
 
 await main();

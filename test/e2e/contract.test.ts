@@ -136,4 +136,10 @@ describe('responses conform to docs/openapi.yaml', () => {
     expect(response.status).toBe(200);
     conforms('GET', '/t.js', response);
   });
+
+  it.each(['/dashboard', '/dashboard/app.js', '/dashboard/app.css'])('GET %s', async (path) => {
+    const response = await api.get(path);
+    expect(response.status).toBe(200);
+    conforms('GET', path, response);
+  });
 });

@@ -70,6 +70,9 @@ describe('AnalyticsStack with apiType=http', () => {
     ['GET /stats/timeseries', 'statsFunction'],
     ['GET /stats/breakdown', 'statsFunction'],
     ['GET /t.js', 'trackerFunction'],
+    ['GET /dashboard', 'trackerFunction'],
+    ['GET /dashboard/app.js', 'trackerFunction'],
+    ['GET /dashboard/app.css', 'trackerFunction'],
   ] as const)('routes %s to the %s through a Lambda proxy integration of payload format 2.0', (routeKey, fn) => {
     // Act
     const { route, integration } = routeFor(synthesized, routeKey);
@@ -85,12 +88,15 @@ describe('AnalyticsStack with apiType=http', () => {
     });
   });
 
-  it('has no routes besides POST /event, POST /events, GET /stats, GET /stats/timeseries, GET /stats/breakdown and GET /t.js', () => {
+  it('has no routes besides POST /event, POST /events, GET /stats, GET /stats/timeseries, GET /stats/breakdown, GET /t.js and the dashboard', () => {
     // Act
     const routes = Object.values(synthesized.template.findResources('AWS::ApiGatewayV2::Route'));
 
     // Assess
     expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual([
+      'GET /dashboard',
+      'GET /dashboard/app.css',
+      'GET /dashboard/app.js',
       'GET /stats',
       'GET /stats/breakdown',
       'GET /stats/timeseries',
@@ -134,11 +140,11 @@ describe('AnalyticsStack with apiType=http', () => {
         .filter((props) => JSON.stringify(props.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [idOf(fn), 'Arn'] }));
 
     // Assess
-    expect(permissions).toHaveLength(6);
+    expect(permissions).toHaveLength(9);
     for (const [fn, paths] of [
       [stack.ingestFunction, ['/*/*/event', '/*/*/events']],
       [stack.statsFunction, ['/*/*/stats', '/*/*/stats/timeseries', '/*/*/stats/breakdown']],
-      [stack.trackerFunction, ['/*/*/t.js']],
+      [stack.trackerFunction, ['/*/*/t.js', '/*/*/dashboard', '/*/*/dashboard/app.js', '/*/*/dashboard/app.css']],
     ] as const) {
       const grants = grantsOf(fn);
       expect(grants).toHaveLength(paths.length);

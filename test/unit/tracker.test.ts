@@ -2,6 +2,7 @@ import { randomFillSync } from 'node:crypto';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DASHBOARD_GLOBALS } from '../../infra/dashboard-assets.ts';
 import { minifyTrackerScript, TRACKER_SCRIPT_GLOBAL } from '../../infra/tracker-script.ts';
 
 const script = minifyTrackerScript();
@@ -393,11 +394,15 @@ describe('the visit the beacon script sends with each event', () => {
 });
 
 describe('the tracker handler', () => {
-  let handler: () => Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
+  let handler: (event?: { resource?: string }) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
+  const dashboard = { html: '<!doctype html>', js: 'start()', css: 'body{}' };
 
   beforeAll(async () => {
-    // Prepare: the constant bundling defines.
+    // Prepare: the constants bundling defines.
     vi.stubGlobal(TRACKER_SCRIPT_GLOBAL, script);
+    vi.stubGlobal(DASHBOARD_GLOBALS.html, dashboard.html);
+    vi.stubGlobal(DASHBOARD_GLOBALS.js, dashboard.js);
+    vi.stubGlobal(DASHBOARD_GLOBALS.css, dashboard.css);
     ({ handler } = await import('../../functions/tracker/handler.ts'));
   });
 
@@ -419,5 +424,26 @@ describe('the tracker handler', () => {
       },
       body: script,
     });
+  });
+
+  it.each([
+    ['/dashboard', 'text/html; charset=utf-8', dashboard.html],
+    ['/dashboard/app.js', 'application/javascript; charset=utf-8', dashboard.js],
+    ['/dashboard/app.css', 'text/css; charset=utf-8', dashboard.css],
+  ])('serves %s as %s under a Content-Security-Policy that allows only its own origin', async (resource, contentType, body) => {
+    // Act
+    const response = await handler({ resource });
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe(body);
+    expect(response.headers).toMatchObject({
+      'content-type': contentType,
+      'content-security-policy': expect.stringMatching(/^default-src 'self'; script-src 'self'; style-src 'self';/),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-cache',
+    });
+    expect(response.headers['content-security-policy']).not.toMatch(/unsafe|\*|https?:/);
   });
 });

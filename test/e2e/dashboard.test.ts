@@ -1,0 +1,459 @@
+// The dashboard in Chromium (test/support/chromium.ts says which), driven by playwright-core,
+// against the API of the suite: seeded visits of two sites over the last 60 days, then the page
+// read back figure by figure and row by row against the stats API's own answers for the period.
+// Screenshots of the page at 1440x900 and 390x844, light and dark, go to docs/screenshots/.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PROJECT_ROOT } from '../../scripts/local/paths.ts';
+import { addDays, previousRange, rangeOf, type PeriodId, type Range } from '../../web/dashboard/periods.ts';
+import { findChromium } from '../support/chromium.ts';
+import { apiClient, waitFor } from '../support/http-client.ts';
+import { keysCli } from '../support/keys-cli.ts';
+import { USER_AGENT_SAMPLES } from '../support/user-agents.ts';
+
+const baseUrl = inject('baseUrl');
+const apiBase = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+const dashboardUrl = `${apiBase}dashboard`;
+const adminKey = inject('adminKey');
+const keysTarget = inject('keysTarget');
+const admin = apiClient(baseUrl, undefined, adminKey);
+const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+const siteA = `e2e-dash-${run}`;
+const siteB = `e2e-dash-b-${run}`;
+const PIPELINE_TIMEOUT_MS = Number(process.env.E2E_PIPELINE_TIMEOUT_MS ?? 60_000);
+const SCREENSHOTS = path.join(PROJECT_ROOT, 'docs', 'screenshots');
+const BUDGET_BYTES = 100 * 1024;
+
+// Unregistered sites count days in UTC.
+const today = new Date().toISOString().slice(0, 10);
+const DIMENSIONS = ['source', 'entry_page', 'utm_medium', 'utm_campaign', 'country', 'device', 'browser', 'os'];
+
+// --- Seeded data ---------------------------------------------------------------------------------
+
+interface SeedVisit {
+  day: string;
+  hour: number;
+  paths: string[];
+  signup?: boolean;
+  utm?: string;
+  referrer?: string;
+}
+
+const browsers = ['Chrome on Windows', 'Safari on iPhone', 'Firefox on Linux', 'Chrome on macOS'].map(
+  (name) => USER_AGENT_SAMPLES.find((sample) => sample.name === name)!.userAgent,
+);
+const addresses = ['8.8.8.8', '193.0.6.139'];
+const sources = [{ utm: 'newsletter' }, { referrer: 'https://www.google.com/' }, {}, { utm: 'spring-ads' }, { referrer: 'https://news.example/' }];
+
+/** 30 visits over the last 30 days (14 pages, so Top pages has more than 10 rows), 6 before them. */
+function seedVisits(): SeedVisit[] {
+  const visits: SeedVisit[] = [];
+  for (let i = 0; i < 30; i++) {
+    const pages = (i % 3) + 1;
+    visits.push({
+      day: addDays(today, -(1 + (i % 20))),
+      hour: 6 + (i % 14),
+      paths: Array.from({ length: pages }, (_, p) => `/page-${(i + p * 5) % 14}`),
+      signup: i % 4 === 0,
+      ...sources[i % sources.length],
+    });
+  }
+  for (let i = 0; i < 6; i++) visits.push({ day: addDays(today, -(31 + i * 4)), hour: 9 + i, paths: ['/page-0', '/pricing'].slice(0, (i % 2) + 1), ...sources[i % 3] });
+  return visits;
+}
+
+/** Posts each visit as a browser would, with its User-Agent and address; returns the events sent. */
+async function seed(site: string, visits: SeedVisit[]): Promise<number> {
+  let sent = 0;
+  await Promise.all(
+    visits.map(async (visit, v) => {
+      const client = apiClient(baseUrl, browsers[v % browsers.length]);
+      const query = visit.utm ? `?utm_source=${visit.utm}&utm_medium=email&utm_campaign=${visit.utm}-campaign` : '';
+      const entry = `https://shop.example${visit.paths[0]}${query}`;
+      const start = Date.parse(`${visit.day}T${String(visit.hour).padStart(2, '0')}:00:00Z`);
+      const events = visit.paths.map((p, i) => ({
+        site_id: site,
+        event_type: 'page_view',
+        path: p,
+        user_id: `user-${v % 17}`,
+        event_id: `${run}-${site.length}-${v}-${i}`,
+        timestamp: new Date(start + i * 40_000).toISOString(),
+        visit: { page: i + 1, gap_ms: i ? 40_000 : 0, entry, ...(visit.referrer ? { referrer: visit.referrer } : {}) },
+      }));
+      if (visit.signup) {
+        const last = events.at(-1)!;
+        events.push({ ...last, event_type: 'signup', event_id: `${last.event_id}-s`, timestamp: new Date(Date.parse(last.timestamp) + 10_000).toISOString(), visit: { ...last.visit, gap_ms: 10_000 } });
+      }
+      const response = await client.post('events', JSON.stringify(events), 'application/json', { 'x-forwarded-for': addresses[v % addresses.length]! });
+      expect(response.status).toBe(202);
+      sent += events.length;
+    }),
+  );
+  return sent;
+}
+
+// --- Browser -------------------------------------------------------------------------------------
+
+let browser: Browser;
+let context: BrowserContext | undefined;
+let userDataDir: string | undefined;
+
+beforeAll(async () => {
+  const [sentA, sentB] = await Promise.all([
+    seed(siteA, seedVisits()),
+    seed(siteB, [
+      { day: addDays(today, -1), hour: 10, paths: ['/b-home', '/b-about'] },
+      { day: addDays(today, -2), hour: 11, paths: ['/b-home'], utm: 'partner' },
+    ]),
+  ]);
+  for (const [site, sent] of [[siteA, sentA], [siteB, sentB]] as const) {
+    const counted = await waitFor(() => admin.get('stats', { site_id: site }), (r) => r.body?.total_events >= sent, PIPELINE_TIMEOUT_MS);
+    expect(counted.body.total_events).toBe(sent);
+  }
+  const binary = await findChromium();
+  browser = await chromium.launch({ executablePath: binary.executablePath, args: [...binary.args], headless: true });
+}, 240_000);
+
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+  userDataDir = undefined;
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openPage(options: { viewport?: { width: number; height: number }; bypassCSP?: boolean } = {}): Promise<Page> {
+  context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 }, bypassCSP: options.bypassCSP ?? false, acceptDownloads: true, locale: 'en-US' });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  return page;
+}
+
+/** Opens the dashboard (`query` in the URL, `fragment` after #) and waits for its figures. */
+async function openDashboard(page: Page, query: Record<string, string>, fragment: Record<string, string>): Promise<void> {
+  await page.goto(`${dashboardUrl}?${new URLSearchParams(query)}#${new URLSearchParams(fragment)}`);
+  await page.waitForSelector('main[data-state="ready"]');
+}
+
+/** Waits until the page shows `range` of `site`. */
+async function shown(page: Page, site: string, range: Range): Promise<void> {
+  await page.waitForSelector(`main[data-state="ready"][data-site="${site}"][data-from="${range.from}"][data-to="${range.to}"]`);
+}
+
+/** The top-line figures on the page: value and previous period's value by API field. */
+const figuresOn = (page: Page) =>
+  page.$$eval('[data-metric]', (items) =>
+    Object.fromEntries(items.map((item) => [item.getAttribute('data-metric'), [Number(item.getAttribute('data-value')), Number(item.getAttribute('data-previous'))]])),
+  );
+
+/** Each panel's rows: the label and the exact numbers. */
+const panelsOn = (page: Page) =>
+  page.$$eval('[data-panel]', (panels) =>
+    Object.fromEntries(
+      panels.map((panel) => [
+        panel.getAttribute('data-panel'),
+        [...panel.querySelectorAll('tbody tr[data-value]')].map((row) => [
+          row.getAttribute('data-value'),
+          ...[...row.querySelectorAll('td[data-value]')].map((cell) => Number(cell.getAttribute('data-value'))),
+        ]),
+      ]),
+    ),
+  );
+
+const METRICS = ['unique_users', 'total_views', 'total_events', 'visits', 'bounce_rate', 'visit_duration_s', 'views_per_visit'] as const;
+const rangeQuery = (range: Range): Record<string, string> => (range.from === range.to ? { date: range.from } : { from: range.from, to: range.to });
+
+/** What the API says of a period: figures (with the previous period's) and each panel's first 10 rows. */
+async function expected(site: string, range: Range) {
+  const [stats, before, ...breakdowns] = await Promise.all([
+    admin.get('stats', { site_id: site, ...rangeQuery(range) }),
+    admin.get('stats', { site_id: site, ...rangeQuery(previousRange(range)) }),
+    ...DIMENSIONS.map((dimension) => admin.get('stats/breakdown', { site_id: site, dimension, ...rangeQuery(range) })),
+  ]);
+  const figures = Object.fromEntries(METRICS.map((metric) => [metric, [stats.body[metric], before.body[metric]]]));
+  const events = Object.entries(stats.body.events_by_type as Record<string, number>)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([type, n]) => [type, n]);
+  const panels = {
+    pages: stats.body.top_paths.map((p: { path: string; views: number }) => [p.path, p.views]),
+    events: events.slice(0, 10),
+    ...Object.fromEntries(
+      DIMENSIONS.map((dimension, i) => [dimension, breakdowns[i]!.body.results.map((r: { value: string; visits: number; views: number }) => [r.value, r.visits, r.views])]),
+    ),
+  };
+  return { figures, panels, stats: stats.body };
+}
+
+// --- Tests ---------------------------------------------------------------------------------------
+
+describe('GET /dashboard', () => {
+  it('serves the page, its script and stylesheet under a strict Content-Security-Policy, together at most 100 KB gzipped', async () => {
+    // Act
+    const responses = await Promise.all(['dashboard', 'dashboard/app.js', 'dashboard/app.css'].map((p) => fetch(`${apiBase}${p}`)));
+    const bodies = await Promise.all(responses.map((response) => response.text()));
+
+    // Assess
+    expect(responses.map((response) => [response.status, response.headers.get('content-type')])).toEqual([
+      [200, 'text/html; charset=utf-8'],
+      [200, 'application/javascript; charset=utf-8'],
+      [200, 'text/css; charset=utf-8'],
+    ]);
+    for (const response of responses) {
+      expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'self';/);
+      expect(response.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+    expect(bodies[0]).not.toMatch(/<script>|<script(?![^>]*\bsrc=)[^>]*>/);
+    const gzipped = bodies.reduce((sum, body) => sum + gzipSync(body, { level: 9 }).length, 0);
+    expect(gzipped).toBeLessThanOrEqual(BUDGET_BYTES);
+  });
+});
+
+describe('the dashboard in Chromium', () => {
+  it('signs in from the link, shows the last 30 days as the API counts them, compared with the 30 days before', async () => {
+    // Prepare
+    const page = await openPage();
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    const range = rangeOf('30d', today)!;
+
+    // Act
+    await openDashboard(page, {}, { site: siteA, key: adminKey });
+    await shown(page, siteA, range);
+
+    // Assess: the key left the address bar, the period is in it, nothing left the API's origin.
+    expect(new URL(page.url()).hash).toBe('');
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ site: siteA, period: '30d' });
+    expect(requests.every((url) => url.startsWith(apiBase))).toBe(true);
+    const want = await expected(siteA, range);
+    expect(want.stats.visits).toBeGreaterThan(0);
+    expect(await figuresOn(page)).toEqual(want.figures);
+    const panels = await panelsOn(page);
+    expect(panels).toEqual(want.panels);
+    // The chart tells a point's figures at the cursor.
+    await page.hover('#chart .u-over');
+    await expect.poll(() => page.isVisible('.chart-tip')).toBe(true);
+    expect(await page.textContent('.chart-tip')).toMatch(/Page views: \d+Visits: \d+Page views, previous period: \d+/);
+    // The comparison reads as a change against the previous period.
+    const views = want.figures.total_views as [number, number];
+    expect(await page.textContent('[data-metric="total_views"] .figure-change')).toContain(
+      new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 0, signDisplay: 'exceptZero' }).format((views[0] - views[1]) / views[1]),
+    );
+  });
+
+  it('switches periods (by the day, by the hour of one day, a custom range) and keeps each in the URL', async () => {
+    // Prepare
+    const page = await openPage();
+    await openDashboard(page, { period: '7d' }, { site: siteA, key: adminKey });
+    await shown(page, siteA, rangeOf('7d', today)!);
+
+    for (const period of ['yesterday', 'last-month', '12m', 'today'] as PeriodId[]) {
+      // Act
+      await page.selectOption('#period', period);
+      const range = rangeOf(period, today)!;
+      await shown(page, siteA, range);
+
+      // Assess
+      expect(new URL(page.url()).searchParams.get('period')).toBe(period);
+      const want = await expected(siteA, range);
+      expect(await figuresOn(page), period).toEqual(want.figures);
+      expect(await panelsOn(page), period).toEqual(want.panels);
+    }
+
+    // Act: a custom range, typed in.
+    await page.selectOption('#period', 'custom');
+    const custom = { from: addDays(today, -12), to: addDays(today, -3) };
+    await page.fill('#custom-from', custom.from);
+    await page.fill('#custom-to', custom.to);
+    await page.click('#custom-range button[type="submit"]');
+    await shown(page, siteA, custom);
+
+    // Assess: the custom range, and a reload of its URL shows it again.
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ site: siteA, period: 'custom', ...custom });
+    expect(await figuresOn(page)).toEqual((await expected(siteA, custom)).figures);
+    await page.reload();
+    await shown(page, siteA, custom);
+    // Back goes to the previous period.
+    await page.goBack();
+    await shown(page, siteA, rangeOf('custom', today, rangeOf('today', today))!);
+  });
+
+  it('downloads CSV files of a panel and of the chart, with the rows shown', async () => {
+    // Prepare
+    const page = await openPage();
+    const range = rangeOf('yesterday', today)!;
+    await openDashboard(page, { period: 'yesterday' }, { site: siteA, key: adminKey });
+    await shown(page, siteA, range);
+    const csvOf = async (click: () => Promise<void>) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), click()]);
+      return { name: file.suggestedFilename(), text: await readFile((await file.path())!, 'utf8') };
+    };
+
+    // Act
+    const sources = await csvOf(() => page.click('[data-panel="source"] [data-action="csv"]'));
+    const chart = await csvOf(() => page.click('#chart-csv'));
+
+    // Assess
+    const breakdown = await admin.get('stats/breakdown', { site_id: siteA, dimension: 'source', date: range.from });
+    expect(sources.name).toBe(`${siteA}-source-${range.from}-${range.to}.csv`);
+    expect(sources.text).toBe(['source,visits,views', ...breakdown.body.results.map((r: { value: string; visits: number; views: number }) => `${r.value},${r.visits},${r.views}`), ''].join('\r\n'));
+    const hours = await admin.get('stats/timeseries', { site_id: siteA, interval: 'hour', date: range.from });
+    const lines = chart.text.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('point,views,visits,events,previous_point,previous_views,previous_visits,previous_events');
+    expect(lines.slice(1).map((line) => line.split(',').slice(0, 4).join(','))).toEqual(
+      hours.body.points.map((p: { hour: string; views: number; visits: number; events: number }) => `${p.hour},${p.views},${p.visits},${p.events}`),
+    );
+  });
+
+  it('reads the figures again every minute while the tab is visible', async () => {
+    // Prepare: the page's timers run on a clock the test moves.
+    const page = await openPage();
+    await page.clock.install();
+    await openDashboard(page, {}, { site: siteA, key: adminKey });
+    await shown(page, siteA, rangeOf('30d', today)!);
+    const reads: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.endsWith('/stats')) reads.push(request.url());
+    });
+
+    // Act
+    await page.clock.runFor(59_000);
+    const before = reads.length;
+    await page.clock.runFor(2_000);
+
+    // Assess: the period's figures and the previous period's, once.
+    expect(before).toBe(0);
+    await expect.poll(() => reads.length).toBe(2);
+    await page.waitForSelector('main[data-state="ready"]');
+  });
+
+  it('expands Top pages from 10 rows to all of them', async () => {
+    // Prepare
+    const page = await openPage();
+    const range = rangeOf('30d', today)!;
+    await openDashboard(page, {}, { site: siteA, key: adminKey });
+    await shown(page, siteA, range);
+
+    // Act
+    await page.focus('[data-panel="pages"] [data-action="expand"]');
+    await page.keyboard.press('Enter');
+
+    // Assess
+    const all = await admin.get('stats', { site_id: siteA, ...rangeQuery(range), limit: '100' });
+    expect(all.body.top_paths.length).toBeGreaterThan(10);
+    expect((await panelsOn(page)).pages).toEqual(all.body.top_paths.map((p: { path: string; views: number }) => [p.path, p.views]));
+    expect(await page.getAttribute('[data-panel="pages"] [data-action="expand"]', 'aria-expanded')).toBe('true');
+  });
+
+  it('switches sites with the admin key', async () => {
+    // Prepare
+    const page = await openPage();
+    await openDashboard(page, { period: '7d' }, { site: siteA, key: adminKey });
+    const range = rangeOf('7d', today)!;
+    await shown(page, siteA, range);
+
+    // Act: with GET /sites the admin picks from a list, without it types the site id.
+    if (await page.isVisible('#site-select')) await page.selectOption('#site-select', siteB);
+    else {
+      await page.fill('#site-input', siteB);
+      await page.press('#site-input', 'Enter');
+    }
+    await shown(page, siteB, range);
+
+    // Assess
+    expect(new URL(page.url()).searchParams.get('site')).toBe(siteB);
+    const want = await expected(siteB, range);
+    expect(await figuresOn(page)).toEqual(want.figures);
+    expect(await panelsOn(page)).toEqual(want.panels);
+  });
+
+  it.runIf(keysTarget)('with a site key shows its site and refuses another one with a clear message', async () => {
+    // Prepare
+    const { key } = keysCli(keysTarget!, 'create', '--site', siteB);
+    const page = await openPage();
+    const range = rangeOf('30d', today)!;
+
+    // Act
+    await openDashboard(page, {}, { site: siteB, key });
+    await shown(page, siteB, range);
+    const figures = await figuresOn(page);
+    await page.fill('#site-input', siteA);
+    await page.press('#site-input', 'Enter');
+
+    // Assess
+    expect(figures).toEqual((await expected(siteB, range)).figures);
+    await expect.poll(() => page.textContent('#status')).toContain(`This key does not give access to the site “${siteA}”`);
+    expect(await page.getAttribute('main', 'data-site')).toBe(siteB);
+  });
+
+  it('tells a reader whose key is wrong, and signs in through the form with the right one', async () => {
+    // Prepare
+    const page = await openPage();
+
+    // Act
+    await page.goto(`${dashboardUrl}#${new URLSearchParams({ site: siteA, key: 'bak_not-a-key' })}`);
+    await expect.poll(() => page.textContent('#sign-in-error')).toContain('This key was not accepted');
+    await page.fill('#sign-in-key', adminKey);
+    await page.press('#sign-in-key', 'Enter');
+
+    // Assess
+    await shown(page, siteA, rangeOf('30d', today)!);
+    expect(await page.isVisible('#sign-in')).toBe(false);
+  });
+
+  it('has no serious or critical accessibility violations (axe-core), light and dark', async () => {
+    // Prepare: the CSP would refuse the injected axe script.
+    const page = await openPage({ bypassCSP: true });
+    await openDashboard(page, {}, { site: siteA, key: adminKey });
+    const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+    for (const colorScheme of ['light', 'dark'] as const) {
+      // Act
+      await page.emulateMedia({ colorScheme });
+      await page.waitForSelector('main[data-state="ready"]');
+      await page.addScriptTag({ path: axe });
+      // A string: the tests' TypeScript knows no DOM.
+      const violations = await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
+
+      // Assess
+      expect(violations, colorScheme).toEqual([]);
+    }
+  });
+
+  it('writes screenshots at 1440x900 and 390x844, light and dark', async () => {
+    for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        // Prepare
+        const page = await openPage({ viewport });
+        await page.emulateMedia({ colorScheme });
+
+        // Act
+        await openDashboard(page, {}, { site: siteA, key: adminKey });
+        await shown(page, siteA, rangeOf('30d', today)!);
+        await page.screenshot({ path: path.join(SCREENSHOTS, `dashboard-${viewport.width}-${colorScheme}.png`) });
+
+        // Assess: nothing wider than the screen, the chart's tooltip included.
+        expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
+        await page.hover('#chart .u-over');
+        await expect.poll(() => page.isVisible('.chart-tip')).toBe(true);
+        expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
+        await context?.close();
+        context = undefined;
+      }
+    }
+  });
+});

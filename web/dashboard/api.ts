@@ -1,0 +1,92 @@
+// The stats API as the dashboard reads it: same origin, the key as a Bearer token.
+
+export interface Stats {
+  site_id: string;
+  timezone: string;
+  total_views: number;
+  unique_users: number;
+  total_events: number;
+  visits: number;
+  bounce_rate: number;
+  visit_duration_s: number;
+  views_per_visit: number;
+  events_by_type: Record<string, number>;
+  top_paths: { path: string; views: number }[];
+}
+
+export interface DayPoint {
+  date: string;
+  views: number;
+  unique_users: number;
+  events: number;
+  visits: number;
+}
+
+export interface HourPoint {
+  hour: string;
+  views: number;
+  visits: number;
+  events: number;
+}
+
+export interface Timeseries {
+  timezone: string;
+  points: (DayPoint | HourPoint)[];
+}
+
+export interface BreakdownRow {
+  value: string;
+  visits: number;
+  views: number;
+}
+
+export interface SiteSummary {
+  site_id: string;
+  first_day: string;
+  last_day: string;
+  views: number;
+}
+
+/** An answer other than 200, with the API's error code when it sent one. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The API's base: the page is `<base>dashboard`, on the API's own origin and stage. */
+export function apiBase(location: Location): string {
+  return location.pathname.replace(/dashboard\/?$/, '');
+}
+
+/** A client of the stats API holding one key. */
+export function statsClient(base: string, key: string) {
+  async function get<T>(path: string, query: Record<string, string>): Promise<T> {
+    const url = `${base}${path}?${new URLSearchParams(query)}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { headers: { authorization: `Bearer ${key}` }, cache: 'no-store', credentials: 'omit' });
+    } catch {
+      throw new ApiError(0, 'network', 'The API could not be reached. Check the connection and try again.');
+    }
+    const body = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      throw new ApiError(response.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `The API answered ${response.status}.`);
+    }
+    return body as T;
+  }
+  return {
+    stats: (site: string, query: Record<string, string>) => get<Stats>('stats', { site_id: site, ...query }),
+    timeseries: (site: string, query: Record<string, string>) => get<Timeseries>('stats/timeseries', { site_id: site, ...query }),
+    breakdown: (site: string, dimension: string, query: Record<string, string>) =>
+      get<{ results: BreakdownRow[] }>('stats/breakdown', { site_id: site, dimension, ...query }),
+    sites: () => get<{ sites: SiteSummary[] }>('sites', {}),
+  };
+}
+
+export type StatsClient = ReturnType<typeof statsClient>;

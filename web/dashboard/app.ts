@@ -1,0 +1,495 @@
+// The dashboard: sign in with a key, pick a site and a period, read the stats API of this origin
+// and show figures, a chart and panels. The key stays in sessionStorage (this tab only); the
+// period and site are in the page's query string, so a view can be bookmarked.
+import { ApiError, apiBase, statsClient, type BreakdownRow, type DayPoint, type HourPoint, type Stats, type StatsClient, type Timeseries } from './api.ts';
+import { drawChart } from './chart.ts';
+import { change, formatChange, formatDay, formatDecimal, formatDuration, formatHour, formatInteger, formatPercent, LOCALES, toCsv } from './format.ts';
+import { DEFAULT_PERIOD, isPeriodId, previousRange, rangeOf, rangeQuery, todayIn, type PeriodId, type Range } from './periods.ts';
+
+const KEY_STORAGE = 'dashboard.key';
+const SITE_STORAGE = 'dashboard.site';
+const REFRESH_MS = 60_000;
+/** Rows a panel shows, and shows when expanded (the API's largest `limit`). */
+const ROWS = 10;
+const MAX_ROWS = 100;
+
+/** The top-line figures: API field, label, how it reads, and whether a rise is bad news. */
+const FIGURES = [
+  { metric: 'unique_users', label: 'Unique users', format: formatInteger },
+  { metric: 'total_views', label: 'Page views', format: formatInteger },
+  { metric: 'total_events', label: 'Events', format: formatInteger },
+  { metric: 'visits', label: 'Visits', format: formatInteger },
+  { metric: 'bounce_rate', label: 'Bounce rate', format: formatPercent, lowerIsBetter: true },
+  { metric: 'visit_duration_s', label: 'Visit duration', format: formatDuration },
+  { metric: 'views_per_visit', label: 'Views per visit', format: formatDecimal },
+] as const;
+
+/** The breakdown panels: the API's dimension and its heading. */
+const DIMENSIONS = [
+  { dimension: 'source', title: 'Sources', column: 'Source' },
+  { dimension: 'entry_page', title: 'Entry pages', column: 'Entry page' },
+  { dimension: 'utm_medium', title: 'UTM mediums', column: 'Medium' },
+  { dimension: 'utm_campaign', title: 'UTM campaigns', column: 'Campaign' },
+  { dimension: 'country', title: 'Countries', column: 'Country' },
+  { dimension: 'device', title: 'Devices', column: 'Device' },
+  { dimension: 'browser', title: 'Browsers', column: 'Browser' },
+  { dimension: 'os', title: 'Operating systems', column: 'OS' },
+] as const;
+
+/** A panel's table: its columns (the first names the row) and rows of a label and numbers. */
+interface PanelData {
+  id: string;
+  title: string;
+  columns: string[];
+  rows: [string, ...number[]][];
+}
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) => {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+};
+
+const state = {
+  client: undefined as StatsClient | undefined,
+  site: '',
+  timezone: 'UTC',
+  /** Every site the key may read, when GET /sites answers. */
+  sites: undefined as string[] | undefined,
+  period: DEFAULT_PERIOD as PeriodId,
+  custom: {} as Partial<Range>,
+  expanded: new Set<string>(),
+  panels: new Map<string, PanelData>(),
+  chartCsv: '',
+  range: undefined as Range | undefined,
+  loadCount: 0,
+  loadedAt: 0,
+  destroyChart: undefined as (() => void) | undefined,
+};
+
+function setStatus(message: string, isError = false): void {
+  const status = $('status');
+  status.textContent = message;
+  status.classList.toggle('error', isError);
+  status.setAttribute('role', isError ? 'alert' : 'status');
+}
+
+/** What a failed request means to the reader. */
+function describeError(error: unknown, site: string): string {
+  if (error instanceof ApiError) {
+    if (error.status === 401) return 'This key was not accepted. Check that it was copied whole, and try again.';
+    if (error.status === 403) return `This key does not give access to the site “${site}”.`;
+    if (error.status === 0) return error.message;
+    return `The statistics could not be loaded: ${error.message}`;
+  }
+  return 'The statistics could not be loaded.';
+}
+
+// --- URL and storage ---------------------------------------------------------------------------
+
+function readUrl(): void {
+  const query = new URLSearchParams(location.search);
+  const period = query.get('period');
+  state.period = isPeriodId(period) ? period : DEFAULT_PERIOD;
+  state.custom = { from: query.get('from') ?? undefined, to: query.get('to') ?? undefined };
+  const site = query.get('site');
+  if (site) state.site = site;
+}
+
+function writeUrl(push: boolean): void {
+  const query = new URLSearchParams();
+  if (state.site) query.set('site', state.site);
+  query.set('period', state.period);
+  if (state.period === 'custom' && state.custom.from && state.custom.to) {
+    query.set('from', state.custom.from);
+    query.set('to', state.custom.to);
+  }
+  const url = `${location.pathname}?${query}`;
+  if (push) history.pushState(null, '', url);
+  else history.replaceState(null, '', url);
+}
+
+/** `#site=S&key=K` signs in; the fragment never reaches a server, and is dropped at once. */
+function readFragment(): void {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const key = fragment.get('key');
+  const site = fragment.get('site');
+  if (key) sessionStorage.setItem(KEY_STORAGE, key);
+  if (site) state.site = site;
+  if (key || site) writeUrl(false);
+}
+
+// --- Sign-in -----------------------------------------------------------------------------------
+
+function showSignIn(message = ''): void {
+  state.client = undefined;
+  $('report').hidden = true;
+  $('site-form').hidden = true;
+  $('period-bar').hidden = true;
+  $('sign-in').hidden = false;
+  ($('sign-in-site') as HTMLInputElement).value = state.site;
+  $('sign-in-error').textContent = message;
+  setStatus('');
+  (message ? $('sign-in-key') : state.site ? $('sign-in-key') : $('sign-in-site')).focus();
+}
+
+/** Checks the key (and that it reads the site), then shows the report; back to the form if not. */
+async function signIn(key: string): Promise<void> {
+  const client = statsClient(apiBase(location), key);
+  setStatus('Signing in…');
+  try {
+    state.sites = await client
+      .sites()
+      .then((answer) => answer.sites.map((site) => site.site_id))
+      .catch((error: unknown) => {
+        // GET /sites may not exist on this API yet: then the site is typed in.
+        if (error instanceof ApiError && error.status === 404) return undefined;
+        throw error;
+      });
+    if (!state.site) state.site = state.sites?.[0] ?? '';
+    if (!state.site) {
+      showSignIn(state.sites ? 'No site has data yet.' : 'Enter the id of the site to open.');
+      return;
+    }
+    await checkSite(client, state.site);
+  } catch (error) {
+    showSignIn(describeError(error, state.site));
+    return;
+  }
+  sessionStorage.setItem(KEY_STORAGE, key);
+  state.client = client;
+  $('sign-in').hidden = true;
+  $('site-form').hidden = false;
+  $('period-bar').hidden = false;
+  renderSitePicker();
+  writeUrl(false);
+  await load();
+}
+
+/** Reads one figure of today to learn the site's time zone; throws the API's refusal. */
+async function checkSite(client: StatsClient, site: string): Promise<void> {
+  const probe = await client.stats(site, { date: todayIn('UTC'), limit: '1' });
+  state.timezone = probe.timezone;
+  sessionStorage.setItem(SITE_STORAGE, site);
+}
+
+function renderSitePicker(): void {
+  const select = $('site-select') as HTMLSelectElement;
+  const input = $('site-input') as HTMLInputElement;
+  const pick = Boolean(state.sites && state.sites.length > 0);
+  select.hidden = !pick;
+  $('site-select-label').hidden = !pick;
+  input.hidden = pick;
+  $('site-input-label').hidden = pick;
+  $('site-open').hidden = pick;
+  if (pick) {
+    const sites = state.sites!.includes(state.site) ? state.sites! : [state.site, ...state.sites!];
+    select.replaceChildren(...sites.map((site) => el('option', { value: site, textContent: site, selected: site === state.site })));
+  } else {
+    input.value = state.site;
+  }
+}
+
+async function switchSite(site: string): Promise<void> {
+  if (!state.client || !site || site === state.site) return;
+  const before = state.site;
+  setStatus(`Opening ${site}…`);
+  try {
+    await checkSite(state.client, site);
+  } catch (error) {
+    setStatus(describeError(error, site), true);
+    ($('site-input') as HTMLInputElement).value = before;
+    ($('site-select') as HTMLSelectElement).value = before;
+    return;
+  }
+  state.site = site;
+  state.expanded.clear();
+  writeUrl(true);
+  await load();
+}
+
+// --- Loading -----------------------------------------------------------------------------------
+
+/** The query of the chart for a range: by the hour for one day, else by the day. */
+const chartQuery = (range: Range): Record<string, string> =>
+  range.from === range.to ? { interval: 'hour', date: range.from } : { interval: 'day', from: range.from, to: range.to };
+
+/** Loads every figure of the period and shows it; a later load wins over an earlier one. */
+async function load(options: { quiet?: boolean } = {}): Promise<void> {
+  const client = state.client;
+  if (!client) return;
+  const range = rangeOf(state.period, todayIn(state.timezone), state.custom);
+  syncPeriodControls(range);
+  if (!range) {
+    setStatus('Choose a custom range of at most 366 days, its first day not after its last.', true);
+    return;
+  }
+  const previous = previousRange(range);
+  const count = ++state.loadCount;
+  const main = $('main');
+  main.dataset.state = 'loading';
+  if (!options.quiet) setStatus('Loading…');
+  const site = state.site;
+  try {
+    const [stats, previousStats, series, previousSeries, ...breakdowns] = await Promise.all([
+      client.stats(site, { ...rangeQuery(range), limit: String(MAX_ROWS) }),
+      client.stats(site, { ...rangeQuery(previous), limit: '1' }),
+      client.timeseries(site, chartQuery(range)),
+      client.timeseries(site, chartQuery(previous)),
+      ...DIMENSIONS.map(({ dimension }) => client.breakdown(site, dimension, { ...rangeQuery(range), limit: String(MAX_ROWS) })),
+    ]);
+    if (count !== state.loadCount) return;
+    state.range = range;
+    render(range, stats, previousStats, series, previousSeries, breakdowns.map((b) => b.results));
+    state.loadedAt = Date.now();
+    main.dataset.state = 'ready';
+    main.dataset.site = site;
+    main.dataset.from = range.from;
+    main.dataset.to = range.to;
+    setStatus(`Updated at ${new Intl.DateTimeFormat(LOCALES, { timeStyle: 'short' }).format(new Date())}.`);
+  } catch (error) {
+    if (count !== state.loadCount) return;
+    main.dataset.state = 'error';
+    if (error instanceof ApiError && error.status === 401) {
+      sessionStorage.removeItem(KEY_STORAGE);
+      showSignIn(describeError(error, site));
+      return;
+    }
+    setStatus(describeError(error, site), true);
+  }
+}
+
+function syncPeriodControls(range: Range | undefined): void {
+  ($('period') as HTMLSelectElement).value = state.period;
+  const custom = $('custom-range') as HTMLFormElement;
+  custom.hidden = state.period !== 'custom';
+  const shown = range ?? state.range;
+  if (shown && state.period !== 'custom') {
+    ($('custom-from') as HTMLInputElement).value = shown.from;
+    ($('custom-to') as HTMLInputElement).value = shown.to;
+  } else if (state.period === 'custom') {
+    ($('custom-from') as HTMLInputElement).value = state.custom.from ?? shown?.from ?? '';
+    ($('custom-to') as HTMLInputElement).value = state.custom.to ?? shown?.to ?? '';
+  }
+}
+
+// --- Rendering ---------------------------------------------------------------------------------
+
+function render(range: Range, stats: Stats, previousStats: Stats, series: Timeseries, previousSeries: Timeseries, breakdowns: BreakdownRow[][]): void {
+  $('report').hidden = false;
+  const days = range.from === range.to ? formatDay(range.from, true) : `${formatDay(range.from, true)} – ${formatDay(range.to, true)}`;
+  $('report-title').textContent = `${state.site}: ${days}`;
+  $('report-title').title = `Days of the time zone ${stats.timezone}`;
+  renderFigures(stats, previousStats);
+  renderChart(series, previousSeries);
+  renderPanels(stats, breakdowns);
+}
+
+function renderFigures(stats: Stats, previous: Stats): void {
+  const items = FIGURES.map((figure) => {
+    const value = stats[figure.metric];
+    const before = previous[figure.metric];
+    const share = change(value, before);
+    const trend = share === undefined || share === 0 ? 'flat' : share > 0 ? 'up' : 'down';
+    const good = trend === 'flat' ? 'neutral' : (trend === 'up') !== ('lowerIsBetter' in figure) ? 'good' : 'bad';
+    const changeText =
+      share === undefined ? (value === 0 ? 'No change' : 'New this period') : `${formatChange(share)} against ${figure.format(before)} before`;
+    const item = el(
+      'li',
+      { className: 'figure' },
+      el('span', { className: 'figure-label' }, figure.label),
+      el('span', { className: 'figure-value' }, figure.format(value)),
+      el('span', { className: `figure-change ${good}` }, changeText),
+    );
+    item.dataset.metric = figure.metric;
+    item.dataset.value = String(value);
+    item.dataset.previous = String(before);
+    (item.querySelector('.figure-change') as HTMLElement).dataset.change = share === undefined ? '' : String(share);
+    return item;
+  });
+  $('figures').replaceChildren(...items);
+}
+
+function renderChart(series: Timeseries, previous: Timeseries): void {
+  const label = (point: DayPoint | HourPoint) => ('date' in point ? point.date : point.hour);
+  const show = (point: DayPoint | HourPoint) => ('date' in point ? formatDay(point.date) : formatHour(point.hour));
+  const points = series.points;
+  state.destroyChart?.();
+  const container = $('chart');
+  container.setAttribute('role', 'img');
+  const total = points.reduce((sum, p) => sum + p.views, 0);
+  container.setAttribute('aria-label', `Page views by ${'date' in (points[0] ?? {}) ? 'day' : 'hour'}: ${formatInteger(total)} in all. The CSV button gives every point.`);
+  state.destroyChart = drawChart(container, {
+    labels: points.map(show),
+    views: points.map((p) => p.views),
+    visits: points.map((p) => p.visits),
+    previousViews: previous.points.map((p) => p.views),
+  });
+  state.chartCsv = toCsv(
+    ['point', 'views', 'visits', 'events', 'previous_point', 'previous_views', 'previous_visits', 'previous_events'],
+    points.map((p, i) => {
+      const before = previous.points[i];
+      return [label(p), p.views, p.visits, p.events, before ? label(before) : '', before?.views ?? '', before?.visits ?? '', before?.events ?? ''];
+    }),
+  );
+}
+
+function renderPanels(stats: Stats, breakdowns: BreakdownRow[][]): void {
+  const panels: PanelData[] = [
+    { id: 'pages', title: 'Top pages', columns: ['Page', 'Views'], rows: stats.top_paths.map((p) => [p.path, p.views]) },
+    {
+      id: 'events',
+      title: 'Events by type',
+      columns: ['Event', 'Count'],
+      rows: Object.entries(stats.events_by_type)
+        .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+        .map(([type, n]) => [type, n]),
+    },
+    ...DIMENSIONS.map(({ dimension, title, column }, i) => ({
+      id: dimension,
+      title,
+      columns: [column, 'Visits', 'Views'],
+      rows: breakdowns[i]!.map((row): [string, number, number] => [row.value, row.visits, row.views]),
+    })),
+  ];
+  state.panels = new Map(panels.map((panel) => [panel.id, panel]));
+  $('panels').replaceChildren(...panels.map(renderPanel));
+}
+
+function renderPanel(panel: PanelData): HTMLElement {
+  const expanded = state.expanded.has(panel.id);
+  const shown = panel.rows.slice(0, expanded ? MAX_ROWS : ROWS);
+  const headingId = `panel-${panel.id}-title`;
+  const top = Math.max(1, ...shown.map((row) => row[1] ?? 0));
+  const table = el(
+    'table',
+    {},
+    el('caption', { className: 'visually-hidden' }, panel.title),
+    el('thead', {}, el('tr', {}, ...panel.columns.map((column, i) => el('th', { scope: 'col', className: i ? 'num' : '' }, column)))),
+    el(
+      'tbody',
+      {},
+      ...(shown.length
+        ? shown.map(([label, ...numbers]) => {
+            const row = el('tr', {}, el('th', { scope: 'row', title: label }, label));
+            row.dataset.value = label;
+            row.style.setProperty('--share', String((numbers[0] ?? 0) / top));
+            for (const n of numbers) {
+              const cell = el('td', { className: 'num' }, formatInteger(n));
+              cell.dataset.value = String(n);
+              row.append(cell);
+            }
+            return row;
+          })
+        : [el('tr', {}, el('td', { colSpan: panel.columns.length, className: 'empty' }, 'No data for this period'))]),
+    ),
+  );
+  const actions = el('div', { className: 'card-actions' });
+  if (panel.rows.length > ROWS) {
+    const more = el('button', { type: 'button', className: 'small', textContent: expanded ? `Show ${ROWS}` : panel.rows.length <= MAX_ROWS ? `Show all ${panel.rows.length}` : `Show ${MAX_ROWS}` });
+    more.setAttribute('aria-expanded', String(expanded));
+    more.dataset.action = 'expand';
+    actions.append(more);
+  }
+  const csv = el('button', { type: 'button', className: 'small', textContent: 'CSV' });
+  csv.dataset.action = 'csv';
+  csv.setAttribute('aria-label', `Download ${panel.title} as CSV`);
+  actions.append(csv);
+  const section = el('section', { className: 'card panel' }, el('div', { className: 'card-head' }, el('h2', { id: headingId }, panel.title), actions), table);
+  section.setAttribute('aria-labelledby', headingId);
+  section.dataset.panel = panel.id;
+  return section;
+}
+
+function panelCsv(panel: PanelData): string {
+  const shown = panel.rows.slice(0, state.expanded.has(panel.id) ? MAX_ROWS : ROWS);
+  return toCsv(
+    panel.columns.map((column) => column.toLowerCase().replace(/\W+/g, '_')),
+    shown,
+  );
+}
+
+/** Offers `text` to the reader as a file download. */
+export function download(filename: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+const fileName = (what: string): string => `${state.site}-${what}-${state.range?.from}-${state.range?.to}.csv`;
+
+// --- Events ------------------------------------------------------------------------------------
+
+function wire(): void {
+  $('sign-in-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    state.site = ($('sign-in-site') as HTMLInputElement).value.trim();
+    void signIn(($('sign-in-key') as HTMLInputElement).value.trim());
+  });
+  $('site-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    void switchSite(($('site-input') as HTMLInputElement).value.trim());
+  });
+  $('site-select').addEventListener('change', (event) => void switchSite((event.target as HTMLSelectElement).value));
+  $('period').addEventListener('change', (event) => {
+    state.period = (event.target as HTMLSelectElement).value as PeriodId;
+    if (state.period === 'custom' && state.range) state.custom = { ...state.range };
+    writeUrl(true);
+    void load();
+  });
+  $('custom-range').addEventListener('submit', (event) => {
+    event.preventDefault();
+    state.custom = { from: ($('custom-from') as HTMLInputElement).value, to: ($('custom-to') as HTMLInputElement).value };
+    writeUrl(true);
+    void load();
+  });
+  $('sign-out').addEventListener('click', () => {
+    sessionStorage.removeItem(KEY_STORAGE);
+    showSignIn();
+  });
+  $('chart-csv').addEventListener('click', () => download(fileName('chart'), state.chartCsv));
+  $('panels').addEventListener('click', (event) => {
+    const button = (event.target as HTMLElement).closest('button');
+    const id = button?.closest<HTMLElement>('[data-panel]')?.dataset.panel;
+    const panel = id ? state.panels.get(id) : undefined;
+    if (!button || !panel) return;
+    if (button.dataset.action === 'csv') download(fileName(panel.id), panelCsv(panel));
+    if (button.dataset.action === 'expand') {
+      if (state.expanded.has(panel.id)) state.expanded.delete(panel.id);
+      else state.expanded.add(panel.id);
+      const section = renderPanel(panel);
+      button.closest('section')!.replaceWith(section);
+      (section.querySelector('[data-action="expand"]') as HTMLElement | null)?.focus();
+    }
+  });
+  window.addEventListener('popstate', () => {
+    readUrl();
+    void load();
+  });
+  // Fresh figures every minute while someone looks; at once when the tab comes back after longer.
+  setInterval(() => {
+    if (document.visibilityState === 'visible') void load({ quiet: true });
+  }, REFRESH_MS);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && Date.now() - state.loadedAt > REFRESH_MS) void load({ quiet: true });
+  });
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => void load({ quiet: true }));
+}
+
+function start(): void {
+  readUrl();
+  readFragment();
+  if (!state.site) state.site = sessionStorage.getItem(SITE_STORAGE) ?? '';
+  wire();
+  const key = sessionStorage.getItem(KEY_STORAGE);
+  if (key) void signIn(key);
+  else showSignIn();
+}
+
+start();
