@@ -10,7 +10,10 @@ import type { ParseResult } from '../domain/event.ts';
 import { parseBreakdownQuery, shapeBreakdown } from '../domain/breakdown.ts';
 import { daysIn, parseStatsQuery, scopesOf, shapeStats } from '../domain/stats.ts';
 import { parseTimeseriesQuery, shapeHourlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
+import { shapeSites, visibleSites } from '../domain/site-list.ts';
 import { readBreakdown } from '../store/breakdowns.ts';
+import { readSiteSummaries } from '../store/site-summaries.ts';
+import { listSitesWithData } from '../store/sites-with-data.ts';
 import { readAggregates, readDailyTotals } from '../store/site-aggregates.ts';
 import { readDayHours } from '../store/totals.ts';
 import { siteZones } from '../store/site-zones.ts';
@@ -88,15 +91,25 @@ async function serveTimeseries(request: HttpRequest, principal: Principal): Prom
   return json(200, shapeTimeseries(query, days, timeZone));
 }
 
+/** GET /sites: the sites with data (the admin key: all of them; a site key: its own), with their first and last days and views. */
+async function serveSites(_request: HttpRequest, principal: Principal): Promise<HttpResponse> {
+  const summaries = await logged({ route: 'sites', reader: principalLabel(principal) }, async () => {
+    const siteIds = await visibleSites(principal, () => listSitesWithData(doc, config.aggregatesTable));
+    return readSiteSummaries(doc, config.aggregatesTable, siteIds);
+  });
+  return json(200, shapeSites(summaries));
+}
+
 /** The route each request path ends with, and what serves it; anything else is GET /stats. */
 const ROUTES = [
   ['/stats/timeseries', serveTimeseries],
   ['/stats/breakdown', serveBreakdown],
+  ['/sites', serveSites],
 ] as const;
 
 /**
- * The stats function: GET /stats, GET /stats/timeseries and GET /stats/breakdown, under either
- * API payload format.
+ * The stats function: GET /stats, GET /stats/timeseries, GET /stats/breakdown and GET /sites,
+ * under either API payload format.
  * The key is checked first (401 without a valid one), then the query (400), then whether the
  * key may read the site (403). `StatsLatency` times the requests that are served.
  */
