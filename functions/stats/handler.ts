@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { adminKey } from '../commons/admin-key.ts';
 import { meterCapacity } from '../commons/capacity.ts';
 import { createDocumentClient } from '../commons/dynamodb-client.ts';
-import { requireEnv } from '../commons/env.ts';
+import { intEnv, requireEnv } from '../commons/env.ts';
 import { METRICS } from '../commons/metric-names.ts';
 import { logger, metrics, MetricUnit, observability } from '../commons/observability.ts';
 import { HttpError, httpErrors, json, readRequest, type HttpRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
@@ -20,7 +20,12 @@ import { siteZones } from '../store/site-zones.ts';
 import { authenticate, authorizeSite, principalLabel, type KeyCheck } from './authorize.ts';
 import type { Principal } from '../domain/api-keys.ts';
 
-const config = { aggregatesTable: requireEnv('AGGREGATES_TABLE'), sitesTable: requireEnv('SITES_TABLE') };
+const config = {
+  aggregatesTable: requireEnv('AGGREGATES_TABLE'),
+  sitesTable: requireEnv('SITES_TABLE'),
+  /** The path buckets a day has (the processor's setting): a range reads them by key. */
+  pathBuckets: intEnv('PATH_BUCKETS', { default: 4, min: 1, max: 16 }),
+};
 const keyCheck: KeyCheck = { sitesTable: config.sitesTable, adminKey: adminKey() };
 const doc = createDocumentClient();
 
@@ -58,7 +63,7 @@ async function serveStats(request: HttpRequest, principal: Principal): Promise<H
   const query = queryOf(request, parseStatsQuery);
   authorizeSite(principal, query.siteId);
   const [aggregates, timeZone] = await logged({ route: 'stats', site_id: query.siteId, reader: principalLabel(principal), ...query.period }, () =>
-    Promise.all([readAggregates(doc, config.aggregatesTable, query.siteId, scopesOf(query.period)), timeZoneOf(query.siteId)]),
+    Promise.all([readAggregates(doc, config.aggregatesTable, query.siteId, scopesOf(query.period), config.pathBuckets), timeZoneOf(query.siteId)]),
   );
   return json(200, shapeStats(query, aggregates, timeZone));
 }

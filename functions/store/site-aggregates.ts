@@ -2,11 +2,10 @@ import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { totalsKey, type Scope } from '../domain/keys.ts';
 import { pathViewsAgree, sumTotals, unionSketches, type ScopeAggregates } from '../domain/stats.ts';
 import type { DayTotals } from '../domain/timeseries.ts';
-import { estimate, type ShardState } from '../domain/sketch.ts';
-import { mapLimit } from '../commons/map-limit.ts';
+import { estimate } from '../domain/sketch.ts';
 import { readUntilAgreeing } from './agreeing-read.ts';
-import { READ_CONCURRENCY, readDayPathViews, readDaySketch } from './day-partitions.ts';
 import { readPathViews } from './path-views.ts';
+import { readRangePartitions } from './range-partitions.ts';
 import { readSketch } from './sketches.ts';
 import { readTotals, totalsOf } from './totals.ts';
 
@@ -40,33 +39,32 @@ export async function readScopeAggregates(
  * The aggregates of one site over distinct scopes (the days of a range, or all time alone):
  * counters and path views summed, unique users from the days' sketches merged shard by shard,
  * so a user seen on several days counts once. The totals come first (BatchGetItem); only days
- * with a totals item have path and sketch partitions to read, at most READ_CONCURRENCY at a
- * time, and a day's partitions are read again only when its totals changed.
+ * with a totals item have path and sketch partitions, read together by their known keys
+ * (`pathBuckets` buckets a day, see range-partitions.ts), and a day's partitions are read again
+ * only when its totals changed.
  */
 export async function readAggregates(
   doc: DynamoDBDocumentClient,
   table: string,
   siteId: string,
   scopes: readonly Scope[],
+  pathBuckets: number,
 ): Promise<ScopeAggregates> {
   if (scopes.length === 1) return readScopeAggregates(doc, table, siteId, scopes[0]!);
   const totals = await readTotals(doc, table, siteId, scopes);
+  const days = await readRangePartitions(doc, table, siteId, totals, { pathBuckets });
   const pathViews = new Map<string, number>();
-  const sketches: ReadonlyMap<number, ShardState>[] = [];
-  const reads = [...totals].flatMap(([day, dayTotals]) => [
-    async () => {
-      for (const [path, views] of await readDayPathViews(doc, table, siteId, day, dayTotals)) pathViews.set(path, (pathViews.get(path) ?? 0) + views);
-    },
-    async () => void sketches.push((await readDaySketch(doc, table, siteId, day, dayTotals.events)).shards),
-  ]);
-  await mapLimit(reads, READ_CONCURRENCY, (read) => read());
+  for (const dayPaths of days.pathViews.values()) {
+    for (const [path, views] of dayPaths) pathViews.set(path, (pathViews.get(path) ?? 0) + views);
+  }
+  const sketches = [...days.sketches.values()].map((sketch) => sketch.shards);
   return { ...sumTotals(totals.values()), pathViews, uniqueUsers: estimate(unionSketches(sketches)) };
 }
 
 /**
- * Views, events, visits and unique users of one site per day, for the days that have data: the totals
- * (BatchGetItem), then each such day's sketch (at most READ_CONCURRENCY at a time, again only
- * when its totals changed). No paths.
+ * Views, events, visits and unique users of one site per day, for the days that have data: the
+ * totals (BatchGetItem), then the sketches of the days whose totals changed since they were last
+ * read, together by their known keys. No paths.
  */
 export async function readDailyTotals(
   doc: DynamoDBDocumentClient,
@@ -75,7 +73,6 @@ export async function readDailyTotals(
   days: readonly Scope[],
 ): Promise<Map<Scope, DayTotals>> {
   const totals = await readTotals(doc, table, siteId, days);
-  const withData = [...totals];
-  const sketches = await mapLimit(withData, READ_CONCURRENCY, ([day, { events }]) => readDaySketch(doc, table, siteId, day, events));
-  return new Map(withData.map(([day, { views, events, visits }], i) => [day, { views, events, visits, uniqueUsers: sketches[i]!.uniqueUsers }]));
+  const { sketches } = await readRangePartitions(doc, table, siteId, totals);
+  return new Map([...totals].map(([day, { views, events, visits }]) => [day, { views, events, visits, uniqueUsers: sketches.get(day)!.uniqueUsers }]));
 }
