@@ -1,10 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { recordExistingSites } from '../../scripts/ops/existing-sites.ts';
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
 import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
 import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
-import { SITES_WITH_DATA } from '../../functions/domain/keys.ts';
+import { ALL_TIME, SITES_WITH_DATA, totalsKey, VIEWS_ATTR } from '../../functions/domain/keys.ts';
 import { saveApiKey } from '../../functions/store/api-keys.ts';
 import { siteRecorder } from '../../functions/store/site-recorder.ts';
 import { listSitesWithData } from '../../functions/store/sites-with-data.ts';
@@ -152,5 +153,24 @@ describe('GET /sites', () => {
       expect(status).toBe(401);
       expect(json).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
     }
+  });
+});
+
+describe('npm run record-sites', () => {
+  it('records the sites counted before sites were recorded, once', async () => {
+    // Prepare: a site whose all-time totals exist without a record.
+    const site = newSite();
+    await aws.doc.send(new PutCommand({ TableName: aws.tables.aggregates, Item: { ...totalsKey(site, ALL_TIME), [VIEWS_ATTR]: 2 } }));
+    expect(await listSitesWithData(aws.doc, aws.tables.aggregates)).not.toContain(site);
+
+    // Act
+    const first = await recordExistingSites(aws.doc, aws.tables.aggregates);
+    const again = await recordExistingSites(aws.doc, aws.tables.aggregates);
+
+    // Assess
+    expect(first.found).toContain(site);
+    expect(first.recorded).toBeGreaterThanOrEqual(1);
+    expect(again.recorded).toBe(0);
+    expect(await listSitesWithData(aws.doc, aws.tables.aggregates)).toContain(site);
   });
 });
