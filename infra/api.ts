@@ -7,7 +7,7 @@ import type { ApiType } from './config.ts';
 export interface ApiFunctions {
   /** POST /event */
   readonly ingest: IFunction;
-  /** GET /stats, GET /stats/timeseries and GET /stats/breakdown */
+  /** GET /stats, GET /stats/timeseries, GET /stats/breakdown and GET /sites */
   readonly stats: IFunction;
   /** GET /t.js, and GET /dashboard with its script and stylesheet */
   readonly tracker: IFunction;

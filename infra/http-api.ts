@@ -12,7 +12,7 @@ import { DASHBOARD_PATHS } from './dashboard-assets.ts';
  * API Gateway HTTP API (payload format 2.0): cheaper per request than a REST API, but not
  * served by free LocalStack or `npm start`. One `$default` stage, deployed automatically,
  * throttled through its default route settings, with an access log; POST /event, POST /events,
- * GET /stats, GET /stats/timeseries, GET /stats/breakdown, GET /t.js and GET /dashboard with its files.
+ * GET /stats, GET /stats/timeseries, GET /stats/breakdown, GET /sites, GET /t.js and GET /dashboard with its files.
  */
 export function httpApi(scope: Construct, functions: ApiFunctions, config: StackConfig): AnalyticsApi {
   // Not "Api": CloudFormation cannot change the type of an existing resource, so switching
@@ -51,6 +51,7 @@ export function httpApi(scope: Construct, functions: ApiFunctions, config: Stack
   route('/stats', HttpMethod.GET, statsIntegration, 'statsKeys');
   route('/stats/timeseries', HttpMethod.GET, statsIntegration, 'statsKeys');
   route('/stats/breakdown', HttpMethod.GET, statsIntegration, 'statsKeys');
+  route('/sites', HttpMethod.GET, statsIntegration, 'statsKeys');
   const trackerIntegration = integration('TrackerIntegration', functions.tracker);
   route('/t.js', HttpMethod.GET, trackerIntegration, 'publicScript');
   for (const path of DASHBOARD_PATHS) route(path, HttpMethod.GET, trackerIntegration, 'publicDashboard');

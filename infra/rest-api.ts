@@ -14,7 +14,7 @@ const OPEN_METHOD_RULES = ['AwsSolutions-APIG4', 'AwsSolutions-COG4'];
  * API Gateway REST API (v1, payload format 1.0): the API type free LocalStack and `npm start`
  * also serve. Stage `stageName` with throttling and an access log; POST /event with a CORS
  * preflight, POST /events (a batch), GET /stats, GET /stats/timeseries, GET /stats/breakdown,
- * GET /t.js and GET /dashboard (with /dashboard/app.js and /dashboard/app.css); with `wafRateLimit`, an AWS WAF rate limit per client IP on the stage.
+ * GET /sites, GET /t.js and GET /dashboard (with /dashboard/app.js and /dashboard/app.css); with `wafRateLimit`, an AWS WAF rate limit per client IP on the stage.
  */
 export function restApi(scope: Construct, functions: ApiFunctions, config: StackConfig): AnalyticsApi {
   const api = new RestApi(scope, 'Api', {
@@ -53,6 +53,7 @@ export function restApi(scope: Construct, functions: ApiFunctions, config: Stack
   open(stats.addMethod('GET', statsIntegration), 'statsKeys');
   open(stats.addResource('timeseries').addMethod('GET', statsIntegration), 'statsKeys');
   open(stats.addResource('breakdown').addMethod('GET', statsIntegration), 'statsKeys');
+  open(api.root.addResource('sites').addMethod('GET', statsIntegration), 'statsKeys');
   // The beacon script; a <script> tag loads it without CORS.
   const trackerIntegration = new LambdaIntegration(functions.tracker);
   open(api.root.addResource('t.js').addMethod('GET', trackerIntegration), 'publicScript');

@@ -25,6 +25,20 @@ export const markerKey = (unitId: string): Key => ({ pk: `C#${unitId}`, sk: 'C' 
 /** Views, events and per-type counts of a site for one scope. */
 export const totalsKey = (siteId: string, scope: Scope): Key => ({ pk: `S#${siteId}`, sk: `T#${scope}` });
 
+/**
+ * The sites with data: one item per site, written the first time the processor counts an event
+ * of it, all in one partition so they are listed with a Query (no scan). `SITES` has no `#`, so
+ * it never meets a site's partitions.
+ */
+export const SITES_WITH_DATA = 'SITES';
+export const siteWithDataKey = (siteId: string): Key => ({ pk: SITES_WITH_DATA, sk: siteId });
+
+/** Sort keys between these hold a site's day totals (`T#YYYY-MM-DD`), not its all-time `T#ALL`. */
+export const DAY_TOTALS_FIRST = 'T#0';
+export const DAY_TOTALS_LAST = 'T#9';
+/** The day of a day totals sort key. */
+export const dayOfTotalsKey = (sk: string): Scope => sk.slice(2);
+
 /** Partition holding a site's path buckets for one scope. */
 export const pathPartition = (siteId: string, scope: Scope): string => `P#${siteId}#${scope}`;
 export const pathBucketKey = (siteId: string, scope: Scope, bucket: number): Key => ({

@@ -6,15 +6,18 @@ import { intEnv, requireEnv } from '../commons/env.ts';
 import { METRICS } from '../commons/metric-names.ts';
 import { logger, metrics, MetricUnit, observability } from '../commons/observability.ts';
 import { processBatch, type BatchResult, type ProcessorSettings } from './process-batch.ts';
+import { siteRecorder } from '../store/site-recorder.ts';
 import { siteZones } from '../store/site-zones.ts';
 
 const doc = createDocumentClient();
+const aggregatesTable = requireEnv('AGGREGATES_TABLE');
 const settings: ProcessorSettings = {
-  tables: { events: requireEnv('EVENTS_TABLE'), aggregates: requireEnv('AGGREGATES_TABLE') },
+  tables: { events: requireEnv('EVENTS_TABLE'), aggregates: aggregatesTable },
   pathBuckets: intEnv('PATH_BUCKETS', { default: 4, min: 1, max: 16 }),
   leaseMs: intEnv('CLAIM_LEASE_SECONDS', { default: 120, min: 1 }) * 1000,
   retentionDays: intEnv('RETENTION_DAYS', { default: 90, min: 0 }),
   siteZones: siteZones(doc, requireEnv('SITES_TABLE')),
+  recordSites: siteRecorder(doc, aggregatesTable),
 };
 
 /** The batch's metrics, written when the invocation ends. */

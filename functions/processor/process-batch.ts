@@ -10,6 +10,7 @@ import { claimEvents } from '../store/raw-events.ts';
 import { commitUnit, type CommitTables } from '../store/counters.ts';
 import { mergeSketch } from '../store/sketches.ts';
 import type { SiteZones } from '../store/site-zones.ts';
+import type { SiteRecorder } from '../store/site-recorder.ts';
 
 export interface ProcessorSettings {
   tables: CommitTables;
@@ -19,6 +20,8 @@ export interface ProcessorSettings {
   retentionDays: number;
   /** The sites' time zones, whose local dates are the days events count on; without it, UTC. */
   siteZones?: SiteZones;
+  /** Records each site among the sites with data before its first events count (GET /sites); without it, none are. */
+  recordSites?: SiteRecorder;
 }
 
 export interface QueueRecord {
@@ -110,6 +113,16 @@ export async function processBatch(
     if (start === undefined) dayStarts.set(zoneDay, (start = startOfLocalDay(day, zone)));
     const hour = Math.floor((Date.parse(primary.event.timestamp) - start) / HOUR_MS);
     located.push({ messageId: primary.messageId, event: { ...primary.event, day, hour } });
+  }
+
+  // A site is recorded among the sites with data before any of its events count; one that
+  // cannot be recorded yet holds its events' messages back, as an unknown zone does.
+  if (settings.recordSites && located.length > 0) {
+    const unrecorded = await settings.recordSites(located.map((p) => p.event.site_id));
+    if (unrecorded.size > 0) {
+      for (const p of located) if (unrecorded.has(p.event.site_id)) failed.add(p.messageId);
+      located.splice(0, located.length, ...located.filter((p) => !unrecorded.has(p.event.site_id)));
+    }
   }
 
   const expiresAt = settings.retentionDays > 0 ? Math.floor(now / 1000) + settings.retentionDays * DAY_SECONDS : undefined;

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { adminKey } from '../commons/admin-key.ts';
 import { meterCapacity } from '../commons/capacity.ts';
 import { createDocumentClient } from '../commons/dynamodb-client.ts';
-import { requireEnv } from '../commons/env.ts';
+import { intEnv, requireEnv } from '../commons/env.ts';
 import { METRICS } from '../commons/metric-names.ts';
 import { logger, metrics, MetricUnit, observability } from '../commons/observability.ts';
 import { HttpError, httpErrors, json, readRequest, type HttpRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
@@ -10,14 +10,22 @@ import type { ParseResult } from '../domain/event.ts';
 import { parseBreakdownQuery, shapeBreakdown } from '../domain/breakdown.ts';
 import { daysIn, parseStatsQuery, scopesOf, shapeStats } from '../domain/stats.ts';
 import { parseTimeseriesQuery, shapeHourlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
+import { shapeSites, visibleSites } from '../domain/site-list.ts';
 import { readBreakdown } from '../store/breakdowns.ts';
+import { readSiteSummaries } from '../store/site-summaries.ts';
+import { listSitesWithData } from '../store/sites-with-data.ts';
 import { readAggregates, readDailyTotals } from '../store/site-aggregates.ts';
 import { readDayHours } from '../store/totals.ts';
 import { siteZones } from '../store/site-zones.ts';
 import { authenticate, authorizeSite, principalLabel, type KeyCheck } from './authorize.ts';
 import type { Principal } from '../domain/api-keys.ts';
 
-const config = { aggregatesTable: requireEnv('AGGREGATES_TABLE'), sitesTable: requireEnv('SITES_TABLE') };
+const config = {
+  aggregatesTable: requireEnv('AGGREGATES_TABLE'),
+  sitesTable: requireEnv('SITES_TABLE'),
+  /** The path buckets a day has (the processor's setting): a range reads them by key. */
+  pathBuckets: intEnv('PATH_BUCKETS', { default: 4, min: 1, max: 16 }),
+};
 const keyCheck: KeyCheck = { sitesTable: config.sitesTable, adminKey: adminKey() };
 const doc = createDocumentClient();
 
@@ -55,7 +63,7 @@ async function serveStats(request: HttpRequest, principal: Principal): Promise<H
   const query = queryOf(request, parseStatsQuery);
   authorizeSite(principal, query.siteId);
   const [aggregates, timeZone] = await logged({ route: 'stats', site_id: query.siteId, reader: principalLabel(principal), ...query.period }, () =>
-    Promise.all([readAggregates(doc, config.aggregatesTable, query.siteId, scopesOf(query.period)), timeZoneOf(query.siteId)]),
+    Promise.all([readAggregates(doc, config.aggregatesTable, query.siteId, scopesOf(query.period), config.pathBuckets), timeZoneOf(query.siteId)]),
   );
   return json(200, shapeStats(query, aggregates, timeZone));
 }
@@ -88,15 +96,25 @@ async function serveTimeseries(request: HttpRequest, principal: Principal): Prom
   return json(200, shapeTimeseries(query, days, timeZone));
 }
 
+/** GET /sites: the sites with data (the admin key: all of them; a site key: its own), with their first and last days and views. */
+async function serveSites(_request: HttpRequest, principal: Principal): Promise<HttpResponse> {
+  const summaries = await logged({ route: 'sites', reader: principalLabel(principal) }, async () => {
+    const siteIds = await visibleSites(principal, () => listSitesWithData(doc, config.aggregatesTable));
+    return readSiteSummaries(doc, config.aggregatesTable, siteIds);
+  });
+  return json(200, shapeSites(summaries));
+}
+
 /** The route each request path ends with, and what serves it; anything else is GET /stats. */
 const ROUTES = [
   ['/stats/timeseries', serveTimeseries],
   ['/stats/breakdown', serveBreakdown],
+  ['/sites', serveSites],
 ] as const;
 
 /**
- * The stats function: GET /stats, GET /stats/timeseries and GET /stats/breakdown, under either
- * API payload format.
+ * The stats function: GET /stats, GET /stats/timeseries, GET /stats/breakdown and GET /sites,
+ * under either API payload format.
  * The key is checked first (401 without a valid one), then the query (400), then whether the
  * key may read the site (403). `StatsLatency` times the requests that are served.
  */

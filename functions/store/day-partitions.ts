@@ -58,6 +58,28 @@ const sketchWeight = ({ shards }: DaySketch): number => {
   return bytes;
 };
 
+/** A day's paths (or sketch) from memory, if they were read at `version` (the day's `events`). */
+export function rememberedDay<T extends ReadonlyMap<string, number> | DaySketch>(
+  kind: 'paths' | 'sketch',
+  table: string,
+  siteId: string,
+  day: Scope,
+  version: number,
+): T | undefined {
+  const hit = cache.get(cacheKey(kind, table, siteId, day));
+  return hit?.version === version ? (hit.value as T) : undefined;
+}
+
+/** Keeps a day's paths, read at `version`, that agree with its view counter. */
+export function rememberDayPaths(table: string, siteId: string, day: Scope, version: number, pathViews: ReadonlyMap<string, number>): void {
+  cache.set(cacheKey('paths', table, siteId, day), { version, value: pathViews }, mapWeight(pathViews));
+}
+
+/** Keeps a day's sketch, read at `version`. */
+export function rememberDaySketch(table: string, siteId: string, day: Scope, version: number, sketch: DaySketch): void {
+  cache.set(cacheKey('sketch', table, siteId, day), { version, value: sketch }, sketchWeight(sketch));
+}
+
 /** A cached value if it was read at `version`, else `read()`'s value, cached if `keep`. */
 async function cached<T>(
   key: string,

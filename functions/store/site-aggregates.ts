@@ -1,24 +1,39 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ALL_TIME, totalsKey, type Scope } from '../domain/keys.ts';
-import { pathViewsAgree, sumTotals, unionSketches, type ScopeAggregates, type SiteTotals } from '../domain/stats.ts';
+import { pathViewsAgree, sumTotals, unionSketches, type ScopeAggregates } from '../domain/stats.ts';
 import type { DayTotals } from '../domain/timeseries.ts';
-import { estimate, type ShardState } from '../domain/sketch.ts';
-import { mapLimit } from '../commons/map-limit.ts';
+import { estimate } from '../domain/sketch.ts';
 import { readUntilAgreeing } from './agreeing-read.ts';
-import { READ_CONCURRENCY, readDayPathViews, readDaySketch } from './day-partitions.ts';
 import { readPathViews } from './path-views.ts';
+import { readRangePartitions } from './range-partitions.ts';
 import { readSketch } from './sketches.ts';
 import { readSiteDays, readTotals, totalsOf } from './totals.ts';
 
-/** The aggregates of one site for one day or all time, never raw events. */
-export const readScopeAggregates = (doc: DynamoDBDocumentClient, table: string, siteId: string, scope: Scope): Promise<ScopeAggregates> =>
-  scope === ALL_TIME ? readAllTime(doc, table, siteId) : readDayAggregates(doc, table, siteId, scope);
+/** Page views per path of a site's days, summed. */
+function sumPathViews(days: Iterable<ReadonlyMap<string, number>>): Map<string, number> {
+  const pathViews = new Map<string, number>();
+  for (const dayPaths of days) for (const [path, views] of dayPaths) pathViews.set(path, (pathViews.get(path) ?? 0) + views);
+  return pathViews;
+}
 
 /**
- * The aggregates of one site for one day: three reads at once.
- * Read again (a few times) when the paths do not agree with the view counter, which happens
- * when the reads fall in the middle of a commit (see agreement.ts); the counter is read again
- * too, so paths ahead of it can agree on the next read.
+ * The aggregates of one site for one day or all time, never raw events. `pathBuckets` is how
+ * many path buckets a day has (all time reads every day's, by key).
+ */
+export const readScopeAggregates = (
+  doc: DynamoDBDocumentClient,
+  table: string,
+  siteId: string,
+  scope: Scope,
+  pathBuckets: number,
+): Promise<ScopeAggregates> =>
+  scope === ALL_TIME ? readAllTime(doc, table, siteId, pathBuckets) : readDayAggregates(doc, table, siteId, scope);
+
+/**
+ * The aggregates of one site for one day: three reads at once. Read again (a few times) when
+ * the paths do not agree with the view counter, which happens when the reads fall in the middle
+ * of a commit (see agreement.ts); the counter is read again too, so paths ahead of it can agree
+ * on the next read.
  */
 async function readDayAggregates(doc: DynamoDBDocumentClient, table: string, siteId: string, scope: Scope): Promise<ScopeAggregates> {
   const { value } = await readUntilAgreeing(
@@ -35,26 +50,13 @@ async function readDayAggregates(doc: DynamoDBDocumentClient, table: string, sit
   return { ...value.totals, pathViews: value.pathViews, uniqueUsers: estimate(value.sketch) };
 }
 
-/** Page views per path of a site's days, summed (each day read as for a range, and cached). */
-async function sumDayPathViews(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  siteId: string,
-  days: ReadonlyMap<Scope, SiteTotals>,
-): Promise<Map<string, number>> {
-  const pathViews = new Map<string, number>();
-  await mapLimit([...days], READ_CONCURRENCY, async ([day, dayTotals]) => {
-    for (const [path, views] of await readDayPathViews(doc, table, siteId, day, dayTotals)) pathViews.set(path, (pathViews.get(path) ?? 0) + views);
-  });
-  return pathViews;
-}
-
 /**
  * All time: the counters and unique users of the all-time items, and the paths of every day
- * with data added up (paths are kept by the day only). Read again (a few times) while the days'
- * paths fall short of the all-time view counter, as a read in the middle of a commit does.
+ * with data added up (paths are kept by the day only; the days are read as a range is). Read
+ * again (a few times) while the days' paths fall short of the all-time view counter, as a read
+ * in the middle of a commit does.
  */
-async function readAllTime(doc: DynamoDBDocumentClient, table: string, siteId: string): Promise<ScopeAggregates> {
+async function readAllTime(doc: DynamoDBDocumentClient, table: string, siteId: string, pathBuckets: number): Promise<ScopeAggregates> {
   const { value } = await readUntilAgreeing(
     async () => {
       const [item, days, sketch] = await Promise.all([
@@ -62,7 +64,8 @@ async function readAllTime(doc: DynamoDBDocumentClient, table: string, siteId: s
         readSiteDays(doc, table, siteId),
         readSketch(doc, table, siteId, ALL_TIME),
       ]);
-      return { totals: totalsOf(item.Item), pathViews: await sumDayPathViews(doc, table, siteId, days), sketch };
+      const partitions = await readRangePartitions(doc, table, siteId, days, { pathBuckets, sketches: false });
+      return { totals: totalsOf(item.Item), pathViews: sumPathViews(partitions.pathViews.values()), sketch };
     },
     ({ totals, pathViews }) => (pathViewsAgree(pathViews, totals.views) ? 'agrees' : 'behind'),
   );
@@ -73,33 +76,28 @@ async function readAllTime(doc: DynamoDBDocumentClient, table: string, siteId: s
  * The aggregates of one site over distinct scopes (the days of a range, or all time alone):
  * counters and path views summed, unique users from the days' sketches merged shard by shard,
  * so a user seen on several days counts once. The totals come first (BatchGetItem); only days
- * with a totals item have path and sketch partitions to read, at most READ_CONCURRENCY at a
- * time, and a day's partitions are read again only when its totals changed.
+ * with a totals item have path and sketch partitions, read together by their known keys
+ * (`pathBuckets` buckets a day, see range-partitions.ts), and a day's partitions are read again
+ * only when its totals changed.
  */
 export async function readAggregates(
   doc: DynamoDBDocumentClient,
   table: string,
   siteId: string,
   scopes: readonly Scope[],
+  pathBuckets: number,
 ): Promise<ScopeAggregates> {
-  if (scopes.length === 1) return readScopeAggregates(doc, table, siteId, scopes[0]!);
+  if (scopes.length === 1) return readScopeAggregates(doc, table, siteId, scopes[0]!, pathBuckets);
   const totals = await readTotals(doc, table, siteId, scopes);
-  const pathViews = new Map<string, number>();
-  const sketches: ReadonlyMap<number, ShardState>[] = [];
-  const reads = [...totals].flatMap(([day, dayTotals]) => [
-    async () => {
-      for (const [path, views] of await readDayPathViews(doc, table, siteId, day, dayTotals)) pathViews.set(path, (pathViews.get(path) ?? 0) + views);
-    },
-    async () => void sketches.push((await readDaySketch(doc, table, siteId, day, dayTotals.events)).shards),
-  ]);
-  await mapLimit(reads, READ_CONCURRENCY, (read) => read());
-  return { ...sumTotals(totals.values()), pathViews, uniqueUsers: estimate(unionSketches(sketches)) };
+  const days = await readRangePartitions(doc, table, siteId, totals, { pathBuckets });
+  const sketches = [...days.sketches.values()].map((sketch) => sketch.shards);
+  return { ...sumTotals(totals.values()), pathViews: sumPathViews(days.pathViews.values()), uniqueUsers: estimate(unionSketches(sketches)) };
 }
 
 /**
- * Views, events, visits and unique users of one site per day, for the days that have data: the totals
- * (BatchGetItem), then each such day's sketch (at most READ_CONCURRENCY at a time, again only
- * when its totals changed). No paths.
+ * Views, events, visits and unique users of one site per day, for the days that have data: the
+ * totals (BatchGetItem), then the sketches of the days whose totals changed since they were last
+ * read, together by their known keys. No paths.
  */
 export async function readDailyTotals(
   doc: DynamoDBDocumentClient,
@@ -108,7 +106,6 @@ export async function readDailyTotals(
   days: readonly Scope[],
 ): Promise<Map<Scope, DayTotals>> {
   const totals = await readTotals(doc, table, siteId, days);
-  const withData = [...totals];
-  const sketches = await mapLimit(withData, READ_CONCURRENCY, ([day, { events }]) => readDaySketch(doc, table, siteId, day, events));
-  return new Map(withData.map(([day, { views, events, visits }], i) => [day, { views, events, visits, uniqueUsers: sketches[i]!.uniqueUsers }]));
+  const { sketches } = await readRangePartitions(doc, table, siteId, totals);
+  return new Map([...totals].map(([day, { views, events, visits }]) => [day, { views, events, visits, uniqueUsers: sketches.get(day)!.uniqueUsers }]));
 }

@@ -108,6 +108,16 @@ async function writeShard(
   }
 }
 
+/** A sketch from the shard items of one scope (items without a state are left out). */
+export function sketchOf(items: Iterable<Record<string, unknown>>): Map<number, ShardState> {
+  const shards = new Map<number, ShardState>();
+  for (const item of items) {
+    const state = toStored(item).state;
+    if (state) shards.set(Number(item.sk), state);
+  }
+  return shards;
+}
+
 /** Every shard of a site's sketch for one scope (missing shards are empty); `consistent` for a strongly consistent read. */
 export async function readSketch(
   doc: DynamoDBDocumentClient,
@@ -116,10 +126,7 @@ export async function readSketch(
   scope: Scope,
   { consistent = false }: { consistent?: boolean } = {},
 ): Promise<Map<number, ShardState>> {
-  const shards = new Map<number, ShardState>();
-  for await (const item of queryPartition(doc, table, sketchPartition(siteId, scope), consistent)) {
-    const state = toStored(item).state;
-    if (state) shards.set(Number(item.sk), state);
-  }
-  return shards;
+  const items: Record<string, unknown>[] = [];
+  for await (const item of queryPartition(doc, table, sketchPartition(siteId, scope), consistent)) items.push(item);
+  return sketchOf(items);
 }

@@ -1,5 +1,5 @@
-// npm run bench:range: latency of GET /stats over a 30-day range and of GET /stats/timeseries
-// on the local runtime. Loads 30 days of events for one site through POST /event, waits until
+// npm run bench:range: latency of GET /stats over a 30-day range (or --days N) and of GET /stats/timeseries
+// on the local runtime. Loads the days of events for one site through POST /event, waits until
 // the queue is drained and every event is counted, then times sequential calls of each route
 // (client side, over HTTP) and prints p50, p95 and max:
 // - repeated calls of the same range, where every day's partitions come from the function's
@@ -9,7 +9,7 @@
 //   sketch partitions are read again (as a function with nothing in memory reads them).
 // Fails when a p95 is 100 ms or more.
 //
-// Options: --users-per-day N (default 400), --pool N (users to draw from, default 3000),
+// Options: --days N (the range, 1-366, default 30), --users-per-day N (default 400), --pool N (users to draw from, default 3000),
 // --calls N (repeated calls per route, default 50), --fresh N (calls per route after
 // changes, default 10), --verbose (runtime output).
 import path from 'node:path';
@@ -25,7 +25,6 @@ import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
 import { saveApiKey } from '../../functions/store/api-keys.ts';
 
 const LIMIT_MS = 100;
-const DAYS = 30;
 const DAY_MS = 86_400_000;
 /** A visitor's browser: the API drops events whose User-Agent names a bot or an HTTP tool. */
 const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -33,6 +32,7 @@ const PATHS = Array.from({ length: 50 }, (_, i) => (i === 0 ? '/' : `/page-${i}`
 
 const { values: args } = parseArgs({
   options: {
+    days: { type: 'string', default: '30' },
     'users-per-day': { type: 'string', default: '400' },
     pool: { type: 'string', default: '3000' },
     calls: { type: 'string', default: '50' },
@@ -40,6 +40,8 @@ const { values: args } = parseArgs({
     verbose: { type: 'boolean', default: false },
   },
 });
+const DAYS = Number(args.days);
+if (!Number.isInteger(DAYS) || DAYS < 1 || DAYS > 366) throw new Error('--days must be a whole number from 1 to 366');
 const usersPerDay = Number(args['users-per-day']);
 const pool = Number(args.pool);
 const calls = Number(args.calls);
@@ -48,7 +50,7 @@ const fresh = Number(args.fresh);
 
 const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
-/** 30 past UTC days of visits: users drawn with a skew towards the low ids, so many come back on other days. */
+/** DAYS past UTC days of visits: users drawn with a skew towards the low ids, so many come back on other days. */
 function workload(site: string) {
   const random = prng(42);
   const today = Date.parse(`${dayOf(Date.now())}T00:00:00Z`);
@@ -220,7 +222,7 @@ try {
   const final = await get('stats', range);
   const points = (await get('stats/timeseries', range)).points as unknown[];
   console.log(
-    `\nGET /stats 30-day range: total_events ${final.total_events} (sent ${expected}), unique_users ${final.unique_users} ` +
+    `\nGET /stats ${DAYS}-day range: total_events ${final.total_events} (sent ${expected}), unique_users ${final.unique_users} ` +
       `(distinct users sent: ${load.distinctUsers + round}; summed daily uniques: ${load.dailyUniques + freshDayEvents + (round - freshDayEvents) * DAYS}); timeseries: ${points.length} points\n`,
   );
   console.log(`${'client side, over HTTP'.padEnd(44)} ${'calls'.padStart(5)} ${'p50'.padStart(9)} ${'p95'.padStart(9)} ${'max'.padStart(9)}`);

@@ -31,14 +31,16 @@ export function printer(json: boolean): (value: unknown, text: string) => void {
 export interface SitesTable {
   doc: DynamoDBDocumentClient;
   table: string;
+  /** The base URL of the API serving the table's stack, when known: the running npm start's, or `--api-url`. */
+  apiUrl?: string;
 }
 
-export function sitesTable(values: { table?: string; 'state-file'?: string }): SitesTable {
-  if (values.table) return { doc: createDocumentClient(new DynamoDBClient({})), table: values.table };
+export function sitesTable(values: { table?: string; 'state-file'?: string; 'api-url'?: string }): SitesTable {
+  if (values.table) return { doc: createDocumentClient(new DynamoDBClient({})), table: values.table, apiUrl: values['api-url'] };
   const stateFile = values['state-file'] ?? RUNTIME_STATE_FILE;
   if (!existsSync(stateFile)) fail(`No running local runtime (${stateFile} not found): start one with npm start, or give --table`);
-  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { dynamodbEndpoint: string; tables: Record<string, string> };
+  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { apiUrl?: string; dynamodbEndpoint: string; tables: Record<string, string> };
   const table = Object.entries(state.tables).find(([id]) => id.startsWith('SitesTable'))?.[1];
   if (!table) fail('The local runtime has no SitesTable');
-  return { doc: createDocumentClient(localDynamoDbClient(state.dynamodbEndpoint)), table: table! };
+  return { doc: createDocumentClient(localDynamoDbClient(state.dynamodbEndpoint)), table: table!, apiUrl: values['api-url'] ?? (state.apiUrl || undefined) };
 }

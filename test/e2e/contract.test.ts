@@ -131,6 +131,23 @@ describe('responses conform to docs/openapi.yaml', () => {
     conforms('GET', '/stats/breakdown', response);
   });
 
+  it.each([
+    ['the admin key', inject('adminKey'), 200],
+    ['no key', undefined, 401],
+    ['a wrong key', 'bak_wrong', 401],
+  ] as const)('GET /sites: %s', async (_name, key, status) => {
+    const response = await apiClient(baseUrl, undefined, key).get('sites');
+    expect(response.status).toBe(status);
+    conforms('GET', '/sites', response);
+  });
+
+  it.runIf(inject('keysTarget'))('GET /sites: a site key', async () => {
+    const { key } = keysCli(inject('keysTarget')!, 'create', '--site', site);
+    const response = await apiClient(baseUrl, undefined, key).get('sites');
+    expect(response.status).toBe(200);
+    conforms('GET', '/sites', response);
+  });
+
   it('GET /t.js', async () => {
     const response = await api.get('t.js');
     expect(response.status).toBe(200);

@@ -69,6 +69,7 @@ describe('AnalyticsStack with apiType=http', () => {
     ['GET /stats', 'statsFunction'],
     ['GET /stats/timeseries', 'statsFunction'],
     ['GET /stats/breakdown', 'statsFunction'],
+    ['GET /sites', 'statsFunction'],
     ['GET /t.js', 'trackerFunction'],
     ['GET /dashboard', 'trackerFunction'],
     ['GET /dashboard/app.js', 'trackerFunction'],
@@ -88,7 +89,7 @@ describe('AnalyticsStack with apiType=http', () => {
     });
   });
 
-  it('has no routes besides POST /event, POST /events, GET /stats, GET /stats/timeseries, GET /stats/breakdown, GET /t.js and the dashboard', () => {
+  it('has no routes besides POST /event, POST /events, GET /stats, GET /stats/timeseries, GET /stats/breakdown, GET /sites, GET /t.js and the dashboard', () => {
     // Act
     const routes = Object.values(synthesized.template.findResources('AWS::ApiGatewayV2::Route'));
 
@@ -97,6 +98,7 @@ describe('AnalyticsStack with apiType=http', () => {
       'GET /dashboard',
       'GET /dashboard/app.css',
       'GET /dashboard/app.js',
+      'GET /sites',
       'GET /stats',
       'GET /stats/breakdown',
       'GET /stats/timeseries',
@@ -104,7 +106,7 @@ describe('AnalyticsStack with apiType=http', () => {
       'POST /event',
       'POST /events',
     ]);
-    // One integration per function: both ingestion routes share one, the three stats routes too.
+    // One integration per function: both ingestion routes share one, the four stats routes too.
     synthesized.template.resourceCountIs('AWS::ApiGatewayV2::Integration', 3);
   });
 
@@ -140,10 +142,10 @@ describe('AnalyticsStack with apiType=http', () => {
         .filter((props) => JSON.stringify(props.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [idOf(fn), 'Arn'] }));
 
     // Assess
-    expect(permissions).toHaveLength(9);
+    expect(permissions).toHaveLength(10);
     for (const [fn, paths] of [
       [stack.ingestFunction, ['/*/*/event', '/*/*/events']],
-      [stack.statsFunction, ['/*/*/stats', '/*/*/stats/timeseries', '/*/*/stats/breakdown']],
+      [stack.statsFunction, ['/*/*/stats', '/*/*/stats/timeseries', '/*/*/stats/breakdown', '/*/*/sites']],
       [stack.trackerFunction, ['/*/*/t.js', '/*/*/dashboard', '/*/*/dashboard/app.js', '/*/*/dashboard/app.css']],
     ] as const) {
       const grants = grantsOf(fn);

@@ -170,6 +170,7 @@ describe('AnalyticsStack with default configuration', () => {
       AGGREGATES_TABLE: { Ref: idOf(stack.aggregatesTable) },
       SITES_TABLE: { Ref: idOf(stack.sitesTable) },
       ADMIN_API_KEY_SECRET_ARN: { Ref: idOf(stack.adminApiKey) },
+      PATH_BUCKETS: '4',
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'stats',
       POWERTOOLS_METRICS_NAMESPACE: 'BeaconAnalytics/AnalyticsStack',
@@ -357,6 +358,8 @@ describe('AnalyticsStack configured through context', () => {
       PATH_BUCKETS: '16',
       CLAIM_LEASE_SECONDS: '240',
     });
+    // The stats function reads a range's path buckets by key: it knows the processor's count.
+    expect(resources[idOf(stack.statsFunction)].Properties.Environment.Variables.PATH_BUCKETS).toBe('16');
     expect(resources[idOf(stack.eventsQueue)].Properties).toMatchObject({
       VisibilityTimeout: 720,
       RedrivePolicy: { maxReceiveCount: 3 },

@@ -57,7 +57,7 @@ function truth(events: TrackedEvent[], site: string, scope: string) {
 async function expectExact(events: TrackedEvent[]): Promise<void> {
   for (const site of new Set(events.map((e) => e.site_id))) {
     for (const scope of ['2025-11-12', '2025-11-13', ALL_TIME]) {
-      expect(await readScopeAggregates(aws.doc, aws.tables.aggregates, site, scope), `${site} ${scope}`).toEqual(truth(events, site, scope));
+      expect(await readScopeAggregates(aws.doc, aws.tables.aggregates, site, scope, 4), `${site} ${scope}`).toEqual(truth(events, site, scope));
     }
   }
   for (const event of events) {

@@ -22,7 +22,7 @@ beforeAll(async () => {
 let siteCounter = 0;
 const newSite = () => `proc-${Date.now().toString(36)}-${siteCounter++}`;
 const records = (events: TrackedEvent[]) => events.map((e, i) => ({ messageId: `m-${e.event_id}-${i}`, body: toQueueMessage(e) }));
-const aggregates = (site: string, scope: string) => readScopeAggregates(aws.doc, aws.tables.aggregates, site, scope);
+const aggregates = (site: string, scope: string) => readScopeAggregates(aws.doc, aws.tables.aggregates, site, scope, 4);
 
 describe('processBatch', () => {
   it('stores raw events with a TTL and counts views, types, paths and users exactly', async () => {

@@ -302,7 +302,7 @@ describe('a range of more than 100 days', () => {
 
     // Act
     const [aggregates, body] = await Promise.all([
-      readAggregates(faulty.doc, aws.tables.aggregates, site, days),
+      readAggregates(faulty.doc, aws.tables.aggregates, site, days, 4),
       getRest('/stats/timeseries', { site_id: site, ...range }),
     ]);
 

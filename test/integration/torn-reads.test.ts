@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { pathAttr, pathBucketKey, totalsKey, VIEWS_ATTR, EVENTS_ATTR } from '../../functions/domain/keys.ts';
 import { readAggregates, readScopeAggregates } from '../../functions/store/site-aggregates.ts';
 import { AGREEMENT_ATTEMPTS } from '../../functions/store/agreeing-read.ts';
@@ -22,7 +22,15 @@ async function tornState(site: string, scope: string): Promise<void> {
   await aws.doc.send(new PutCommand({ TableName: table, Item: { ...pathBucketKey(site, scope, 0), [pathAttr('/a')]: 3 } }));
 }
 
-/** A client that counts path queries and, after the first, completes the commit (the bucket reaches 5). */
+const readsPaths = (command: unknown): boolean =>
+  (command instanceof QueryCommand && String(command.input.ExpressionAttributeValues?.[':pk']).startsWith('P#')) ||
+  (command instanceof BatchGetCommand &&
+    Object.values(command.input.RequestItems ?? {}).some((request) => request.Keys?.some((key) => String(key.pk).startsWith('P#'))));
+
+/**
+ * A client that counts path reads (queries of a path partition, or batched reads of path
+ * buckets) and, after the first, completes the commit (the bucket reaches 5).
+ */
 function completingAfterFirstPathRead(site: string, scope: string): { doc: DynamoDBDocumentClient; pathQueries: () => number } {
   let queries = 0;
   const doc = new Proxy(aws.doc, {
@@ -30,7 +38,7 @@ function completingAfterFirstPathRead(site: string, scope: string): { doc: Dynam
       if (prop !== 'send') return Reflect.get(target, prop, receiver);
       return async (command: unknown) => {
         const out = await target.send(command as never);
-        if (command instanceof QueryCommand && String(command.input.ExpressionAttributeValues?.[':pk']).startsWith('P#')) {
+        if (readsPaths(command)) {
           if (++queries === 1) {
             await target.send(new PutCommand({ TableName: aws.tables.aggregates, Item: { ...pathBucketKey(site, scope, 0), [pathAttr('/a')]: 5 } }));
           }
@@ -48,7 +56,7 @@ describe('reads that fall in the middle of a commit', () => {
     await tornState(site, '2025-09-30');
     const { doc, pathQueries } = completingAfterFirstPathRead(site, '2025-09-30');
 
-    const result = await readScopeAggregates(doc, aws.tables.aggregates, site, '2025-09-30');
+    const result = await readScopeAggregates(doc, aws.tables.aggregates, site, '2025-09-30', 4);
 
     expect(result.views).toBe(5);
     expect(Object.fromEntries(result.pathViews)).toEqual({ '/a': 5 });
@@ -73,16 +81,34 @@ describe('reads that fall in the middle of a commit', () => {
     });
 
     // Act
-    const first = await readAggregates(counting, aws.tables.aggregates, site, ['2025-10-01', '2025-10-02']);
+    const first = await readAggregates(counting, aws.tables.aggregates, site, ['2025-10-01', '2025-10-02'], 4);
     const queriesFirst = queries;
-    const second = await readAggregates(counting, aws.tables.aggregates, site, ['2025-10-01', '2025-10-02']);
+    const second = await readAggregates(counting, aws.tables.aggregates, site, ['2025-10-01', '2025-10-02'], 4);
 
-    // Assess: day 1 agreed on its second read and was cached; day 2 was tried AGREEMENT_ATTEMPTS
-    // times each call and never cached.
+    // Assess: both days were torn in the batched read of the range; day 1 agreed when its
+    // partition was queried and was cached; day 2 was queried AGREEMENT_ATTEMPTS times each call
+    // and never cached.
     expect(first.views).toBe(10);
     expect(first.pathViews.get('/a')).toBe(5 + 3);
-    expect(queriesFirst).toBe(2 + AGREEMENT_ATTEMPTS);
+    expect(queriesFirst).toBe(1 + AGREEMENT_ATTEMPTS);
     expect(queries - queriesFirst).toBe(AGREEMENT_ATTEMPTS);
     expect(second.pathViews.get('/a')).toBe(8);
+  });
+
+  it('a range finds path buckets beyond the count it reads by key (written under a larger PATH_BUCKETS)', async () => {
+    // Prepare: two days whose paths sit in bucket 07 alone, as a bucket count of 8 left them.
+    const site = `wide-buckets-${run}`;
+    const table = aws.tables.aggregates;
+    for (const day of ['2025-10-01', '2025-10-02']) {
+      await aws.doc.send(new PutCommand({ TableName: table, Item: { ...totalsKey(site, day), [VIEWS_ATTR]: 4, [EVENTS_ATTR]: 4 } }));
+      await aws.doc.send(new PutCommand({ TableName: table, Item: { ...pathBucketKey(site, day, 7), [pathAttr('/far')]: 4 } }));
+    }
+
+    // Act: read with 4 buckets a day, buckets 00-03.
+    const result = await readAggregates(aws.doc, table, site, ['2025-10-01', '2025-10-02'], 4);
+
+    // Assess: the days disagreed with their view counters, so their partitions were queried whole.
+    expect(result.views).toBe(8);
+    expect(Object.fromEntries(result.pathViews)).toEqual({ '/far': 8 });
   });
 });

@@ -193,6 +193,7 @@ describe.skipIf(!projectAppExists)('template interpretation (the project stack)'
       ['GET', '/stats'],
       ['GET', '/stats/timeseries'],
       ['GET', '/stats/breakdown'],
+      ['GET', '/sites'],
     ] as const) {
       const route = routes.find((r) => r.httpMethod === method && r.resourcePath === path);
       expect(route, `${method} ${path}`).toBeDefined();
