@@ -1,6 +1,6 @@
 // `npm run bench`: checks GET /stats answers against the workload's ground truth.
 import { performance } from 'node:perf_hooks';
-import { expectedTopPaths, type ScopeTruth, type Workload } from './workload.ts';
+import { emptyScope, expectedTopPaths, type ScopeTruth, type Workload } from './workload.ts';
 
 export interface StatsBody {
   total_views: number;
@@ -10,7 +10,7 @@ export interface StatsBody {
   top_paths: Array<{ path: string; views: number }>;
 }
 
-export const EMPTY_SCOPE: ScopeTruth = { views: 0, events: 0, byType: new Map(), paths: new Map(), users: new Set() };
+export const EMPTY_SCOPE: ScopeTruth = emptyScope();
 
 export function compareScope(label: string, expected: ScopeTruth, actual: StatsBody): string[] {
   const problems: string[] = [];

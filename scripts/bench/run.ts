@@ -35,7 +35,8 @@ import { tableLines, wireLines, type ReportRow } from './report.ts';
 import { capacityTotalsOf, sqsRequestsOfRun, writeUnitsOfRun } from './run-units.ts';
 import { calibrationBeacons, sequentialPosts } from './sequential-posts.ts';
 import { startWireProxy, type WireProxy } from './wire.ts';
-import { generateWorkload, USER_AGENTS, type Workload } from './workload.ts';
+import { USER_AGENTS } from './audience-workload.ts';
+import { generateWorkload, type Workload } from './workload.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Main
@@ -159,7 +160,9 @@ async function main(): Promise<number> {
         url: `${rt.apiUrl}/event`,
         bodies: workload.bodies,
         userAgent: workload.userAgent,
-        userAgents: USER_AGENTS,
+        userAgents: [...USER_AGENTS],
+        address: workload.address,
+        addresses: workload.addresses,
         textPlain: workload.beaconContentType,
         concurrency: opts.concurrency,
         deadline: hardDeadline - 60_000,

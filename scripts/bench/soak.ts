@@ -28,7 +28,8 @@ import { guardRun } from './run-guard.ts';
 import { eventsDue, LatencyWindows, planRequests, type WindowFigures } from './soak-load.ts';
 import { parseSoakArgs, type SoakOptions } from './soak-options.ts';
 import { tableLines, type ReportRow } from './report.ts';
-import { generateWorkload, prng, recordTruth, USER_AGENTS, type SiteTruth, type Workload } from './workload.ts';
+import { USER_AGENTS } from './audience-workload.ts';
+import { generateWorkload, prng, recordTruth, type SiteTruth, type Workload } from './workload.ts';
 
 /** Requests in flight at most; past it the load falls behind (reported) instead of piling up. */
 const MAX_IN_FLIGHT = 256;
@@ -115,10 +116,13 @@ async function steadyLoad(
   const send = async (first: number, size: number): Promise<void> => {
     const single = size === 1;
     const body = single ? workload.bodies[first]! : `[${workload.bodies.slice(first, first + size).join(',')}]`;
-    const headers = {
+    // A batch is sent with its first event's User-Agent and address: all its events get that audience.
+    const headers: Record<string, string> = {
       'content-type': single && workload.beaconContentType[first] ? 'text/plain;charset=UTF-8' : 'application/json',
       'user-agent': USER_AGENTS[workload.userAgent[first]!]!,
     };
+    const forwardedFor = workload.addresses[workload.address[first]!];
+    if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const started = performance.now();
       const startedMs = Date.now();
@@ -136,7 +140,7 @@ async function steadyLoad(
       windows.add(startedMs, performance.now() - started, size, status === 202);
       if (status === 202) {
         outcome.acceptedEvents += size;
-        for (let i = first; i < first + size; i++) recordTruth(outcome.acceptedTruth, workload.beacons[i]!);
+        for (let i = first; i < first + size; i++) recordTruth(outcome.acceptedTruth, workload.beacons[i]!, workload.audience[first]!);
         return;
       }
       if (outcome.firstErrors.length < 5) outcome.firstErrors.push(`${single ? 'POST /event' : 'POST /events'} ${status || 'no answer'}: ${detail}`);
