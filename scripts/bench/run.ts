@@ -32,7 +32,7 @@ import { logBytesPerEvent, logsUsdPerMillion } from './log-bytes.ts';
 import { guardRun } from './run-guard.ts';
 import { costPerMillionEvents, costPerStatsCall, PRICES, type PerEventUsage } from './prices.ts';
 import { tableLines, wireLines, type ReportRow } from './report.ts';
-import { capacityTotalsOf, sqsRequestsOfRun, writeUnitsOfRun } from './run-units.ts';
+import { capacityTotalsOf, sqsRequestsOfRun, transactionUnitsByKind, writeUnitsOfRun } from './run-units.ts';
 import { calibrationBeacons, sequentialPosts } from './sequential-posts.ts';
 import { startWireProxy, type WireProxy } from './wire.ts';
 import { USER_AGENTS } from './audience-workload.ts';
@@ -274,6 +274,7 @@ async function main(): Promise<number> {
     const writes = writeUnitsOfRun({ capacityTotals, dynamodb: wire?.dynamodb, sizes });
     const wruPerEvent = writes.total / events;
     const wruPerEventAtWrite = writes.totalAtWrite !== undefined ? writes.totalAtWrite / events : undefined;
+    const unitsByKind = wire ? transactionUnitsByKind(wire.dynamodb.transactionItems, sizes) : {};
     const processorReadUnits = (capacityTotals.BatchGetItem ?? 0) + (capacityTotals.GetItem ?? 0) + (capacityTotals.Query ?? 0);
     const rruPerEvent = processorReadUnits / events;
     const statsReadUnits = statsLines.map((l) => sum(Object.values(l.capacity ?? {})));
@@ -422,7 +423,8 @@ async function main(): Promise<number> {
         ? { ops: wire.dynamodb.ops, singleItemUnits: wire.dynamodb.singleItemUnits, transactions: wire.dynamodb.transactions, failedConditional: wire.dynamodb.failedConditional, hottestKeys: wire.dynamodb.hottestKeys.slice(0, 10), topSiteKeys: hot.siteKeys.slice(0, 10) }
         : undefined,
       wireSqs: wire?.sqs,
-      counterItems: { count: sizes.counterItems, overOneKb: sizes.overOneKb.length, largest: sizes.overOneKb.slice(0, 10), maxBytes: sizes.maxBytes, ruleDisagreements: sizes.ruleDisagreements },
+      counterItems: { count: sizes.counterItems, overOneKb: sizes.overOneKb.length, largest: sizes.overOneKb.slice(0, 10), maxBytes: sizes.maxBytes, ruleDisagreements: sizes.ruleDisagreements, byKind: sizes.byKind },
+      transactionUnitsByKind: unitsByKind,
       lambda: {
         ingest: { memoryMb: ingestMemory, invocations: ingestInvocationsAtLoadEnd, p50UnderLoadMs: percentile(sortedCopy(ingestDurationsUnderLoad), 50), p50CalibratedMs: ingestP50Calibrated, calibrationClientP50Ms: percentile(calibrationClient, 50), gbsPerEventUnderLoad: ingestGbsUnderLoadPerEvent },
         processor: { memoryMb: processorHost.memorySizeMb, invocations: processorDurations.length, p50Ms: percentile(sortedCopy(processorDurations), 50), maxMs: Math.max(...processorDurations) },
@@ -496,7 +498,7 @@ async function main(): Promise<number> {
     say(`  (ingest used ${fmt(ingestCpuMsPerInvocation, 2)} ms of a local core per invocation; billed at 20 ms instead, both totals would rise by $${fmt(ingestAt20MsDelta, 3)})`);
     if (wire) {
       say('');
-      for (const line of wireLines(wire, { processorBatches, txItemsFromLogs, sizes })) say(line);
+      for (const line of wireLines(wire, { processorBatches, txItemsFromLogs, sizes, unitsByKind, events })) say(line);
     }
     say('');
     for (const [title, cpu] of [['during ingestion', cpuIngest], ['from the last request to drained', cpuDrain]] as const) {
