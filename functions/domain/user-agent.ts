@@ -1,7 +1,7 @@
 /**
  * Device, browser and operating system of a visitor, from the User-Agent of the request that
- * carried the event (audience insight). Ingestion will call {@link classifyUserAgent} in one
- * named step, on the request's User-Agent header, and pass on only the three values: nothing of
+ * carried the event (audience insight). Ingestion calls {@link classifyUserAgent} in one
+ * named step, on the request's User-Agent header, and passes on only the three values: nothing of
  * the User-Agent itself is stored.
  *
  * The parser is ua-parser-js 1.x (MIT; 2.x is AGPL), which reads at most 500 characters of a

@@ -63,6 +63,32 @@ describe('ingest, processor and stats handlers with the stack environment', () =
     expect(json).toMatchObject({ total_views: 1, unique_users: 1, total_events: 1, top_paths: [{ path: '/docs', views: 1 }] });
   });
 
+  it('queues the audience of the request (device, browser, OS, country), never its User-Agent or address', async () => {
+    const site = `h-audience-${Date.now()}`;
+    const userAgent =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+    const visit = { page: 1, gap_ms: 0, entry: 'https://shop.example/spring?utm_source=newsletter&utm_campaign=spring', referrer: 'https://mail.example/' };
+    const response = await ingest(
+      restEvent({
+        method: 'POST',
+        path: '/event',
+        body: JSON.stringify(beacon({ site_id: site, event_id: 'a1', visit })),
+        headers: { 'content-type': 'application/json', 'user-agent': userAgent, 'x-forwarded-for': '217.160.0.1, 10.0.0.1' },
+        sourceIp: '10.0.0.2',
+      }),
+      lambdaContext(),
+    );
+    expect(response.statusCode).toBe(202);
+    const [message] = await receive(1);
+    const body = JSON.parse(message!.Body!);
+    expect(body).toMatchObject({ site_id: site, device: 'mobile', browser: 'Safari', os: 'iOS', country: 'DE' });
+    expect(body.visit).toEqual({ page: 1, gap_ms: 0, entry_page: '/spring', source: 'newsletter', utm_medium: '(none)', utm_campaign: 'spring' });
+    expect(message!.Body).not.toContain('217.160');
+    expect(message!.Body).not.toContain('iPhone');
+    expect(message!.Body).not.toContain('mail.example');
+    await aws.settle([message!], []);
+  });
+
   it("writes each invocation's metrics as EMF in the stack's namespace, EventsCounted equal to the events the batch counted", async () => {
     // Prepare: two events in one POST /events (one queue message), delivered twice in one batch with a poison message.
     const site = `h-metrics-${Date.now()}`;
