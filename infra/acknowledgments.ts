@@ -14,7 +14,7 @@ export const REASONS = {
     'with restrictIngestion=true, by site registrations and allowed origins checked in the function.',
   /** AwsSolutions-APIG4, AwsSolutions-COG4 on GET /t.js. */
   publicScript: 'GET /t.js is the beacon script websites load with a <script> tag: the same public file for everyone.',
-  /** AwsSolutions-APIG4, AwsSolutions-COG4 on GET /stats and GET /stats/timeseries. */
+  /** AwsSolutions-APIG4, AwsSolutions-COG4 on GET /stats, GET /stats/timeseries and GET /stats/breakdown. */
   statsKeys:
     'The stats function checks "Authorization: Bearer" keys itself (site keys by SHA-256 hash in SitesTable, ' +
     'the admin key from Secrets Manager) and answers the documented 401/403 JSON errors. An authorizer would ' +

@@ -7,7 +7,7 @@ import type { ApiType } from './config.ts';
 export interface ApiFunctions {
   /** POST /event */
   readonly ingest: IFunction;
-  /** GET /stats and GET /stats/timeseries */
+  /** GET /stats, GET /stats/timeseries and GET /stats/breakdown */
   readonly stats: IFunction;
   /** GET /t.js */
   readonly tracker: IFunction;

@@ -11,7 +11,7 @@ import type { StackConfig } from './config.ts';
  * API Gateway HTTP API (payload format 2.0): cheaper per request than a REST API, but not
  * served by free LocalStack or `npm start`. One `$default` stage, deployed automatically,
  * throttled through its default route settings, with an access log; POST /event, POST /events,
- * GET /stats, GET /stats/timeseries and GET /t.js.
+ * GET /stats, GET /stats/timeseries, GET /stats/breakdown and GET /t.js.
  */
 export function httpApi(scope: Construct, functions: ApiFunctions, config: StackConfig): AnalyticsApi {
   // Not "Api": CloudFormation cannot change the type of an existing resource, so switching
@@ -49,6 +49,7 @@ export function httpApi(scope: Construct, functions: ApiFunctions, config: Stack
   const statsIntegration = integration('StatsIntegration', functions.stats);
   route('/stats', HttpMethod.GET, statsIntegration, 'statsKeys');
   route('/stats/timeseries', HttpMethod.GET, statsIntegration, 'statsKeys');
+  route('/stats/breakdown', HttpMethod.GET, statsIntegration, 'statsKeys');
   route('/t.js', HttpMethod.GET, integration('TrackerIntegration', functions.tracker), 'publicScript');
 
   return { type: 'http', api, url: stage.url, apiId: api.httpApiId, stageName: stage.stageName };

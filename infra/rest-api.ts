@@ -13,8 +13,8 @@ const OPEN_METHOD_RULES = ['AwsSolutions-APIG4', 'AwsSolutions-COG4'];
 /**
  * API Gateway REST API (v1, payload format 1.0): the API type free LocalStack and `npm start`
  * also serve. Stage `stageName` with throttling and an access log; POST /event with a CORS
- * preflight, POST /events (a batch), GET /stats, GET /stats/timeseries and GET /t.js; with
- * `wafRateLimit`, an AWS WAF rate limit per client IP on the stage.
+ * preflight, POST /events (a batch), GET /stats, GET /stats/timeseries, GET /stats/breakdown and
+ * GET /t.js; with `wafRateLimit`, an AWS WAF rate limit per client IP on the stage.
  */
 export function restApi(scope: Construct, functions: ApiFunctions, config: StackConfig): AnalyticsApi {
   const api = new RestApi(scope, 'Api', {
@@ -52,6 +52,7 @@ export function restApi(scope: Construct, functions: ApiFunctions, config: Stack
   const stats = api.root.addResource('stats');
   open(stats.addMethod('GET', statsIntegration), 'statsKeys');
   open(stats.addResource('timeseries').addMethod('GET', statsIntegration), 'statsKeys');
+  open(stats.addResource('breakdown').addMethod('GET', statsIntegration), 'statsKeys');
   // The beacon script; a <script> tag loads it without CORS.
   open(api.root.addResource('t.js').addMethod('GET', new LambdaIntegration(functions.tracker)), 'publicScript');
 

@@ -1,4 +1,4 @@
-import type { Dimension } from './audience.ts';
+import { AUDIENCE_DIMENSIONS, VISIT_DIMENSIONS, type Dimension } from './audience.ts';
 import type { TrackedEvent } from './event.ts';
 import {
   ALL_TIME,
@@ -57,10 +57,6 @@ interface Increment extends ItemRef {
 }
 
 const itemId = ({ scope, bucket }: ItemRef): string => `${scope}|${bucket}`;
-
-/** The visit attributes a page view of a visit counts under, and the audience every page view does. */
-const VISIT_DIMENSIONS = ['source', 'utm_medium', 'utm_campaign', 'entry_page'] as const;
-const AUDIENCE_DIMENSIONS = ['country', 'device', 'browser', 'os'] as const;
 
 function dimensionValue(event: TrackedEvent, dimension: Dimension): string | undefined {
   switch (dimension) {

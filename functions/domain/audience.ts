@@ -34,3 +34,10 @@ export const audienceSchema = z.object({
  */
 export const DIMENSIONS = ['source', 'utm_medium', 'utm_campaign', 'entry_page', 'country', 'device', 'browser', 'os'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
+
+/** The dimensions that are attributes of a visit, and those of the request that sent a page view. */
+export const VISIT_DIMENSIONS = ['source', 'utm_medium', 'utm_campaign', 'entry_page'] as const satisfies readonly Dimension[];
+export const AUDIENCE_DIMENSIONS = ['country', 'device', 'browser', 'os'] as const satisfies readonly Dimension[];
+
+/** Whether a dimension is an attribute of visits (counted only for page views of visits). */
+export const isVisitDimension = (dimension: Dimension): boolean => (VISIT_DIMENSIONS as readonly Dimension[]).includes(dimension);

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { toFieldIssues, type FieldIssue, type ParseResult } from './event.ts';
 import { ALL_TIME, type Scope } from './keys.ts';
 import { unionShards, type ShardState } from './sketch.ts';
+import { visitFigures, type VisitCounters, type VisitFigures } from './visit-figures.ts';
 
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 100;
@@ -17,11 +18,11 @@ const isRealDate = (text: string): boolean => {
 
 const LIMIT_MESSAGE = `must be a whole number from 1 to ${MAX_LIMIT}`;
 
-const siteIdSchema = z
+export const siteIdSchema = z
   .string({ error: 'is required' })
   .check(z.regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_", ":" or "-"'));
 
-const daySchema = z.string().check(
+export const daySchema = z.string().check(
   z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date in the form YYYY-MM-DD', abort: true }),
   z.refine(isRealDate, 'is not a real calendar date'),
 );
@@ -39,7 +40,7 @@ const statsQuerySchema = z.object({
   limit: z.optional(limitSchema),
 });
 
-const timeseriesQuerySchema = z.object({
+const rangeQuerySchema = z.object({
   site_id: siteIdSchema,
   from: z.optional(daySchema),
   to: z.optional(daySchema),
@@ -60,7 +61,8 @@ export interface StatsQuery {
   limit: number;
 }
 
-export interface TimeseriesQuery {
+/** A site and a range of days, both required. */
+export interface RangeQuery {
   siteId: string;
   range: DayRange;
 }
@@ -71,7 +73,7 @@ type Params = Record<string, string | undefined>;
 function presenceIssues(params: Params, rangeRequired: boolean): FieldIssue[] {
   const has = (name: string) => params[name] !== undefined;
   if (has('date')) {
-    if (rangeRequired) return [{ field: 'date', message: 'is not accepted here: give from and to' }];
+    if (rangeRequired) return [{ field: 'date', message: 'is not accepted by the day: give from and to, or interval=hour' }];
     if (has('from') || has('to')) return [{ field: 'date', message: 'cannot be combined with from and to' }];
   }
   const issues: FieldIssue[] = [];
@@ -118,9 +120,9 @@ export function parseStatsQuery(params: Params): ParseResult<StatsQuery> {
   return { ok: true, value: { siteId: site_id, period, limit: limit ?? DEFAULT_LIMIT } };
 }
 
-/** Validates the query string of GET /stats/timeseries: `site_id`, `from` and `to`, all required. */
-export function parseTimeseriesQuery(params: Params): ParseResult<TimeseriesQuery> {
-  const parsed = parseWith(timeseriesQuerySchema, params, true);
+/** Validates `site_id`, `from` and `to`, all required, and no `date` (GET /stats/timeseries by the day). */
+export function parseRangeQuery(params: Params): ParseResult<RangeQuery> {
+  const parsed = parseWith(rangeQuerySchema, params, true);
   if (!parsed.ok) return parsed;
   const { site_id, from, to } = parsed.value;
   return { ok: true, value: { siteId: site_id, range: { from: from!, to: to! } } };
@@ -145,7 +147,7 @@ export function scopesOf(period: Period): Scope[] {
 }
 
 /** Counters of one site and scope (a totals item). */
-export interface SiteTotals {
+export interface SiteTotals extends VisitCounters {
   views: number;
   events: number;
   eventsByType: Record<string, number>;
@@ -175,10 +177,14 @@ export function totalPathViews(pathViews: ReadonlyMap<string, number>): number {
 
 /** The counters of several scopes added up (counters are exact, so they sum; users do not). */
 export function sumTotals(totals: Iterable<SiteTotals>): SiteTotals {
-  const sum: SiteTotals = { views: 0, events: 0, eventsByType: {} };
-  for (const { views, events, eventsByType } of totals) {
+  const sum: SiteTotals = { views: 0, events: 0, eventsByType: {}, visits: 0, multiViewVisits: 0, visitMs: 0, visitViews: 0 };
+  for (const { views, events, eventsByType, visits, multiViewVisits, visitMs, visitViews } of totals) {
     sum.views += views;
     sum.events += events;
+    sum.visits += visits;
+    sum.multiViewVisits += multiViewVisits;
+    sum.visitMs += visitMs;
+    sum.visitViews += visitViews;
     for (const [type, count] of Object.entries(eventsByType)) sum.eventsByType[type] = (sum.eventsByType[type] ?? 0) + count;
   }
   return sum;
@@ -196,7 +202,7 @@ export function unionSketches(sketches: readonly ReadonlyMap<number, ShardState>
   return union;
 }
 
-interface StatsFigures {
+interface StatsFigures extends VisitFigures {
   total_views: number;
   unique_users: number;
   total_events: number;
@@ -206,7 +212,7 @@ interface StatsFigures {
 
 /**
  * GET /stats body: the site and the time zone its days are dates in, `date` (a day, or null for
- * all time) or `from` and `to` (a range), then the figures.
+ * all time) or `from` and `to` (a range), then the figures (the visit figures among them).
  */
 export type StatsResponse = { site_id: string; timezone: string } & ({ date: string | null } | DayRange) & StatsFigures;
 
@@ -219,7 +225,8 @@ export function topPaths(pathViews: ReadonlyMap<string, number>, limit: number):
     .map(([path, views]) => ({ path, views }));
 }
 
-const periodFields = (period: Period): { date: string | null } | DayRange =>
+/** How a response names its period: `date` (a day, or null for all time), or `from` and `to`. */
+export const periodFields = (period: Period): { date: string | null } | DayRange =>
   period.kind === 'range' ? { from: period.from, to: period.to } : { date: period.kind === 'day' ? period.date : null };
 
 /** The GET /stats response body; `timeZone` is the site's, in which its days are dates. */
@@ -231,41 +238,8 @@ export function shapeStats(query: StatsQuery, aggregates: ScopeAggregates, timeZ
     total_views: aggregates.views,
     unique_users: aggregates.uniqueUsers,
     total_events: aggregates.events,
+    ...visitFigures(aggregates),
     events_by_type: aggregates.eventsByType,
     top_paths: topPaths(aggregates.pathViews, query.limit),
-  };
-}
-
-/** Views, events and unique users of one site on one day. */
-export interface DayTotals {
-  views: number;
-  events: number;
-  uniqueUsers: number;
-}
-
-export interface TimeseriesPoint {
-  date: string;
-  views: number;
-  unique_users: number;
-  events: number;
-}
-
-export interface TimeseriesResponse extends DayRange {
-  site_id: string;
-  timezone: string;
-  points: TimeseriesPoint[];
-}
-
-/** The GET /stats/timeseries body: one point per day of the range, in order; days without data are zeros. */
-export function shapeTimeseries(query: TimeseriesQuery, days: ReadonlyMap<string, DayTotals>, timeZone: string): TimeseriesResponse {
-  return {
-    site_id: query.siteId,
-    timezone: timeZone,
-    from: query.range.from,
-    to: query.range.to,
-    points: daysIn(query.range).map((date) => {
-      const day = days.get(date);
-      return { date, views: day?.views ?? 0, unique_users: day?.uniqueUsers ?? 0, events: day?.events ?? 0 };
-    }),
   };
 }

@@ -7,8 +7,12 @@ import { METRICS } from '../commons/metric-names.ts';
 import { logger, metrics, MetricUnit, observability } from '../commons/observability.ts';
 import { HttpError, httpErrors, json, readRequest, type HttpRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
 import type { ParseResult } from '../domain/event.ts';
-import { daysIn, parseStatsQuery, parseTimeseriesQuery, scopesOf, shapeStats, shapeTimeseries } from '../domain/stats.ts';
+import { parseBreakdownQuery, shapeBreakdown } from '../domain/breakdown.ts';
+import { daysIn, parseStatsQuery, scopesOf, shapeStats } from '../domain/stats.ts';
+import { parseTimeseriesQuery, shapeHourlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
+import { readBreakdown } from '../store/breakdowns.ts';
 import { readAggregates, readDailyTotals } from '../store/site-aggregates.ts';
+import { readDayHours } from '../store/totals.ts';
 import { siteZones } from '../store/site-zones.ts';
 import { authenticate, authorizeSite, principalLabel, type KeyCheck } from './authorize.ts';
 import type { Principal } from '../domain/api-keys.ts';
@@ -56,18 +60,43 @@ async function serveStats(request: HttpRequest, principal: Principal): Promise<H
   return json(200, shapeStats(query, aggregates, timeZone));
 }
 
-/** GET /stats/timeseries: views, unique users and events of a site for each day of a range. */
+/** GET /stats/breakdown: visits and page views of a site by the values of one dimension. */
+async function serveBreakdown(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
+  const query = queryOf(request, parseBreakdownQuery);
+  authorizeSite(principal, query.siteId);
+  const fields = { route: 'breakdown', site_id: query.siteId, reader: principalLabel(principal), dimension: query.dimension, ...query.period };
+  const [counts, timeZone] = await logged(fields, () =>
+    Promise.all([readBreakdown(doc, config.aggregatesTable, query.siteId, scopesOf(query.period), query.dimension), timeZoneOf(query.siteId)]),
+  );
+  return json(200, shapeBreakdown(query, counts, timeZone));
+}
+
+/** GET /stats/timeseries: a site's figures for each day of a range, or each hour of a day. */
 async function serveTimeseries(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
   const query = queryOf(request, parseTimeseriesQuery);
   authorizeSite(principal, query.siteId);
-  const [days, timeZone] = await logged({ route: 'timeseries', site_id: query.siteId, reader: principalLabel(principal), ...query.range }, () =>
+  const fields = { route: 'timeseries', site_id: query.siteId, reader: principalLabel(principal) };
+  if (query.interval === 'hour') {
+    const [hours, timeZone] = await logged({ ...fields, interval: 'hour', date: query.date }, () =>
+      Promise.all([readDayHours(doc, config.aggregatesTable, query.siteId, query.date), timeZoneOf(query.siteId)]),
+    );
+    return json(200, shapeHourlyTimeseries(query, hours, timeZone));
+  }
+  const [days, timeZone] = await logged({ ...fields, ...query.range }, () =>
     Promise.all([readDailyTotals(doc, config.aggregatesTable, query.siteId, daysIn(query.range)), timeZoneOf(query.siteId)]),
   );
   return json(200, shapeTimeseries(query, days, timeZone));
 }
 
+/** The route each request path ends with, and what serves it; anything else is GET /stats. */
+const ROUTES = [
+  ['/stats/timeseries', serveTimeseries],
+  ['/stats/breakdown', serveBreakdown],
+] as const;
+
 /**
- * The stats function: GET /stats and GET /stats/timeseries, under either API payload format.
+ * The stats function: GET /stats, GET /stats/timeseries and GET /stats/breakdown, under either
+ * API payload format.
  * The key is checked first (401 without a valid one), then the query (400), then whether the
  * key may read the site (403). `StatsLatency` times the requests that are served.
  */
@@ -78,7 +107,8 @@ export const handler = middy<ProxyEventLike, HttpResponse>()
     const started = Date.now();
     const request = readRequest(event);
     const principal = await authenticate(doc, keyCheck, request.headers.authorization);
-    const response = await (request.route.endsWith('/stats/timeseries') ? serveTimeseries(request, principal) : serveStats(request, principal));
+    const serve = ROUTES.find(([route]) => request.route.endsWith(route))?.[1] ?? serveStats;
+    const response = await serve(request, principal);
     metrics.addMetric(METRICS.statsLatency, MetricUnit.Milliseconds, Date.now() - started);
     return response;
   });

@@ -1,7 +1,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Dimension } from '../domain/audience.ts';
+import type { ValueCounts } from '../domain/breakdown.ts';
 import type { Scope } from '../domain/keys.ts';
 import { estimate, type ShardState } from '../domain/sketch.ts';
+import type { SiteTotals } from '../domain/stats.ts';
 import { WeightedLru } from '../commons/weighted-lru.ts';
+import { readAgreeingDimensionCounts } from './dimension-counts.ts';
 import { readAgreeingPathViews } from './path-views.ts';
 import { readSketch } from './sketches.ts';
 
@@ -14,8 +18,12 @@ import { readSketch } from './sketches.ts';
  * unchanged counter means unchanged partitions. A partition is cached under the counter read
  * before it, read with strong consistency; paths are cached only when they agree with the
  * day's view counter (a read in the middle of a commit does not), so a cached partition is
- * never older than its counter.
+ * never older than its counter; a dimension's counts likewise when they agree with the day's
+ * visit counters (see breakdownAgreement).
  */
+
+/** Partition reads in flight at once for a range of days. */
+export const READ_CONCURRENCY = 16;
 
 /** Approximate bytes the cache may hold (the stats function has 256 MB). */
 const CACHE_BYTES = 32 * 1024 * 1024;
@@ -34,11 +42,13 @@ interface Cached<T> {
 
 const cache = new WeightedLru<string, Cached<unknown>>(CACHE_BYTES);
 
-const cacheKey = (kind: 'paths' | 'sketch', table: string, siteId: string, day: Scope): string => `${kind}\n${table}\n${siteId}\n${day}`;
+const cacheKey = (kind: 'paths' | 'sketch' | `breakdown:${Dimension}`, table: string, siteId: string, day: Scope): string =>
+  `${kind}\n${table}\n${siteId}\n${day}`;
 
-const pathsWeight = (views: ReadonlyMap<string, number>): number => {
+/** Approximate bytes of a map from paths or dimension values to counts. */
+const mapWeight = (counts: ReadonlyMap<string, unknown>): number => {
   let bytes = 64;
-  for (const path of views.keys()) bytes += 64 + 2 * path.length;
+  for (const key of counts.keys()) bytes += 64 + 2 * key.length;
   return bytes;
 };
 
@@ -81,7 +91,7 @@ export function readDayPathViews(
       const { pathViews, agrees } = await readAgreeingPathViews(doc, table, siteId, day, totals.views);
       return { value: pathViews, keep: agrees };
     },
-    pathsWeight,
+    mapWeight,
   );
 }
 
@@ -101,5 +111,28 @@ export function readDaySketch(
       return { value: { shards, uniqueUsers: estimate(shards) }, keep: true };
     },
     sketchWeight,
+  );
+}
+
+/**
+ * Visits and page views per value of one dimension on one day, from the day's path buckets,
+ * agreeing with the day's visit counters; counts that never agreed are returned but not cached.
+ */
+export function readDayBreakdown(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  siteId: string,
+  day: Scope,
+  dimension: Dimension,
+  totals: SiteTotals,
+): Promise<ReadonlyMap<string, ValueCounts>> {
+  return cached(
+    cacheKey(`breakdown:${dimension}`, table, siteId, day),
+    totals.events,
+    async () => {
+      const { counts, agrees } = await readAgreeingDimensionCounts(doc, table, siteId, day, dimension, totals);
+      return { value: counts, keep: agrees };
+    },
+    mapWeight,
   );
 }

@@ -1,20 +1,20 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { totalsKey, type Scope } from '../domain/keys.ts';
-import { pathViewsAgree, sumTotals, unionSketches, type DayTotals, type ScopeAggregates } from '../domain/stats.ts';
+import { pathViewsAgree, sumTotals, unionSketches, type ScopeAggregates } from '../domain/stats.ts';
+import type { DayTotals } from '../domain/timeseries.ts';
 import { estimate, type ShardState } from '../domain/sketch.ts';
-import { backoff, delay, mapLimit } from '../commons/map-limit.ts';
-import { readDayPathViews, readDaySketch } from './day-partitions.ts';
-import { AGREEMENT_ATTEMPTS, readPathViews } from './path-views.ts';
+import { mapLimit } from '../commons/map-limit.ts';
+import { readUntilAgreeing } from './agreeing-read.ts';
+import { READ_CONCURRENCY, readDayPathViews, readDaySketch } from './day-partitions.ts';
+import { readPathViews } from './path-views.ts';
 import { readSketch } from './sketches.ts';
 import { readTotals, totalsOf } from './totals.ts';
-
-/** Partition reads in flight at once for a range of days. */
-const READ_CONCURRENCY = 16;
 
 /**
  * The aggregates of one site for one day or all time: three reads at once, never raw events.
  * Read again (a few times) when the paths do not agree with the view counter, which happens
- * when the reads fall in the middle of a commit (see pathViewsAgree).
+ * when the reads fall in the middle of a commit (see agreement.ts); the counter is read again
+ * too, so paths ahead of it can agree on the next read.
  */
 export async function readScopeAggregates(
   doc: DynamoDBDocumentClient,
@@ -22,16 +22,18 @@ export async function readScopeAggregates(
   siteId: string,
   scope: Scope,
 ): Promise<ScopeAggregates> {
-  for (let attempt = 1; ; attempt++) {
-    const [item, pathViews, sketch] = await Promise.all([
-      doc.send(new GetCommand({ TableName: table, Key: totalsKey(siteId, scope) })),
-      readPathViews(doc, table, siteId, scope),
-      readSketch(doc, table, siteId, scope),
-    ]);
-    const totals = totalsOf(item.Item);
-    if (pathViewsAgree(pathViews, totals.views) || attempt >= AGREEMENT_ATTEMPTS) return { ...totals, pathViews, uniqueUsers: estimate(sketch) };
-    await delay(backoff(attempt));
-  }
+  const { value } = await readUntilAgreeing(
+    async () => {
+      const [item, pathViews, sketch] = await Promise.all([
+        doc.send(new GetCommand({ TableName: table, Key: totalsKey(siteId, scope) })),
+        readPathViews(doc, table, siteId, scope),
+        readSketch(doc, table, siteId, scope),
+      ]);
+      return { totals: totalsOf(item.Item), pathViews, sketch };
+    },
+    ({ totals, pathViews }) => (pathViewsAgree(pathViews, totals.views) ? 'agrees' : 'behind'),
+  );
+  return { ...value.totals, pathViews: value.pathViews, uniqueUsers: estimate(value.sketch) };
 }
 
 /**
@@ -62,7 +64,7 @@ export async function readAggregates(
 }
 
 /**
- * Views, events and unique users of one site per day, for the days that have data: the totals
+ * Views, events, visits and unique users of one site per day, for the days that have data: the totals
  * (BatchGetItem), then each such day's sketch (at most READ_CONCURRENCY at a time, again only
  * when its totals changed). No paths.
  */
@@ -75,5 +77,5 @@ export async function readDailyTotals(
   const totals = await readTotals(doc, table, siteId, days);
   const withData = [...totals];
   const sketches = await mapLimit(withData, READ_CONCURRENCY, ([day, { events }]) => readDaySketch(doc, table, siteId, day, events));
-  return new Map(withData.map(([day, { views, events }], i) => [day, { views, events, uniqueUsers: sketches[i]!.uniqueUsers }]));
+  return new Map(withData.map(([day, { views, events, visits }], i) => [day, { views, events, visits, uniqueUsers: sketches[i]!.uniqueUsers }]));
 }

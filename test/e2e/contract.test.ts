@@ -13,6 +13,8 @@ const site = `e2e-contract-${Date.now().toString(36)}`;
 const today = new Date().toISOString().slice(0, 10);
 const monthAgo = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
 
+const STATS_ROUTES = ['/stats', '/stats/timeseries', '/stats/breakdown'];
+
 const conforms = (method: string, route: string, response: ApiResponse) => {
   expect(contract.check(method, route, response), `${method} ${route} -> ${response.status} ${JSON.stringify(response.body)}`).toEqual([]);
 };
@@ -81,20 +83,20 @@ describe('responses conform to docs/openapi.yaml', () => {
   it.each([
     ['no key', undefined, 401],
     ['a wrong key', 'bak_wrong', 401],
-  ] as const)('GET /stats and /stats/timeseries: %s', async (_name, key, status) => {
+  ] as const)('GET /stats, /stats/timeseries and /stats/breakdown: %s', async (_name, key, status) => {
     const anonymous = apiClient(baseUrl, undefined, key);
-    for (const route of ['/stats', '/stats/timeseries']) {
-      const response = await anonymous.get(route.slice(1), { site_id: site, from: today, to: today });
+    for (const route of STATS_ROUTES) {
+      const response = await anonymous.get(route.slice(1), { site_id: site, from: today, to: today, dimension: 'source' });
       expect(response.status).toBe(status);
       conforms('GET', route, response);
     }
   });
 
-  it.runIf(inject('keysTarget'))('GET /stats and /stats/timeseries: 403 for a key of another site', async () => {
+  it.runIf(inject('keysTarget'))('GET /stats, /stats/timeseries and /stats/breakdown: 403 for a key of another site', async () => {
     const { key } = keysCli(inject('keysTarget')!, 'create', '--site', `${site}-other`);
     const other = apiClient(baseUrl, undefined, key);
-    for (const route of ['/stats', '/stats/timeseries']) {
-      const response = await other.get(route.slice(1), { site_id: site, from: today, to: today });
+    for (const route of STATS_ROUTES) {
+      const response = await other.get(route.slice(1), { site_id: site, from: today, to: today, dimension: 'source' });
       expect(response.status).toBe(403);
       conforms('GET', route, response);
     }
@@ -102,12 +104,31 @@ describe('responses conform to docs/openapi.yaml', () => {
 
   it.each([
     ['a range', { site_id: site, from: '2025-11-10', to: '2025-11-12' }, 200],
+    ['a range by the day', { site_id: site, from: monthAgo, to: today, interval: 'day' }, 200],
+    ['a day by the hour', { site_id: site, date: today, interval: 'hour' }, 200],
     ['a missing to', { site_id: site, from: '2025-11-10' }, 400],
     ['a reversed range', { site_id: site, from: '2025-11-12', to: '2025-11-10' }, 400],
+    ['by the hour without date', { site_id: site, interval: 'hour' }, 400],
+    ['by the hour with from and to', { site_id: site, interval: 'hour', from: today, to: today }, 400],
+    ['an unknown interval', { site_id: site, interval: 'week', from: today, to: today }, 400],
   ] as const)('GET /stats/timeseries: %s', async (_name, query, status) => {
     const response = await api.get('stats/timeseries', query);
     expect(response.status).toBe(status);
     conforms('GET', '/stats/timeseries', response);
+  });
+
+  it.each([
+    ['all time', { dimension: 'source' }, 200],
+    ['one day', { dimension: 'country', date: today }, 200],
+    ['a range', { dimension: 'entry_page', from: monthAgo, to: today, limit: '3' }, 200],
+    ['a site without data', { site_id: `${site}-none`, dimension: 'device', date: '2025-01-01' }, 200],
+    ['no dimension', { date: today }, 400],
+    ['an unknown dimension', { dimension: 'path' }, 400],
+    ['a bad limit', { dimension: 'os', limit: '101' }, 400],
+  ] as const)('GET /stats/breakdown: %s', async (_name, query, status) => {
+    const response = await api.get('stats/breakdown', { site_id: site, ...query });
+    expect(response.status).toBe(status);
+    conforms('GET', '/stats/breakdown', response);
   });
 
   it('GET /t.js', async () => {

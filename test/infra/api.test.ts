@@ -68,6 +68,7 @@ describe('AnalyticsStack with apiType=http', () => {
     ['POST /events', 'ingestFunction'],
     ['GET /stats', 'statsFunction'],
     ['GET /stats/timeseries', 'statsFunction'],
+    ['GET /stats/breakdown', 'statsFunction'],
     ['GET /t.js', 'trackerFunction'],
   ] as const)('routes %s to the %s through a Lambda proxy integration of payload format 2.0', (routeKey, fn) => {
     // Act
@@ -84,19 +85,20 @@ describe('AnalyticsStack with apiType=http', () => {
     });
   });
 
-  it('has no routes besides POST /event, POST /events, GET /stats, GET /stats/timeseries and GET /t.js', () => {
+  it('has no routes besides POST /event, POST /events, GET /stats, GET /stats/timeseries, GET /stats/breakdown and GET /t.js', () => {
     // Act
     const routes = Object.values(synthesized.template.findResources('AWS::ApiGatewayV2::Route'));
 
     // Assess
     expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual([
       'GET /stats',
+      'GET /stats/breakdown',
       'GET /stats/timeseries',
       'GET /t.js',
       'POST /event',
       'POST /events',
     ]);
-    // One integration per function: both ingestion routes share one, both stats routes too.
+    // One integration per function: both ingestion routes share one, the three stats routes too.
     synthesized.template.resourceCountIs('AWS::ApiGatewayV2::Integration', 3);
   });
 
@@ -132,10 +134,10 @@ describe('AnalyticsStack with apiType=http', () => {
         .filter((props) => JSON.stringify(props.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [idOf(fn), 'Arn'] }));
 
     // Assess
-    expect(permissions).toHaveLength(5);
+    expect(permissions).toHaveLength(6);
     for (const [fn, paths] of [
       [stack.ingestFunction, ['/*/*/event', '/*/*/events']],
-      [stack.statsFunction, ['/*/*/stats', '/*/*/stats/timeseries']],
+      [stack.statsFunction, ['/*/*/stats', '/*/*/stats/timeseries', '/*/*/stats/breakdown']],
       [stack.trackerFunction, ['/*/*/t.js']],
     ] as const) {
       const grants = grantsOf(fn);

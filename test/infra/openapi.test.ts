@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DIMENSIONS } from '../../functions/domain/audience.ts';
 import { contractChecker, documentedOperations, loadOpenApi } from '../support/openapi.ts';
 import { removeSynthOutputs, synth } from './synth.ts';
 
@@ -63,6 +64,14 @@ describe('docs/openapi.yaml', () => {
 
     // Assess
     expect(documentedOperations(doc).filter((op) => !op.startsWith('OPTIONS')).sort()).toEqual(routeKeys.sort());
+  });
+
+  it('lists the dimensions GET /stats/breakdown takes', () => {
+    // Prepare
+    const { schemas } = doc.components as { schemas: Record<string, { enum?: string[] }> };
+
+    // Assess
+    expect(schemas.Dimension!.enum).toEqual([...DIMENSIONS]);
   });
 
   it('finds a response that breaks the contract', () => {

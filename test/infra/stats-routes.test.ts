@@ -27,18 +27,18 @@ function httpRouteIntegration({ template }: Synthesized, routeKey: string) {
   return template.toJSON().Resources[ref.Ref].Properties;
 }
 
-describe('GET /stats/timeseries with apiType=rest', () => {
+describe.each(['timeseries', 'breakdown'])('GET /stats/%s with apiType=rest', (route) => {
   let synthesized: Synthesized;
   beforeAll(() => {
     synthesized = synth({ apiType: 'rest' });
   });
 
-  it('is a timeseries resource under /stats whose GET goes to the stats function through a Lambda proxy integration', () => {
+  it('is a resource under /stats whose GET goes to the stats function through a Lambda proxy integration', () => {
     // Prepare
     const stats = restResource(synthesized, 'stats');
 
     // Act
-    const method = restMethod(synthesized, restResource(synthesized, 'timeseries', stats), 'GET');
+    const method = restMethod(synthesized, restResource(synthesized, route, stats), 'GET');
 
     // Assess
     expect(method.Integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
@@ -53,7 +53,7 @@ describe('GET /stats/timeseries with apiType=rest', () => {
     expect(JSON.stringify(method.Integration.Uri)).toContain(synthesized.idOf(synthesized.stack.statsFunction));
   });
 
-  it('lets API Gateway invoke the stats function for GET /stats/timeseries', () => {
+  it('lets API Gateway invoke the stats function for it', () => {
     // Prepare
     const { template, idOf, stack } = synthesized;
     const grants = Object.values(template.findResources('AWS::Lambda::Permission'))
@@ -61,24 +61,24 @@ describe('GET /stats/timeseries with apiType=rest', () => {
       .filter((props) => JSON.stringify(props.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [idOf(stack.statsFunction), 'Arn'] }));
 
     // Assess
-    expect(grants.some((grant) => JSON.stringify(grant.SourceArn).includes('/GET/stats/timeseries'))).toBe(true);
+    expect(grants.some((grant) => JSON.stringify(grant.SourceArn).includes(`/GET/stats/${route}`))).toBe(true);
   });
 });
 
-describe('GET /stats/timeseries with apiType=http', () => {
+describe.each(['timeseries', 'breakdown'])('GET /stats/%s with apiType=http', (route) => {
   it('routes to the stats function through the integration GET /stats uses, payload format 2.0', () => {
     // Prepare
     const synthesized = synth({ apiType: 'http' });
 
     // Act
-    const timeseries = httpRouteIntegration(synthesized, 'GET /stats/timeseries');
+    const integration = httpRouteIntegration(synthesized, `GET /stats/${route}`);
 
     // Assess
-    expect(timeseries).toMatchObject({
+    expect(integration).toMatchObject({
       IntegrationType: 'AWS_PROXY',
       PayloadFormatVersion: '2.0',
       IntegrationUri: { 'Fn::GetAtt': [synthesized.idOf(synthesized.stack.statsFunction), 'Arn'] },
     });
-    expect(timeseries).toEqual(httpRouteIntegration(synthesized, 'GET /stats'));
+    expect(integration).toEqual(httpRouteIntegration(synthesized, 'GET /stats'));
   });
 });

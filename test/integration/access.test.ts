@@ -37,13 +37,22 @@ async function keyFor(site: string): Promise<string> {
 }
 
 describe('stats access control', () => {
-  it('lets a site key read its own site, on both routes and both payload formats', async () => {
+  it('lets a site key read its own site, on every route and both payload formats', async () => {
     const site = `acc-own-${run}`;
     const key = await keyFor(site);
     for (const format of ['rest', 'http'] as const) {
       expect((await get('/stats', { site_id: site }, `Bearer ${key}`, format)).status).toBe(200);
       expect((await get('/stats/timeseries', { site_id: site, from: '2025-11-01', to: '2025-11-02' }, `bearer ${key}`, format)).status).toBe(200);
+      expect((await get('/stats/breakdown', { site_id: site, dimension: 'country' }, `Bearer ${key}`, format)).status).toBe(200);
     }
+  });
+
+  it('answers 403 forbidden to a key of another site on GET /stats/breakdown, once the query is valid', async () => {
+    const key = await keyFor(`acc-bd-a-${run}`);
+    const other = `acc-bd-b-${run}`;
+    expect((await get('/stats/breakdown', { site_id: other }, `Bearer ${key}`)).status).toBe(400);
+    const response = await get('/stats/breakdown', { site_id: other, dimension: 'os' }, `Bearer ${key}`);
+    expect([response.status, response.json.error.code]).toEqual([403, 'forbidden']);
   });
 
   it('answers 403 forbidden to a key of another site', async () => {

@@ -54,6 +54,10 @@ function visit(site: string, day: string, user: number): TrackedEvent[] {
 const visits = (site: string, day: string, from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => visit(site, day, from + i)).flat();
 
+// The events of these tests carry no visit marks.
+const NO_VISITS = { visits: 0, multiViewVisits: 0, visitMs: 0, visitViews: 0 };
+const NO_VISIT_FIGURES = { visits: 0, bounce_rate: 0, visit_duration_s: 0, views_per_visit: 0 };
+
 /** What GET /stats must say for a range, from the events themselves. */
 function truth(events: TrackedEvent[], range: DayRange) {
   const days = new Set(daysIn(range));
@@ -73,7 +77,7 @@ function truth(events: TrackedEvent[], range: DayRange) {
     dailyUniques: [...days].map(usersOn),
     points: [...days].map((date) => {
       const onDay = mine.filter((e) => e.day === date);
-      return { date, views: onDay.filter((e) => e.event_type === 'page_view').length, unique_users: usersOn(date), events: onDay.length };
+      return { date, views: onDay.filter((e) => e.event_type === 'page_view').length, unique_users: usersOn(date), events: onDay.length, visits: 0 };
     }),
   };
 }
@@ -114,6 +118,7 @@ describe('GET /stats over a range of days', () => {
       total_views: expected.views,
       unique_users: 100,
       total_events: expected.events,
+      ...NO_VISIT_FIGURES,
       events_by_type: expected.eventsByType,
       top_paths: [...expected.pathViews].sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([path, views]) => ({ path, views })),
     });
@@ -215,7 +220,7 @@ describe('GET /stats/timeseries', () => {
 
     // Assess
     expect(json.points).toEqual(
-      days.map(({ json: day }) => ({ date: day.date, views: day.total_views, unique_users: day.unique_users, events: day.total_events })),
+      days.map(({ json: day }) => ({ date: day.date, views: day.total_views, unique_users: day.unique_users, events: day.total_events, visits: day.visits })),
     );
   });
 
@@ -307,6 +312,7 @@ describe('a range of more than 100 days', () => {
       views: expected.views,
       events: expected.events,
       eventsByType: expected.eventsByType,
+      ...NO_VISITS,
       pathViews: expected.pathViews,
       uniqueUsers: expected.uniqueUsers,
     });

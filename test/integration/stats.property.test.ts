@@ -1,6 +1,6 @@
 // Properties of the stats handler over generated requests (fast-check), against DynamoDB Local
 // with the stack's tables: whatever the query string and headers (Authorization included),
-// GET /stats and GET /stats/timeseries answer 200 with the site's figures or a JSON 4xx
+// GET /stats, GET /stats/timeseries and GET /stats/breakdown answer 200 with the site's figures or a JSON 4xx
 // `{"error":{"code","message",...}}`, never a 5xx and never a throw, under both API Gateway
 // payload formats. One site holds a few events on two days, so the figures are read too.
 // A failure prints the seed and the shrunk request.
@@ -53,7 +53,7 @@ const requestArb = () =>
   fc
     .record({
       format: fc.constantFrom('rest', 'http'),
-      path: fc.constantFrom('/stats', '/stats/timeseries'),
+      path: fc.constantFrom('/stats', '/stats/timeseries', '/stats/breakdown'),
       key: fc.option(fc.constantFrom(`Bearer ${ADMIN_KEY}`, `Bearer ${siteKey}`), { freq: 3 }),
       headers: headersArb([ADMIN_KEY, siteKey]),
       query: queryArb([SITE, OTHER_SITE], DAYS),
@@ -71,7 +71,7 @@ const requestArb = () =>
       return { format, request };
     });
 
-describe('GET /stats and GET /stats/timeseries, for any request', () => {
+describe('GET /stats, GET /stats/timeseries and GET /stats/breakdown, for any request', () => {
   it('answer 200 with the figures, or a JSON 4xx error; never a 5xx, never a throw', async () => {
     const statuses = new Map<number, number>();
     await fc.assert(
@@ -84,6 +84,7 @@ describe('GET /stats and GET /stats/timeseries, for any request', () => {
         if (response.statusCode === 200) {
           expect(body.site_id).toBe(request.query!.site_id);
           if (request.path === '/stats') expect(body.total_views).toBeGreaterThanOrEqual(0);
+          else if (request.path === '/stats/breakdown') expect(Array.isArray(body.results)).toBe(true);
           else expect(Array.isArray(body.points)).toBe(true);
           return;
         }

@@ -68,4 +68,17 @@ describe('days in a site\'s time zone (processor and stats handlers with the sta
     const range = await get('/stats', { site_id: berlin, from: '2026-01-01', to: '2026-03-31' });
     expect(range.json).toMatchObject({ timezone: 'Europe/Berlin', total_events: 4 });
   });
+
+  it('gives the short day by the hour: 23 hours, each event in the local hour it happened in', async () => {
+    const { status, json } = await get('/stats/timeseries', { site_id: berlin, interval: 'hour', date: '2026-03-29' });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ site_id: berlin, timezone: 'Europe/Berlin', date: '2026-03-29' });
+    expect(json.points).toHaveLength(23);
+    const counted = json.points.filter((point: { events: number }) => point.events > 0);
+    expect(counted).toEqual([
+      { hour: '2026-03-29T01:00:00+01:00', views: 1, visits: 0, events: 1 },
+      { hour: '2026-03-29T23:00:00+02:00', views: 1, visits: 0, events: 1 },
+    ]);
+    expect(json.points[2].hour).toBe('2026-03-29T03:00:00+02:00');
+  });
 });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { pathAttr, pathBucketKey, totalsKey, VIEWS_ATTR, EVENTS_ATTR } from '../../functions/domain/keys.ts';
 import { readAggregates, readScopeAggregates } from '../../functions/store/site-aggregates.ts';
-import { AGREEMENT_ATTEMPTS } from '../../functions/store/path-views.ts';
+import { AGREEMENT_ATTEMPTS } from '../../functions/store/agreeing-read.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 
 // A commit writes a scope's totals and its path buckets in one transaction; a read that falls

@@ -191,6 +191,8 @@ describe.skipIf(!projectAppExists)('template interpretation (the project stack)'
       ['POST', '/event'],
       ['POST', '/events'],
       ['GET', '/stats'],
+      ['GET', '/stats/timeseries'],
+      ['GET', '/stats/breakdown'],
     ] as const) {
       const route = routes.find((r) => r.httpMethod === method && r.resourcePath === path);
       expect(route, `${method} ${path}`).toBeDefined();

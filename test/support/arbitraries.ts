@@ -1,5 +1,6 @@
 // fast-check arbitraries of beacons as clients send them, shared by the property tests.
 import fc from 'fast-check';
+import { DIMENSIONS } from '../../functions/domain/audience.ts';
 import { MAX_AGE_DAYS, MAX_FUTURE_MS, MAX_PATH_LENGTH } from '../../functions/domain/event.ts';
 
 const DAY_MS = 86_400_000;
@@ -120,8 +121,8 @@ export const headersArb = (keys: string[] = []) =>
     .map((pairs) => Object.fromEntries(pairs) as Record<string, string>);
 
 /**
- * A query string: well-formed stats queries (all time, a day, a range), and the parameters with
- * any values. `siteIds` and `days` (YYYY-MM-DD) are drawn often, e.g. those that hold data.
+ * A query string: well-formed stats queries (all time, a day, a range; by the day or the hour;
+ * of a dimension), and the parameters with any values. `siteIds` and `days` (YYYY-MM-DD) are drawn often, e.g. those that hold data.
  */
 export const queryArb = (siteIds: string[] = [], days: string[] = []): fc.Arbitrary<Record<string, string>> => {
   const siteId = fc.oneof(...siteIds.map((id) => fc.constant(id)), nameArb);
@@ -139,8 +140,15 @@ export const queryArb = (siteIds: string[] = [], days: string[] = []): fc.Arbitr
     to: new Date(Date.parse(from) + days * 86_400_000).toISOString().slice(0, 10),
   }));
   const limit = fc.oneof(fc.integer({ min: -5, max: 150 }).map(String), fc.constantFrom('', '1.5', '1e2', '0100', ' 5', '99999999999999999999'), fc.string({ maxLength: 5 }));
+  const interval = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('day', 'hour') }, fc.constantFrom('', 'HOUR', 'week'), fc.string({ maxLength: 6 }));
   const wellFormed = fc.record(
-    { site_id: siteId, period: fc.oneof(fc.constant({}), realDay.map((date) => ({ date })), range), limit: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 100 }).map(String) }, limit) },
+    {
+      site_id: siteId,
+      period: fc.oneof(fc.constant({}), realDay.map((date) => ({ date })), range),
+      limit: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 100 }).map(String) }, limit),
+      interval: fc.constantFrom('day', 'hour'),
+      dimension: fc.constantFrom(...DIMENSIONS),
+    },
     { requiredKeys: ['site_id', 'period'] },
   ).map(({ period, ...rest }) => ({ ...rest, ...period }) as Record<string, string>);
   const wild = fc.record(
@@ -150,6 +158,8 @@ export const queryArb = (siteIds: string[] = [], days: string[] = []): fc.Arbitr
       from: anyDay,
       to: anyDay,
       limit,
+      interval,
+      dimension: fc.oneof(fc.constantFrom(...DIMENSIONS), fc.constantFrom('', 'Source', 'path'), fc.string({ maxLength: 12 })),
       constructor: fc.string({ maxLength: 5 }),
       toString: fc.string({ maxLength: 5 }),
     },

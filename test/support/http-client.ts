@@ -26,13 +26,18 @@ export function apiClient(baseUrl: string, userAgent = BROWSER_USER_AGENT, apiKe
     return { status: response.status, headers: response.headers, body };
   };
   return {
-    /** POST a raw body to a path. */
-    async post(path: string, body: string, contentType: string | undefined = 'application/json'): Promise<ApiResponse> {
-      const headers: Record<string, string> = { 'user-agent': userAgent, ...(contentType ? { 'content-type': contentType } : {}) };
+    /** POST a raw body to a path; `extraHeaders` as a server posting for a visitor sends them (`x-forwarded-for`). */
+    async post(
+      path: string,
+      body: string,
+      contentType: string | undefined = 'application/json',
+      extraHeaders: Record<string, string> = {},
+    ): Promise<ApiResponse> {
+      const headers: Record<string, string> = { 'user-agent': userAgent, ...(contentType ? { 'content-type': contentType } : {}), ...extraHeaders };
       return read(await fetch(url(path), { method: 'POST', headers, body }));
     },
-    async postEvent(event: Record<string, unknown>, contentType = 'application/json'): Promise<ApiResponse> {
-      return this.post('event', JSON.stringify(event), contentType);
+    async postEvent(event: Record<string, unknown>, contentType = 'application/json', extraHeaders: Record<string, string> = {}): Promise<ApiResponse> {
+      return this.post('event', JSON.stringify(event), contentType, extraHeaders);
     },
     async get(path: string, query: Record<string, string> = {}): Promise<ApiResponse> {
       const target = url(path);

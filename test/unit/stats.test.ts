@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   daysIn,
   MAX_RANGE_DAYS,
+  parseRangeQuery,
   parseStatsQuery,
-  parseTimeseriesQuery,
   scopesOf,
   shapeStats,
-  shapeTimeseries,
   sumTotals,
   topPaths,
   unionSketches,
@@ -14,7 +13,7 @@ import {
 } from '../../functions/domain/stats.ts';
 import { estimate, groupByShard, hashUser, mergeShard, type ShardState } from '../../functions/domain/sketch.ts';
 
-const fieldsOf = (result: ReturnType<typeof parseStatsQuery> | ReturnType<typeof parseTimeseriesQuery>) =>
+const fieldsOf = (result: ReturnType<typeof parseStatsQuery> | ReturnType<typeof parseRangeQuery>) =>
   result.ok ? [] : result.issues.map((issue) => issue.field).sort();
 
 /** A sketch holding exactly `users`, as the processor would write it. */
@@ -24,7 +23,9 @@ function sketchOf(users: string[]): Map<number, ShardState> {
   return shards;
 }
 
-const noData: ScopeAggregates = { views: 0, events: 0, eventsByType: {}, pathViews: new Map(), uniqueUsers: 0 };
+const noVisits = { visits: 0, multiViewVisits: 0, visitMs: 0, visitViews: 0 };
+const noData: ScopeAggregates = { views: 0, events: 0, eventsByType: {}, ...noVisits, pathViews: new Map(), uniqueUsers: 0 };
+const noVisitFigures = { visits: 0, bounce_rate: 0, visit_duration_s: 0, views_per_visit: 0 };
 
 describe('parseStatsQuery', () => {
   it('defaults to all time and a limit of 10', () => {
@@ -103,9 +104,9 @@ describe('parseStatsQuery', () => {
   });
 });
 
-describe('parseTimeseriesQuery', () => {
+describe('parseRangeQuery', () => {
   it('reads a site and a range', () => {
-    expect(parseTimeseriesQuery({ site_id: 's', from: '2025-11-01', to: '2025-11-03' })).toEqual({
+    expect(parseRangeQuery({ site_id: 's', from: '2025-11-01', to: '2025-11-03' })).toEqual({
       ok: true,
       value: { siteId: 's', range: { from: '2025-11-01', to: '2025-11-03' } },
     });
@@ -121,7 +122,7 @@ describe('parseTimeseriesQuery', () => {
     [['from'], { site_id: 's', from: '2023-02-29', to: '2023-03-01' }],
     [['site_id'], { from: '2025-11-01', to: '2025-11-02' }],
   ])('rejects %j for %j', (fields, params) => {
-    expect(fieldsOf(parseTimeseriesQuery(params))).toEqual(fields);
+    expect(fieldsOf(parseRangeQuery(params))).toEqual(fields);
   });
 });
 
@@ -140,14 +141,14 @@ describe('daysIn and scopesOf', () => {
 });
 
 describe('sumTotals', () => {
-  it('adds views, events and each event type', () => {
+  it('adds views, events, each event type and the visit counters', () => {
     expect(
       sumTotals([
-        { views: 3, events: 4, eventsByType: { page_view: 3, signup: 1 } },
-        { views: 2, events: 5, eventsByType: { page_view: 2, click: 3 } },
+        { views: 3, events: 4, eventsByType: { page_view: 3, signup: 1 }, visits: 2, multiViewVisits: 1, visitMs: 40_000, visitViews: 3 },
+        { views: 2, events: 5, eventsByType: { page_view: 2, click: 3 }, visits: 1, multiViewVisits: 0, visitMs: 0, visitViews: 1 },
       ]),
-    ).toEqual({ views: 5, events: 9, eventsByType: { page_view: 5, signup: 1, click: 3 } });
-    expect(sumTotals([])).toEqual({ views: 0, events: 0, eventsByType: {} });
+    ).toEqual({ views: 5, events: 9, eventsByType: { page_view: 5, signup: 1, click: 3 }, visits: 3, multiViewVisits: 1, visitMs: 40_000, visitViews: 4 });
+    expect(sumTotals([])).toEqual({ views: 0, events: 0, eventsByType: {}, ...noVisits });
   });
 });
 
@@ -194,7 +195,8 @@ describe('shapeStats', () => {
   it('gives zeros and an empty list for a site with no data', () => {
     const body = shapeStats({ siteId: 's', period: { kind: 'day', date: '2025-11-12' }, limit: 10 }, noData, 'UTC');
     expect(body).toEqual({
-      site_id: 's', timezone: 'UTC', date: '2025-11-12', total_views: 0, unique_users: 0, total_events: 0, events_by_type: {}, top_paths: [],
+      site_id: 's', timezone: 'UTC', date: '2025-11-12', total_views: 0, unique_users: 0, total_events: 0, ...noVisitFigures,
+      events_by_type: {}, top_paths: [],
     });
   });
 
@@ -207,43 +209,22 @@ describe('shapeStats', () => {
     // Act
     const body = shapeStats(
       { siteId: 's', period: { kind: 'range', from: '2025-11-01', to: '2025-11-30' }, limit: 1 },
-      { views: 7, events: 9, eventsByType: { page_view: 7, signup: 2 }, pathViews: new Map([['/a', 3], ['/b', 4]]), uniqueUsers: 4 },
+      {
+        views: 7, events: 9, eventsByType: { page_view: 7, signup: 2 }, visits: 4, multiViewVisits: 1, visitMs: 125_000, visitViews: 6,
+        pathViews: new Map([['/a', 3], ['/b', 4]]), uniqueUsers: 4,
+      },
       'Europe/Berlin',
     );
 
     // Assess
     expect(body).toEqual({
       site_id: 's', timezone: 'Europe/Berlin', from: '2025-11-01', to: '2025-11-30', total_views: 7, unique_users: 4, total_events: 9,
+      visits: 4, bounce_rate: 0.75, visit_duration_s: 31, views_per_visit: 1.5,
       events_by_type: { page_view: 7, signup: 2 }, top_paths: [{ path: '/b', views: 4 }],
     });
-    expect(Object.keys(body)).toEqual(['site_id', 'timezone', 'from', 'to', 'total_views', 'unique_users', 'total_events', 'events_by_type', 'top_paths']);
-  });
-});
-
-describe('shapeTimeseries', () => {
-  it('gives one point per day in order, with zeros for days without data', () => {
-    // Act
-    const body = shapeTimeseries(
-      { siteId: 's', range: { from: '2025-11-29', to: '2025-12-02' } },
-      new Map([
-        ['2025-12-01', { views: 5, events: 6, uniqueUsers: 2 }],
-        ['2025-11-29', { views: 1, events: 1, uniqueUsers: 1 }],
-      ]),
-      'America/New_York',
-    );
-
-    // Assess
-    expect(body).toEqual({
-      site_id: 's',
-      timezone: 'America/New_York',
-      from: '2025-11-29',
-      to: '2025-12-02',
-      points: [
-        { date: '2025-11-29', views: 1, unique_users: 1, events: 1 },
-        { date: '2025-11-30', views: 0, unique_users: 0, events: 0 },
-        { date: '2025-12-01', views: 5, unique_users: 2, events: 6 },
-        { date: '2025-12-02', views: 0, unique_users: 0, events: 0 },
-      ],
-    });
+    expect(Object.keys(body)).toEqual([
+      'site_id', 'timezone', 'from', 'to', 'total_views', 'unique_users', 'total_events',
+      'visits', 'bounce_rate', 'visit_duration_s', 'views_per_visit', 'events_by_type', 'top_paths',
+    ]);
   });
 });
