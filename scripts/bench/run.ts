@@ -18,7 +18,7 @@ import type { BatchReport } from '../local/event-source.ts';
 import { displayName, PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { resolveEnvironment } from '../local/template.ts';
 import { gbSeconds } from './billing.ts';
-import { checkStats } from './counts.ts';
+import { checkBreakdowns, checkStats } from './counts.ts';
 import { cpuMsPerEvent, cpuSnapshot, cpuSplit, cpuSplitLines, functionRowLabel, type CpuSnapshot, type CpuSplit } from './cpu-split.ts';
 import { hotKeyAt5000 } from './hot-key.ts';
 import { FunctionLogs, type BatchLine, type StatsLine } from './function-logs.ts';
@@ -236,21 +236,32 @@ async function main(): Promise<number> {
     const ingestDurationsUnderLoad = ingestHost.durations.slice(0, ingestInvocationsAtLoadEnd);
     const batchLinesAtDrain = logs.capacityOf<BatchLine>(processorId);
 
-    // 6. Counts against the ground truth, through GET /stats (also the stats calls measured).
+    // 6. Counts against the ground truth, through GET /stats and GET /stats/breakdown (also the
+    // calls measured, each route apart).
     const mismatches: string[] = [];
     if (acceptedCount !== opts.events) mismatches.push(`${opts.events - acceptedCount} events were not accepted (status counts ${JSON.stringify(load.statusCounts)}; ${load.firstErrors.join(' | ')})`);
     if (load.timedOut) mismatches.push('the load generator hit its time bound before sending every event');
     const stats = await checkStats({ apiUrl: rt.apiUrl, adminKey, workload });
     mismatches.push(...stats.mismatches);
     await logs.waitForCapacityLines(statsId, statsHost.durations.length);
-    const statsLines = logs.capacityOf<StatsLine>(statsId);
+    const statsCallDurations = [...statsHost.durations];
+    const breakdowns = await checkBreakdowns({ apiUrl: rt.apiUrl, adminKey, workload });
+    mismatches.push(...breakdowns.mismatches);
+    await logs.waitForCapacityLines(statsId, statsHost.durations.length);
+    const statsFunctionLines = logs.capacityOf<StatsLine>(statsId);
+    const statsLines = statsFunctionLines.filter((l) => l.route !== 'breakdown');
+    const breakdownLines = statsFunctionLines.filter((l) => l.route === 'breakdown');
     const dlq = dlqUrl ? await queueDepth(dlqUrl) : { visible: 0, inFlight: 0 };
     if (dlq.visible + dlq.inFlight > 0) mismatches.push(`the dead-letter queue holds ${dlq.visible + dlq.inFlight} messages`);
     const failedBatches = batchesAtDrain.filter((b) => b.failures > 0 || b.batchError);
     const invalidMessages = sum(batchLinesAtDrain.map((b) => b.invalid ?? 0));
     if (invalidMessages > 0) mismatches.push(`${invalidMessages} messages were invalid`);
     const countsExact = mismatches.length === 0;
-    progress(countsExact ? `counts: all ${stats.calls} GET /stats answers match the ground truth; DLQ empty` : `counts: ${mismatches.length} MISMATCHES`);
+    progress(
+      countsExact
+        ? `counts: all ${stats.calls} GET /stats and ${breakdowns.calls} GET /stats/breakdown answers match the ground truth; DLQ empty`
+        : `counts: ${mismatches.length} MISMATCHES`,
+    );
 
     // 7. Sizes of the counter items, the ingest bundle and its init time.
     const sizes = await measureCounterItems(rt, aggregatesTable);
@@ -279,6 +290,7 @@ async function main(): Promise<number> {
     const rruPerEvent = processorReadUnits / events;
     const statsReadUnits = statsLines.map((l) => sum(Object.values(l.capacity ?? {})));
     const rruPerStatsCall = statsLines.length ? sum(statsReadUnits) / statsLines.length : NaN;
+    const rruPerBreakdownCall = breakdownLines.length ? sum(breakdownLines.map((l) => sum(Object.values(l.capacity ?? {})))) / breakdownLines.length : NaN;
 
     const sqsRequests = wire ? sqsRequestsOfRun(wire.sqs) : undefined;
     const sqsRequestsPerEvent = sqsRequests ? sqsRequests.billed / events : NaN;
@@ -294,7 +306,7 @@ async function main(): Promise<number> {
     const ingestGbsUnderLoadPerEvent = sum(ingestDurationsUnderLoad.map((d) => gbSeconds(ingestMemory, d))) / events;
     const processorInvocationsPerEvent = processorDurations.length / events;
     const processorGbsPerEvent = sum(processorDurations.map((d) => gbSeconds(processorHost.memorySizeMb, d))) / events;
-    const statsDurations = sortedCopy(statsHost.durations);
+    const statsDurations = sortedCopy(statsCallDurations);
     const statsGbsPerCall = statsDurations.length ? sum([...statsDurations].map((d) => gbSeconds(statsHost.memorySizeMb, d))) / statsDurations.length : NaN;
 
     const usage: PerEventUsage = {
@@ -392,6 +404,7 @@ async function main(): Promise<number> {
       sqs_early_empty_receives_per_event: sqsRequests ? round(sqsRequests.earlyEmptyCalls / events, 4) : null,
       wru_per_event_at_write_sizes: wruPerEventAtWrite !== undefined ? round(wruPerEventAtWrite, 3) : null,
       rru_per_event_processor: round(rruPerEvent, 3),
+      rru_per_breakdown_call: round(rruPerBreakdownCall, 2),
       lambda_gb_s_per_event: round(ingestGbsPerEvent + processorGbsPerEvent, 8),
       ingest_bundle_bytes: bundleBytes,
       ingest_init_ms: round(initMs, 1),
@@ -435,6 +448,9 @@ async function main(): Promise<number> {
       statsCallUsd,
       statsCalls: statsLines.length,
       statsClientP50Ms: percentile(sortedCopy(stats.latencies), 50),
+      breakdownCalls: breakdownLines.length,
+      rruPerBreakdownCall,
+      breakdownClientP50Ms: percentile(sortedCopy(breakdowns.latencies), 50),
       init: { runs: init.runs, runsWithoutSourceMaps: init.runsWithoutNodeOptions, nodeOptions: init.nodeOptions ?? null, breakdownMs: init.breakdownMs },
       cpu: { ingest: cpuIngest, drain: cpuDrain, ingestCpuMsPerInvocation, processorCpuMsPerEvent, cpuMsPerEventIngest: cpuMsPerEvent(cpuIngest, events), cpuMsPerEventDrain: cpuMsPerEvent(cpuDrain, events), ingestAt20MsDelta, loadWorkerMs: load.cpuUserMs + load.cpuSystemMs, proxyMs: wire ? wire.cpuUserMs + wire.cpuSystemMs : null },
       batches: { count: processorBatches, min: batchSizes[0], p50: percentile(batchSizes, 50), max: batchSizes[batchSizes.length - 1], failedBatches: failedBatches.length },
@@ -469,6 +485,7 @@ async function main(): Promise<number> {
       ['WRU per event, tx items sized at each write', wruPerEventAtWrite !== undefined ? fmt(wruPerEventAtWrite, 3) : 'n/a', '', 'from the wire'],
       ['RRU per event (processor reads)', fmt(rruPerEvent, 3), ''],
       ['RRU per GET /stats call', fmt(rruPerStatsCall, 2), '', `${statsLines.length} calls`],
+      ['RRU per GET /stats/breakdown call', fmt(rruPerBreakdownCall, 2), '', `${breakdownLines.length} calls`],
       ['SQS requests per event', wire ? fmt(sqsRequestsPerEvent, 4) : 'n/a', '',
         wire ? `billed; ${fmt(sqsRequestsPerEventOnWire, 4)} on the wire, less ${sqsRequests?.earlyEmptyCalls} empty long polls fauxqs ended early` : ''],
       ['Lambda invocations/event: ingest, processor', `${fmt(ingestInvocationsPerEvent, 3)}, ${fmt(processorInvocationsPerEvent, 5)}`, ''],
@@ -483,7 +500,7 @@ async function main(): Promise<number> {
       ['ingest bundle (index.mjs)', `${fmt(bundleBytes / 1024, 1)} KB`, `< 100 KB: ${yes(targets.ingest_bundle_bytes)}`],
       ['ingest init (import, median of 7)', `${fmt(initMs, 1)} ms`, `< 30 ms: ${yes(targets.ingest_init_ms)}`,
         init.nodeOptions ? `with NODE_OPTIONS=${init.nodeOptions} as deployed; ${fmt(init.initMsWithoutNodeOptions, 1)} ms without` : ''],
-      ['counts exact', String(countsExact), '', `${stats.calls} GET /stats answers; DLQ ${dlq.visible + dlq.inFlight} messages`],
+      ['counts exact', String(countsExact), '', `${stats.calls} GET /stats and ${breakdowns.calls} GET /stats/breakdown answers; DLQ ${dlq.visible + dlq.inFlight} messages`],
     ];
     say('');
     say(`Benchmark: ${events} events, ${opts.sites} sites, concurrency ${opts.concurrency}, Node ${process.version}, ${details.machine.cpus} CPUs`);

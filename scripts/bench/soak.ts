@@ -19,7 +19,7 @@ import { newApiKey } from '../../functions/domain/api-keys.ts';
 import { localSqsClient } from '../local/clients.ts';
 import type { BatchReport } from '../local/event-source.ts';
 import { displayName, PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
-import { checkStats, eventLedger } from './counts.ts';
+import { checkBreakdowns, checkStats, eventLedger } from './counts.ts';
 import { FunctionLogs } from './function-logs.ts';
 import { mib, rssOfPid } from './memory.ts';
 import { BenchFailure, fmt, round, sleep, sum } from './numbers.ts';
@@ -274,8 +274,9 @@ async function main(): Promise<number> {
     const end = await sampleMemory(rt, (Date.now() - loadStart) / 1000);
     progress(`drained ${drainS.toFixed(1)} s after the last POST; ${sum(batches.map((b) => b.records))} messages in ${batches.length} batches`);
 
-    // 3. Ground truth, the events that got a 202: every site's counts through GET /stats.
+    // 3. Ground truth, the events that got a 202: every site's counts through GET /stats and its breakdowns.
     const stats = await checkStats({ apiUrl: rt.apiUrl, adminKey, workload: { ...workload, truth: load.acceptedTruth } });
+    const breakdowns = await checkBreakdowns({ apiUrl: rt.apiUrl, adminKey, workload: { ...workload, truth: load.acceptedTruth } });
     const ledger = eventLedger(load.acceptedTruth, stats.answers);
     const notSent = events - load.sentEvents;
     const dlqDepth = dlqUrl ? await queueDepth(sqs, dlqUrl) : 0;
@@ -286,6 +287,7 @@ async function main(): Promise<number> {
       ...(ledger.doubleCounted ? [`${ledger.doubleCounted} events counted twice`] : []),
       ...(dlqDepth ? [`the dead-letter queue holds ${dlqDepth} messages`] : []),
       ...stats.mismatches,
+      ...breakdowns.mismatches,
     ];
 
     // 4. Report.
@@ -304,7 +306,8 @@ async function main(): Promise<number> {
       ['events planned / sent / accepted', `${events} / ${load.sentEvents} / ${load.acceptedEvents}`, '', `${load.requests} requests ${JSON.stringify(load.statusCounts)}`],
       ['events lost', String(ledger.lost), '', 'accepted - counted, per site, all time'],
       ['events counted twice', String(ledger.doubleCounted), '', 'counted - accepted, per site, all time'],
-      ['GET /stats answers matching the ground truth', `${stats.calls - stats.mismatches.length} / ${stats.calls}`, '', 'views, events, types, top paths, unique users; each day and all time'],
+      ['GET /stats answers matching the ground truth', `${stats.calls - stats.mismatches.length} / ${stats.calls}`, '', 'views, events, types, top paths, unique users, visit figures; each day and all time'],
+      ['GET /stats/breakdown answers matching', `${breakdowns.calls - breakdowns.mismatches.length} / ${breakdowns.calls}`, '', 'every dimension; each day and all time'],
       ['processor batches (failed)', `${batches.length} (${failedBatches})`, '', `DLQ ${dlqDepth} messages`],
       ['drain after the last POST (s)', fmt(drainS, 1), ''],
       ['most events behind the schedule', String(load.maxLagEvents), ''],

@@ -5,7 +5,8 @@ import { acceptBeacon } from '../../functions/domain/event.ts';
 import { ALL_TIME, DIMENSION_CODES, MULTI_VIEW_VISITS_ATTR, VISIT_MS_ATTR, VISIT_VIEWS_ATTR, VISITS_ATTR } from '../../functions/domain/keys.ts';
 import { VISIT_TIMEOUT_MS } from '../../functions/domain/visit.ts';
 import { expectedBreakdown, stampVisit, type VisitEvent } from '../../scripts/bench/audience-workload.ts';
-import { generateWorkload, type ScopeTruth } from '../../scripts/bench/workload.ts';
+import { compareBreakdown, compareScope, type StatsBody } from '../../scripts/bench/counts.ts';
+import { emptyScope, generateWorkload, type ScopeTruth } from '../../scripts/bench/workload.ts';
 
 const NOW = Date.parse('2026-03-04T15:00:00Z');
 
@@ -113,3 +114,41 @@ describe('the bench workload', () => {
     expect(scopes).toBeGreaterThan(5);
   });
 });
+
+describe('the bench checks', () => {
+  const rows = [
+    { value: 'google.com', visits: 3, views: 7 },
+    { value: '(direct)', visits: 2, views: 2 },
+  ];
+
+  it('accept a breakdown equal to the truth and name the first row that differs', () => {
+    expect(compareBreakdown('s', rows, rows)).toBeUndefined();
+    expect(compareBreakdown('s', rows, [rows[0]!, { value: '(direct)', visits: 2, views: 3 }])).toBe(
+      's: results[1] expected {"value":"(direct)","visits":2,"views":2}, got {"value":"(direct)","visits":2,"views":3}',
+    );
+    expect(compareBreakdown('s', rows, [rows[0]!])).toMatch(/^s: 1 values, expected 2/);
+  });
+
+  it('compare the visit figures of GET /stats with those of the true counters', () => {
+    // Prepare: 4 visits, 1 with a second page view, 10 s of visits, 6 of their page views.
+    const truth = emptyScope();
+    Object.assign(truth.visit, { visits: 4, visitsMulti: 1, visitMs: 10_000, visitViews: 6 });
+    const body: StatsBody = { ...EMPTY_BODY, visits: 4, bounce_rate: 0.75, visit_duration_s: 3, views_per_visit: 1.5 };
+
+    // Act, Assess
+    expect(compareScope('s', truth, body)).toEqual([]);
+    expect(compareScope('s', truth, { ...body, bounce_rate: 0.7 })).toEqual(['s: bounce_rate expected 0.75, got 0.7']);
+  });
+});
+
+const EMPTY_BODY: StatsBody = {
+  total_views: 0,
+  total_events: 0,
+  unique_users: 0,
+  events_by_type: {},
+  top_paths: [],
+  visits: 0,
+  bounce_rate: 0,
+  visit_duration_s: 0,
+  views_per_visit: 0,
+};

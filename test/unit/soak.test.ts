@@ -99,7 +99,17 @@ describe('vmRssBytes', () => {
 
 describe('eventLedger', () => {
   const scope = (events: number, views: number, users: string[]): ScopeTruth => ({ ...emptyScope(), events, views, users: new Set(users) });
-  const body = (total_events: number, total_views: number, unique_users: number): StatsBody => ({ total_events, total_views, unique_users, events_by_type: {}, top_paths: [] });
+  const body = (total_events: number, total_views: number, unique_users: number): StatsBody => ({
+    total_events,
+    total_views,
+    unique_users,
+    events_by_type: {},
+    top_paths: [],
+    visits: 0,
+    bounce_rate: 0,
+    visit_duration_s: 0,
+    views_per_visit: 0,
+  });
   const truth = new Map([
     ['a', { all: scope(10, 8, ['u1', 'u2']) }],
     ['b', { all: scope(5, 5, ['u3']) }],
