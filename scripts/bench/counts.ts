@@ -1,8 +1,12 @@
-// `npm run bench`: checks GET /stats answers against the workload's ground truth.
+// `npm run bench` and `npm run soak`: check GET /stats and GET /stats/breakdown answers against the workload's ground truth.
 import { performance } from 'node:perf_hooks';
-import { expectedTopPaths, type ScopeTruth, type Workload } from './workload.ts';
+import { mapLimit } from '../../functions/commons/map-limit.ts';
+import { DIMENSIONS } from '../../functions/domain/audience.ts';
+import { visitFigures, type VisitFigures } from '../../functions/domain/visit-figures.ts';
+import { expectedBreakdown } from './audience-workload.ts';
+import { emptyScope, expectedTopPaths, type ScopeTruth, type Workload } from './workload.ts';
 
-export interface StatsBody {
+export interface StatsBody extends VisitFigures {
   total_views: number;
   unique_users: number;
   total_events: number;
@@ -10,7 +14,7 @@ export interface StatsBody {
   top_paths: Array<{ path: string; views: number }>;
 }
 
-export const EMPTY_SCOPE: ScopeTruth = { views: 0, events: 0, byType: new Map(), paths: new Map(), users: new Set() };
+export const EMPTY_SCOPE: ScopeTruth = emptyScope();
 
 export function compareScope(label: string, expected: ScopeTruth, actual: StatsBody): string[] {
   const problems: string[] = [];
@@ -32,6 +36,16 @@ export function compareScope(label: string, expected: ScopeTruth, actual: StatsB
       problems.push(`${label}: top_paths[${i}] expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
       break;
     }
+  }
+  // The visit figures, derived from the true counters as GET /stats derives them from its own.
+  const figures = visitFigures({
+    visits: expected.visit.visits,
+    multiViewVisits: expected.visit.visitsMulti,
+    visitMs: expected.visit.visitMs,
+    visitViews: expected.visit.visitViews,
+  });
+  for (const name of ['visits', 'bounce_rate', 'visit_duration_s', 'views_per_visit'] as const) {
+    if (actual[name] !== figures[name]) problems.push(`${label}: ${name} expected ${figures[name]}, got ${actual[name]}`);
   }
   const users = expected.users.size;
   if (users < 1000) {
@@ -87,6 +101,67 @@ export async function checkStats(opts: { apiUrl: string; adminKey: string; workl
   );
   return { calls: checks.length, mismatches, latencies, answers };
 }
+
+/** One row of GET /stats/breakdown. */
+export interface BreakdownRow {
+  value: string;
+  visits: number;
+  views: number;
+}
+
+/** The first difference between an expected and an answered breakdown, or undefined when they are equal. */
+export function compareBreakdown(label: string, expected: readonly BreakdownRow[], actual: readonly BreakdownRow[] | undefined): string | undefined {
+  const got = actual ?? [];
+  if (got.length !== expected.length) return `${label}: ${got.length} values, expected ${expected.length} (first expected ${JSON.stringify(expected[0])}, got ${JSON.stringify(got[0])})`;
+  for (let i = 0; i < expected.length; i++) {
+    const want = expected[i]!;
+    const row = got[i];
+    if (row?.value !== want.value || row.visits !== want.visits || row.views !== want.views) {
+      return `${label}: results[${i}] expected ${JSON.stringify(want)}, got ${JSON.stringify(row)}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Calls GET /stats/breakdown for every site, dimension, day of the workload and all time (4 at
+ * a time, with the admin key, `limit=100`), and compares each answer with the ground truth:
+ * every value's visits and views, and the order (visits, views, value).
+ */
+export async function checkBreakdowns(opts: { apiUrl: string; adminKey: string; workload: Workload }): Promise<{
+  calls: number;
+  mismatches: string[];
+  latencies: number[];
+}> {
+  const { workload } = opts;
+  const checks = workload.sites.flatMap((site) => [...workload.days, null].flatMap((date) => DIMENSIONS.map((dimension) => ({ site, date, dimension }))));
+  const mismatches: string[] = [];
+  const latencies: number[] = [];
+  await mapLimit(checks, 4, async ({ site, date, dimension }) => {
+    const url = new URL(`${opts.apiUrl}/stats/breakdown`);
+    url.searchParams.set('site_id', site);
+    url.searchParams.set('dimension', dimension);
+    if (date) url.searchParams.set('date', date);
+    url.searchParams.set('limit', String(BREAKDOWN_LIMIT));
+    const t0 = performance.now();
+    const response = await fetch(url, { headers: { authorization: `Bearer ${opts.adminKey}` } });
+    const body = (await response.json()) as { results?: BreakdownRow[] };
+    latencies.push(performance.now() - t0);
+    const label = `${site} ${date ?? 'all time'} breakdown by ${dimension}`;
+    if (response.status !== 200) {
+      mismatches.push(`${label}: GET /stats/breakdown answered ${response.status} ${JSON.stringify(body)}`);
+      return;
+    }
+    const truth = workload.truth.get(site);
+    const scope = (date ? truth?.days.get(date) : truth?.all) ?? EMPTY_SCOPE;
+    const problem = compareBreakdown(label, expectedBreakdown(scope.visit.breakdowns.get(dimension), BREAKDOWN_LIMIT), body.results);
+    if (problem) mismatches.push(problem);
+  });
+  return { calls: checks.length, mismatches, latencies };
+}
+
+/** Values asked for per breakdown (the API's largest limit). */
+const BREAKDOWN_LIMIT = 100;
 
 /** One site's events, views and unique users: what was sent against what GET /stats counts (all time). */
 export interface SiteLedger {

@@ -18,6 +18,8 @@ export interface BatchLine {
 }
 /** The stats function's line per request. */
 export interface StatsLine {
+  /** Which GET it served: `stats`, `breakdown` or `timeseries`. */
+  route?: string;
   capacity: Record<string, number>;
   ms: number;
   date: string | null;

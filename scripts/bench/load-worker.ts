@@ -14,6 +14,10 @@ export interface LoadData {
   /** Per body: index into userAgents. */
   userAgent: Uint8Array;
   userAgents: string[];
+  /** Per body: index into addresses. */
+  address: Uint32Array;
+  /** Sent as X-Forwarded-For; '' sends none. */
+  addresses: string[];
   /** Per body: 1 for Content-Type text/plain (sendBeacon), 0 for application/json. */
   textPlain: Uint8Array;
   concurrency: number;
@@ -58,11 +62,14 @@ const statusCounts: Record<string, number> = {};
 const firstErrors: string[] = [];
 
 function postEvent(i: number): Promise<PostResult> {
-  return post(agent, target, data.bodies[i]!, {
+  const headers: Record<string, string> = {
     'content-type': data.textPlain[i] ? 'text/plain;charset=UTF-8' : 'application/json',
     'user-agent': data.userAgents[data.userAgent[i]!]!,
     origin: 'https://www.example.com',
-  }, 30_000);
+  };
+  const forwardedFor = data.addresses[data.address[i]!];
+  if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
+  return post(agent, target, data.bodies[i]!, headers, 30_000);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,7 @@
 // `npm run bench`: the report's tables, as lines of text.
-import type { ItemSizeReport } from './item-sizes.ts';
+import { COUNTER_KINDS, type ItemSizeReport, type KindSizes } from './item-sizes.ts';
 import { fmt } from './numbers.ts';
+import type { KindUnits } from './run-units.ts';
 import type { DynamoDbWireSnapshot, SqsWireSnapshot } from './wire-proxy.ts';
 
 /** A figure: its name, value, target (or ''), and an optional note. */
@@ -14,10 +15,37 @@ export function tableLines(rows: ReportRow[]): string[] {
   return ['-'.repeat(w0 + w1 + w2 + 6), ...rows.map(([a, b, c, d]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${c.padEnd(w2)}  ${d ?? ''}`.trimEnd())];
 }
 
+/**
+ * Where the transaction write units go, by kind of item: writes, units (at each write's size and
+ * at the end size) per event, the items' mean and largest end size, and what their bytes hold.
+ */
+export function unitsByKindLines(unitsByKind: Record<string, KindUnits>, sizes: ItemSizeReport, events: number): string[] {
+  const lines = ['  transaction items by kind       items   writes   WRU/event at write / at end   end size mean / max (bytes)'];
+  for (const kind of [...COUNTER_KINDS, 'commit markers']) {
+    const units = unitsByKind[kind];
+    if (!units) continue;
+    const kindSizes = (sizes.byKind as Partial<Record<string, KindSizes>>)[kind];
+    const size = kindSizes && kindSizes.items ? `${fmt(kindSizes.bytes / kindSizes.items, 0)} / ${fmt(kindSizes.maxBytes, 0)}` : '';
+    lines.push(
+      `    ${kind.padEnd(26)} ${String(units.items).padStart(7)}  ${String(units.writes).padStart(7)}  ` +
+        `${`${fmt(units.unitsAtWrite / events, 3)} / ${fmt(units.unitsAtEnd / events, 3)}`.padStart(28)}   ${size}`,
+    );
+  }
+  for (const kind of COUNTER_KINDS) {
+    const { bytes, bytesByFamily } = sizes.byKind[kind];
+    if (!bytes) continue;
+    const parts = Object.entries(bytesByFamily)
+      .sort((a, b) => b[1] - a[1])
+      .map(([family, n]) => `${family} ${fmt((100 * n) / bytes, 0)}%`);
+    lines.push(`    ${kind} hold (bytes at the end, ${fmt(bytes / 1024, 0)} KB): ${parts.join(', ')}`);
+  }
+  return lines;
+}
+
 /** What the counting proxies saw: DynamoDB and SQS calls, and the hottest partition keys. */
 export function wireLines(
   wire: { dynamodb: DynamoDbWireSnapshot; sqs: SqsWireSnapshot },
-  run: { processorBatches: number; txItemsFromLogs: number; sizes: ItemSizeReport },
+  run: { processorBatches: number; txItemsFromLogs: number; sizes: ItemSizeReport; unitsByKind: Record<string, KindUnits>; events: number },
 ): string[] {
   const { dynamodb, sqs } = wire;
   const lines = ['DynamoDB calls (wire)            calls   per batch   units reported   errors'];
@@ -29,6 +57,7 @@ export function wireLines(
       `failed conditional writes ${dynamodb.failedConditional.calls} ${JSON.stringify(dynamodb.failedConditional.byOp)}`,
     `  counter items: ${run.sizes.counterItems}, ${run.sizes.overOneKb.length} over 1 KB at the end (largest ${run.sizes.maxBytes} bytes)` +
       (run.sizes.overOneKb.length ? ' -> transaction units use their end size as an upper bound' : ''),
+    ...unitsByKindLines(run.unitsByKind, run.sizes, run.events),
     'SQS calls (wire)                 calls   entries   billed requests',
   );
   for (const [op, s] of Object.entries(sqs.ops).sort((a, b) => b[1].calls - a[1].calls)) {

@@ -1,9 +1,9 @@
 // `npm run bench`: the billed DynamoDB write units and SQS requests of a run, from the
 // processor's log lines, the counting proxies (when wired) and the counter items' end sizes.
 import { billedWriteUnits, WRITE_UNIT_BYTES } from './billing.ts';
-import type { ItemSizeReport } from './item-sizes.ts';
+import { counterKind, type ItemSizeReport } from './item-sizes.ts';
 import { sum } from './numbers.ts';
-import type { DynamoDbWireSnapshot, SqsWireSnapshot } from './wire-proxy.ts';
+import type { DynamoDbWireSnapshot, SqsWireSnapshot, TransactionItemRecord } from './wire-proxy.ts';
 
 /** Units per operation, summed over the processor's per-batch `capacity` log lines. */
 export function capacityTotalsOf(lines: Array<{ capacity?: Record<string, number> }>): Record<string, number> {
@@ -42,6 +42,34 @@ export function writeUnitsOfRun(input: {
   });
   const totalAtWrite = dynamodb ? writes.singleItem + dynamodb.transactions.unitsAtWrite + writes.failedConditional : undefined;
   return { ...writes, totalAtWrite };
+}
+
+/** One kind of transaction item's share of the write units. */
+export interface KindUnits {
+  items: number;
+  writes: number;
+  /** 2 x ceil(size / 1 KB) at each write. */
+  unitsAtWrite: number;
+  /** 2 x ceil(size / 1 KB) at the end of the run, for each write (what WRU per event bills). */
+  unitsAtEnd: number;
+}
+
+/**
+ * The transaction items' write units by kind of item (counter kinds, commit markers), at each
+ * write's size and at the end size, so a run shows which items its units go to.
+ */
+export function transactionUnitsByKind(items: readonly TransactionItemRecord[], sizes: ItemSizeReport): Record<string, KindUnits> {
+  const out: Record<string, KindUnits> = {};
+  for (const item of items) {
+    const kind = item.pk.startsWith('C#') ? 'commit markers' : (counterKind(item.pk, item.sk) ?? 'other');
+    const units = (out[kind] ??= { items: 0, writes: 0, unitsAtWrite: 0, unitsAtEnd: 0 });
+    const endUnits = sizes.unitsByItem.get(`${item.table}|${item.pk}|${item.sk}`);
+    units.items++;
+    units.writes += item.writes;
+    units.unitsAtWrite += item.unitsAtWrite;
+    units.unitsAtEnd += item.writes * 2 * (endUnits ?? Math.max(1, Math.ceil(item.maxBytes / WRITE_UNIT_BYTES)));
+  }
+  return out;
 }
 
 /**

@@ -18,7 +18,7 @@ import type { BatchReport } from '../local/event-source.ts';
 import { displayName, PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { resolveEnvironment } from '../local/template.ts';
 import { gbSeconds } from './billing.ts';
-import { checkStats } from './counts.ts';
+import { checkBreakdowns, checkStats } from './counts.ts';
 import { cpuMsPerEvent, cpuSnapshot, cpuSplit, cpuSplitLines, functionRowLabel, type CpuSnapshot, type CpuSplit } from './cpu-split.ts';
 import { hotKeyAt5000 } from './hot-key.ts';
 import { FunctionLogs, type BatchLine, type StatsLine } from './function-logs.ts';
@@ -32,10 +32,11 @@ import { logBytesPerEvent, logsUsdPerMillion } from './log-bytes.ts';
 import { guardRun } from './run-guard.ts';
 import { costPerMillionEvents, costPerStatsCall, PRICES, type PerEventUsage } from './prices.ts';
 import { tableLines, wireLines, type ReportRow } from './report.ts';
-import { capacityTotalsOf, sqsRequestsOfRun, writeUnitsOfRun } from './run-units.ts';
+import { capacityTotalsOf, sqsRequestsOfRun, transactionUnitsByKind, writeUnitsOfRun } from './run-units.ts';
 import { calibrationBeacons, sequentialPosts } from './sequential-posts.ts';
 import { startWireProxy, type WireProxy } from './wire.ts';
-import { generateWorkload, USER_AGENTS, type Workload } from './workload.ts';
+import { USER_AGENTS } from './audience-workload.ts';
+import { generateWorkload, type Workload } from './workload.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Main
@@ -159,7 +160,9 @@ async function main(): Promise<number> {
         url: `${rt.apiUrl}/event`,
         bodies: workload.bodies,
         userAgent: workload.userAgent,
-        userAgents: USER_AGENTS,
+        userAgents: [...USER_AGENTS],
+        address: workload.address,
+        addresses: workload.addresses,
         textPlain: workload.beaconContentType,
         concurrency: opts.concurrency,
         deadline: hardDeadline - 60_000,
@@ -233,21 +236,32 @@ async function main(): Promise<number> {
     const ingestDurationsUnderLoad = ingestHost.durations.slice(0, ingestInvocationsAtLoadEnd);
     const batchLinesAtDrain = logs.capacityOf<BatchLine>(processorId);
 
-    // 6. Counts against the ground truth, through GET /stats (also the stats calls measured).
+    // 6. Counts against the ground truth, through GET /stats and GET /stats/breakdown (also the
+    // calls measured, each route apart).
     const mismatches: string[] = [];
     if (acceptedCount !== opts.events) mismatches.push(`${opts.events - acceptedCount} events were not accepted (status counts ${JSON.stringify(load.statusCounts)}; ${load.firstErrors.join(' | ')})`);
     if (load.timedOut) mismatches.push('the load generator hit its time bound before sending every event');
     const stats = await checkStats({ apiUrl: rt.apiUrl, adminKey, workload });
     mismatches.push(...stats.mismatches);
     await logs.waitForCapacityLines(statsId, statsHost.durations.length);
-    const statsLines = logs.capacityOf<StatsLine>(statsId);
+    const statsCallDurations = [...statsHost.durations];
+    const breakdowns = await checkBreakdowns({ apiUrl: rt.apiUrl, adminKey, workload });
+    mismatches.push(...breakdowns.mismatches);
+    await logs.waitForCapacityLines(statsId, statsHost.durations.length);
+    const statsFunctionLines = logs.capacityOf<StatsLine>(statsId);
+    const statsLines = statsFunctionLines.filter((l) => l.route !== 'breakdown');
+    const breakdownLines = statsFunctionLines.filter((l) => l.route === 'breakdown');
     const dlq = dlqUrl ? await queueDepth(dlqUrl) : { visible: 0, inFlight: 0 };
     if (dlq.visible + dlq.inFlight > 0) mismatches.push(`the dead-letter queue holds ${dlq.visible + dlq.inFlight} messages`);
     const failedBatches = batchesAtDrain.filter((b) => b.failures > 0 || b.batchError);
     const invalidMessages = sum(batchLinesAtDrain.map((b) => b.invalid ?? 0));
     if (invalidMessages > 0) mismatches.push(`${invalidMessages} messages were invalid`);
     const countsExact = mismatches.length === 0;
-    progress(countsExact ? `counts: all ${stats.calls} GET /stats answers match the ground truth; DLQ empty` : `counts: ${mismatches.length} MISMATCHES`);
+    progress(
+      countsExact
+        ? `counts: all ${stats.calls} GET /stats and ${breakdowns.calls} GET /stats/breakdown answers match the ground truth; DLQ empty`
+        : `counts: ${mismatches.length} MISMATCHES`,
+    );
 
     // 7. Sizes of the counter items, the ingest bundle and its init time.
     const sizes = await measureCounterItems(rt, aggregatesTable);
@@ -271,10 +285,12 @@ async function main(): Promise<number> {
     const writes = writeUnitsOfRun({ capacityTotals, dynamodb: wire?.dynamodb, sizes });
     const wruPerEvent = writes.total / events;
     const wruPerEventAtWrite = writes.totalAtWrite !== undefined ? writes.totalAtWrite / events : undefined;
+    const unitsByKind = wire ? transactionUnitsByKind(wire.dynamodb.transactionItems, sizes) : {};
     const processorReadUnits = (capacityTotals.BatchGetItem ?? 0) + (capacityTotals.GetItem ?? 0) + (capacityTotals.Query ?? 0);
     const rruPerEvent = processorReadUnits / events;
     const statsReadUnits = statsLines.map((l) => sum(Object.values(l.capacity ?? {})));
     const rruPerStatsCall = statsLines.length ? sum(statsReadUnits) / statsLines.length : NaN;
+    const rruPerBreakdownCall = breakdownLines.length ? sum(breakdownLines.map((l) => sum(Object.values(l.capacity ?? {})))) / breakdownLines.length : NaN;
 
     const sqsRequests = wire ? sqsRequestsOfRun(wire.sqs) : undefined;
     const sqsRequestsPerEvent = sqsRequests ? sqsRequests.billed / events : NaN;
@@ -290,7 +306,7 @@ async function main(): Promise<number> {
     const ingestGbsUnderLoadPerEvent = sum(ingestDurationsUnderLoad.map((d) => gbSeconds(ingestMemory, d))) / events;
     const processorInvocationsPerEvent = processorDurations.length / events;
     const processorGbsPerEvent = sum(processorDurations.map((d) => gbSeconds(processorHost.memorySizeMb, d))) / events;
-    const statsDurations = sortedCopy(statsHost.durations);
+    const statsDurations = sortedCopy(statsCallDurations);
     const statsGbsPerCall = statsDurations.length ? sum([...statsDurations].map((d) => gbSeconds(statsHost.memorySizeMb, d))) / statsDurations.length : NaN;
 
     const usage: PerEventUsage = {
@@ -388,6 +404,7 @@ async function main(): Promise<number> {
       sqs_early_empty_receives_per_event: sqsRequests ? round(sqsRequests.earlyEmptyCalls / events, 4) : null,
       wru_per_event_at_write_sizes: wruPerEventAtWrite !== undefined ? round(wruPerEventAtWrite, 3) : null,
       rru_per_event_processor: round(rruPerEvent, 3),
+      rru_per_breakdown_call: round(rruPerBreakdownCall, 2),
       lambda_gb_s_per_event: round(ingestGbsPerEvent + processorGbsPerEvent, 8),
       ingest_bundle_bytes: bundleBytes,
       ingest_init_ms: round(initMs, 1),
@@ -419,7 +436,8 @@ async function main(): Promise<number> {
         ? { ops: wire.dynamodb.ops, singleItemUnits: wire.dynamodb.singleItemUnits, transactions: wire.dynamodb.transactions, failedConditional: wire.dynamodb.failedConditional, hottestKeys: wire.dynamodb.hottestKeys.slice(0, 10), topSiteKeys: hot.siteKeys.slice(0, 10) }
         : undefined,
       wireSqs: wire?.sqs,
-      counterItems: { count: sizes.counterItems, overOneKb: sizes.overOneKb.length, largest: sizes.overOneKb.slice(0, 10), maxBytes: sizes.maxBytes, ruleDisagreements: sizes.ruleDisagreements },
+      counterItems: { count: sizes.counterItems, overOneKb: sizes.overOneKb.length, largest: sizes.overOneKb.slice(0, 10), maxBytes: sizes.maxBytes, ruleDisagreements: sizes.ruleDisagreements, byKind: sizes.byKind },
+      transactionUnitsByKind: unitsByKind,
       lambda: {
         ingest: { memoryMb: ingestMemory, invocations: ingestInvocationsAtLoadEnd, p50UnderLoadMs: percentile(sortedCopy(ingestDurationsUnderLoad), 50), p50CalibratedMs: ingestP50Calibrated, calibrationClientP50Ms: percentile(calibrationClient, 50), gbsPerEventUnderLoad: ingestGbsUnderLoadPerEvent },
         processor: { memoryMb: processorHost.memorySizeMb, invocations: processorDurations.length, p50Ms: percentile(sortedCopy(processorDurations), 50), maxMs: Math.max(...processorDurations) },
@@ -430,6 +448,9 @@ async function main(): Promise<number> {
       statsCallUsd,
       statsCalls: statsLines.length,
       statsClientP50Ms: percentile(sortedCopy(stats.latencies), 50),
+      breakdownCalls: breakdownLines.length,
+      rruPerBreakdownCall,
+      breakdownClientP50Ms: percentile(sortedCopy(breakdowns.latencies), 50),
       init: { runs: init.runs, runsWithoutSourceMaps: init.runsWithoutNodeOptions, nodeOptions: init.nodeOptions ?? null, breakdownMs: init.breakdownMs },
       cpu: { ingest: cpuIngest, drain: cpuDrain, ingestCpuMsPerInvocation, processorCpuMsPerEvent, cpuMsPerEventIngest: cpuMsPerEvent(cpuIngest, events), cpuMsPerEventDrain: cpuMsPerEvent(cpuDrain, events), ingestAt20MsDelta, loadWorkerMs: load.cpuUserMs + load.cpuSystemMs, proxyMs: wire ? wire.cpuUserMs + wire.cpuSystemMs : null },
       batches: { count: processorBatches, min: batchSizes[0], p50: percentile(batchSizes, 50), max: batchSizes[batchSizes.length - 1], failedBatches: failedBatches.length },
@@ -464,6 +485,7 @@ async function main(): Promise<number> {
       ['WRU per event, tx items sized at each write', wruPerEventAtWrite !== undefined ? fmt(wruPerEventAtWrite, 3) : 'n/a', '', 'from the wire'],
       ['RRU per event (processor reads)', fmt(rruPerEvent, 3), ''],
       ['RRU per GET /stats call', fmt(rruPerStatsCall, 2), '', `${statsLines.length} calls`],
+      ['RRU per GET /stats/breakdown call', fmt(rruPerBreakdownCall, 2), '', `${breakdownLines.length} calls`],
       ['SQS requests per event', wire ? fmt(sqsRequestsPerEvent, 4) : 'n/a', '',
         wire ? `billed; ${fmt(sqsRequestsPerEventOnWire, 4)} on the wire, less ${sqsRequests?.earlyEmptyCalls} empty long polls fauxqs ended early` : ''],
       ['Lambda invocations/event: ingest, processor', `${fmt(ingestInvocationsPerEvent, 3)}, ${fmt(processorInvocationsPerEvent, 5)}`, ''],
@@ -478,7 +500,7 @@ async function main(): Promise<number> {
       ['ingest bundle (index.mjs)', `${fmt(bundleBytes / 1024, 1)} KB`, `< 100 KB: ${yes(targets.ingest_bundle_bytes)}`],
       ['ingest init (import, median of 7)', `${fmt(initMs, 1)} ms`, `< 30 ms: ${yes(targets.ingest_init_ms)}`,
         init.nodeOptions ? `with NODE_OPTIONS=${init.nodeOptions} as deployed; ${fmt(init.initMsWithoutNodeOptions, 1)} ms without` : ''],
-      ['counts exact', String(countsExact), '', `${stats.calls} GET /stats answers; DLQ ${dlq.visible + dlq.inFlight} messages`],
+      ['counts exact', String(countsExact), '', `${stats.calls} GET /stats and ${breakdowns.calls} GET /stats/breakdown answers; DLQ ${dlq.visible + dlq.inFlight} messages`],
     ];
     say('');
     say(`Benchmark: ${events} events, ${opts.sites} sites, concurrency ${opts.concurrency}, Node ${process.version}, ${details.machine.cpus} CPUs`);
@@ -493,7 +515,7 @@ async function main(): Promise<number> {
     say(`  (ingest used ${fmt(ingestCpuMsPerInvocation, 2)} ms of a local core per invocation; billed at 20 ms instead, both totals would rise by $${fmt(ingestAt20MsDelta, 3)})`);
     if (wire) {
       say('');
-      for (const line of wireLines(wire, { processorBatches, txItemsFromLogs, sizes })) say(line);
+      for (const line of wireLines(wire, { processorBatches, txItemsFromLogs, sizes, unitsByKind, events })) say(line);
     }
     say('');
     for (const [title, cpu] of [['during ingestion', cpuIngest], ['from the last request to drained', cpuDrain]] as const) {

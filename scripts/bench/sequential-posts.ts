@@ -2,13 +2,14 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { post } from './post.ts';
-import { USER_AGENTS } from './workload.ts';
+import { USER_AGENTS } from './audience-workload.ts';
 
 /** One POST at a time over one keep-alive connection; returns client-side latencies. */
 export async function sequentialPosts(url: string, bodies: string[], deadline: number): Promise<number[]> {
   const target = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const headers = { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': USER_AGENTS[0]! };
+  // Like the workload's requests: a browser's User-Agent and a public address to look up.
+  const headers = { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': USER_AGENTS[0]!, 'x-forwarded-for': CALIBRATION_ADDRESS };
   const latencies: number[] = [];
   try {
     for (const body of bodies) {
@@ -23,7 +24,13 @@ export async function sequentialPosts(url: string, bodies: string[], deadline: n
   return latencies;
 }
 
-/** `count` page views of a site of its own (not in the workload), timestamped a second ago, each with its own event_id. */
+/** A public address the country database places (a header value only: nothing is sent to it). */
+const CALIBRATION_ADDRESS = '8.8.8.8';
+
+/**
+ * `count` page views of a site of its own (not in the workload), timestamped a second ago, each
+ * with its own event_id and, like the workload's, a visit with a campaign entry URL and a referrer.
+ */
 export function calibrationBeacons(count: number): string[] {
   const now = Date.now();
   return Array.from({ length: count }, (_, i) =>
@@ -34,6 +41,12 @@ export function calibrationBeacons(count: number): string[] {
       user_id: `calibration-user-${i % 50}`,
       timestamp: new Date(now - 1000).toISOString(),
       event_id: `calibration-${now.toString(36)}-${i}`,
+      visit: {
+        page: 1 + (i % 3),
+        gap_ms: i % 3 === 0 ? 0 : 30_000,
+        entry: 'https://calibration.bench.example/calibration/0?utm_source=newsletter&utm_medium=email&utm_campaign=weekly-digest',
+        referrer: 'https://www.google.com/',
+      },
     }),
   );
 }

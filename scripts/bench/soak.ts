@@ -19,7 +19,7 @@ import { newApiKey } from '../../functions/domain/api-keys.ts';
 import { localSqsClient } from '../local/clients.ts';
 import type { BatchReport } from '../local/event-source.ts';
 import { displayName, PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
-import { checkStats, eventLedger } from './counts.ts';
+import { checkBreakdowns, checkStats, eventLedger } from './counts.ts';
 import { FunctionLogs } from './function-logs.ts';
 import { mib, rssOfPid } from './memory.ts';
 import { BenchFailure, fmt, round, sleep, sum } from './numbers.ts';
@@ -28,7 +28,8 @@ import { guardRun } from './run-guard.ts';
 import { eventsDue, LatencyWindows, planRequests, type WindowFigures } from './soak-load.ts';
 import { parseSoakArgs, type SoakOptions } from './soak-options.ts';
 import { tableLines, type ReportRow } from './report.ts';
-import { generateWorkload, prng, recordTruth, USER_AGENTS, type SiteTruth, type Workload } from './workload.ts';
+import { USER_AGENTS } from './audience-workload.ts';
+import { generateWorkload, prng, recordTruth, type SiteTruth, type Workload } from './workload.ts';
 
 /** Requests in flight at most; past it the load falls behind (reported) instead of piling up. */
 const MAX_IN_FLIGHT = 256;
@@ -115,10 +116,13 @@ async function steadyLoad(
   const send = async (first: number, size: number): Promise<void> => {
     const single = size === 1;
     const body = single ? workload.bodies[first]! : `[${workload.bodies.slice(first, first + size).join(',')}]`;
-    const headers = {
+    // A batch is sent with its first event's User-Agent and address: all its events get that audience.
+    const headers: Record<string, string> = {
       'content-type': single && workload.beaconContentType[first] ? 'text/plain;charset=UTF-8' : 'application/json',
       'user-agent': USER_AGENTS[workload.userAgent[first]!]!,
     };
+    const forwardedFor = workload.addresses[workload.address[first]!];
+    if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const started = performance.now();
       const startedMs = Date.now();
@@ -136,7 +140,7 @@ async function steadyLoad(
       windows.add(startedMs, performance.now() - started, size, status === 202);
       if (status === 202) {
         outcome.acceptedEvents += size;
-        for (let i = first; i < first + size; i++) recordTruth(outcome.acceptedTruth, workload.beacons[i]!);
+        for (let i = first; i < first + size; i++) recordTruth(outcome.acceptedTruth, workload.beacons[i]!, workload.audience[first]!);
         return;
       }
       if (outcome.firstErrors.length < 5) outcome.firstErrors.push(`${single ? 'POST /event' : 'POST /events'} ${status || 'no answer'}: ${detail}`);
@@ -270,8 +274,9 @@ async function main(): Promise<number> {
     const end = await sampleMemory(rt, (Date.now() - loadStart) / 1000);
     progress(`drained ${drainS.toFixed(1)} s after the last POST; ${sum(batches.map((b) => b.records))} messages in ${batches.length} batches`);
 
-    // 3. Ground truth, the events that got a 202: every site's counts through GET /stats.
+    // 3. Ground truth, the events that got a 202: every site's counts through GET /stats and its breakdowns.
     const stats = await checkStats({ apiUrl: rt.apiUrl, adminKey, workload: { ...workload, truth: load.acceptedTruth } });
+    const breakdowns = await checkBreakdowns({ apiUrl: rt.apiUrl, adminKey, workload: { ...workload, truth: load.acceptedTruth } });
     const ledger = eventLedger(load.acceptedTruth, stats.answers);
     const notSent = events - load.sentEvents;
     const dlqDepth = dlqUrl ? await queueDepth(sqs, dlqUrl) : 0;
@@ -282,6 +287,7 @@ async function main(): Promise<number> {
       ...(ledger.doubleCounted ? [`${ledger.doubleCounted} events counted twice`] : []),
       ...(dlqDepth ? [`the dead-letter queue holds ${dlqDepth} messages`] : []),
       ...stats.mismatches,
+      ...breakdowns.mismatches,
     ];
 
     // 4. Report.
@@ -300,7 +306,8 @@ async function main(): Promise<number> {
       ['events planned / sent / accepted', `${events} / ${load.sentEvents} / ${load.acceptedEvents}`, '', `${load.requests} requests ${JSON.stringify(load.statusCounts)}`],
       ['events lost', String(ledger.lost), '', 'accepted - counted, per site, all time'],
       ['events counted twice', String(ledger.doubleCounted), '', 'counted - accepted, per site, all time'],
-      ['GET /stats answers matching the ground truth', `${stats.calls - stats.mismatches.length} / ${stats.calls}`, '', 'views, events, types, top paths, unique users; each day and all time'],
+      ['GET /stats answers matching the ground truth', `${stats.calls - stats.mismatches.length} / ${stats.calls}`, '', 'views, events, types, top paths, unique users, visit figures; each day and all time'],
+      ['GET /stats/breakdown answers matching', `${breakdowns.calls - breakdowns.mismatches.length} / ${breakdowns.calls}`, '', 'every dimension; each day and all time'],
       ['processor batches (failed)', `${batches.length} (${failedBatches})`, '', `DLQ ${dlqDepth} messages`],
       ['drain after the last POST (s)', fmt(drainS, 1), ''],
       ['most events behind the schedule', String(load.maxLagEvents), ''],

@@ -8,10 +8,37 @@
 // - Visits: a visit is a session of a geometric number of events (mean 3) a few seconds to two
 //   minutes apart, by a user drawn from the site's user pool with Zipf popularity (s = 0.9), so
 //   users return, on the same day and on other days. 5% of events are custom events (signup,
-//   click, download, ...) on the page the user is on.
+//   click, download, ...) on the page the user is on. Every event of a visit carries `visit`
+//   (page views so far, gap, entry URL, referrer); 15% of entry URLs have UTM parameters, 55%
+//   of visits a referrer; 5% of visits are posted without visit marks, as a server would
+//   (scripts/bench/audience-workload.ts).
+// - Audience: each user keeps one real browser's User-Agent (desktop, mobile, tablet; weighted
+//   by browser share) and one address, sent as X-Forwarded-For (public addresses of many
+//   countries; 4% private or none, which count as `XX`).
 // - Time: visits start over the last 3 UTC days (today included, up to a minute ago), weighted
 //   by a day/night curve; the stream is sent in timestamp order, as real traffic arrives.
 // - Every event carries a client event_id.
+//
+// Addresses, referrers and campaigns draw from a random stream of their own, so for a given seed
+// the events themselves (sites, paths, users, times, types) do not depend on them: the same
+// events as runs 1-9 of docs/benchmarks.md, now with visits and audiences.
+
+import type { Audience } from '../../functions/domain/audience.ts';
+import type { VisitWire } from '../../functions/domain/visit.ts';
+import {
+  addVisitTruth,
+  audienceOf,
+  bundledCountryLookup,
+  emptyVisitTruth,
+  marksOf,
+  stampVisit,
+  USER_AGENTS,
+  userAgentFor,
+  VisitOrigins,
+  visitorAddress,
+  type VisitEvent,
+  type VisitTruth,
+} from './audience-workload.ts';
 
 export interface WorkloadOptions {
   events: number;
@@ -28,6 +55,8 @@ export interface Beacon {
   user_id: string;
   timestamp: string;
   event_id: string;
+  /** The visit as the tracker marks it; absent on events posted by a server. */
+  visit?: VisitWire;
 }
 
 /** Exact counts of one site for one scope (a UTC day or all time). */
@@ -38,6 +67,8 @@ export interface ScopeTruth {
   /** Page views per normalised path. */
   paths: Map<string, number>;
   users: Set<string>;
+  /** Visits, bounces, durations and breakdowns. */
+  visit: VisitTruth;
 }
 
 export interface SiteTruth {
@@ -53,6 +84,12 @@ export interface Workload {
   bodies: string[];
   /** Per body: index into USER_AGENTS (each user keeps one browser). */
   userAgent: Uint8Array;
+  /** Per body: index into `addresses` (each user keeps one address). */
+  address: Uint32Array;
+  /** The users' addresses, sent as X-Forwarded-For ('' for none). */
+  addresses: string[];
+  /** Per body: the audience the API finds for its request (User-Agent and address). */
+  audience: Audience[];
   /** Per body: 1 when sent as navigator.sendBeacon sends a string (text/plain), 0 for fetch (application/json). */
   beaconContentType: Uint8Array;
   /** The 3 UTC days covered, oldest first. */
@@ -164,26 +201,18 @@ function catalogueFor(size: number, random: () => number): string[] {
   return ['/', ...rest];
 }
 
-/** Browsers the events come from (the API drops events whose User-Agent names a bot). */
-export const USER_AGENTS = [
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
-  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
-  'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0',
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
-];
-
 const CUSTOM_TYPES = ['click', 'signup', 'download', 'outbound_link', 'video_play', 'purchase', 'share'];
 const QUERY_SUFFIXES = ['?utm_source=newsletter', '?utm_source=twitter&utm_medium=social', '?ref=producthunt', '?q=search+term', '#pricing-table', '?page=2', '#comments'];
 
 const DAY_MS = 86_400_000;
 
-function emptyScope(): ScopeTruth {
-  return { views: 0, events: 0, byType: new Map(), paths: new Map(), users: new Set() };
+/** A scope with nothing counted yet. */
+export function emptyScope(): ScopeTruth {
+  return { views: 0, events: 0, byType: new Map(), paths: new Map(), users: new Set(), visit: emptyVisitTruth() };
 }
 
-function addTo(scope: ScopeTruth, beacon: Beacon, path: string): void {
+function addTo(scope: ScopeTruth, beacon: Beacon, path: string, marks: ReturnType<typeof marksOf>, audience: Audience): void {
+  addVisitTruth(scope.visit, beacon.event_type, marks, audience);
   scope.events++;
   scope.byType.set(beacon.event_type, (scope.byType.get(beacon.event_type) ?? 0) + 1);
   if (beacon.event_type === 'page_view') {
@@ -199,16 +228,17 @@ export const normalisePath = (path: string): string => {
   return cut === -1 ? path : path.slice(0, cut);
 };
 
-/** Adds one beacon to the ground truth. */
-export function recordTruth(truth: Map<string, SiteTruth>, beacon: Beacon): void {
+/** Adds one beacon, sent with a request whose audience is `audience`, to the ground truth. */
+export function recordTruth(truth: Map<string, SiteTruth>, beacon: Beacon, audience: Audience): void {
   let site = truth.get(beacon.site_id);
   if (!site) truth.set(beacon.site_id, (site = { siteId: beacon.site_id, all: emptyScope(), days: new Map() }));
   const day = beacon.timestamp.slice(0, 10);
   let scope = site.days.get(day);
   if (!scope) site.days.set(day, (scope = emptyScope()));
   const path = normalisePath(beacon.path);
-  addTo(site.all, beacon, path);
-  addTo(scope, beacon, path);
+  const marks = marksOf(beacon.visit);
+  addTo(site.all, beacon, path, marks, audience);
+  addTo(scope, beacon, path, marks, audience);
 }
 
 export function generateWorkload(opts: WorkloadOptions): Workload {
@@ -264,7 +294,13 @@ export function generateWorkload(opts: WorkloadOptions): Workload {
     }
   };
 
-  const raw: Array<{ at: number; beacon: Beacon; ua: number; text: boolean }> = [];
+  // Addresses, referrers and campaigns come from a stream of their own (see the header).
+  const audienceRandom = prng(opts.seed ^ 0x5eed_a0d1);
+  const countryLookup = bundledCountryLookup();
+  const origins = new VisitOrigins(audienceRandom);
+  const addresses: string[] = [];
+  const addressOf = new Map<string, number>();
+  const raw: Array<VisitEvent & { beacon: Beacon; ua: number; address: number; text: boolean }> = [];
   const uaOf = new Map<string, number>();
   const runId = Math.floor(random() * 36 ** 6).toString(36).padStart(6, '0');
   while (raw.length < opts.events) {
@@ -272,9 +308,15 @@ export function generateWorkload(opts: WorkloadOptions): Workload {
     const site = sites[s]!;
     const user = userId(s, pools[s]!.pick());
     let ua = uaOf.get(user);
-    if (ua === undefined) uaOf.set(user, (ua = Math.floor(random() * USER_AGENTS.length)));
+    if (ua === undefined) uaOf.set(user, (ua = userAgentFor(random())));
+    let address = addressOf.get(user);
+    if (address === undefined) {
+      addressOf.set(user, (address = addresses.length));
+      addresses.push(visitorAddress(audienceRandom, countryLookup));
+    }
     let at = visitStart();
     let page = catalogues[s]![pickPath[s]!()]!;
+    const visit: VisitEvent[] = [];
     // Geometric visit length, mean 3 events.
     do {
       const custom = random() < 0.05;
@@ -283,6 +325,7 @@ export function generateWorkload(opts: WorkloadOptions): Workload {
       raw.push({
         at,
         ua,
+        address,
         // Page views are sent with sendBeacon (text/plain); custom events often with fetch.
         text: custom ? random() < 0.5 : random() < 0.9,
         beacon: {
@@ -294,9 +337,12 @@ export function generateWorkload(opts: WorkloadOptions): Workload {
           event_id: '',
         },
       });
+      visit.push(raw[raw.length - 1]!);
       at += 5_000 + random() * 115_000;
       if (!custom) page = catalogues[s]![pickPath[s]!()]!;
     } while (raw.length < opts.events && at <= windowEnd && random() > 1 / 3);
+    const origin = origins.next(site);
+    if (!origins.serverSide()) stampVisit(visit, site, origin);
   }
   raw.sort((x, y) => x.at - y.at);
 
@@ -304,17 +350,37 @@ export function generateWorkload(opts: WorkloadOptions): Workload {
   const beacons: Beacon[] = [];
   const bodies: string[] = [];
   const userAgent = new Uint8Array(raw.length);
+  const address = new Uint32Array(raw.length);
+  const audience: Audience[] = [];
+  const audiences = new Map<string, Audience>();
   const beaconContentType = new Uint8Array(raw.length);
-  raw.forEach(({ at, beacon, ua, text }, i) => {
+  raw.forEach(({ at, beacon, ua, address: addressIndex, text }, i) => {
     userAgent[i] = ua;
+    address[i] = addressIndex;
+    const key = `${ua} ${addressIndex}`;
+    let who = audiences.get(key);
+    if (!who) audiences.set(key, (who = audienceOf(USER_AGENTS[ua]!, addresses[addressIndex]!, countryLookup)));
+    audience.push(who);
     beaconContentType[i] = text ? 1 : 0;
     beacon.timestamp = new Date(Math.floor(at)).toISOString();
     beacon.event_id = `${runId}-${i.toString(36)}`;
     beacons.push(beacon);
     bodies.push(JSON.stringify(beacon));
-    recordTruth(truth, beacon);
+    recordTruth(truth, beacon, who);
   });
-  return { beacons, bodies, userAgent, beaconContentType, days, sites, truth, catalogue: new Map(sites.map((s, i) => [s, catalogues[i]!.length])) };
+  return {
+    beacons,
+    bodies,
+    userAgent,
+    address,
+    addresses,
+    audience,
+    beaconContentType,
+    days,
+    sites,
+    truth,
+    catalogue: new Map(sites.map((s, i) => [s, catalogues[i]!.length])),
+  };
 }
 
 /** The expected top paths: views descending, then path ascending (code-unit order), at most `limit`. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { billedWriteUnits, isEarlyEmptyReceive, sqsBilledRequests } from '../../scripts/bench/billing.ts';
-import { sqsRequestsOfRun, writeUnitsOfRun } from '../../scripts/bench/run-units.ts';
+import { attributeFamily, counterKind, type ItemSizeReport } from '../../scripts/bench/item-sizes.ts';
+import { sqsRequestsOfRun, transactionUnitsByKind, writeUnitsOfRun } from '../../scripts/bench/run-units.ts';
 import type { DynamoDbWireSnapshot, SqsWireSnapshot } from '../../scripts/bench/wire-proxy.ts';
 
 describe('the bench billing rules', () => {
@@ -25,7 +26,7 @@ describe('the bench billing rules', () => {
 });
 
 describe("a bench run's billed units", () => {
-  const sizes = { unitsByItem: new Map([['Aggregates|P#s#d|0', 2]]), counterItems: 1, overOneKb: [], maxBytes: 1500, ruleDisagreements: 0 };
+  const sizes = { unitsByItem: new Map([['Aggregates|P#s#d|0', 2]]), counterItems: 1, overOneKb: [], maxBytes: 1500, ruleDisagreements: 0, byKind: {} as ItemSizeReport['byKind'] };
 
   it('sizes each transaction item at its end size when known, else at its largest size seen', () => {
     const dynamodb = {
@@ -39,6 +40,29 @@ describe("a bench run's billed units", () => {
     const units = writeUnitsOfRun({ capacityTotals: { PutItem: 100, TransactItems: 4 }, dynamodb, sizes });
     // 3 writes x 2 x 2 KB + 1 x 2 x 1 KB, the 100 single-item units, 1 failed conditional write
     expect(units).toMatchObject({ singleItem: 100, transactional: 14, failedConditional: 1, total: 115, totalAtWrite: 113 });
+  });
+
+  it('splits the transaction units by kind of item, at each write and at the end size', () => {
+    const items = [
+      { table: 'Aggregates', pk: 'P#s#d', sk: '0', writes: 3, unitsAtWrite: 10, maxBytes: 1500 },
+      { table: 'Aggregates', pk: 'P#s#ALL', sk: '0', writes: 1, unitsAtWrite: 6, maxBytes: 2100 },
+      { table: 'Aggregates', pk: 'S#s', sk: 'T#2026-03-04', writes: 2, unitsAtWrite: 4, maxBytes: 700 },
+      { table: 'Events', pk: 'C#s#b', sk: 'C', writes: 1, unitsAtWrite: 2, maxBytes: 100 },
+    ];
+    expect(transactionUnitsByKind(items, sizes)).toEqual({
+      'path buckets, day': { items: 1, writes: 3, unitsAtWrite: 10, unitsAtEnd: 12 },
+      'path buckets, all time': { items: 1, writes: 1, unitsAtWrite: 6, unitsAtEnd: 6 },
+      'totals, day': { items: 1, writes: 2, unitsAtWrite: 4, unitsAtEnd: 4 },
+      'commit markers': { items: 1, writes: 1, unitsAtWrite: 2, unitsAtEnd: 2 },
+    });
+  });
+
+  it('names what each attribute of a counter item counts', () => {
+    expect(counterKind('S#s', 'T#ALL')).toBe('totals, all time');
+    expect(counterKind('P#s#2026-03-04', '01')).toBe('path buckets, day');
+    expect(counterKind('U#s#ALL', '01')).toBeUndefined();
+    expect(['pk', 'p#/a', 't#signup', 'h07', 'hv07', 'he24', 'views', 'visit_ms', 'ev#/landing', 's#google.com', 'n#US', 'ov#iOS', 'cv#brand', 'x']
+      .map(attributeFamily)).toEqual(['key', 'paths', 'event types', 'hours', 'hours', 'hours', 'views, events', 'visit totals', 'entry_page', 'source', 'country', 'os', 'utm_campaign', 'other']);
   });
 
   it('bills SQS requests on the wire less the early empty receives, without GetQueueAttributes', () => {

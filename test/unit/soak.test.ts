@@ -3,7 +3,7 @@ import { eventLedger, type StatsBody } from '../../scripts/bench/counts.ts';
 import { vmRssBytes } from '../../scripts/bench/memory.ts';
 import { eventsDue, LatencyWindows, planRequests } from '../../scripts/bench/soak-load.ts';
 import { parseSoakArgs, SOAK_CONTEXT } from '../../scripts/bench/soak-options.ts';
-import { prng, type ScopeTruth } from '../../scripts/bench/workload.ts';
+import { emptyScope, prng, type ScopeTruth } from '../../scripts/bench/workload.ts';
 
 describe('npm run soak options', () => {
   it('defaults to 100 events/s for 10 minutes with a 2 s batching window', () => {
@@ -98,8 +98,18 @@ describe('vmRssBytes', () => {
 });
 
 describe('eventLedger', () => {
-  const scope = (events: number, views: number, users: string[]): ScopeTruth => ({ events, views, byType: new Map(), paths: new Map(), users: new Set(users) });
-  const body = (total_events: number, total_views: number, unique_users: number): StatsBody => ({ total_events, total_views, unique_users, events_by_type: {}, top_paths: [] });
+  const scope = (events: number, views: number, users: string[]): ScopeTruth => ({ ...emptyScope(), events, views, users: new Set(users) });
+  const body = (total_events: number, total_views: number, unique_users: number): StatsBody => ({
+    total_events,
+    total_views,
+    unique_users,
+    events_by_type: {},
+    top_paths: [],
+    visits: 0,
+    bounce_rate: 0,
+    visit_duration_s: 0,
+    views_per_visit: 0,
+  });
   const truth = new Map([
     ['a', { all: scope(10, 8, ['u1', 'u2']) }],
     ['b', { all: scope(5, 5, ['u3']) }],
