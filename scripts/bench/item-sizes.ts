@@ -29,7 +29,7 @@ export function attributeFamily(name: string): string {
   if (/^h(v|e)?\d\d$/.test(name)) return 'hours';
   if (name === 'views' || name === 'events') return 'views, events';
   if (name === 'visits' || name === 'visits_multi' || name === 'visit_ms' || name === 'visit_views') return 'visit totals';
-  const code = /^([a-z])v?#/.exec(name)?.[1];
+  const code = /^([a-z])#/.exec(name)?.[1];
   const dimension = code ? DIMENSION_OF_CODE.get(code) : undefined;
   return dimension ?? 'other';
 }

@@ -61,7 +61,7 @@ describe("a bench run's billed units", () => {
     expect(counterKind('S#s', 'T#ALL')).toBe('totals, all time');
     expect(counterKind('P#s#2026-03-04', '01')).toBe('path buckets, day');
     expect(counterKind('U#s#ALL', '01')).toBeUndefined();
-    expect(['pk', 'p#/a', 't#signup', 'h07', 'hv07', 'he24', 'views', 'visit_ms', 'ev#/landing', 's#google.com', 'n#US', 'ov#iOS', 'cv#brand', 'x']
+    expect(['pk', 'p#/a', 't#signup', 'h07', 'hv07', 'he24', 'views', 'visit_ms', 'e#/landing', 's#google.com', 'n#US', 'o#iOS', 'c#brand', 'x']
       .map(attributeFamily)).toEqual(['key', 'paths', 'event types', 'hours', 'hours', 'hours', 'views, events', 'visit totals', 'entry_page', 'source', 'country', 'os', 'utm_campaign', 'other']);
   });
 
