@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { UNKNOWN_AUDIENCE, audienceSchema, type Audience } from './audience.ts';
-import { entryIssue, visitMarks, visitMarksSchema, visitWireSchema, type VisitMarks } from './visit.ts';
+import { encodeAudience, encodeVisit, queuedVisitSchema } from './queue-codec.ts';
+import { entryIssue, visitMarks, visitWireSchema, type VisitMarks } from './visit.ts';
 
 /** Letters, digits and `.`, `_`, `:`, `-`: the alphabet of site ids and event types. */
 const NAME = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -178,7 +179,7 @@ export function acceptBatch(
 const queuedSchema = z.extend(z.omit(beaconSchema, { visit: true }), {
   event_id: z.string().check(z.regex(EVENT_ID, 'must be 1-64 letters, digits, "_" or "-"')),
   received_at: z.iso.datetime(),
-  visit: z.optional(visitMarksSchema),
+  visit: z.optional(queuedVisitSchema),
   ...audienceSchema.shape,
 });
 
@@ -233,10 +234,13 @@ export function oldestReceipt(events: readonly TrackedEvent[]): number | undefin
   return oldest;
 }
 
-/** The queue message body for one accepted event (its day is derived again from the timestamp). */
+/**
+ * The queue message body for one accepted event (its day is derived again from the timestamp;
+ * audience and visit in their short form, see queue-codec.ts).
+ */
 export function toQueueMessage(event: TrackedEvent): string {
-  const { day: _day, hour: _hour, ...body } = event;
-  return JSON.stringify(body);
+  const { day: _day, hour: _hour, device, browser, os, country, visit, ...body } = event;
+  return JSON.stringify({ ...body, ...encodeAudience({ device, browser, os, country }), ...(visit ? { visit: encodeVisit(visit) } : {}) });
 }
 
 /**

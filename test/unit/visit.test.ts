@@ -83,3 +83,34 @@ describe('beacons with a visit', () => {
     expect(queued.ok && queued.value[0]).toMatchObject({ device: 'desktop', browser: 'other', os: 'other', country: 'XX' });
   });
 });
+
+describe('the queued form of audience and visit', () => {
+  const at = now.toISOString();
+  const queued = (overrides: Record<string, unknown>, audience?: Parameters<typeof acceptBeacon>[3]) => {
+    const accepted = acceptBeacon(beacon({ timestamp: at, ...overrides }), now, () => 'id-q', audience);
+    if (!accepted.ok) throw new Error('not accepted');
+    return { event: accepted.value, message: toQueueMessage(accepted.value) };
+  };
+
+  it('leaves out the unknown audience and a visit tuple’s trailing defaults', () => {
+    const { message } = queued({ visit: { page: 3, gap_ms: 1200, entry: '/docs' } });
+    const body = JSON.parse(message);
+    expect(body.visit).toEqual([3, 1200, '/docs']);
+    for (const field of ['device', 'browser', 'os', 'country']) expect(body).not.toHaveProperty(field);
+  });
+
+  it('round-trips every value, defaults in the middle of the tuple included', () => {
+    const audience = { device: 'mobile', browser: 'Safari', os: 'iOS', country: 'JP' } as const;
+    const { event, message } = queued({ visit: { page: 1, gap_ms: 0, entry: '/?utm_campaign=spring' } }, audience);
+    expect(JSON.parse(message).visit).toEqual([1, 0, '/', '(direct)', '(none)', 'spring']);
+    const parsed = parseQueuedEvents(message);
+    expect(parsed.ok && parsed.value[0]).toEqual({ ...event, received_at: event.received_at });
+  });
+
+  it('refuses a queued visit tuple that is too short or has a bad value', () => {
+    const base = JSON.parse(queued({}).message);
+    expect(parseQueuedEvents(JSON.stringify({ ...base, visit: [1, 0] })).ok).toBe(false);
+    expect(parseQueuedEvents(JSON.stringify({ ...base, visit: [1, 0, 'no-slash'] })).ok).toBe(false);
+    expect(parseQueuedEvents(JSON.stringify({ ...base, visit: [1, -5, '/'] })).ok).toBe(false);
+  });
+});
