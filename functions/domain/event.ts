@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { UNKNOWN_AUDIENCE, audienceSchema, type Audience } from './audience.ts';
-import { encodeAudience, encodeVisit, queuedVisitSchema } from './queue-codec.ts';
+import { decodeQueued, encodeQueued, isQueuedTuple, queuedVisitSchema } from './queue-codec.ts';
 import { entryIssue, visitMarks, visitWireSchema, type VisitMarks } from './visit.ts';
 
 /** Letters, digits and `.`, `_`, `:`, `-`: the alphabet of site ids and event types. */
@@ -188,7 +188,7 @@ const queuedSchema = z.extend(z.omit(beaconSchema, { visit: true }), {
  * Events queued before audiences were found have none: they count as UNKNOWN_AUDIENCE.
  */
 function acceptQueued(json: unknown): ParseResult<TrackedEvent> {
-  const parsed = z.safeParse(queuedSchema, json);
+  const parsed = z.safeParse(queuedSchema, decodeQueued(json));
   if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error) };
   const { visit, device, browser, os, country, ...beacon } = parsed.data;
   const receivedAt = new Date(beacon.received_at);
@@ -206,8 +206,8 @@ function definedOnly<T extends object>(fields: T): Partial<T> {
 
 /**
  * Validates a queue message body again (the processor trusts nothing it reads): one event (a
- * JSON object) or several packed into one message (a JSON array). A message is valid as a whole
- * or not at all.
+ * tuple, see queue-codec.ts, or an object as earlier versions queued it) or several packed into
+ * one message (a JSON array of them). A message is valid as a whole or not at all.
  */
 export function parseQueuedEvents(body: string): ParseResult<TrackedEvent[]> {
   let json: unknown;
@@ -216,7 +216,7 @@ export function parseQueuedEvents(body: string): ParseResult<TrackedEvent[]> {
   } catch {
     return { ok: false, issues: [{ field: '(body)', message: 'is not valid JSON' }] };
   }
-  if (!Array.isArray(json)) {
+  if (!Array.isArray(json) || isQueuedTuple(json)) {
     const result = acceptQueued(json);
     return result.ok ? { ok: true, value: [result.value] } : result;
   }
@@ -235,17 +235,16 @@ export function oldestReceipt(events: readonly TrackedEvent[]): number | undefin
 }
 
 /**
- * The queue message body for one accepted event (its day is derived again from the timestamp;
- * audience and visit in their short form, see queue-codec.ts).
+ * The queue message body for one accepted event, in its short form (queue-codec.ts); its day
+ * is derived again from the timestamp.
  */
 export function toQueueMessage(event: TrackedEvent): string {
-  const { day: _day, hour: _hour, device, browser, os, country, visit, ...body } = event;
-  return JSON.stringify({ ...body, ...encodeAudience({ device, browser, os, country }), ...(visit ? { visit: encodeVisit(visit) } : {}) });
+  return JSON.stringify(encodeQueued(event));
 }
 
 /**
  * Packs accepted events into as few queue message bodies as fit in `maxBytes` each (UTF-8): one
- * event alone is a JSON object, several are a JSON array. Throws if one event alone cannot fit.
+ * event alone is its tuple, several are a JSON array of them. Throws if one event alone cannot fit.
  */
 export function toQueueMessages(events: readonly TrackedEvent[], maxBytes: number): string[] {
   const messages: string[] = [];

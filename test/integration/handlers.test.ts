@@ -6,6 +6,7 @@ import { beacon } from '../support/factories.ts';
 import { lambdaContext, restEvent, sqsEvent, sqsRecord } from '../support/events.ts';
 import { captureOutput } from '../support/output.ts';
 import { loadHandler } from '../support/handlers.ts';
+import { decodeQueued } from '../../functions/domain/queue-codec.ts';
 
 type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
 type SqsHandler = (event: unknown, context: unknown) => Promise<SQSBatchResponse>;
@@ -51,7 +52,7 @@ describe('ingest, processor and stats handlers with the stack environment', () =
     expect(JSON.parse(response.body)).toEqual({ status: 'accepted', event_id: 'k1' });
 
     const [message] = await receive(1);
-    const body = JSON.parse(message!.Body!);
+    const body = decodeQueued(JSON.parse(message!.Body!));
     expect(body).toMatchObject({ site_id: site, path: '/docs', event_id: 'k1' });
 
     // The processor takes the message as the event source delivers it, then stats show it.
@@ -80,7 +81,7 @@ describe('ingest, processor and stats handlers with the stack environment', () =
     );
     expect(response.statusCode).toBe(202);
     const [message] = await receive(1);
-    const body = JSON.parse(message!.Body!);
+    const body = decodeQueued(JSON.parse(message!.Body!)) as Record<string, unknown>;
     expect(body).toMatchObject({ site_id: site, device: 'mobile', browser: 'Safari', os: 'iOS', country: 'DE' });
     // The visit travels as [page, gap_ms, entry_page, source, utm_medium, utm_campaign] (queue-codec.ts).
     expect(body.visit).toEqual([1, 0, '/spring', 'newsletter', '(none)', 'spring']);
@@ -110,7 +111,7 @@ describe('ingest, processor and stats handlers with the stack environment', () =
       );
       const [message] = await receive(1);
       const body = message!.Body!;
-      receivedAt = Date.parse((JSON.parse(body) as Array<{ received_at: string }>)[0]!.received_at);
+      receivedAt = Date.parse((decodeQueued((JSON.parse(body) as unknown[])[0]) as { received_at: string }).received_at);
       processed = await processor(
         sqsEvent([
           sqsRecord(body, { messageId: 'first' }),

@@ -60,7 +60,7 @@ describe('processBatch', () => {
     const batch = [
       ...records(good),
       { messageId: 'bad-json', body: '{"site_id":' },
-      { messageId: 'bad-field', body: JSON.stringify({ ...JSON.parse(toQueueMessage(trackedEvent())), path: 'no-slash' }) },
+      { messageId: 'bad-field', body: toQueueMessage(trackedEvent({ path: 'no-slash' })) },
     ];
     const result = await processBatch(aws.doc, settings, batch, 'batch-2');
     expect(result.failed.sort()).toEqual(['bad-field', 'bad-json']);
@@ -109,8 +109,7 @@ describe('processBatch', () => {
   it('fails a packed message as a whole when one of its events is bad, and counts none of it', async () => {
     const site = newSite();
     const events = [trackedEvent({ site_id: site }), trackedEvent({ site_id: site })];
-    const parts = events.map((e) => JSON.parse(toQueueMessage(e)));
-    parts[1].path = 'no-slash';
+    const parts = events.map((e, i) => JSON.parse(toQueueMessage(i === 1 ? { ...e, path: 'no-slash' } : e)));
     const result = await processBatch(aws.doc, settings, [{ messageId: 'bad-pack', body: JSON.stringify(parts) }, ...records([trackedEvent({ site_id: site })])], 'batch-bad-pack');
     expect(result.failed).toEqual(['bad-pack']);
     expect(result.invalid).toEqual([{ messageId: 'bad-pack', issues: [{ field: '[1].path', message: 'must start with "/"' }] }]);

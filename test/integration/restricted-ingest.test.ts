@@ -9,6 +9,7 @@ import { stackResources, type StackResources } from '../support/aws.ts';
 import { beacon } from '../support/factories.ts';
 import { lambdaContext, restEvent } from '../support/events.ts';
 import { captureOutput } from '../support/output.ts';
+import { decodeQueued } from '../../functions/domain/queue-codec.ts';
 
 type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
 
@@ -40,7 +41,7 @@ describe('restricted ingestion (restricted-handler.ts against DynamoDB Local)', 
     expect([fromBrowser.status, fromServer.status]).toEqual([202, 202]);
     const { Messages = [] } = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     await aws.settle(Messages, []);
-    expect(Messages.map((m) => JSON.parse(m.Body!).event_id).sort()).toEqual(expect.arrayContaining([`${run}-1`, `${run}-2`]));
+    expect(Messages.map((m) => (decodeQueued(JSON.parse(m.Body!)) as { event_id: string }).event_id).sort()).toEqual(expect.arrayContaining([`${run}-1`, `${run}-2`]));
   });
 
   it('answers 403 forbidden for an unregistered site, and a batch holding one is refused whole', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { acceptBeacon, parseQueuedEvents, toQueueMessage } from '../../functions/domain/event.ts';
+import { decodeQueued } from '../../functions/domain/queue-codec.ts';
 import { DIRECT, NONE, sourceOf, visitMarks } from '../../functions/domain/visit.ts';
 import { beacon } from '../support/factories.ts';
 
@@ -94,21 +95,29 @@ describe('the queued form of audience and visit', () => {
 
   it('leaves out the unknown audience and a visit tuple’s trailing defaults', () => {
     const { message } = queued({ visit: { page: 3, gap_ms: 1200, entry: '/docs' } });
-    const body = JSON.parse(message);
-    expect(body.visit).toEqual([3, 1200, '/docs']);
-    for (const field of ['device', 'browser', 'os', 'country']) expect(body).not.toHaveProperty(field);
+    const tuple = JSON.parse(message);
+    expect(tuple.slice(7)).toEqual(['', [3, 1200, '/docs']]);
+    expect(JSON.parse(queued({}).message)).toHaveLength(7);
   });
 
   it('round-trips every value, defaults in the middle of the tuple included', () => {
     const audience = { device: 'mobile', browser: 'Safari', os: 'iOS', country: 'JP' } as const;
     const { event, message } = queued({ visit: { page: 1, gap_ms: 0, entry: '/?utm_campaign=spring' } }, audience);
-    expect(JSON.parse(message).visit).toEqual([1, 0, '/', '(direct)', '(none)', 'spring']);
+    expect(JSON.parse(message).slice(7)).toEqual(['mobile|Safari|iOS|JP', [1, 0, '/', '(direct)', '(none)', 'spring']]);
     const parsed = parseQueuedEvents(message);
     expect(parsed.ok && parsed.value[0]).toEqual({ ...event, received_at: event.received_at });
   });
 
+  it('reads the object form earlier versions queued', () => {
+    const { event } = queued({ visit: { page: 2, gap_ms: 10, entry: '/a' } });
+    const legacy = { ...decodeQueued(JSON.parse(toQueueMessage(event))) as object };
+    const parsed = parseQueuedEvents(JSON.stringify(legacy));
+    expect(parsed.ok && parsed.value[0]).toEqual(event);
+    expect(parseQueuedEvents(JSON.stringify([legacy, legacy])).ok).toBe(true);
+  });
+
   it('refuses a queued visit tuple that is too short or has a bad value', () => {
-    const base = JSON.parse(queued({}).message);
+    const base = decodeQueued(JSON.parse(queued({}).message)) as Record<string, unknown>;
     expect(parseQueuedEvents(JSON.stringify({ ...base, visit: [1, 0] })).ok).toBe(false);
     expect(parseQueuedEvents(JSON.stringify({ ...base, visit: [1, 0, 'no-slash'] })).ok).toBe(false);
     expect(parseQueuedEvents(JSON.stringify({ ...base, visit: [1, -5, '/'] })).ok).toBe(false);
