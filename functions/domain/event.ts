@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { UNKNOWN_AUDIENCE, audienceSchema, type Audience } from './audience.ts';
 import { decodeQueued, encodeQueued, isQueuedTuple, queuedVisitSchema } from './queue-codec.ts';
-import { entryIssue, visitMarks, visitWireSchema, type VisitMarks } from './visit.ts';
+import { ENTRY_ISSUE, visitMarks, visitWireSchema, type VisitMarks } from './visit.ts';
 
 /** Letters, digits and `.`, `_`, `:`, `-`: the alphabet of site ids and event types. */
 const NAME = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -118,8 +118,8 @@ export function acceptBeacon(
   const at = new Date(beacon.timestamp);
   const issue = timestampIssue(at, receivedAt);
   if (issue) return { ok: false, issues: [issue] };
-  const entry = beacon.visit && entryIssue(beacon.visit.entry);
-  if (entry) return { ok: false, issues: [{ field: 'visit.entry', message: entry }] };
+  const visit = beacon.visit && visitMarks(beacon.visit);
+  if (beacon.visit && !visit) return { ok: false, issues: [{ field: 'visit.entry', message: ENTRY_ISSUE }] };
   const event: TrackedEvent = {
     site_id: beacon.site_id,
     event_type: beacon.event_type,
@@ -131,7 +131,7 @@ export function acceptBeacon(
     received_at: receivedAt.toISOString(),
     ...audience,
   };
-  if (beacon.visit) event.visit = visitMarks(beacon.visit);
+  if (visit) event.visit = visit;
   return { ok: true, value: event };
 }
 

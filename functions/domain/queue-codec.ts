@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { UNKNOWN_AUDIENCE, type Audience } from './audience.ts';
+import type { TrackedEvent } from './event.ts';
 import { DIRECT, NONE, visitMarksSchema, type VisitMarks } from './visit.ts';
 
 /**
@@ -51,17 +52,8 @@ function decodeAudience(text: unknown): Record<string, unknown> {
   return Object.fromEntries(AUDIENCE_FIELDS.map((field, i) => [field, values[i]]));
 }
 
-/** What toQueueMessage needs of an event. */
-interface QueuedFields extends Audience {
-  site_id: string;
-  event_type: string;
-  path: string;
-  user_id: string;
-  timestamp: string;
-  event_id: string;
-  received_at: string;
-  visit?: VisitMarks;
-}
+/** What is queued of an event: all but the day and hour, which the processor derives again. */
+type QueuedFields = Omit<TrackedEvent, 'day' | 'hour'>;
 
 /** An event as queued (see the module comment). */
 export function encodeQueued(event: QueuedFields): unknown[] {

@@ -111,13 +111,13 @@ function entryUrl(entry: string): URL | undefined {
   return httpUrl(entry);
 }
 
-/** Why an entry is refused, or undefined when it is an http(s) URL or a path. */
-export const entryIssue = (entry: string): string | undefined =>
-  entryUrl(entry) ? undefined : 'must be an absolute http(s) URL or a path starting with "/"';
+/** Why an entry is refused when it is neither an http(s) URL nor a path. */
+export const ENTRY_ISSUE = 'must be an absolute http(s) URL or a path starting with "/"';
 
-/** The visit's attributes from what the client sent. `wire.entry` must have passed entryIssue. */
-export function visitMarks(wire: VisitWire): VisitMarks {
-  const entry = entryUrl(wire.entry)!;
+/** The visit's attributes from what the client sent; undefined when its entry is refused (ENTRY_ISSUE). */
+export function visitMarks(wire: VisitWire): VisitMarks | undefined {
+  const entry = entryUrl(wire.entry);
+  if (!entry) return undefined;
   return {
     page: wire.page,
     gap_ms: wire.gap_ms,

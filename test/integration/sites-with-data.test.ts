@@ -12,6 +12,7 @@ import { listSitesWithData } from '../../functions/store/sites-with-data.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { ADMIN_KEY, stackResources, type StackResources } from '../support/aws.ts';
 import { lambdaContext, restEvent } from '../support/events.ts';
+import { loadHandler } from '../support/handlers.ts';
 import { silenceOutput } from '../support/output.ts';
 
 type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
@@ -23,10 +24,7 @@ beforeAll(async () => {
   silenceOutput();
   aws = await stackResources();
   settings = { tables: aws.tables, pathBuckets: 4, leaseMs: 90_000, retentionDays: 90 };
-  vi.resetModules();
-  for (const [name, value] of Object.entries(aws.functionEnv('StatsFunction'))) vi.stubEnv(name, value);
-  stats = ((await import('../../functions/stats/handler.ts')) as { handler: HttpHandler }).handler;
-  vi.unstubAllEnvs();
+  stats = await loadHandler<HttpHandler>('functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
 });
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
 import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
@@ -8,6 +8,7 @@ import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.
 import { httpApiEvent, lambdaContext, restEvent } from '../support/events.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { faultyClient } from '../support/faults.ts';
+import { loadHandler } from '../support/handlers.ts';
 import { silenceOutput } from '../support/output.ts';
 
 type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
@@ -20,10 +21,7 @@ beforeAll(async () => {
   silenceOutput();
   aws = await stackResources();
   settings = { tables: aws.tables, pathBuckets: 4, leaseMs: 90_000, retentionDays: 90 };
-  vi.resetModules();
-  for (const [name, value] of Object.entries(aws.functionEnv('StatsFunction'))) vi.stubEnv(name, value);
-  stats = ((await import('../../functions/stats/handler.ts')) as { handler: HttpHandler }).handler;
-  vi.unstubAllEnvs();
+  stats = await loadHandler<HttpHandler>('functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
 });
 
 let siteCounter = 0;

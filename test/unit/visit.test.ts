@@ -48,7 +48,7 @@ describe('visitMarks', () => {
 
   it('cuts long values to 100 characters', () => {
     const marks = visitMarks({ page: 1, gap_ms: 0, entry: `/?utm_campaign=${'c'.repeat(500)}` });
-    expect(marks.utm_campaign).toHaveLength(100);
+    expect(marks?.utm_campaign).toHaveLength(100);
   });
 });
 
