@@ -53,6 +53,15 @@ export const REASONS = {
     'EventsTable holds raw events and commit markers that expire (retentionDays) and are never read for stats; the ' +
     'counts live in AggregatesTable, which has point-in-time recovery. It is the largest table, and recovery is ' +
     'billed per GB, for data that only guards against counting an event twice.',
+  /** AwsSolutions-IAM5 on a function's access to a bucket prefix (useBucket). */
+  bucketPrefix:
+    'The lake holds one object per commit unit and day, named when it is written; access is granted to the ' +
+    'prefix that holds them (events/) and to no other object of the bucket.',
+  /** AwsSolutions-S1 on the lake bucket. */
+  lakeAccessLogs:
+    'The lake bucket is written by the processor and read through pre-signed URLs from GET /stats/export and by ' +
+    'Athena; server access logs would add a second bucket and one log object per few requests. Who reads the ' +
+    'lake is recorded where access is granted: the stats function logs every export request, and Athena keeps its query history.',
   /** AwsSolutions-DDB3 on AggregatesTable and SitesTable with pointInTimeRecovery=false. */
   backupSwitchedOff: 'Point-in-time recovery was turned off on purpose with -c pointInTimeRecovery=false.',
 } as const;

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type CfnResource } from 'aws-cdk-lib';
+import { acknowledge } from './acknowledgments.ts';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +10,7 @@ import { SqsEventSource, type SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { metricsNamespace, type ServiceName } from '../functions/commons/metric-names.ts';
 import type { LogLevel } from './config.ts';
@@ -40,6 +42,9 @@ export const TABLE_READ: readonly TableAction[] = ['GetItem', 'BatchGetItem', 'Q
 
 /** `'read'` for {@link TABLE_READ}, or the exact list of actions to allow. */
 export type TableAccess = 'read' | readonly TableAction[];
+
+/** S3 object actions a function may be granted on a bucket's prefix. */
+export type BucketAction = 'GetObject' | 'PutObject' | 'DeleteObject';
 
 /** `'send'`: sqs:SendMessage only (also covers SendMessageBatch). */
 export type QueueAccess = 'send';
@@ -146,6 +151,22 @@ export class AnalyticsFunction extends NodejsFunction {
   useQueue(queue: IQueue, envName: string, access: QueueAccess): this {
     if (access === 'send') queue.grant(this, 'sqs:SendMessage');
     this.addEnvironment(envName, queue.queueUrl);
+    return this;
+  }
+
+  /**
+   * Grants the S3 `actions` on the objects under `prefix` of `bucket` (and s3:ListBucket of that
+   * prefix) and passes the bucket's name in the environment variable `envName`.
+   */
+  useBucket(bucket: IBucket, envName: string, prefix: string, actions: readonly BucketAction[]): this {
+    this.addToRolePolicy(new PolicyStatement({ actions: actions.map((action) => `s3:${action}`), resources: [bucket.arnForObjects(`${prefix}*`)] }));
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } }),
+    );
+    this.addEnvironment(envName, bucket.bucketName);
+    // Objects are named per commit unit, so they can only be granted by prefix.
+    const bucketId = Stack.of(this).resolve((bucket.node.defaultChild as CfnResource).logicalId) as string;
+    acknowledge(this.role!, [`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`], 'bucketPrefix');
     return this;
   }
 

@@ -13,6 +13,8 @@ import { httpApi } from './http-api.ts';
 import { Monitoring } from './monitoring.ts';
 import { restApi } from './rest-api.ts';
 import { trackerBundling } from './tracker-script.ts';
+import { Lake } from './lake.ts';
+import { LAKE_PREFIX } from '../functions/domain/lake.ts';
 
 /** The queues' MaximumMessageSize (SQS's largest). */
 export const QUEUE_MAX_MESSAGE_BYTES = 1_048_576;
@@ -41,6 +43,8 @@ export class AnalyticsStack extends Stack {
   readonly trackerFunction: AnalyticsFunction;
   /** The REST or HTTP API, as chosen by context `apiType`. */
   readonly api: AnalyticsApi;
+  /** The raw-event lake: its bucket, Glue table and Athena workgroup. */
+  readonly lake: Lake;
   /** Alarms, their SNS topic and the dashboard. */
   readonly monitoring: Monitoring;
 
@@ -93,6 +97,9 @@ export class AnalyticsStack extends Stack {
       removalPolicy,
     });
 
+    // Every counted event once, for Athena and for exports (GET /stats/export).
+    this.lake = new Lake(this, 'Lake', { retentionDays: config.lakeRetentionDays, scanLimitMb: config.athenaScanLimitMb, removalPolicy });
+
     // Functions
     const logs = { logRetention: config.logRetention, logRemovalPolicy: removalPolicy, logLevel: config.logLevel };
 
@@ -135,6 +142,8 @@ export class AnalyticsStack extends Stack {
       .useTable(this.aggregatesTable, 'AGGREGATES_TABLE', [...TABLE_READ, 'PutItem', 'UpdateItem', 'ConditionCheckItem'])
       // The sites' time zones (site registrations), one BatchGetItem per batch at most.
       .useTable(this.sitesTable, 'SITES_TABLE', ['BatchGetItem'])
+      // Writes each commit unit's objects; lists and deletes those of units that never committed.
+      .useBucket(this.lake.bucket, 'LAKE_BUCKET', LAKE_PREFIX, ['PutObject', 'DeleteObject'])
       .consumeQueue(this.eventsQueue, {
         batchSize: config.batchSize,
         maxBatchingWindow: Duration.seconds(config.batchWindowSeconds),
@@ -154,7 +163,9 @@ export class AnalyticsStack extends Stack {
     })
       .useTable(this.aggregatesTable, 'AGGREGATES_TABLE', 'read')
       // GetItem: keys by hash; BatchGetItem: sites' time zones (store/site-zones.ts, as the processor reads them).
-      .useTable(this.sitesTable, 'SITES_TABLE', ['GetItem', 'BatchGetItem']);
+      .useTable(this.sitesTable, 'SITES_TABLE', ['GetItem', 'BatchGetItem'])
+      // GET /stats/export lists a site's objects and signs URLs to them (the URLs carry this role's rights).
+      .useBucket(this.lake.bucket, 'LAKE_BUCKET', LAKE_PREFIX, ['GetObject']);
     this.adminApiKey.grantRead(this.statsFunction);
 
     // Serves a constant: no access to tables or queues, only the logging settings every function gets.
@@ -190,6 +201,9 @@ export class AnalyticsStack extends Stack {
     new CfnOutput(this, 'EventsTableName', { value: this.eventsTable.tableName });
     new CfnOutput(this, 'AggregatesTableName', { value: this.aggregatesTable.tableName });
     new CfnOutput(this, 'SitesTableName', { value: this.sitesTable.tableName, description: 'Site API keys (npm run keys -- --table)' });
+    new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName, description: 'Raw-event lake (npm run export -- --bucket)' });
+    new CfnOutput(this, 'LakeDatabase', { value: this.lake.databaseName, description: 'Glue database of the lake; its table is "events"' });
+    new CfnOutput(this, 'LakeWorkGroup', { value: this.lake.workGroup.ref, description: 'Athena workgroup for lake queries' });
     new CfnOutput(this, 'AdminApiKeySecretArn', {
       value: this.adminApiKey.secretArn,
       description: 'aws secretsmanager get-secret-value --secret-id <arn> --query SecretString --output text',

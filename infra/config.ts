@@ -36,6 +36,10 @@ export interface StackConfig {
   readonly processorMaxConcurrency: number;
   /** Days raw events are kept (0-3650; 0 keeps them forever). */
   readonly retentionDays: number;
+  /** Days the raw-event lake keeps an object (0-36500; 0, the default, keeps them). */
+  readonly lakeRetentionDays: number;
+  /** Megabytes one Athena query of the lake's workgroup may scan before Athena cancels it (10 or more). */
+  readonly athenaScanLimitMb: number;
   /** Items the per-path page-view counters are hashed into (1-16). */
   readonly pathBuckets: number;
   /** Steady-state requests per second allowed by the API stage (> 0). */
@@ -78,6 +82,8 @@ export const DEFAULT_CONFIG = {
   processorTimeoutSeconds: 60,
   processorMaxConcurrency: 2,
   retentionDays: 90,
+  lakeRetentionDays: 0,
+  athenaScanLimitMb: 10_240,
   pathBuckets: 4,
   throttleRateLimit: 1000,
   throttleBurstLimit: 2000,
@@ -247,6 +253,9 @@ export function readStackConfig(scope: IConstruct): StackConfig {
       max: 1000,
     }),
     retentionDays: readNumber(read, 'retentionDays', DEFAULT_CONFIG.retentionDays, { min: 0, max: 3650 }),
+    lakeRetentionDays: readNumber(read, 'lakeRetentionDays', DEFAULT_CONFIG.lakeRetentionDays, { min: 0, max: 36_500 }),
+    // Athena's smallest per-query limit is 10 MB.
+    athenaScanLimitMb: readNumber(read, 'athenaScanLimitMb', DEFAULT_CONFIG.athenaScanLimitMb, { min: 10, max: Number.MAX_SAFE_INTEGER }),
     // At most 16, so that one site-day's counters (2 totals items + 2 x 16 buckets) fit a 100-item transaction.
     pathBuckets: readNumber(read, 'pathBuckets', DEFAULT_CONFIG.pathBuckets, { min: 1, max: 16 }),
     throttleRateLimit: readNumber(read, 'throttleRateLimit', DEFAULT_CONFIG.throttleRateLimit, {

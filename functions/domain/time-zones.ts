@@ -148,3 +148,9 @@ export function hoursOfLocalDay(date: string, timeZone: string): LocalHour[] {
   for (let at = start; at < end; at += HOUR_MS) hours.push({ start: at, hour: localIsoTime(at, timeZone) });
   return hours;
 }
+
+/** The local dates a UTC day's instants can fall on in any zone (UTC-12 to UTC+14): the day before, the day, the day after. */
+export function daysAround(utcDay: string): string[] {
+  const noon = Date.parse(`${utcDay}T12:00:00Z`);
+  return [-1, 0, 1].map((shift) => new Date(noon + shift * 86_400_000).toISOString().slice(0, 10));
+}

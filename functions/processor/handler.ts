@@ -8,6 +8,8 @@ import { logger, metrics, MetricUnit, observability } from '../commons/observabi
 import { processBatch, type BatchResult, type ProcessorSettings } from './process-batch.ts';
 import { siteRecorder } from '../store/site-recorder.ts';
 import { siteZones } from '../store/site-zones.ts';
+import { lakeWriter } from '../store/lake-objects.ts';
+import { createS3Client } from '../commons/s3-client.ts';
 
 const doc = createDocumentClient();
 const aggregatesTable = requireEnv('AGGREGATES_TABLE');
@@ -18,6 +20,7 @@ const settings: ProcessorSettings = {
   retentionDays: intEnv('RETENTION_DAYS', { default: 90, min: 0 }),
   siteZones: siteZones(doc, requireEnv('SITES_TABLE')),
   recordSites: siteRecorder(doc, aggregatesTable),
+  lake: lakeWriter(createS3Client(), requireEnv('LAKE_BUCKET')),
 };
 
 /** The batch's metrics, written when the invocation ends. */

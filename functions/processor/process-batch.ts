@@ -3,7 +3,7 @@ import { oldestReceipt, parseQueuedEvents, type FieldIssue, type TrackedEvent } 
 import { planUnits, unitDeltas, type UnitPlan } from '../domain/aggregate.ts';
 import { ALL_TIME, rawEventKey } from '../domain/keys.ts';
 import { hashUser } from '../domain/sketch.ts';
-import { DEFAULT_TIME_ZONE, localDate, startOfLocalDay } from '../domain/time-zones.ts';
+import { DEFAULT_TIME_ZONE, daysAround, localDate, startOfLocalDay } from '../domain/time-zones.ts';
 import { mapLimit } from '../commons/map-limit.ts';
 import { logger } from '../commons/observability.ts';
 import { claimEvents } from '../store/raw-events.ts';
@@ -11,6 +11,7 @@ import { commitUnit, type CommitTables } from '../store/counters.ts';
 import { mergeSketch } from '../store/sketches.ts';
 import type { SiteZones } from '../store/site-zones.ts';
 import type { SiteRecorder } from '../store/site-recorder.ts';
+import type { LakeWriter } from '../store/lake-objects.ts';
 
 export interface ProcessorSettings {
   tables: CommitTables;
@@ -22,6 +23,8 @@ export interface ProcessorSettings {
   siteZones?: SiteZones;
   /** Records each site among the sites with data before its first events count (GET /sites); without it, none are. */
   recordSites?: SiteRecorder;
+  /** Writes each unit's events to the raw-event lake before the unit commits; without it, no lake. */
+  lake?: LakeWriter;
 }
 
 export interface QueueRecord {
@@ -137,6 +140,7 @@ export async function processBatch(
     expiresAt,
     markerExpiresAt,
     onError: (error) => logError('claim failed', error),
+    onAborted: settings.lake ? discardOnce(settings.lake) : undefined,
   });
   const outcomeOf = new Map(requests.map((request, i) => [request.event, outcomes[i]!]));
   let duplicates = 0;
@@ -163,6 +167,9 @@ export async function processBatch(
       const events = claimedIn(unit);
       if (events.length === 0) continue;
       try {
+        // The lake objects first: a unit that commits has them, one that never does is found
+        // aborted by whoever takes its events over, who removes them (discardOnce).
+        await settings.lake?.write(unit.unitId, unit.siteId, events);
         const deltas = unitDeltas(unit.siteId, events, settings.pathBuckets);
         const state = await commitUnit(doc, settings.tables, unit.unitId, deltas, markerExpiresAt);
         if (state === 'committed') {
@@ -183,6 +190,27 @@ export async function processBatch(
     else duplicates++;
   }
   return { failed: [...failed], counted, duplicates, invalid, units: units.length, maxLagMs };
+}
+
+/**
+ * Removes an aborted unit's lake objects of an event's site and day, once per batch however many
+ * of its events are taken over. The unit may have placed the event on another local day (the
+ * site's time zone changed since), so every day the event's instant falls on in some zone is cleared.
+ */
+function discardOnce(lake: LakeWriter): (unitId: string, event: TrackedEvent) => Promise<void> {
+  const discarded = new Map<string, Promise<void>>();
+  return (unitId, event) => {
+    const utc = event.timestamp.slice(0, 10);
+    const key = `${unitId}|${event.site_id}|${utc}`;
+    let done = discarded.get(key);
+    if (!done) {
+      done = Promise.all(daysAround(utc).map((day) => lake.discard(unitId, event.site_id, day))).then(() => undefined);
+      // A failed removal is tried again by the next event of that unit and day.
+      done.catch(() => discarded.delete(key));
+      discarded.set(key, done);
+    }
+    return done;
+  };
 }
 
 /** Merges the users of one site's events into its daily and all-time sketches. */

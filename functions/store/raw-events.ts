@@ -29,6 +29,12 @@ export interface ClaimOptions {
   concurrency?: number;
   /** Told of each call that failed (its event is retried). */
   onError?: (error: unknown) => void;
+  /**
+   * Called before an event is taken over from a unit that will never commit (its marker says
+   * aborted), so what that unit wrote elsewhere can be removed first; if it throws, the event is
+   * retried and still belongs to the aborted unit.
+   */
+  onAborted?: (unitId: string, event: TrackedEvent) => Promise<void>;
 }
 
 interface StoredClaim {
@@ -66,6 +72,7 @@ export async function claimEvents(
       markers.set(previous.unit, Promise.resolve(state));
       if (state === 'committed') return 'counted';
     }
+    await options.onAborted?.(previous.unit, request.event);
     return (await takeOver(doc, table, request, previous, options.now)) ? 'claimed' : 'retry';
   };
 

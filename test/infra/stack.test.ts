@@ -165,8 +165,10 @@ describe('AnalyticsStack with default configuration', () => {
       RETENTION_DAYS: '90',
       PATH_BUCKETS: '4',
       CLAIM_LEASE_SECONDS: '120',
+      LAKE_BUCKET: { Ref: idOf(stack.lake.bucket) },
     });
     expect(env(stack.statsFunction)).toEqual({
+      LAKE_BUCKET: { Ref: idOf(stack.lake.bucket) },
       AGGREGATES_TABLE: { Ref: idOf(stack.aggregatesTable) },
       SITES_TABLE: { Ref: idOf(stack.sitesTable) },
       ADMIN_API_KEY_SECRET_ARN: { Ref: idOf(stack.adminApiKey) },
@@ -270,7 +272,7 @@ describe('AnalyticsStack with default configuration', () => {
     expect(actionsOf(statements).some((action) => action.startsWith('dynamodb:'))).toBe(false);
   });
 
-  it("lets the stats function read the aggregates, look keys up by hash, read sites' zones and the admin key, nothing more", () => {
+  it("lets the stats function read the aggregates, look keys up by hash, read sites' zones, the admin key and the lake's events, nothing more", () => {
     // Prepare
     const { stack, idOf } = synthesized;
 
@@ -283,7 +285,8 @@ describe('AnalyticsStack with default configuration', () => {
     expect(on(stack.aggregatesTable)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
     expect(on(stack.sitesTable)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem']);
     expect(on(stack.adminApiKey)).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
-    expect(actionsOf(statements)).toHaveLength(7);
+    expect(on(stack.lake.bucket)).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(actionsOf(statements)).toHaveLength(9);
     expect(JSON.stringify(statements)).not.toContain(idOf(stack.eventsTable));
   });
 

@@ -1,0 +1,65 @@
+import { gzipSync } from 'node:zlib';
+import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parseLakeKey, siteFolder, unitFiles, unitPrefix, type LakeObject } from '../domain/lake.ts';
+import type { TrackedEvent } from '../domain/event.ts';
+
+/**
+ * Writes and removes a commit unit's objects in the lake. A unit's objects are written before its
+ * commit, and removed only once the unit is known never to commit (its marker says aborted), so
+ * every counted event is in exactly one object and no event that was not counted stays in any.
+ */
+export interface LakeWriter {
+  /** Writes the unit's events of one site, one object per day (the same keys and bodies if written again). */
+  write(unitId: string, siteId: string, events: readonly TrackedEvent[]): Promise<void>;
+  /** Removes an aborted unit's object of one site and day, if it wrote one. */
+  discard(unitId: string, siteId: string, day: string): Promise<void>;
+}
+
+export function lakeWriter(s3: S3Client, bucket: string): LakeWriter {
+  return {
+    async write(unitId, siteId, events) {
+      await Promise.all(
+        unitFiles(siteId, unitId, events).map((file) =>
+          s3.send(
+            new PutObjectCommand({
+              Bucket: bucket,
+              Key: file.key,
+              Body: gzipSync(file.body),
+              ContentType: 'application/gzip',
+            }),
+          ),
+        ),
+      );
+    },
+    async discard(unitId, siteId, day) {
+      const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: unitPrefix(siteId, day, unitId) }));
+      await Promise.all(Contents.map(({ Key }) => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key }))));
+    },
+  };
+}
+
+/** A site's lake objects of the days from..to (YYYY-MM-DD, both included), in key order. */
+export async function listLakeObjects(s3: S3Client, bucket: string, siteId: string, from: string, to: string): Promise<LakeObject[]> {
+  const folder = siteFolder(siteId);
+  const objects: LakeObject[] = [];
+  let ContinuationToken: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: folder,
+        // Every key of day `from` sorts after its folder name without the slash.
+        StartAfter: ContinuationToken ? undefined : `${folder}date=${from}`,
+        ContinuationToken,
+      }),
+    );
+    for (const { Key, Size } of page.Contents ?? []) {
+      const parsed = Key ? parseLakeKey(Key) : undefined;
+      if (!parsed) continue;
+      if (parsed.date > to) return objects;
+      objects.push({ key: Key!, date: parsed.date, bytes: Size ?? 0, events: parsed.events });
+    }
+    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (ContinuationToken);
+  return objects;
+}

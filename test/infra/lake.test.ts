@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeSynthOutputs, synth, type Synthesized } from './synth.ts';
+
+afterAll(removeSynthOutputs);
+
+describe('the raw-event lake', () => {
+  let synthesized: Synthesized;
+  beforeAll(() => {
+    synthesized = synth();
+  });
+
+  it('is a bucket encrypted at rest, reachable over TLS only, with every kind of public access blocked', () => {
+    const { template, idOf, stack } = synthesized;
+    const bucket = template.toJSON().Resources[idOf(stack.lake.bucket)];
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+      { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+    ]);
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    const policy = Object.values(template.findResources('AWS::S3::BucketPolicy'))[0]!;
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
+  it('keeps events by default, and for lakeRetentionDays days when set; Athena results for a week', () => {
+    const rules = (s: Synthesized) =>
+      s.template.toJSON().Resources[s.idOf(s.stack.lake.bucket)].Properties.LifecycleConfiguration.Rules as Array<Record<string, unknown>>;
+    const kept = rules(synthesized);
+    expect(kept.find((rule) => rule.Prefix === 'events/')).toBeUndefined();
+    expect(kept).toContainEqual(expect.objectContaining({ Prefix: 'athena-results/', ExpirationInDays: 7, Status: 'Enabled' }));
+    const expiring = rules(synth({ lakeRetentionDays: 400 }));
+    expect(expiring).toContainEqual(expect.objectContaining({ Prefix: 'events/', ExpirationInDays: 400, Status: 'Enabled' }));
+  });
+
+  it('has a Glue table over events/ with partition projection by site and date, and no crawler', () => {
+    const { template, idOf, stack } = synthesized;
+    template.resourceCountIs('AWS::Glue::Crawler', 0);
+    const table = Object.values(template.findResources('AWS::Glue::Table'))[0]!.Properties.TableInput;
+    expect(table.PartitionKeys.map((key: { Name: string }) => key.Name)).toEqual(['site_id', 'date']);
+    expect(table.Parameters).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.site_id.type': 'injected',
+      'projection.date.type': 'date',
+      'projection.date.format': 'yyyy-MM-dd',
+    });
+    const bucketName = { Ref: idOf(stack.lake.bucket) };
+    expect(table.Parameters['storage.location.template']).toEqual({
+      'Fn::Join': ['', ['s3://', bucketName, '/events/site_id=${site_id}/date=${date}/']],
+    });
+    expect(table.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.openx.data.jsonserde.JsonSerDe');
+    expect(table.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name)).toEqual([
+      'event_id', 'event_type', 'path', 'user_id', 'timestamp', 'received_at', 'device', 'browser', 'os', 'country', 'visit',
+    ]);
+  });
+
+  it('has an Athena workgroup that enforces its results location, encryption and a scan limit per query', () => {
+    const workGroup = (s: Synthesized) => Object.values(s.template.findResources('AWS::Athena::WorkGroup'))[0]!.Properties;
+    const config = workGroup(synthesized).WorkGroupConfiguration;
+    expect(config.EnforceWorkGroupConfiguration).toBe(true);
+    expect(config.BytesScannedCutoffPerQuery).toBe(10_240 * 1024 * 1024);
+    expect(config.ResultConfiguration.EncryptionConfiguration).toEqual({ EncryptionOption: 'SSE_S3' });
+    expect(JSON.stringify(config.ResultConfiguration.OutputLocation)).toContain('/athena-results/');
+    expect(workGroup(synth({ athenaScanLimitMb: 100 })).WorkGroupConfiguration.BytesScannedCutoffPerQuery).toBe(100 * 1024 * 1024);
+    expect(() => synth({ athenaScanLimitMb: 5 })).toThrow(/athenaScanLimitMb/);
+  });
+
+  it('lets the processor put and delete objects under events/ only, and list that prefix', () => {
+    const { template, idOf, stack } = synthesized;
+    const roleId = idOf(stack.processorFunction.role!);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>)
+      .filter((statement) => JSON.stringify(statement.Resource).includes(idOf(stack.lake.bucket)));
+    expect(statements.map((statement) => statement.Action)).toEqual([['s3:DeleteObject', 's3:PutObject'], 's3:ListBucket']);
+    expect(JSON.stringify(statements[0]!.Resource)).toContain('/events/*');
+    expect(statements[1]!.Condition).toEqual({ StringLike: { 's3:prefix': ['events/*'] } });
+  });
+});
