@@ -1,6 +1,7 @@
 // SDK clients for the local emulators: dummy credentials, fixed region, explicit endpoint.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_REGION } from './template.ts';
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
@@ -15,4 +16,9 @@ export function localDynamoDbClient(endpoint: string): DynamoDBClient {
  */
 export function localSqsClient(endpoint: string): SQSClient {
   return new SQSClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, useQueueUrlAsEndpoint: false });
+}
+
+/** The S3 emulator (fauxqs, on its SQS port): an IP endpoint, so buckets are addressed path-style. */
+export function localS3Client(endpoint: string): S3Client {
+  return new S3Client({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }

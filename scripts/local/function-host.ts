@@ -37,6 +37,8 @@ export interface LambdaEnvironmentOptions {
   region: string;
   dynamodbEndpoint: string;
   sqsEndpoint: string;
+  /** The S3 emulator's endpoint (http://127.0.0.1:PORT). */
+  s3Endpoint?: string;
   /** Local-only variables on top of the template's (e.g. ADMIN_API_KEY); the template's win. */
   extra?: Record<string, string>;
 }
@@ -66,6 +68,8 @@ export function lambdaEnvironment(opts: LambdaEnvironmentOptions): Record<string
     AWS_ENDPOINT_URL: NO_EMULATOR_ENDPOINT,
     AWS_ENDPOINT_URL_DYNAMODB: opts.dynamodbEndpoint,
     AWS_ENDPOINT_URL_SQS: opts.sqsEndpoint,
+    // An IP address, so the SDK addresses buckets path-style (no <bucket>.localhost host names).
+    ...(opts.s3Endpoint ? { AWS_ENDPOINT_URL_S3: opts.s3Endpoint } : {}),
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime ?? 'nodejs'}`,
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',

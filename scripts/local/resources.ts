@@ -9,21 +9,26 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Resolver, localBindings, type LocalBindings, type QueueModel, type TableModel, type TemplateModel } from './template.ts';
 
 export interface CreateResourcesOptions {
   dynamodb: DynamoDBClient;
   sqs: SQSClient;
   sqsEndpoint: string;
+  /** The S3 emulator (fauxqs serves S3 beside SQS); without it, the template's buckets are not created. */
+  s3?: S3Client;
   log?: (line: string) => void;
 }
 
-/** Creates every table and queue of the template (an existing table with the same key schema is reused). */
+/** Creates every table, queue and bucket of the template (an existing table with the same key schema is reused). */
 export async function createResources(model: TemplateModel, opts: CreateResourcesOptions): Promise<LocalBindings> {
   const bindings = localBindings(model, { sqsEndpoint: opts.sqsEndpoint });
   await Promise.all([
     ...Object.values(model.tables).map((table) => createTable(table, opts)),
     createQueues(model, bindings, opts),
+    // CreateBucket is idempotent in the emulator.
+    ...Object.values(model.buckets).map((bucket) => opts.s3?.send(new CreateBucketCommand({ Bucket: bucket.name }))),
   ]);
   return bindings;
 }

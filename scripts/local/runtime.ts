@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startApiServer, type ApiServer } from './api-server.ts';
-import { localDynamoDbClient, localSqsClient } from './clients.ts';
+import { localDynamoDbClient, localS3Client, localSqsClient } from './clients.ts';
 import { startDynamoDbLocal, type DynamoDbLocal, type DynamoDbLocalOptions } from './dynamodb-local.ts';
 import { startPoller, type BatchReport, type Poller } from './event-source.ts';
 import { FunctionHost, lambdaEnvironment, type FunctionHostOptions, type InvokeResult } from './function-host.ts';
@@ -83,6 +83,8 @@ export interface LocalRuntime {
   readonly tables: Record<string, string>;
   /** Queue URLs by logical id. */
   readonly queues: Record<string, string>;
+  /** Bucket names by logical id (S3 in the fauxqs emulator, at sqsEndpoint). */
+  readonly buckets: Record<string, string>;
   /** Function names by logical id. */
   readonly functions: Record<string, string>;
   /** Stack outputs, resolved locally (API URLs point at the local server). */
@@ -149,11 +151,13 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     if (model.ignoredResourceTypes.length) log(`not emulated: ${model.ignoredResourceTypes.join(', ')}`);
     const ddbClient = localDynamoDbClient(dynamodb.endpoint);
     const sqsClient = localSqsClient(sqs.endpoint);
+    const s3Client = localS3Client(sqs.endpoint);
     cleanup.push(async () => {
       ddbClient.destroy();
       sqsClient.destroy();
+      s3Client.destroy();
     });
-    const bindings = await createResources(model, { dynamodb: ddbClient, sqs: sqsClient, sqsEndpoint: sqs.endpoint, log });
+    const bindings = await createResources(model, { dynamodb: ddbClient, sqs: sqsClient, s3: s3Client, sqsEndpoint: sqs.endpoint, log });
 
     // Functions reach SQS at the queue URLs' own origin (sqs.<region>.localhost:PORT, which the
     // worker resolves to 127.0.0.1), so SDK clients work with default settings, as on AWS.
@@ -175,6 +179,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
           region: model.region,
           dynamodbEndpoint: endpoints.dynamodb,
           sqsEndpoint: endpoints.sqs,
+          // fauxqs serves S3 on its SQS port.
+          s3Endpoint: sqs.endpoint,
           extra: opts.environment,
         }),
         moduleFallbackDir: PROJECT_ROOT,
@@ -260,6 +266,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
       sqsEndpoint: sqs.endpoint,
       tables: Object.fromEntries(Object.entries(bindings.tables).map(([id, t]) => [id, t.name])),
       queues: Object.fromEntries(Object.entries(bindings.queues).map(([id, q]) => [id, q.url])),
+      buckets: Object.fromEntries(Object.values(model.buckets).map((b) => [b.logicalId, b.name])),
       functions: Object.fromEntries(Object.entries(bindings.functions).map(([id, f]) => [id, f.name])),
       outputs: resolveOutputs(model, bindings),
       model,
@@ -292,8 +299,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
             dynamodbEndpoint: dynamodb.endpoint,
             dynamodbPid: dynamodb.pid,
             sqsEndpoint: sqs.endpoint,
+            s3Endpoint: sqs.endpoint,
             tables: runtime.tables,
             queues: runtime.queues,
+            buckets: runtime.buckets,
           },
           null,
           2,

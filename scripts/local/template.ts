@@ -62,6 +62,12 @@ export interface TableModel {
   streamViewType?: string;
 }
 
+export interface BucketModel {
+  logicalId: string;
+  /** A valid S3 bucket name: the template's BucketName, else the stack and logical id in lower case. */
+  name: string;
+}
+
 export interface QueueModel {
   logicalId: string;
   name: string;
@@ -171,6 +177,7 @@ export interface TemplateModel {
   functions: Record<string, FunctionModel>;
   eventSourceMappings: Record<string, EventSourceMappingModel>;
   restApis: Record<string, RestApiModel>;
+  buckets: Record<string, BucketModel>;
   /** Resource types present in the template that the local runtime does not emulate (excluding IAM, logs and CDK metadata). */
   ignoredResourceTypes: string[];
 }
@@ -246,6 +253,9 @@ const EMULATED_OR_IRRELEVANT = new Set([
   'AWS::DynamoDB::GlobalTable',
   'AWS::SQS::Queue',
   'AWS::SQS::QueuePolicy',
+  'AWS::S3::Bucket',
+  // The emulator neither checks policies nor TLS.
+  'AWS::S3::BucketPolicy',
   'AWS::Lambda::Function',
   'AWS::Lambda::EventSourceMapping',
   'AWS::Lambda::Permission',
@@ -315,6 +325,7 @@ export function interpretTemplate(
     functions: {},
     eventSourceMappings: {},
     restApis: {},
+    buckets: {},
     ignoredResourceTypes: [],
   };
   // Properties may use pseudo parameters or conditions; resolve what is needed with names only.
@@ -329,6 +340,8 @@ export function interpretTemplate(
       model.tables[logicalId] = interpretTable(model, logicalId, resource.Type, nameResolver.resolve(pick(props, TABLE_PROPERTIES)) as Record<string, unknown>);
     } else if (resource.Type === 'AWS::SQS::Queue') {
       model.queues[logicalId] = interpretQueue(model, logicalId, props, nameResolver);
+    } else if (resource.Type === 'AWS::S3::Bucket') {
+      model.buckets[logicalId] = interpretBucket(model, logicalId, props, nameResolver);
     } else if (!EMULATED_OR_IRRELEVANT.has(resource.Type)) {
       ignored.add(resource.Type);
     }
@@ -385,6 +398,15 @@ function interpretTable(model: TemplateModel, logicalId: string, type: TableMode
     })),
     timeToLive: ttl?.AttributeName ? { attributeName: ttl.AttributeName, enabled: ttl.Enabled !== false } : undefined,
     streamViewType: stream && stream.StreamEnabled !== false ? stream.StreamViewType : undefined,
+  };
+}
+
+function interpretBucket(model: TemplateModel, logicalId: string, rawProps: Record<string, unknown>, resolver: Resolver): BucketModel {
+  // Lifecycle rules are not applied locally (the emulator stores them and never expires anything).
+  const props = resolver.resolve(pick(rawProps, ['BucketName'])) as Record<string, unknown>;
+  return {
+    logicalId,
+    name: literalString(props.BucketName) ?? localPhysicalName(model.stackName, logicalId, 63).toLowerCase().replace(/_/g, '-'),
   };
 }
 
@@ -914,6 +936,8 @@ export class Resolver {
       case 'AWS::DynamoDB::Table':
       case 'AWS::DynamoDB::GlobalTable':
         return b?.tables[name]?.name ?? model.tables[name]?.name;
+      case 'AWS::S3::Bucket':
+        return model.buckets[name]?.name;
       case 'AWS::SQS::Queue':
         if (!b?.queues[name]) throw new Error(`${where}: the URL of queue ${name} is known only once the queue exists`);
         return b.queues[name].url;
@@ -956,6 +980,11 @@ export class Resolver {
           if (!b?.queues[target]) throw new Error(`${where}: the URL of queue ${target} is known only once the queue exists`);
           return queue.url;
         }
+        break;
+      }
+      case 'AWS::S3::Bucket': {
+        const bucket = model.buckets[target];
+        if (attr === 'Arn' && bucket) return `arn:aws:s3:::${bucket.name}`;
         break;
       }
       case 'AWS::Lambda::Function': {

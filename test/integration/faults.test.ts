@@ -7,6 +7,8 @@ import { readScopeAggregates } from '../../functions/store/site-aggregates.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 import { faultyClient, type FaultMode } from '../support/faults.ts';
+import { lakeLines } from '../support/lake.ts';
+import { lakeWriter } from '../../functions/store/lake-objects.ts';
 import { silenceOutput } from '../support/output.ts';
 
 let aws: StackResources;
@@ -16,8 +18,11 @@ beforeAll(async () => {
   // Every injected fault is logged by the processor; the assertions speak for the outcome.
   silenceOutput();
   aws = await stackResources();
-  settings = { tables: aws.tables, pathBuckets: 4, leaseMs: LEASE_MS, retentionDays: 90 };
+  settings = { tables: aws.tables, pathBuckets: 4, leaseMs: LEASE_MS, retentionDays: 90, lake: lakeWriter(aws.s3, aws.lakeBucket) };
 });
+
+/** The settings of a processor whose DynamoDB and S3 calls go through `faulty`. */
+const faultySettings = (faulty: { s3: typeof aws.s3 }): ProcessorSettings => ({ ...settings, lake: lakeWriter(faulty.s3, aws.lakeBucket) });
 
 /** A batch over two sites and two days, with custom events, repeat users and a duplicate. */
 function batchFor(tag: string): { events: TrackedEvent[]; records: QueueRecord[] } {
@@ -64,6 +69,19 @@ async function expectExact(events: TrackedEvent[]): Promise<void> {
     const { Item } = await aws.doc.send(new GetCommand({ TableName: aws.tables.events, Key: rawEventKey(event.site_id, event.event_id) }));
     expect(Item?.user_id, `raw event ${event.event_id}`).toBe(event.user_id);
   }
+  await expectLakeExact(events);
+}
+
+/** Every counted event is in exactly one lake object, in the folder of its day, and nothing else is. */
+async function expectLakeExact(events: TrackedEvent[]): Promise<void> {
+  const lines = await lakeLines(aws.s3, aws.lakeBucket, new Set(events.map((e) => e.site_id)));
+  const found = lines.map((line) => line.record.event_id).sort();
+  expect(found, 'event ids in the lake').toEqual(events.map((e) => e.event_id).sort());
+  for (const { record, date } of lines) {
+    const event = events.find((e) => e.event_id === record.event_id)!;
+    expect(date, `day of ${record.event_id}`).toBe(event.day);
+    expect(record).toMatchObject({ site_id: event.site_id, path: event.path, user_id: event.user_id, event_type: event.event_type });
+  }
 }
 
 /** Delivers the messages again, as SQS does after the visibility timeout, until none fail. */
@@ -79,25 +97,25 @@ async function redeliverUntilDone(records: QueueRecord[], from: number): Promise
 
 /** Calls a clean run of the batch makes, so every crash point can be visited. */
 async function callsOfCleanRun(): Promise<number> {
-  const probe = faultyClient(inject('dynamodbEndpoint'), 'crash-before', Infinity);
+  const probe = faultyClient(inject('dynamodbEndpoint'), 'crash-before', Infinity, inject('sqsEndpoint'));
   const { records } = batchFor(`clean-${Date.now()}`);
-  const result = await processBatch(probe.doc, settings, records, 'clean');
+  const result = await processBatch(probe.doc, faultySettings(probe), records, 'clean');
   expect(result.failed).toEqual([]);
   return probe.calls();
 }
 
-describe.each<FaultMode>(['crash-before', 'crash-after'])('a processor that dies (%s) at any DynamoDB call', (mode) => {
-  it('leaves counts, raw events and sketches exact once the batch is redelivered', async () => {
+describe.each<FaultMode>(['crash-before', 'crash-after'])('a processor that dies (%s) at any DynamoDB or S3 call', (mode) => {
+  it('leaves counts, raw events, sketches and the lake exact once the batch is redelivered', async () => {
     const calls = await callsOfCleanRun();
     expect(calls).toBeGreaterThan(10);
     for (let k = 1; k <= calls; k++) {
       // Prepare
       const { events, records } = batchFor(`${mode}-${k}-${Date.now()}`);
-      const faulty = faultyClient(inject('dynamodbEndpoint'), mode, k);
+      const faulty = faultyClient(inject('dynamodbEndpoint'), mode, k, inject('sqsEndpoint'));
       const start = Date.now();
       // Act: the first delivery dies at call k (its outcome is lost with it), then SQS
       // redelivers the whole batch, and once more as a duplicate delivery.
-      await processBatch(faulty.doc, settings, records, `dying-${k}`, start).catch(() => undefined);
+      await processBatch(faulty.doc, faultySettings(faulty), records, `dying-${k}`, start).catch(() => undefined);
       await redeliverUntilDone(records, start);
       await redeliverUntilDone(records, start + 10 * LEASE_MS);
       // Assess
@@ -106,14 +124,14 @@ describe.each<FaultMode>(['crash-before', 'crash-after'])('a processor that dies
   });
 });
 
-describe('a DynamoDB call that fails once (throttled after the SDK retries)', () => {
+describe('a DynamoDB or S3 call that fails once (throttled after the SDK retries)', () => {
   it('fails only the affected messages, and redelivery makes the counts exact', async () => {
     const calls = await callsOfCleanRun();
     for (let k = 1; k <= calls; k++) {
       const { events, records } = batchFor(`throttle-${k}-${Date.now()}`);
-      const faulty = faultyClient(inject('dynamodbEndpoint'), 'throttle-once', k);
+      const faulty = faultyClient(inject('dynamodbEndpoint'), 'throttle-once', k, inject('sqsEndpoint'));
       const start = Date.now();
-      const first = await processBatch(faulty.doc, settings, records, `throttled-${k}`, start);
+      const first = await processBatch(faulty.doc, faultySettings(faulty), records, `throttled-${k}`, start);
       expect(first.failed.length, `call ${k}`).toBeLessThan(records.length);
       await redeliverUntilDone(records.filter((r) => first.failed.includes(r.messageId)), start);
       await expectExact(events);

@@ -5,7 +5,8 @@ import { DeleteMessageCommand, ChangeMessageVisibilityCommand, ReceiveMessageCom
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/commons/dynamodb-client.ts';
 import { newApiKey } from '../../functions/domain/api-keys.ts';
-import { localDynamoDbClient, localSqsClient, LOCAL_CREDENTIALS } from '../../scripts/local/clients.ts';
+import { localDynamoDbClient, localS3Client, localSqsClient, LOCAL_CREDENTIALS } from '../../scripts/local/clients.ts';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createResources } from '../../scripts/local/resources.ts';
 import { projectAssembly } from '../local/fixtures/synth-fixture.ts';
 import { loadTemplate, resolveEnvironment, LOCAL_REGION, type TemplateModel } from '../../scripts/local/template.ts';
@@ -18,6 +19,9 @@ export const ADMIN_AUTH = { Authorization: `Bearer ${ADMIN_KEY}` };
 export interface StackResources {
   doc: DynamoDBDocumentClient;
   sqs: SQSClient;
+  /** The S3 emulator (fauxqs) and the lake's bucket in it. */
+  s3: S3Client;
+  lakeBucket: string;
   tables: { events: string; aggregates: string; sites: string };
   queueUrl: string;
   dlqUrl: string;
@@ -52,10 +56,13 @@ export async function stackResources(): Promise<StackResources> {
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
     AWS_ENDPOINT_URL_SQS: sqsEndpoint,
+    // fauxqs serves S3 on its SQS port.
+    AWS_ENDPOINT_URL_S3: sqsEndpoint,
   });
   const model = await synthesized();
   const sqs = localSqsClient(sqsEndpoint);
-  const bindings = await createResources(model, { dynamodb: localDynamoDbClient(dynamodbEndpoint), sqs, sqsEndpoint });
+  const s3 = localS3Client(sqsEndpoint);
+  const bindings = await createResources(model, { dynamodb: localDynamoDbClient(dynamodbEndpoint), sqs, s3, sqsEndpoint });
   const queue = byPrefix(model.queues, 'EventsQueue');
   const dlq = byPrefix(model.queues, 'EventsDlq');
   const dlqUrl = bindings.queues[dlq.logicalId]!.url;
@@ -63,6 +70,8 @@ export async function stackResources(): Promise<StackResources> {
   return {
     doc: createDocumentClient(localDynamoDbClient(dynamodbEndpoint)),
     sqs,
+    s3,
+    lakeBucket: byPrefix(model.buckets, 'LakeBucket').name,
     tables: {
       events: bindings.tables[byPrefix(model.tables, 'EventsTable').logicalId]!.name,
       aggregates: bindings.tables[byPrefix(model.tables, 'AggregatesTable').logicalId]!.name,

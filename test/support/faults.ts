@@ -1,9 +1,10 @@
-// Fault injection for processor tests: a DynamoDB client whose k-th call fails. Only tests
-// build it; deployed code has no such hook.
+// Fault injection for processor tests: DynamoDB and S3 clients whose k-th call (of both) fails.
+// Only tests build it; deployed code has no such hook.
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/commons/dynamodb-client.ts';
-import { localDynamoDbClient } from '../../scripts/local/clients.ts';
+import { localDynamoDbClient, localS3Client } from '../../scripts/local/clients.ts';
+import { S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 
 export type FaultMode =
   /** The process dies before call k is sent: call k and every later call fail unsent. */
@@ -17,7 +18,9 @@ export type FaultMode =
 
 export interface FaultyClient {
   doc: DynamoDBDocumentClient;
-  /** Calls made so far. */
+  /** An S3 client whose calls count with the DynamoDB client's (the lake's writes fail alike). */
+  s3: S3Client;
+  /** Calls made so far, DynamoDB and S3 together. */
   calls(): number;
   /** Keys withheld as UnprocessedKeys so far ('partial-batch-get'). */
   withheld(): number;
@@ -27,37 +30,43 @@ export class InjectedCrash extends Error {
   override name = 'InjectedCrash';
 }
 
-/** A document client that fails as `mode` says at call `k` (1-based); k = Infinity never fails. */
-export function faultyClient(endpoint: string, mode: FaultMode, k: number): FaultyClient {
+/**
+ * A DynamoDB document client and an S3 client that fail as `mode` says at call `k` (1-based,
+ * counting the calls of both); k = Infinity never fails.
+ */
+export function faultyClient(endpoint: string, mode: FaultMode, k: number, s3Endpoint: string = endpoint): FaultyClient {
   const client = localDynamoDbClient(endpoint);
+  const s3 = localS3Client(s3Endpoint);
   let count = 0;
   let withheld = 0;
   let batchGets = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
+  const inject = (throttled: () => Error): never =>
+    ((next: (args: unknown) => Promise<{ output: unknown }>, context: { commandName?: string }) => async (args: unknown) => {
       const call = ++count;
       if (mode === 'partial-batch-get') {
         const result = await next(args);
         if (!/^BatchGet/.test(String(context.commandName)) || batchGets++ % 2 === 1) return result;
         const output = withholdAllButFirst(result.output as BatchGetOutput);
         for (const { Keys = [] } of Object.values(output.UnprocessedKeys ?? {})) withheld += Keys.length;
-        return { ...result, output: output as typeof result.output };
+        return { ...result, output };
       }
       if (call < k) return next(args);
       if (mode === 'throttle-once') {
-        if (call === k) {
-          throw new ProvisionedThroughputExceededException({ message: 'injected throttling', $metadata: {} });
-        }
+        if (call === k) throw throttled();
         return next(args);
       }
       if (mode === 'crash-after' && call === k) {
         await next(args);
       }
       throw new InjectedCrash(`injected crash at call ${call}`);
-    },
-    { step: 'initialize', name: 'injectFault', priority: 'high' },
+    }) as never;
+  const options = { step: 'initialize' as const, name: 'injectFault', priority: 'high' as const };
+  client.middlewareStack.add(inject(() => new ProvisionedThroughputExceededException({ message: 'injected throttling', $metadata: {} })), options);
+  s3.middlewareStack.add(
+    inject(() => Object.assign(new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 } }), { message: 'injected throttling' })),
+    options,
   );
-  return { doc: createDocumentClient(client), calls: () => count, withheld: () => withheld };
+  return { doc: createDocumentClient(client), s3, calls: () => count, withheld: () => withheld };
 }
 
 type Item = Record<string, unknown>;
