@@ -51,6 +51,7 @@ export function httpApi(scope: Construct, functions: ApiFunctions, config: Stack
   route('/stats', HttpMethod.GET, statsIntegration, 'statsKeys');
   route('/stats/timeseries', HttpMethod.GET, statsIntegration, 'statsKeys');
   route('/stats/breakdown', HttpMethod.GET, statsIntegration, 'statsKeys');
+  route('/stats/export', HttpMethod.GET, statsIntegration, 'statsKeys');
   route('/sites', HttpMethod.GET, statsIntegration, 'statsKeys');
   const trackerIntegration = integration('TrackerIntegration', functions.tracker);
   route('/t.js', HttpMethod.GET, trackerIntegration, 'publicScript');

@@ -53,6 +53,7 @@ export function restApi(scope: Construct, functions: ApiFunctions, config: Stack
   open(stats.addMethod('GET', statsIntegration), 'statsKeys');
   open(stats.addResource('timeseries').addMethod('GET', statsIntegration), 'statsKeys');
   open(stats.addResource('breakdown').addMethod('GET', statsIntegration), 'statsKeys');
+  open(stats.addResource('export').addMethod('GET', statsIntegration), 'statsKeys');
   open(api.root.addResource('sites').addMethod('GET', statsIntegration), 'statsKeys');
   // The beacon script; a <script> tag loads it without CORS.
   const trackerIntegration = new LambdaIntegration(functions.tracker);

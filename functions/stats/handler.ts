@@ -11,6 +11,10 @@ import { parseBreakdownQuery, shapeBreakdown } from '../domain/breakdown.ts';
 import { daysIn, parseStatsQuery, scopesOf, shapeStats } from '../domain/stats.ts';
 import { parseTimeseriesQuery, shapeHourlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
 import { shapeSites, visibleSites } from '../domain/site-list.ts';
+import { EXPORT_URL_SECONDS, MAX_EXPORT_FILES, parseExportQuery, shapeExport } from '../domain/export.ts';
+import { listLakeObjects } from '../store/lake-objects.ts';
+import { signedUrls } from '../store/lake-urls.ts';
+import { createS3Client } from '../commons/s3-client.ts';
 import { readBreakdown } from '../store/breakdowns.ts';
 import { readSiteSummaries } from '../store/site-summaries.ts';
 import { listSitesWithData } from '../store/sites-with-data.ts';
@@ -25,9 +29,11 @@ const config = {
   sitesTable: requireEnv('SITES_TABLE'),
   /** The path buckets a day has (the processor's setting): a range reads them by key. */
   pathBuckets: intEnv('PATH_BUCKETS', { default: 4, min: 1, max: 16 }),
+  lakeBucket: requireEnv('LAKE_BUCKET'),
 };
 const keyCheck: KeyCheck = { sitesTable: config.sitesTable, adminKey: adminKey() };
 const doc = createDocumentClient();
+const s3 = createS3Client();
 
 /** The parsed query string, or a 400 invalid_query naming each bad parameter. */
 function queryOf<T>(request: HttpRequest, parse: (params: Record<string, string | undefined>) => ParseResult<T>): T {
@@ -105,15 +111,28 @@ async function serveSites(_request: HttpRequest, principal: Principal): Promise<
   return json(200, shapeSites(summaries));
 }
 
+/** GET /stats/export: a site's lake objects of a range of days, with URLs to download them from S3 for 15 minutes. */
+async function serveExport(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
+  const query = queryOf(request, parseExportQuery);
+  authorizeSite(principal, query.siteId);
+  const fields = { route: 'export', site_id: query.siteId, reader: principalLabel(principal), ...query.range };
+  const { objects, more } = await logged(fields, () =>
+    listLakeObjects(s3, config.lakeBucket, query.siteId, query.range, { after: query.cursor, limit: MAX_EXPORT_FILES }),
+  );
+  const urls = await signedUrls(s3, config.lakeBucket, objects.map((object) => object.key), EXPORT_URL_SECONDS);
+  return json(200, shapeExport(query, objects, urls, more));
+}
+
 /** The route each request path ends with, and what serves it; anything else is GET /stats. */
 const ROUTES = [
   ['/stats/timeseries', serveTimeseries],
   ['/stats/breakdown', serveBreakdown],
+  ['/stats/export', serveExport],
   ['/sites', serveSites],
 ] as const;
 
 /**
- * The stats function: GET /stats, GET /stats/timeseries, GET /stats/breakdown and GET /sites,
+ * The stats function: GET /stats, GET /stats/timeseries, GET /stats/breakdown, GET /stats/export and GET /sites,
  * under either API payload format.
  * The key is checked first (401 without a valid one), then the query (400), then whether the
  * key may read the site (403). `StatsLatency` times the requests that are served.

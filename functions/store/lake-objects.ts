@@ -1,6 +1,6 @@
-import { gzipSync } from 'node:zlib';
-import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { parseLakeKey, siteFolder, unitFiles, unitPrefix, type LakeObject } from '../domain/lake.ts';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parseLakeKey, siteFolder, unitFiles, unitPrefix, type LakeObject, type LakeRecord } from '../domain/lake.ts';
 import type { TrackedEvent } from '../domain/event.ts';
 
 /**
@@ -38,28 +38,47 @@ export function lakeWriter(s3: S3Client, bucket: string): LakeWriter {
   };
 }
 
-/** A site's lake objects of the days from..to (YYYY-MM-DD, both included), in key order. */
-export async function listLakeObjects(s3: S3Client, bucket: string, siteId: string, from: string, to: string): Promise<LakeObject[]> {
+export interface LakeListing {
+  objects: LakeObject[];
+  /** More objects of the range follow the last one listed. */
+  more: boolean;
+}
+
+/**
+ * A site's lake objects of the days from..to (YYYY-MM-DD, both included), in key order (by day):
+ * at most `limit` of them, after the key `after` when given. Lists only the site's folder.
+ */
+export async function listLakeObjects(
+  s3: S3Client,
+  bucket: string,
+  siteId: string,
+  range: { from: string; to: string },
+  options: { after?: string; limit?: number } = {},
+): Promise<LakeListing> {
   const folder = siteFolder(siteId);
+  const limit = options.limit ?? Infinity;
   const objects: LakeObject[] = [];
+  // Every key of day `from` sorts after its folder name without the slash.
+  let StartAfter: string | undefined = options.after ?? `${folder}date=${range.from}`;
   let ContinuationToken: string | undefined;
   do {
-    const page = await s3.send(
-      new ListObjectsV2Command({
-        Bucket: bucket,
-        Prefix: folder,
-        // Every key of day `from` sorts after its folder name without the slash.
-        StartAfter: ContinuationToken ? undefined : `${folder}date=${from}`,
-        ContinuationToken,
-      }),
-    );
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: folder, StartAfter, ContinuationToken }));
+    StartAfter = undefined;
     for (const { Key, Size } of page.Contents ?? []) {
       const parsed = Key ? parseLakeKey(Key) : undefined;
       if (!parsed) continue;
-      if (parsed.date > to) return objects;
+      if (parsed.date > range.to) return { objects, more: false };
+      if (objects.length === limit) return { objects, more: true };
       objects.push({ key: Key!, date: parsed.date, bytes: Size ?? 0, events: parsed.events });
     }
     ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (ContinuationToken);
-  return objects;
+  return { objects, more: false };
+}
+
+/** The events of one lake object, in the order they were written. */
+export async function readLakeObject(s3: S3Client, bucket: string, key: string): Promise<LakeRecord[]> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const text = gunzipSync(await object.Body!.transformToByteArray()).toString('utf8');
+  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LakeRecord);
 }

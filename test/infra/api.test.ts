@@ -69,6 +69,7 @@ describe('AnalyticsStack with apiType=http', () => {
     ['GET /stats', 'statsFunction'],
     ['GET /stats/timeseries', 'statsFunction'],
     ['GET /stats/breakdown', 'statsFunction'],
+    ['GET /stats/export', 'statsFunction'],
     ['GET /sites', 'statsFunction'],
     ['GET /t.js', 'trackerFunction'],
     ['GET /dashboard', 'trackerFunction'],
@@ -89,7 +90,7 @@ describe('AnalyticsStack with apiType=http', () => {
     });
   });
 
-  it('has no routes besides POST /event, POST /events, GET /stats, GET /stats/timeseries, GET /stats/breakdown, GET /sites, GET /t.js and the dashboard', () => {
+  it('has no routes besides POST /event, POST /events, GET /stats, GET /stats/timeseries, GET /stats/breakdown, GET /stats/export, GET /sites, GET /t.js and the dashboard', () => {
     // Act
     const routes = Object.values(synthesized.template.findResources('AWS::ApiGatewayV2::Route'));
 
@@ -101,12 +102,13 @@ describe('AnalyticsStack with apiType=http', () => {
       'GET /sites',
       'GET /stats',
       'GET /stats/breakdown',
+      'GET /stats/export',
       'GET /stats/timeseries',
       'GET /t.js',
       'POST /event',
       'POST /events',
     ]);
-    // One integration per function: both ingestion routes share one, the four stats routes too.
+    // One integration per function: both ingestion routes share one, the five stats routes too.
     synthesized.template.resourceCountIs('AWS::ApiGatewayV2::Integration', 3);
   });
 
@@ -142,10 +144,10 @@ describe('AnalyticsStack with apiType=http', () => {
         .filter((props) => JSON.stringify(props.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [idOf(fn), 'Arn'] }));
 
     // Assess
-    expect(permissions).toHaveLength(10);
+    expect(permissions).toHaveLength(11);
     for (const [fn, paths] of [
       [stack.ingestFunction, ['/*/*/event', '/*/*/events']],
-      [stack.statsFunction, ['/*/*/stats', '/*/*/stats/timeseries', '/*/*/stats/breakdown', '/*/*/sites']],
+      [stack.statsFunction, ['/*/*/stats', '/*/*/stats/timeseries', '/*/*/stats/breakdown', '/*/*/stats/export', '/*/*/sites']],
       [stack.trackerFunction, ['/*/*/t.js', '/*/*/dashboard', '/*/*/dashboard/app.js', '/*/*/dashboard/app.css']],
     ] as const) {
       const grants = grantsOf(fn);
