@@ -13,7 +13,7 @@ const site = `e2e-contract-${Date.now().toString(36)}`;
 const today = new Date().toISOString().slice(0, 10);
 const monthAgo = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
 
-const STATS_ROUTES = ['/stats', '/stats/timeseries', '/stats/breakdown'];
+const STATS_ROUTES = ['/stats', '/stats/timeseries', '/stats/breakdown', '/stats/export'];
 
 const conforms = (method: string, route: string, response: ApiResponse) => {
   expect(contract.check(method, route, response), `${method} ${route} -> ${response.status} ${JSON.stringify(response.body)}`).toEqual([]);
@@ -92,7 +92,7 @@ describe('responses conform to docs/openapi.yaml', () => {
     }
   });
 
-  it.runIf(inject('keysTarget'))('GET /stats, /stats/timeseries and /stats/breakdown: 403 for a key of another site', async () => {
+  it.runIf(inject('keysTarget'))('GET /stats, /stats/timeseries, /stats/breakdown and /stats/export: 403 for a key of another site', async () => {
     const { key } = keysCli(inject('keysTarget')!, 'create', '--site', `${site}-other`);
     const other = apiClient(baseUrl, undefined, key);
     for (const route of STATS_ROUTES) {
@@ -129,6 +129,17 @@ describe('responses conform to docs/openapi.yaml', () => {
     const response = await api.get('stats/breakdown', { site_id: site, ...query });
     expect(response.status).toBe(status);
     conforms('GET', '/stats/breakdown', response);
+  });
+
+  it.each([
+    ['a range', { from: monthAgo, to: today }, 200],
+    ['a range without events', { from: '2025-01-01', to: '2025-01-31' }, 200],
+    ['a range over 366 days', { from: '2024-01-01', to: '2025-01-02' }, 400],
+    ['a date instead of a range', { date: today }, 400],
+  ] as const)('GET /stats/export: %s', async (_name, query, status) => {
+    const response = await api.get('stats/export', { site_id: site, ...query });
+    expect(response.status).toBe(status);
+    conforms('GET', '/stats/export', response);
   });
 
   it.each([
