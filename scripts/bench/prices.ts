@@ -25,6 +25,12 @@ export const PRICES = {
     /** Bytes of metadata billed with each log event. */
     eventOverheadBytes: 26,
   },
+  s3: {
+    /** S3 Standard: PUT, COPY, POST and LIST requests, per thousand (GET $0.0004; DELETE free). */
+    perThousandPuts: 0.005,
+    /** S3 Standard storage, first 50 TB, per GB-month (not in the per-event totals: reported on its own). */
+    perGbMonth: 0.023,
+  },
   dynamodb: {
     /** On-demand, per million write request units. */
     perMillionWriteUnits: 0.625,
@@ -41,6 +47,8 @@ export interface PerEventUsage {
   lambda: Array<{ name: string; invocations: number; gbSeconds: number }>;
   /** Billed SQS requests per event (64 KB chunks counted). */
   sqsRequests: number;
+  /** S3 PUT requests per event (the lake's objects). */
+  s3Puts: number;
   writeUnits: number;
   readUnits: number;
 }
@@ -50,6 +58,7 @@ export interface CostBreakdown {
   lambdaRequests: number;
   lambdaCompute: number;
   sqs: number;
+  s3: number;
   dynamodbWrites: number;
   dynamodbReads: number;
   total: number;
@@ -66,6 +75,7 @@ export function costPerMillionEvents(usage: PerEventUsage, api: 'rest' | 'http')
     lambdaRequests: invocations * PRICES.lambda.perMillionRequests,
     lambdaCompute: gbSeconds * M * PRICES.lambda.perGbSecondArm64,
     sqs: usage.sqsRequests * PRICES.sqs.perMillionRequests,
+    s3: usage.s3Puts * M * (PRICES.s3.perThousandPuts / 1000),
     dynamodbWrites: usage.writeUnits * PRICES.dynamodb.perMillionWriteUnits,
     dynamodbReads: usage.readUnits * PRICES.dynamodb.perMillionReadUnits,
   };

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { newApiKey } from '../../functions/domain/api-keys.ts';
-import { localSqsClient } from '../local/clients.ts';
+import { localS3Client, localSqsClient } from '../local/clients.ts';
 import type { BatchReport } from '../local/event-source.ts';
 import { displayName, PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { resolveEnvironment } from '../local/template.ts';
@@ -31,6 +31,7 @@ import { parseArgs, type Options } from './options.ts';
 import { logBytesPerEvent, logsUsdPerMillion } from './log-bytes.ts';
 import { guardRun } from './run-guard.ts';
 import { costPerMillionEvents, costPerStatsCall, PRICES, type PerEventUsage } from './prices.ts';
+import { lakeUsage } from './lake-usage.ts';
 import { tableLines, wireLines, type ReportRow } from './report.ts';
 import { capacityTotalsOf, sqsRequestsOfRun, transactionUnitsByKind, writeUnitsOfRun } from './run-units.ts';
 import { calibrationBeacons, sequentialPosts } from './sequential-posts.ts';
@@ -309,6 +310,14 @@ async function main(): Promise<number> {
     const statsDurations = sortedCopy(statsCallDurations);
     const statsGbsPerCall = statsDurations.length ? sum([...statsDurations].map((d) => gbSeconds(statsHost.memorySizeMb, d))) / statsDurations.length : NaN;
 
+    // The lake: its objects (one PUT each) and bytes, and whether it holds every counted event.
+    const lakeBucket = Object.entries(rt.buckets).find(([id]) => id.startsWith('LakeBucket'))?.[1];
+    if (!lakeBucket) throw new BenchFailure('no lake bucket in the template');
+    const lakeS3 = localS3Client(rt.sqsEndpoint);
+    const lake = await lakeUsage(lakeS3, lakeBucket);
+    lakeS3.destroy();
+    const lakeExact = lake.events === events;
+
     const usage: PerEventUsage = {
       apiRequests: load.requests / events,
       lambda: [
@@ -317,6 +326,7 @@ async function main(): Promise<number> {
       ],
       // Without the wire, an estimate: one SendMessage, receives and deletes of 10 messages each.
       sqsRequests: wire ? sqsRequestsPerEvent : 1.2,
+      s3Puts: lake.objects / events,
       writeUnits: wruPerEvent,
       readUnits: rruPerEvent,
     };
@@ -394,6 +404,10 @@ async function main(): Promise<number> {
       usd_per_million_logs: round(logsUsd, 3),
       max_key_wru_per_s: hottest ? round(hottest.peakPerSecond, 0) : null,
       counts_exact: countsExact,
+      lake_exact: lakeExact,
+      s3_puts_per_event: round(lake.objects / events, 5),
+      lake_bytes_per_million_events: round((lake.bytes / events) * 1e6, 0),
+      usd_per_million_lake_storage_month: round(((lake.bytes / events) * 1e6 / 1e9) * PRICES.s3.perGbMonth, 4),
       max_key: hottest?.key ?? null,
       max_key_wru_per_s_at_5000_eps: round(at5000, 0),
       hot_site: topSite,
@@ -490,6 +504,11 @@ async function main(): Promise<number> {
         wire ? `billed; ${fmt(sqsRequestsPerEventOnWire, 4)} on the wire, less ${sqsRequests?.earlyEmptyCalls} empty long polls fauxqs ended early` : ''],
       ['Lambda invocations/event: ingest, processor', `${fmt(ingestInvocationsPerEvent, 3)}, ${fmt(processorInvocationsPerEvent, 5)}`, ''],
       ['Lambda GB-s/event: ingest, processor', `${ingestGbsPerEvent.toExponential(2)}, ${processorGbsPerEvent.toExponential(2)}`, ''],
+      ['S3 requests per event (lake PUTs)', fmt(lake.objects / events, 5), '',
+        `${lake.objects} objects, ${fmt(events / Math.max(1, lake.objects), 0)} events each: $${fmt(costHttp.s3, 3)} per million events`],
+      ['lake bytes per million events (not in the totals)', fmt((lake.bytes / events) * 1e6 / 1e6, 1) + ' MB', '',
+        `gzipped NDJSON, ${fmt(lake.bytes / events, 1)} bytes per event: $${fmt(((lake.bytes / events) * 1e6 / 1e9) * PRICES.s3.perGbMonth, 4)} per million events per month kept`],
+      ['lake exact', String(lakeExact), '', `${lake.events} events in the lake, ${events} accepted`],
       ['USD per million events, REST API', fmt(costRest.total, 3), `<= 5.00: ${yes(targets.usd_per_million_rest)}`],
       ['USD per million events, HTTP API', fmt(costHttp.total, 3), `<= 2.50: ${yes(targets.usd_per_million_http)}`],
       ['CloudWatch Logs bytes per event (not in the totals)', fmt(logBytes.total, 1), '',
@@ -507,7 +526,7 @@ async function main(): Promise<number> {
     for (const line of tableLines(rows)) say(line);
     say('');
     say('Cost per million events (USD):   REST     HTTP');
-    for (const key of ['api', 'lambdaRequests', 'lambdaCompute', 'sqs', 'dynamodbWrites', 'dynamodbReads', 'total'] as const) {
+    for (const key of ['api', 'lambdaRequests', 'lambdaCompute', 'sqs', 's3', 'dynamodbWrites', 'dynamodbReads', 'total'] as const) {
       say(`  ${key.padEnd(28)} ${fmt(costRest[key], 3).padStart(7)}  ${fmt(costHttp[key], 3).padStart(7)}`);
     }
     say(`  (ingest Lambda billed at ${ingestMemory} MB x ${fmt(ingestP50Calibrated, 2)} ms, the p50 of ${calibrationDurations.length} invocations one at a time; ` +
@@ -533,7 +552,7 @@ async function main(): Promise<number> {
     say('');
     say(`Details: ${path.relative(PROJECT_ROOT, path.join(outDir, 'result.json'))}`);
     process.stdout.write(`${JSON.stringify(result)}\n`);
-    return countsExact ? 0 : 1;
+    return countsExact && lakeExact ? 0 : 1;
   } catch (error) {
     return guard.failed(error);
   } finally {
