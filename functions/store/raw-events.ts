@@ -88,7 +88,7 @@ export async function claimEvents(
   });
 }
 
-/** Writes the raw event; returns the existing claim when the event was stored before. */
+/** Writes the event's claim; returns the existing claim when the event was claimed before. */
 async function putIfAbsent(
   doc: DynamoDBDocumentClient,
   table: string,
@@ -99,20 +99,9 @@ async function putIfAbsent(
     await doc.send(
       new PutCommand({
         TableName: table,
+        // What recognising a copy needs, nothing of the event itself: the lake holds the events.
         Item: {
           ...rawEventKey(event.site_id, event.event_id),
-          site_id: event.site_id,
-          event_type: event.event_type,
-          path: event.path,
-          user_id: event.user_id,
-          timestamp: event.timestamp,
-          received_at: event.received_at,
-          event_id: event.event_id,
-          device: event.device,
-          browser: event.browser,
-          os: event.os,
-          country: event.country,
-          visit: event.visit,
           unit: unitId,
           claimed_at: options.now,
           expires_at: options.expiresAt,

@@ -57,6 +57,8 @@ export interface DynamoDbWireSnapshot {
   ops: Record<string, OpStats>;
   /** Units of successful single-item writes as reported (PutItem, UpdateItem, DeleteItem) or sized (BatchWriteItem items). */
   singleItemUnits: number;
+  /** Raw event items put (pk `E#...`): how many, and their bytes as DynamoDB sizes them. */
+  rawEventItems: { items: number; bytes: number };
   transactions: { calls: number; items: number; unitsAtWrite: number; canceled: number; canceledItems: number; unparsedUpdates: number };
   failedConditional: { calls: number; estimatedUnits: number; byOp: Record<string, number> };
   transactionItems: TransactionItemRecord[];
@@ -141,6 +143,7 @@ const label = (table: string): string => data.tableLabels[table] ?? table;
 
 const ddbOps: Record<string, OpStats> = {};
 let singleItemUnits = 0;
+const rawEventItems = { items: 0, bytes: 0 };
 const tx = { calls: 0, items: 0, unitsAtWrite: 0, canceled: 0, canceledItems: 0, unparsedUpdates: 0 };
 const failedConditional = { calls: 0, estimatedUnits: 0, byOp: {} as Record<string, number> };
 const txItems = new Map<string, TransactionItemRecord>();
@@ -292,6 +295,10 @@ function observeDynamoDb(target: string, request: Buffer, status: number, respon
     const units = reported > 0 ? reported : standardWriteUnits(itemBytes(item));
     singleItemUnits += units;
     attribute(table, pkOf(item), units, at);
+    if (op === 'PutItem' && pkOf(item).startsWith('E#')) {
+      rawEventItems.items++;
+      rawEventItems.bytes += itemBytes(item);
+    }
     return;
   }
   if (op === 'BatchWriteItem') {
@@ -397,6 +404,7 @@ port.on('message', (message: HostToProxy) => {
     dynamodb: {
       ops: ddbOps,
       singleItemUnits,
+      rawEventItems: { ...rawEventItems },
       transactions: { ...tx },
       failedConditional: { ...failedConditional, byOp: { ...failedConditional.byOp } },
       transactionItems: [...txItems.values()],
