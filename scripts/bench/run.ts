@@ -32,6 +32,7 @@ import { logBytesPerEvent, logsUsdPerMillion } from './log-bytes.ts';
 import { guardRun } from './run-guard.ts';
 import { costPerMillionEvents, costPerStatsCall, PRICES, type PerEventUsage } from './prices.ts';
 import { lakeUsage } from './lake-usage.ts';
+import { checkExport } from './export-check.ts';
 import { tableLines, wireLines, type ReportRow } from './report.ts';
 import { capacityTotalsOf, sqsRequestsOfRun, transactionUnitsByKind, writeUnitsOfRun } from './run-units.ts';
 import { calibrationBeacons, sequentialPosts } from './sequential-posts.ts';
@@ -252,6 +253,8 @@ async function main(): Promise<number> {
     const statsFunctionLines = logs.capacityOf<StatsLine>(statsId);
     const statsLines = statsFunctionLines.filter((l) => l.route !== 'breakdown');
     const breakdownLines = statsFunctionLines.filter((l) => l.route === 'breakdown');
+    const exported = await checkExport({ apiUrl: rt.apiUrl, adminKey, workload });
+    mismatches.push(...exported.mismatches);
     const dlq = dlqUrl ? await queueDepth(dlqUrl) : { visible: 0, inFlight: 0 };
     if (dlq.visible + dlq.inFlight > 0) mismatches.push(`the dead-letter queue holds ${dlq.visible + dlq.inFlight} messages`);
     const failedBatches = batchesAtDrain.filter((b) => b.failures > 0 || b.batchError);
@@ -260,7 +263,8 @@ async function main(): Promise<number> {
     const countsExact = mismatches.length === 0;
     progress(
       countsExact
-        ? `counts: all ${stats.calls} GET /stats and ${breakdowns.calls} GET /stats/breakdown answers match the ground truth; DLQ empty`
+        ? `counts: all ${stats.calls} GET /stats and ${breakdowns.calls} GET /stats/breakdown answers match the ground truth; ` +
+            `the export (${exported.calls} GET /stats/export, ${exported.files} files) holds every event sent once; DLQ empty`
         : `counts: ${mismatches.length} MISMATCHES`,
     );
 
@@ -405,6 +409,8 @@ async function main(): Promise<number> {
       max_key_wru_per_s: hottest ? round(hottest.peakPerSecond, 0) : null,
       counts_exact: countsExact,
       lake_exact: lakeExact,
+      export_events: exported.events,
+      export_files: exported.files,
       raw_event_item_bytes: wire && wire.dynamodb.rawEventItems.items ? round(wire.dynamodb.rawEventItems.bytes / wire.dynamodb.rawEventItems.items, 1) : null,
       s3_puts_per_event: round(lake.objects / events, 5),
       lake_bytes_per_million_events: round((lake.bytes / events) * 1e6, 0),
@@ -522,7 +528,7 @@ async function main(): Promise<number> {
       ['ingest bundle (index.mjs)', `${fmt(bundleBytes / 1024, 1)} KB`, `< 100 KB: ${yes(targets.ingest_bundle_bytes)}`],
       ['ingest init (import, median of 7)', `${fmt(initMs, 1)} ms`, `< 30 ms: ${yes(targets.ingest_init_ms)}`,
         init.nodeOptions ? `with NODE_OPTIONS=${init.nodeOptions} as deployed; ${fmt(init.initMsWithoutNodeOptions, 1)} ms without` : ''],
-      ['counts exact', String(countsExact), '', `${stats.calls} GET /stats and ${breakdowns.calls} GET /stats/breakdown answers; DLQ ${dlq.visible + dlq.inFlight} messages`],
+      ['counts exact', String(countsExact), '', `${stats.calls} GET /stats and ${breakdowns.calls} GET /stats/breakdown answers; export of ${exported.events} events in ${exported.files} files; DLQ ${dlq.visible + dlq.inFlight} messages`],
     ];
     say('');
     say(`Benchmark: ${events} events, ${opts.sites} sites, concurrency ${opts.concurrency}, Node ${process.version}, ${details.machine.cpus} CPUs`);
