@@ -139,7 +139,7 @@ async function signIn(key: string): Promise<void> {
   const client = statsClient(apiBase(location), key);
   setStatus('Signing in…');
   try {
-    state.sites = await client
+    const sites = client
       .sites()
       .then((answer) => answer.sites.map((site) => site.site_id))
       .catch((error: unknown) => {
@@ -147,12 +147,16 @@ async function signIn(key: string): Promise<void> {
         if (error instanceof ApiError && error.status === 404) return undefined;
         throw error;
       });
+    // A site named by the link is checked alongside the list: one round trip less.
+    const named = state.site ? checkSite(client, state.site) : undefined;
+    named?.catch(() => undefined); // awaited below, unless the list fails first
+    state.sites = await sites;
     if (!state.site) state.site = state.sites?.[0] ?? '';
     if (!state.site) {
       showSignIn(state.sites ? 'No site has data yet.' : 'Enter the id of the site to open.');
       return;
     }
-    await checkSite(client, state.site);
+    await (named ?? checkSite(client, state.site));
   } catch (error) {
     showSignIn(describeError(error, state.site));
     return;
