@@ -39,6 +39,9 @@ export const DAY_TOTALS_LAST = 'T#9';
 /** The day of a day totals sort key. */
 export const dayOfTotalsKey = (sk: string): Scope => sk.slice(2);
 
+/** Path buckets a day has unless PATH_BUCKETS says otherwise (the processor's and the stats function's default). */
+export const DEFAULT_PATH_BUCKETS = 4;
+
 /** Partition holding a site's path buckets for one scope. */
 export const pathPartition = (siteId: string, scope: Scope): string => `P#${siteId}#${scope}`;
 export const pathBucketKey = (siteId: string, scope: Scope, bucket: number): Key => ({

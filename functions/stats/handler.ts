@@ -23,12 +23,13 @@ import { readDayHours } from '../store/totals.ts';
 import { siteZones } from '../store/site-zones.ts';
 import { authenticate, authorizeSite, principalLabel, type KeyCheck } from './authorize.ts';
 import type { Principal } from '../domain/api-keys.ts';
+import { DEFAULT_PATH_BUCKETS } from '../domain/keys.ts';
 
 const config = {
   aggregatesTable: requireEnv('AGGREGATES_TABLE'),
   sitesTable: requireEnv('SITES_TABLE'),
   /** The path buckets a day has (the processor's setting): a range reads them by key. */
-  pathBuckets: intEnv('PATH_BUCKETS', { default: 4, min: 1, max: 16 }),
+  pathBuckets: intEnv('PATH_BUCKETS', { default: DEFAULT_PATH_BUCKETS, min: 1, max: 16 }),
   lakeBucket: requireEnv('LAKE_BUCKET'),
 };
 const keyCheck: KeyCheck = { sitesTable: config.sitesTable, adminKey: adminKey() };
@@ -80,7 +81,7 @@ async function serveBreakdown(request: HttpRequest, principal: Principal): Promi
   authorizeSite(principal, query.siteId);
   const fields = { route: 'breakdown', site_id: query.siteId, reader: principalLabel(principal), dimension: query.dimension, ...query.period };
   const [counts, timeZone] = await logged(fields, () =>
-    Promise.all([readBreakdown(doc, config.aggregatesTable, query.siteId, scopesOf(query.period), query.dimension), timeZoneOf(query.siteId)]),
+    Promise.all([readBreakdown(doc, config.aggregatesTable, query.siteId, scopesOf(query.period), query.dimension, { pathBuckets: config.pathBuckets }), timeZoneOf(query.siteId)]),
   );
   return json(200, shapeBreakdown(query, counts, timeZone));
 }

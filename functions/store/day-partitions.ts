@@ -1,9 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Dimension } from '../domain/audience.ts';
-import type { ValueCounts } from '../domain/breakdown.ts';
-import type { Scope } from '../domain/keys.ts';
+import { DIMENSIONS, type Dimension } from '../domain/audience.ts';
+import { breakdownAgreement, type ValueCounts } from '../domain/breakdown.ts';
+import { agreementOf } from '../domain/agreement.ts';
+import { addDimensionCounts, addPathCounts, type Scope } from '../domain/keys.ts';
 import { estimate, type ShardState } from '../domain/sketch.ts';
-import type { SiteTotals } from '../domain/stats.ts';
+import { totalPathViews, type SiteTotals } from '../domain/stats.ts';
 import { WeightedLru } from '../commons/weighted-lru.ts';
 import { readAgreeingDimensionCounts } from './dimension-counts.ts';
 import { readAgreeingPathViews } from './path-views.ts';
@@ -58,9 +59,9 @@ const sketchWeight = ({ shards }: DaySketch): number => {
   return bytes;
 };
 
-/** A day's paths (or sketch) from memory, if they were read at `version` (the day's `events`). */
-export function rememberedDay<T extends ReadonlyMap<string, number> | DaySketch>(
-  kind: 'paths' | 'sketch',
+/** A day's paths, sketch or counts of a dimension from memory, if they were read at `version` (the day's `events`). */
+export function rememberedDay<T extends ReadonlyMap<string, number> | DaySketch | ReadonlyMap<string, ValueCounts>>(
+  kind: 'paths' | 'sketch' | `breakdown:${Dimension}`,
   table: string,
   siteId: string,
   day: Scope,
@@ -78,6 +79,35 @@ export function rememberDayPaths(table: string, siteId: string, day: Scope, vers
 /** Keeps a day's sketch, read at `version`. */
 export function rememberDaySketch(table: string, siteId: string, day: Scope, version: number, sketch: DaySketch): void {
   cache.set(cacheKey('sketch', table, siteId, day), { version, value: sketch }, sketchWeight(sketch));
+}
+
+/**
+ * What a day's path buckets, read together at `totals.events`, hold: page views per path, and
+ * visits and page views per value of each dimension. Paths are kept when they agree with the
+ * day's view counter; a dimension's counts when they agree with its visit counters (see
+ * breakdownAgreement) and the paths agree too, so that no bucket was missed. `pathViews` is
+ * undefined when the paths do not agree; `breakdowns` holds the dimensions that agree.
+ */
+export function rememberDayBuckets(
+  table: string,
+  siteId: string,
+  day: Scope,
+  totals: SiteTotals,
+  items: readonly Record<string, unknown>[],
+): { pathViews: ReadonlyMap<string, number> | undefined; breakdowns: Map<Dimension, ReadonlyMap<string, ValueCounts>> } {
+  const pathViews = new Map<string, number>();
+  for (const item of items) addPathCounts(item, pathViews);
+  const breakdowns = new Map<Dimension, ReadonlyMap<string, ValueCounts>>();
+  if (agreementOf([[totalPathViews(pathViews), totals.views]]) !== 'agrees') return { pathViews: undefined, breakdowns };
+  rememberDayPaths(table, siteId, day, totals.events, pathViews);
+  for (const dimension of DIMENSIONS) {
+    const counts = new Map<string, ValueCounts>();
+    for (const item of items) addDimensionCounts(item, dimension, counts);
+    if (breakdownAgreement(counts, dimension, totals) !== 'agrees') continue;
+    cache.set(cacheKey(`breakdown:${dimension}`, table, siteId, day), { version: totals.events, value: counts }, mapWeight(counts));
+    breakdowns.set(dimension, counts);
+  }
+  return { pathViews, breakdowns };
 }
 
 /** A cached value if it was read at `version`, else `read()`'s value, cached if `keep`. */

@@ -235,6 +235,14 @@ export class FunctionHost {
     return stats.filter((s) => s !== undefined).map((s) => s.used_heap_size);
   }
 
+  /**
+   * The next invocation starts a new sandbox (a cold start with nothing in memory), as when
+   * Lambda replaces an environment; the current one ends once its invocations have.
+   */
+  recycle(): void {
+    if (this.sandbox) this.retire(this.sandbox);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.sandbox = undefined;

@@ -246,6 +246,22 @@ describe('the dashboard in Chromium', () => {
     await page.hover('#chart .u-over');
     await expect.poll(() => page.isVisible('.chart-tip')).toBe(true);
     expect(await page.textContent('.chart-tip')).toMatch(/Page views: \d+Visits: \d+Page views, previous period: \d+/);
+    // By keyboard too: the chart takes focus, and the arrow keys move the tooltip point by point.
+    expect(await page.getAttribute('#chart', 'tabindex')).toBe('0');
+    expect(await page.getAttribute('#chart', 'aria-label')).toContain('arrow keys');
+    const dayLabel = (day: string) => new Intl.DateTimeFormat('en-US', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+    const pointed = () => page.textContent('.chart-tip strong');
+    await page.focus('#chart');
+    await page.keyboard.press('Home');
+    expect(await pointed()).toBe(dayLabel(range.from));
+    await page.keyboard.press('ArrowRight');
+    expect(await pointed()).toBe(dayLabel(addDays(range.from, 1)));
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowRight');
+    expect(await pointed()).toBe(dayLabel(range.to));
+    await page.keyboard.press('ArrowLeft');
+    expect(await pointed()).toBe(dayLabel(addDays(range.to, -1)));
+    expect(await page.textContent('#chart-point')).toBe(await page.textContent('.chart-tip'));
     // The comparison reads as a change against the previous period.
     const views = want.figures.total_views as [number, number];
     expect(await page.textContent('[data-metric="total_views"] .figure-change')).toContain(

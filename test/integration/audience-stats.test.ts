@@ -128,6 +128,45 @@ const call = async (event: unknown) => {
 const getRest = (path: string, query: Record<string, string>) => call(restEvent({ method: 'GET', path, query, headers: ADMIN_AUTH }));
 const getHttpApi = (path: string, query: Record<string, string>) => call(httpApiEvent({ method: 'GET', path, query, headers: ADMIN_AUTH }));
 
+describe('a range breakdown read by key', () => {
+  const site = `aud-keys-${run}`;
+  const events = siteEvents(site);
+  beforeAll(() => load(events));
+
+  /** A client that counts the commands it sends, by name. */
+  function countingClient(): { doc: DynamoDBDocumentClient; sent: (name: string) => number } {
+    const counts = new Map<string, number>();
+    const doc = new Proxy(aws.doc, {
+      get(target, prop, receiver) {
+        if (prop !== 'send') return Reflect.get(target, prop, receiver);
+        return (command: { constructor: { name: string } }) => {
+          counts.set(command.constructor.name, (counts.get(command.constructor.name) ?? 0) + 1);
+          return target.send(command as never);
+        };
+      },
+    });
+    return { doc, sent: (name) => counts.get(name) ?? 0 };
+  }
+
+  it('reads the days\' path buckets together (no Query), and the other dimensions of those days from memory', async () => {
+    // Prepare
+    const { doc, sent } = countingClient();
+    const days = daysIn({ from: '2025-11-09', to: '2025-11-12' });
+
+    // Act
+    const source = await readBreakdown(doc, aws.tables.aggregates, site, days, 'source');
+    const afterFirst = { query: sent('QueryCommand'), batchGet: sent('BatchGetCommand') };
+    const rest = await Promise.all(DIMENSIONS.filter((d) => d !== 'source').map((d) => readBreakdown(doc, aws.tables.aggregates, site, days, d)));
+
+    // Assess: one BatchGetItem of the totals and one of the buckets; then the totals alone.
+    expect(afterFirst).toEqual({ query: 0, batchGet: 2 });
+    expect(sent('QueryCommand')).toBe(0);
+    expect(sent('BatchGetCommand')).toBe(2 + rest.length);
+    expect(source).toEqual(breakdownTruth(events, 'source'));
+    DIMENSIONS.filter((d) => d !== 'source').forEach((dimension, i) => expect(rest[i]).toEqual(breakdownTruth(events, dimension)));
+  });
+});
+
 describe('visit counters read back', () => {
   const site = `aud-${run}`;
   const events = siteEvents(site);

@@ -139,7 +139,7 @@ async function signIn(key: string): Promise<void> {
   const client = statsClient(apiBase(location), key);
   setStatus('Signing in…');
   try {
-    state.sites = await client
+    const sites = client
       .sites()
       .then((answer) => answer.sites.map((site) => site.site_id))
       .catch((error: unknown) => {
@@ -147,12 +147,16 @@ async function signIn(key: string): Promise<void> {
         if (error instanceof ApiError && error.status === 404) return undefined;
         throw error;
       });
+    // A site named by the link is checked alongside the list: one round trip less.
+    const named = state.site ? checkSite(client, state.site) : undefined;
+    named?.catch(() => undefined); // awaited below, unless the list fails first
+    state.sites = await sites;
     if (!state.site) state.site = state.sites?.[0] ?? '';
     if (!state.site) {
       showSignIn(state.sites ? 'No site has data yet.' : 'Enter the id of the site to open.');
       return;
     }
-    await checkSite(client, state.site);
+    await (named ?? checkSite(client, state.site));
   } catch (error) {
     showSignIn(describeError(error, state.site));
     return;
@@ -232,16 +236,26 @@ async function load(options: { quiet?: boolean } = {}): Promise<void> {
   if (!options.quiet) setStatus('Loading…');
   const site = state.site;
   try {
-    const [stats, previousStats, series, previousSeries, ...breakdowns] = await Promise.all([
+    // The figures' requests go first, and the figures are shown as soon as they are in.
+    const figures = Promise.all([
       client.stats(site, { ...rangeQuery(range), limit: String(MAX_ROWS) }),
       client.stats(site, { ...rangeQuery(previous), limit: '1' }),
+    ]);
+    const rest = Promise.all([
       client.timeseries(site, chartQuery(range)),
       client.timeseries(site, chartQuery(previous)),
       ...DIMENSIONS.map(({ dimension }) => client.breakdown(site, dimension, { ...rangeQuery(range), limit: String(MAX_ROWS) })),
     ]);
+    rest.catch(() => undefined); // awaited below, unless the figures fail first
+    const [stats, previousStats] = await figures;
+    if (count !== state.loadCount) return;
+    renderHeading(range, stats);
+    renderFigures(stats, previousStats);
+    const [series, previousSeries, ...breakdowns] = await rest;
     if (count !== state.loadCount) return;
     state.range = range;
-    render(range, stats, previousStats, series, previousSeries, breakdowns.map((b) => b.results));
+    renderChart(series, previousSeries);
+    renderPanels(stats, breakdowns.map((b) => b.results));
     state.loadedAt = Date.now();
     main.dataset.state = 'ready';
     main.dataset.site = site;
@@ -276,14 +290,11 @@ function syncPeriodControls(range: Range | undefined): void {
 
 // --- Rendering ---------------------------------------------------------------------------------
 
-function render(range: Range, stats: Stats, previousStats: Stats, series: Timeseries, previousSeries: Timeseries, breakdowns: BreakdownRow[][]): void {
+function renderHeading(range: Range, stats: Stats): void {
   $('report').hidden = false;
   const days = range.from === range.to ? formatDay(range.from, true) : `${formatDay(range.from, true)} – ${formatDay(range.to, true)}`;
   $('report-title').textContent = `${state.site}: ${days}`;
   $('report-title').title = `Days of the time zone ${stats.timezone}`;
-  renderFigures(stats, previousStats);
-  renderChart(series, previousSeries);
-  renderPanels(stats, breakdowns);
 }
 
 function renderFigures(stats: Stats, previous: Stats): void {
@@ -319,13 +330,16 @@ function renderChart(series: Timeseries, previous: Timeseries): void {
   const container = $('chart');
   container.setAttribute('role', 'img');
   const total = points.reduce((sum, p) => sum + p.views, 0);
-  container.setAttribute('aria-label', `Page views by ${'date' in (points[0] ?? {}) ? 'day' : 'hour'}: ${formatInteger(total)} in all. The CSV button gives every point.`);
+  container.setAttribute(
+    'aria-label',
+    `Page views by ${'date' in (points[0] ?? {}) ? 'day' : 'hour'}: ${formatInteger(total)} in all. The arrow keys read the chart point by point; the CSV button gives every point.`,
+  );
   state.destroyChart = drawChart(container, {
     labels: points.map(show),
     views: points.map((p) => p.views),
     visits: points.map((p) => p.visits),
     previousViews: previous.points.map((p) => p.views),
-  });
+  }, (text) => ($('chart-point').textContent = text));
   state.chartCsv = toCsv(
     ['point', 'views', 'visits', 'events', 'previous_point', 'previous_views', 'previous_visits', 'previous_events'],
     points.map((p, i) => {

@@ -56,8 +56,36 @@ function tooltipPlugin(labels: () => string[]): uPlot.Plugin {
   };
 }
 
+/**
+ * Keyboard reading of the chart: focused, the arrow keys move the cursor (and its tooltip) from
+ * point to point, Home and End to the first and last; `announce` gets the point's text for a
+ * live region, since a canvas tells a screen reader nothing.
+ */
+function keyboardCursor(u: uPlot, container: HTMLElement, announce: (text: string) => void): void {
+  container.tabIndex = 0;
+  const last = u.data[0].length - 1;
+  const moveTo = (idx: number) => {
+    const value = u.data[1]?.[idx] ?? 0;
+    u.setCursor({ left: u.valToPos(idx, 'x'), top: u.valToPos(value, 'y') });
+  };
+  container.addEventListener('keydown', (event) => {
+    const current = u.cursor.idx ?? -1;
+    const next =
+      event.key === 'ArrowRight' ? Math.min(last, current + 1)
+      : event.key === 'ArrowLeft' ? Math.max(0, current < 0 ? last : current - 1)
+      : event.key === 'Home' ? 0
+      : event.key === 'End' ? last
+      : undefined;
+    if (next === undefined || last < 0) return;
+    event.preventDefault();
+    moveTo(next);
+    announce(u.over.querySelector('.chart-tip')?.textContent ?? '');
+  });
+  container.addEventListener('blur', () => u.setCursor({ left: -10, top: -10 }));
+}
+
 /** Draws the chart into `container`, replacing what was there; redraws on resizes. */
-export function drawChart(container: HTMLElement, data: ChartData): () => void {
+export function drawChart(container: HTMLElement, data: ChartData, announce: (text: string) => void = () => {}): () => void {
   container.replaceChildren();
   const previous = data.labels.map((_, i) => data.previousViews[i] ?? null);
   const axis = { stroke: cssVar('--muted'), grid: { stroke: cssVar('--grid'), width: 1 }, ticks: { stroke: cssVar('--grid'), width: 1 } };
@@ -88,6 +116,7 @@ export function drawChart(container: HTMLElement, data: ChartData): () => void {
     [data.labels.map((_, i) => i), data.views, data.visits, previous],
     container,
   );
+  keyboardCursor(plot, container, announce);
   const observer = new ResizeObserver(() => plot.setSize({ width: width(), height: height() }));
   observer.observe(container);
   return () => {

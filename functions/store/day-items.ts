@@ -1,0 +1,66 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { pathBucketKey, sketchShardKey, type Key, type Scope } from '../domain/keys.ts';
+import { estimate, SHARD_COUNT } from '../domain/sketch.ts';
+import { batchGetAll } from './batch-get.ts';
+import type { DaySketch } from './day-partitions.ts';
+import { sharedReads } from './shared-reads.ts';
+import { sketchOf } from './sketches.ts';
+
+/**
+ * The path buckets and sketch shards of many days of one site, by their known keys: strongly
+ * consistent BatchGetItem (100 keys a call, the calls at once), shared between concurrent
+ * callers asking for the same day at the same version (see shared-reads.ts).
+ */
+
+/** Days to read, each with its version (its totals' `events` counter when they were read). */
+export type DaysAt = ReadonlyMap<Scope, number>;
+
+const bucketReads = sharedReads<Record<string, unknown>[]>();
+const sketchReads = sharedReads<DaySketch>();
+
+const readKey = (table: string, siteId: string, day: Scope, version: number, kind: string): string => `${kind}\n${table}\n${siteId}\n${day}\n${version}`;
+
+/** Items of `keys`, by partition key (days with none get an empty list). */
+async function itemsByPartition(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  partitions: readonly string[],
+  keys: readonly Key[],
+): Promise<Map<string, Record<string, unknown>[]>> {
+  const byPartition = new Map<string, Record<string, unknown>[]>(partitions.map((pk) => [pk, []]));
+  for (const item of await batchGetAll(doc, table, keys, { consistentRead: true })) byPartition.get(String(item.pk))?.push(item);
+  return byPartition;
+}
+
+/** The items of each day's path buckets 00 to `pathBuckets` - 1 (the day's breakdown counters live there too). */
+export async function readDayBuckets(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  siteId: string,
+  days: DaysAt,
+  pathBuckets: number,
+): Promise<Map<Scope, Record<string, unknown>[]>> {
+  const dayOf = new Map([...days].map(([day, version]) => [readKey(table, siteId, day, version, `buckets:${pathBuckets}`), day]));
+  const read = await bucketReads([...dayOf.keys()], async (wanted) => {
+    const keys = wanted.flatMap((key) => Array.from({ length: pathBuckets }, (_, bucket) => pathBucketKey(siteId, dayOf.get(key)!, bucket)));
+    const byPartition = await itemsByPartition(doc, table, [...new Set(keys.map((key) => key.pk))], keys);
+    return new Map(wanted.map((key) => [key, byPartition.get(pathBucketKey(siteId, dayOf.get(key)!, 0).pk) ?? []]));
+  });
+  return new Map([...read].map(([key, items]) => [dayOf.get(key)!, items]));
+}
+
+/** Each day's unique-user sketch (shards 00-15) with its estimate. */
+export async function readDaySketches(doc: DynamoDBDocumentClient, table: string, siteId: string, days: DaysAt): Promise<Map<Scope, DaySketch>> {
+  const dayOf = new Map([...days].map(([day, version]) => [readKey(table, siteId, day, version, 'sketch'), day]));
+  const read = await sketchReads([...dayOf.keys()], async (wanted) => {
+    const keys = wanted.flatMap((key) => Array.from({ length: SHARD_COUNT }, (_, shard) => sketchShardKey(siteId, dayOf.get(key)!, shard)));
+    const byPartition = await itemsByPartition(doc, table, [...new Set(keys.map((key) => key.pk))], keys);
+    return new Map(
+      wanted.map((key) => {
+        const shards = sketchOf(byPartition.get(sketchShardKey(siteId, dayOf.get(key)!, 0).pk) ?? []);
+        return [key, { shards, uniqueUsers: estimate(shards) }];
+      }),
+    );
+  });
+  return new Map([...read].map(([key, sketch]) => [dayOf.get(key)!, sketch]));
+}
