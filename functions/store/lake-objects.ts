@@ -45,6 +45,24 @@ export interface LakeListing {
 }
 
 /**
+ * The lake objects under `prefix`, in key order, after the key `startAfter` when given; page by
+ * page (ListObjectsV2, 1,000 keys a call), so a caller that stops early lists no further.
+ */
+export async function* lakeObjectsUnder(s3: S3Client, bucket: string, prefix: string, startAfter?: string): AsyncGenerator<LakeObject> {
+  let StartAfter = startAfter;
+  let ContinuationToken: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, StartAfter, ContinuationToken }));
+    StartAfter = undefined;
+    for (const { Key, Size } of page.Contents ?? []) {
+      const parsed = Key ? parseLakeKey(Key) : undefined;
+      if (parsed) yield { key: Key!, date: parsed.date, bytes: Size ?? 0, events: parsed.events };
+    }
+    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (ContinuationToken);
+}
+
+/**
  * A site's lake objects of the days from..to (YYYY-MM-DD, both included), in key order (by day):
  * at most `limit` of them, after the key `after` when given. Lists only the site's folder.
  */
@@ -59,20 +77,11 @@ export async function listLakeObjects(
   const limit = options.limit ?? Infinity;
   const objects: LakeObject[] = [];
   // Every key of day `from` sorts after its folder name without the slash.
-  let StartAfter: string | undefined = options.after ?? `${folder}date=${range.from}`;
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: folder, StartAfter, ContinuationToken }));
-    StartAfter = undefined;
-    for (const { Key, Size } of page.Contents ?? []) {
-      const parsed = Key ? parseLakeKey(Key) : undefined;
-      if (!parsed) continue;
-      if (parsed.date > range.to) return { objects, more: false };
-      if (objects.length === limit) return { objects, more: true };
-      objects.push({ key: Key!, date: parsed.date, bytes: Size ?? 0, events: parsed.events });
-    }
-    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (ContinuationToken);
+  for await (const object of lakeObjectsUnder(s3, bucket, folder, options.after ?? `${folder}date=${range.from}`)) {
+    if (object.date > range.to) return { objects, more: false };
+    if (objects.length === limit) return { objects, more: true };
+    objects.push(object);
+  }
   return { objects, more: false };
 }
 

@@ -1,7 +1,8 @@
 // The events `npm run bench:dashboard` loads: one site's visits, as a tracker would send them
 // (a visit object on each event, entry URLs with UTM tags, referrers), in POST /events batches
 // of 100 that share a request's User-Agent and address. Seeded, so every run loads the same.
-import { prng } from './workload.ts';
+import { prng, type Beacon as WorkloadBeacon } from './workload.ts';
+import type { VisitWire } from '../../functions/domain/visit.ts';
 
 const DAY_MS = 86_400_000;
 const PATHS = Array.from({ length: 50 }, (_, i) => (i === 0 ? '/' : `/page-${i}`));
@@ -23,14 +24,8 @@ const ADDRESSES = [
   ['200.160.2.3', 'BR'],
 ] as const;
 
-export interface Beacon {
-  site_id: string;
-  event_type: string;
-  path: string;
-  user_id: string;
-  timestamp: string;
-  visit: { page: number; gap_ms: number; entry: string; referrer?: string };
-}
+/** An event as the bench's workload sends it, without an event_id (the API gives one), always in a visit. */
+export type Beacon = Omit<WorkloadBeacon, 'event_id' | 'visit'> & { visit: VisitWire };
 
 /** One POST /events: up to 100 events and the request's User-Agent and address. */
 export interface Batch {

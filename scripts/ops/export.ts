@@ -24,7 +24,7 @@ function lake(values: { bucket?: string; 'state-file'?: string }): { s3: S3Clien
   const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { s3Endpoint?: string; buckets?: Record<string, string> };
   const bucket = Object.entries(state.buckets ?? {}).find(([id]) => id.startsWith('LakeBucket'))?.[1];
   if (!bucket || !state.s3Endpoint) fail('The local runtime has no lake bucket: restart npm start');
-  return { s3: localS3Client(state.s3Endpoint!), bucket: bucket! };
+  return { s3: localS3Client(state.s3Endpoint), bucket };
 }
 
 async function write(out: Writable, text: string): Promise<void> {
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   }
   const format = values.format as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) fail(`--format must be one of ${EXPORT_FORMATS.join(', ')}\n${USAGE}`);
-  const { siteId, range } = query.ok ? query.value : (undefined as never);
+  const { siteId, range } = query.value;
   const { s3, bucket } = lake(values);
 
   const out: Writable = values.out ? createWriteStream(values.out) : process.stdout;

@@ -2,9 +2,8 @@
 // against the API of the suite: seeded visits of two sites over the last 60 days, then the page
 // read back figure by figure and row by row against the stats API's own answers for the period.
 // Screenshots of the page at 1440x900 and 390x844, light and dark, go to docs/screenshots/.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -101,7 +100,6 @@ async function seed(site: string, visits: SeedVisit[]): Promise<number> {
 
 let browser: Browser;
 let context: BrowserContext | undefined;
-let userDataDir: string | undefined;
 
 beforeAll(async () => {
   const [sentA, sentB] = await Promise.all([
@@ -122,8 +120,6 @@ beforeAll(async () => {
 afterEach(async () => {
   await context?.close();
   context = undefined;
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
-  userDataDir = undefined;
 });
 
 afterAll(async () => {
