@@ -166,6 +166,14 @@ export function unionShards(shard: number, states: Iterable<ShardState | undefin
   return mergeShard(shard, dense, hashes).state;
 }
 
+/** Whether two states of a shard are the same (the same hashes, or the same registers). */
+export function sameShard(a: ShardState | undefined, b: ShardState | undefined): boolean {
+  if (!a || !b) return a === b;
+  if (a.kind === 'sparse' && b.kind === 'sparse') return a.hashes.length === b.hashes.length && a.hashes.every((h, i) => h === b.hashes[i]);
+  if (a.kind === 'dense' && b.kind === 'dense') return a.registers.every((rank, i) => rank === b.registers[i]);
+  return false;
+}
+
 /**
  * Distinct-user count for a whole sketch given its shards (missing shards are empty). Exact (the
  * number of distinct hashes) when every present shard is sparse; otherwise Ertl's improved raw

@@ -16,7 +16,7 @@ const isRealDate = (text: string): boolean => {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 };
 
-const LIMIT_MESSAGE = `must be a whole number from 1 to ${MAX_LIMIT}`;
+const LIMIT_MESSAGE = `must be a whole number from 0 to ${MAX_LIMIT}`;
 
 export const siteIdSchema = z
   .string({ error: 'is required' })
@@ -29,7 +29,7 @@ export const daySchema = z.string().check(
 
 const limitSchema = z.pipe(
   z.string().check(z.regex(/^\d+$/, { error: LIMIT_MESSAGE, abort: true })),
-  z.pipe(z.transform(Number), z.number().check(z.gte(1, LIMIT_MESSAGE), z.lte(MAX_LIMIT, LIMIT_MESSAGE))),
+  z.pipe(z.transform(Number), z.number().check(z.gte(0, LIMIT_MESSAGE), z.lte(MAX_LIMIT, LIMIT_MESSAGE))),
 );
 
 const statsQuerySchema = z.object({

@@ -5,15 +5,15 @@ import { hoursOfLocalDay } from './time-zones.ts';
 
 /**
  * GET /stats/timeseries: a site's figures day by day over a range (`interval=day`, the default),
- * or hour by hour over one day (`interval=hour`).
+ * month by month over a range (`interval=month`), or hour by hour over one day (`interval=hour`).
  */
 
-export const INTERVALS = ['day', 'hour'] as const;
+export const INTERVALS = ['day', 'month', 'hour'] as const;
 export type Interval = (typeof INTERVALS)[number];
 
-/** A point per day of `range`. */
+/** A point per day, or per calendar month (the part of it in the range), of `range`. */
 export interface DailyQuery extends RangeQuery {
-  interval: 'day';
+  interval: 'day' | 'month';
 }
 
 /** A point per hour of `date`, a day in the site's time zone. */
@@ -43,8 +43,9 @@ function parseHourlyQuery(params: Params): ParseResult<HourlyQuery> {
 const isInterval = (value: string): value is Interval => (INTERVALS as readonly string[]).includes(value);
 
 /**
- * Validates the query string: `interval` (`day` or `hour`, default `day`); by the day, `site_id`,
- * `from` and `to` as for a range of GET /stats, all required; by the hour, `site_id` and `date`.
+ * Validates the query string: `interval` (`day`, `month` or `hour`, default `day`); by the day or
+ * the month, `site_id`, `from` and `to` as for a range of GET /stats, all required; by the hour,
+ * `site_id` and `date`.
  */
 export function parseTimeseriesQuery(params: Params): ParseResult<TimeseriesQuery> {
   const interval = params.interval ?? 'day';
@@ -88,6 +89,48 @@ export function shapeTimeseries(query: RangeQuery, days: ReadonlyMap<string, Day
       return { date, views: day?.views ?? 0, unique_users: day?.uniqueUsers ?? 0, events: day?.events ?? 0, visits: day?.visits ?? 0 };
     }),
   };
+}
+
+export interface MonthPoint {
+  /** The calendar month, YYYY-MM. */
+  month: string;
+  /** Its first and last days in the range (the range may start or end inside it). */
+  from: string;
+  to: string;
+  views: number;
+  unique_users: number;
+  events: number;
+  visits: number;
+}
+
+export interface MonthlyTimeseriesResponse extends DayRange {
+  site_id: string;
+  timezone: string;
+  points: MonthPoint[];
+}
+
+/** The body by the month: one point per calendar month the range touches, in order; months without data are zeros. */
+export function shapeMonthlyTimeseries(query: RangeQuery, months: ReadonlyMap<string, DayTotals>, timeZone: string): MonthlyTimeseriesResponse {
+  const points: MonthPoint[] = [];
+  for (const date of daysIn(query.range)) {
+    const month = date.slice(0, 7);
+    const last = points.at(-1);
+    if (last?.month === month) {
+      last.to = date;
+      continue;
+    }
+    const totals = months.get(month);
+    points.push({
+      month,
+      from: date,
+      to: date,
+      views: totals?.views ?? 0,
+      unique_users: totals?.uniqueUsers ?? 0,
+      events: totals?.events ?? 0,
+      visits: totals?.visits ?? 0,
+    });
+  }
+  return { site_id: query.siteId, timezone: timeZone, from: query.range.from, to: query.range.to, points };
 }
 
 /** Views, visits started and events of one hour. */

@@ -1,7 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { oldestReceipt, parseQueuedEvents, type FieldIssue, type TrackedEvent } from '../domain/event.ts';
 import { planUnits, unitDeltas, type UnitPlan } from '../domain/aggregate.ts';
-import { ALL_TIME, rawEventKey } from '../domain/keys.ts';
+import { rawEventKey } from '../domain/keys.ts';
+import { monthOfDay } from '../domain/month-sketches.ts';
 import { hashUser } from '../domain/sketch.ts';
 import { DEFAULT_TIME_ZONE, daysAround, localDate, startOfLocalDay } from '../domain/time-zones.ts';
 import { mapLimit } from '../commons/map-limit.ts';
@@ -213,16 +214,23 @@ function discardOnce(lake: LakeWriter): (unitId: string, event: TrackedEvent) =>
   };
 }
 
-/** Merges the users of one site's events into its daily and all-time sketches. */
+/**
+ * Merges the users of one site's events into the sketches of their days and of their months (a
+ * range reads a whole month as one sketch; all time is the union of the months, see
+ * month-sketches.ts).
+ */
 async function mergeSiteSketches(doc: DynamoDBDocumentClient, table: string, events: TrackedEvent[]): Promise<void> {
   const siteId = events[0]!.site_id;
-  const byScope = new Map<string, bigint[]>([[ALL_TIME, []]]);
+  const byScope = new Map<string, bigint[]>();
+  const add = (scope: string, hash: bigint) => {
+    let hashes = byScope.get(scope);
+    if (!hashes) byScope.set(scope, (hashes = []));
+    hashes.push(hash);
+  };
   for (const event of events) {
     const hash = hashUser(event.user_id);
-    byScope.get(ALL_TIME)!.push(hash);
-    let day = byScope.get(event.day);
-    if (!day) byScope.set(event.day, (day = []));
-    day.push(hash);
+    add(event.day, hash);
+    add(monthOfDay(event.day), hash);
   }
   await Promise.all([...byScope].map(([scope, hashes]) => mergeSketch(doc, table, siteId, scope, hashes)));
 }

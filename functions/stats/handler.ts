@@ -9,7 +9,7 @@ import { HttpError, httpErrors, json, readRequest, type HttpRequest, type HttpRe
 import type { ParseResult } from '../domain/event.ts';
 import { parseBreakdownQuery, shapeBreakdown } from '../domain/breakdown.ts';
 import { daysIn, parseStatsQuery, scopesOf, shapeStats } from '../domain/stats.ts';
-import { parseTimeseriesQuery, shapeHourlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
+import { parseTimeseriesQuery, shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
 import { shapeSites, visibleSites } from '../domain/site-list.ts';
 import { EXPORT_URL_SECONDS, MAX_EXPORT_FILES, parseExportQuery, shapeExport } from '../domain/export.ts';
 import { listLakeObjects } from '../store/lake-objects.ts';
@@ -18,7 +18,8 @@ import { createS3Client } from '../commons/s3-client.ts';
 import { readBreakdown } from '../store/breakdowns.ts';
 import { readSiteSummaries } from '../store/site-summaries.ts';
 import { listSitesWithData } from '../store/sites-with-data.ts';
-import { readAggregates, readDailyTotals } from '../store/site-aggregates.ts';
+import { readAggregates, readDailyTotals, readMonthlyTotals, type AggregateSettings } from '../store/site-aggregates.ts';
+import { monthSketchFlags } from '../store/month-sketch-flags.ts';
 import { readDayHours } from '../store/totals.ts';
 import { siteZones } from '../store/site-zones.ts';
 import { authenticate, authorizeSite, principalLabel, type KeyCheck } from './authorize.ts';
@@ -53,6 +54,8 @@ async function logged<T>(fields: Record<string, unknown>, read: () => Promise<T>
 
 /** Sites' zones as the processor reads them: each read at most once a minute per instance. */
 const zones = siteZones(doc, config.sitesTable);
+/** How ranges are read: days' path buckets by key, and whole months from month sketches where a site has them complete. */
+const aggregateSettings: AggregateSettings = { pathBuckets: config.pathBuckets, monthsComplete: monthSketchFlags(doc, config.aggregatesTable) };
 
 /**
  * The time zone whose dates a site's days are (UTC unless registered with another). Read with
@@ -70,7 +73,10 @@ async function serveStats(request: HttpRequest, principal: Principal): Promise<H
   const query = queryOf(request, parseStatsQuery);
   authorizeSite(principal, query.siteId);
   const [aggregates, timeZone] = await logged({ route: 'stats', site_id: query.siteId, reader: principalLabel(principal), ...query.period }, () =>
-    Promise.all([readAggregates(doc, config.aggregatesTable, query.siteId, scopesOf(query.period), config.pathBuckets), timeZoneOf(query.siteId)]),
+    Promise.all([
+      readAggregates(doc, config.aggregatesTable, query.siteId, scopesOf(query.period), aggregateSettings, { paths: query.limit > 0 }),
+      timeZoneOf(query.siteId),
+    ]),
   );
   return json(200, shapeStats(query, aggregates, timeZone));
 }
@@ -86,7 +92,7 @@ async function serveBreakdown(request: HttpRequest, principal: Principal): Promi
   return json(200, shapeBreakdown(query, counts, timeZone));
 }
 
-/** GET /stats/timeseries: a site's figures for each day of a range, or each hour of a day. */
+/** GET /stats/timeseries: a site's figures for each day or month of a range, or each hour of a day. */
 async function serveTimeseries(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
   const query = queryOf(request, parseTimeseriesQuery);
   authorizeSite(principal, query.siteId);
@@ -96,6 +102,15 @@ async function serveTimeseries(request: HttpRequest, principal: Principal): Prom
       Promise.all([readDayHours(doc, config.aggregatesTable, query.siteId, query.date), timeZoneOf(query.siteId)]),
     );
     return json(200, shapeHourlyTimeseries(query, hours, timeZone));
+  }
+  if (query.interval === 'month') {
+    const [months, timeZone] = await logged({ ...fields, interval: 'month', ...query.range }, () =>
+      Promise.all([
+        readMonthlyTotals(doc, config.aggregatesTable, query.siteId, daysIn(query.range), aggregateSettings.monthsComplete),
+        timeZoneOf(query.siteId),
+      ]),
+    );
+    return json(200, shapeMonthlyTimeseries(query, months, timeZone));
   }
   const [days, timeZone] = await logged({ ...fields, ...query.range }, () =>
     Promise.all([readDailyTotals(doc, config.aggregatesTable, query.siteId, daysIn(query.range)), timeZoneOf(query.siteId)]),

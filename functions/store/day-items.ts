@@ -49,8 +49,8 @@ export async function readDayBuckets(
   return new Map([...read].map(([key, items]) => [dayOf.get(key)!, items]));
 }
 
-/** Each day's unique-user sketch (shards 00-15) with its estimate. */
-export async function readDaySketches(doc: DynamoDBDocumentClient, table: string, siteId: string, days: DaysAt): Promise<Map<Scope, DaySketch>> {
+/** The unique-user sketch (shards 00-15) of each scope (a day or a month) with its estimate. */
+export async function readScopeSketches(doc: DynamoDBDocumentClient, table: string, siteId: string, days: DaysAt): Promise<Map<Scope, DaySketch>> {
   const dayOf = new Map([...days].map(([day, version]) => [readKey(table, siteId, day, version, 'sketch'), day]));
   const read = await sketchReads([...dayOf.keys()], async (wanted) => {
     const keys = wanted.flatMap((key) => Array.from({ length: SHARD_COUNT }, (_, shard) => sketchShardKey(siteId, dayOf.get(key)!, shard)));

@@ -1,6 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ALL_TIME, totalsKey, type Scope } from '../domain/keys.ts';
-import { pathViewsAgree, sumTotals, unionSketches, type ScopeAggregates } from '../domain/stats.ts';
+import { pathViewsAgree, sumTotals, unionSketches, type ScopeAggregates, type SiteTotals } from '../domain/stats.ts';
 import type { DayTotals } from '../domain/timeseries.ts';
 import { estimate } from '../domain/sketch.ts';
 import { readUntilAgreeing } from './agreeing-read.ts';
@@ -8,6 +8,9 @@ import { readPathViews } from './path-views.ts';
 import { readRangePartitions } from './range-partitions.ts';
 import { readSketch } from './sketches.ts';
 import { readSiteDays, readTotals, totalsOf } from './totals.ts';
+import { readRangeTotals } from './range-sketches.ts';
+import type { DaySketch } from './day-partitions.ts';
+import { allSketchScopes, monthOfDay } from '../domain/month-sketches.ts';
 
 /** Page views per path of a site's days, summed. */
 function sumPathViews(days: Iterable<ReadonlyMap<string, number>>): Map<string, number> {
@@ -18,7 +21,8 @@ function sumPathViews(days: Iterable<ReadonlyMap<string, number>>): Map<string, 
 
 /**
  * The aggregates of one site for one day or all time, never raw events. `pathBuckets` is how
- * many path buckets a day has (all time reads every day's, by key).
+ * many path buckets a day has (all time reads every day's, by key); `monthsComplete` says
+ * whether the site's month sketches may be kept in memory (all time reads them either way).
  */
 export const readScopeAggregates = (
   doc: DynamoDBDocumentClient,
@@ -26,8 +30,9 @@ export const readScopeAggregates = (
   siteId: string,
   scope: Scope,
   pathBuckets: number,
+  monthsComplete: (siteId: string) => Promise<boolean> = async () => false,
 ): Promise<ScopeAggregates> =>
-  scope === ALL_TIME ? readAllTime(doc, table, siteId, pathBuckets) : readDayAggregates(doc, table, siteId, scope);
+  scope === ALL_TIME ? readAllTime(doc, table, siteId, pathBuckets, monthsComplete) : readDayAggregates(doc, table, siteId, scope);
 
 /**
  * The aggregates of one site for one day: three reads at once. Read again (a few times) when
@@ -51,20 +56,34 @@ async function readDayAggregates(doc: DynamoDBDocumentClient, table: string, sit
 }
 
 /**
- * All time: the counters and unique users of the all-time items, and the paths of every day
- * with data added up (paths are kept by the day only; the days are read as a range is). Read
- * again (a few times) while the days' paths fall short of the all-time view counter, as a read
- * in the middle of a commit does.
+ * All time: the counters of the all-time item; unique users from the month sketches of every
+ * month with data merged, with the all-time sketch that processors before month sketches kept
+ * (so a site's users from before and after are all there); and the paths of every day with data
+ * added up (paths are kept by the day only; the days are read as a range is). Read again (a few
+ * times) while the days' paths fall short of the all-time view counter, as a read in the middle
+ * of a commit does.
  */
-async function readAllTime(doc: DynamoDBDocumentClient, table: string, siteId: string, pathBuckets: number): Promise<ScopeAggregates> {
+async function readAllTime(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  siteId: string,
+  pathBuckets: number,
+  monthsComplete: (siteId: string) => Promise<boolean>,
+): Promise<ScopeAggregates> {
   const { value } = await readUntilAgreeing(
     async () => {
-      const [item, days, sketch] = await Promise.all([
+      const [item, days, legacy, complete] = await Promise.all([
         doc.send(new GetCommand({ TableName: table, Key: totalsKey(siteId, ALL_TIME) })),
         readSiteDays(doc, table, siteId),
         readSketch(doc, table, siteId, ALL_TIME),
+        monthsComplete(siteId),
       ]);
-      const partitions = await readRangePartitions(doc, table, siteId, days, { pathBuckets, sketches: false });
+      const partitions = await readRangePartitions(doc, table, siteId, days, {
+        pathBuckets,
+        sketchScopes: monthVersions(days),
+        rememberSketches: complete,
+      });
+      const sketch = unionSketches([legacy, ...[...partitions.sketches.values()].map((month) => month.shards)]);
       return { totals: totalsOf(item.Item), pathViews: sumPathViews(partitions.pathViews.values()), sketch };
     },
     ({ totals, pathViews }) => (pathViewsAgree(pathViews, totals.views) ? 'agrees' : 'behind'),
@@ -72,27 +91,47 @@ async function readAllTime(doc: DynamoDBDocumentClient, table: string, siteId: s
   return { ...value.totals, pathViews: value.pathViews, uniqueUsers: estimate(value.sketch) };
 }
 
+/** The months of these days, each at the sum of its days' `events` counters. */
+function monthVersions(days: ReadonlyMap<Scope, SiteTotals>): Map<Scope, number> {
+  const months = new Map<Scope, number>();
+  for (const [day, { events }] of days) months.set(monthOfDay(day), (months.get(monthOfDay(day)) ?? 0) + events);
+  return months;
+}
+
 /**
  * The aggregates of one site over distinct scopes (the days of a range, or all time alone):
- * counters and path views summed, unique users from the days' sketches merged shard by shard,
- * so a user seen on several days counts once. The totals come first (BatchGetItem); only days
- * with a totals item have path and sketch partitions, read together by their known keys
- * (`pathBuckets` buckets a day, see range-partitions.ts), and a day's partitions are read again
- * only when its totals changed.
+ * counters and path views summed, unique users from the days' or months' sketches merged shard
+ * by shard, so a user seen on several days counts once. The totals come first (BatchGetItem);
+ * only days with a totals item have path and sketch partitions, read together by their known
+ * keys (`pathBuckets` buckets a day, see range-partitions.ts), and a partition is read again
+ * only when its version changed. A month of the range with no data outside it is one month
+ * sketch (see range-sketches.ts). Without `paths`, a range reads no path buckets and its
+ * `pathViews` is empty (top paths were not asked for).
  */
 export async function readAggregates(
   doc: DynamoDBDocumentClient,
   table: string,
   siteId: string,
   scopes: readonly Scope[],
-  pathBuckets: number,
+  { pathBuckets, monthsComplete }: AggregateSettings,
+  { paths = true }: { paths?: boolean } = {},
 ): Promise<ScopeAggregates> {
-  if (scopes.length === 1) return readScopeAggregates(doc, table, siteId, scopes[0]!, pathBuckets);
-  const totals = await readTotals(doc, table, siteId, scopes);
-  const days = await readRangePartitions(doc, table, siteId, totals, { pathBuckets });
-  const sketches = [...days.sketches.values()].map((sketch) => sketch.shards);
-  return { ...sumTotals(totals.values()), pathViews: sumPathViews(days.pathViews.values()), uniqueUsers: estimate(unionSketches(sketches)) };
+  if (scopes.length === 1) return readScopeAggregates(doc, table, siteId, scopes[0]!, pathBuckets, monthsComplete);
+  const { totals, sketchScopes } = await readRangeTotals(doc, table, siteId, scopes, monthsComplete);
+  const read = await readRangePartitions(doc, table, siteId, totals, {
+    pathBuckets: paths ? pathBuckets : undefined,
+    sketchScopes: allSketchScopes(sketchScopes),
+  });
+  return { ...sumTotals(totals.values()), pathViews: sumPathViews(read.pathViews.values()), uniqueUsers: estimate(unionOf(read.sketches.values())) };
 }
+
+/** How the stats function reads aggregates: the path buckets a day has, and whether a site's month sketches are complete. */
+export interface AggregateSettings {
+  pathBuckets: number;
+  monthsComplete: (siteId: string) => Promise<boolean>;
+}
+
+const unionOf = (sketches: Iterable<DaySketch>) => unionSketches([...sketches].map((sketch) => sketch.shards));
 
 /**
  * Views, events, visits and unique users of one site per day, for the days that have data: the
@@ -106,6 +145,29 @@ export async function readDailyTotals(
   days: readonly Scope[],
 ): Promise<Map<Scope, DayTotals>> {
   const totals = await readTotals(doc, table, siteId, days);
-  const { sketches } = await readRangePartitions(doc, table, siteId, totals);
+  const { sketches } = await readRangePartitions(doc, table, siteId, totals, { sketchScopes: new Map([...totals].map(([day, { events }]) => [day, events])) });
   return new Map([...totals].map(([day, { views, events, visits }]) => [day, { views, events, visits, uniqueUsers: sketches.get(day)!.uniqueUsers }]));
+}
+
+/**
+ * The same figures per month of a range (the days of the range in it): counters summed over the
+ * month's days in the range, unique users from its month sketch when the month's days outside
+ * the range have no data, else from its days' sketches merged. Months without data are left out.
+ */
+export async function readMonthlyTotals(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  siteId: string,
+  days: readonly Scope[],
+  monthsComplete: (siteId: string) => Promise<boolean>,
+): Promise<Map<Scope, DayTotals>> {
+  const { totals, sketchScopes } = await readRangeTotals(doc, table, siteId, days, monthsComplete);
+  const { sketches } = await readRangePartitions(doc, table, siteId, new Map(), { sketchScopes: allSketchScopes(sketchScopes) });
+  const months = new Map<Scope, DayTotals>();
+  for (const [month, scopes] of sketchScopes) {
+    const monthTotals = sumTotals([...totals].filter(([day]) => monthOfDay(day) === month).map(([, dayTotals]) => dayTotals));
+    const uniqueUsers = estimate(unionOf([...scopes.keys()].map((scope) => sketches.get(scope)!)));
+    months.set(month, { views: monthTotals.views, events: monthTotals.events, visits: monthTotals.visits, uniqueUsers });
+  }
+  return months;
 }

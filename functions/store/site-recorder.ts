@@ -36,7 +36,7 @@ export function siteRecorder(doc: DynamoDBDocumentClient, table: string): SiteRe
     }
     await mapLimit(unknown, WRITE_CONCURRENCY, async (id) => {
       try {
-        if (!found.has(id)) await recordSiteWithData(doc, table, id);
+        if (!found.has(id)) await recordSiteWithData(doc, table, id, { monthSketches: true });
         recorded.set(id, true, 1);
       } catch (error) {
         logger.error('site with data not recorded', error as Error);

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryPartition } from './query-partition.ts';
 import { batchGetAll } from './batch-get.ts';
-import { decodeShard, encodeShard, groupByShard, mergeShard, type ShardState } from '../domain/sketch.ts';
+import { decodeShard, encodeShard, groupByShard, mergeShard, sameShard, unionShard, type ShardState } from '../domain/sketch.ts';
 import { sketchPartition, sketchShardKey, type Scope } from '../domain/keys.ts';
 import { backoff, delay } from '../commons/map-limit.ts';
 
@@ -23,7 +23,7 @@ const toStored = (item: Record<string, unknown> | undefined): StoredShard => ({
  * merged and written back only if it changed, on condition that nobody wrote it since, so
  * concurrent processors never lose an update. Returns the number of shards written.
  */
-export async function mergeSketch(
+export function mergeSketch(
   doc: DynamoDBDocumentClient,
   table: string,
   siteId: string,
@@ -31,14 +31,49 @@ export async function mergeSketch(
   hashes: Iterable<bigint>,
 ): Promise<number> {
   const byShard = groupByShard(hashes);
-  const shards = [...byShard.keys()];
+  return mergeShards(doc, table, siteId, scope, new Map([...byShard].map(([shard, group]) => [shard, (stored) => mergeShard(shard, stored, group)])));
+}
+
+/**
+ * Max-merges whole shard states (another scope's sketch) into a site's sketch for one scope, as
+ * mergeSketch merges hashes: so a month is built from its days. Returns the shards written.
+ */
+export function mergeSketchStates(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  siteId: string,
+  scope: Scope,
+  states: ReadonlyMap<number, ShardState>,
+): Promise<number> {
+  const merges = new Map<number, ShardMerge>();
+  for (const [shard, incoming] of states) {
+    merges.set(shard, (stored) => {
+      const state = unionShard(shard, stored, incoming)!;
+      return { state, changed: !sameShard(state, stored) };
+    });
+  }
+  return mergeShards(doc, table, siteId, scope, merges);
+}
+
+/** A shard's new state from its stored one, and whether it differs. */
+type ShardMerge = (stored: ShardState | undefined) => { state: ShardState; changed: boolean };
+
+/** Applies each shard's merge with a conditional write, read again and retried on a conflict. */
+async function mergeShards(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  siteId: string,
+  scope: Scope,
+  merges: ReadonlyMap<number, ShardMerge>,
+): Promise<number> {
+  const shards = [...merges.keys()];
   const current = await readShards(doc, table, siteId, scope, shards);
   let written = 0;
   await Promise.all(
     shards.map(async (shard) => {
       let stored = current.get(shard) ?? { state: undefined, version: undefined };
       for (let attempt = 1; ; attempt++) {
-        const { state, changed } = mergeShard(shard, stored.state, byShard.get(shard)!);
+        const { state, changed } = merges.get(shard)!(stored.state);
         if (!changed) return;
         if (await writeShard(doc, table, siteId, scope, shard, state, stored.version)) {
           written++;

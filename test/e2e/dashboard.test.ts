@@ -171,10 +171,10 @@ const METRICS = ['unique_users', 'total_views', 'total_events', 'visits', 'bounc
 const rangeQuery = (range: Range): Record<string, string> => (range.from === range.to ? { date: range.from } : { from: range.from, to: range.to });
 
 /** What the API says of a period: figures (with the previous period's) and each panel's first 10 rows. */
-async function expected(site: string, range: Range) {
+async function expected(site: string, range: Range, period?: PeriodId) {
   const [stats, before, ...breakdowns] = await Promise.all([
     admin.get('stats', { site_id: site, ...rangeQuery(range) }),
-    admin.get('stats', { site_id: site, ...rangeQuery(previousRange(range)) }),
+    admin.get('stats', { site_id: site, ...rangeQuery(previousRange(range, period)) }),
     ...DIMENSIONS.map((dimension) => admin.get('stats/breakdown', { site_id: site, dimension, ...rangeQuery(range) })),
   ]);
   const figures = Object.fromEntries(METRICS.map((metric) => [metric, [stats.body[metric], before.body[metric]]]));
@@ -279,9 +279,10 @@ describe('the dashboard in Chromium', () => {
 
       // Assess
       expect(new URL(page.url()).searchParams.get('period')).toBe(period);
-      const want = await expected(siteA, range);
+      const want = await expected(siteA, range, period);
       expect(await figuresOn(page), period).toEqual(want.figures);
       expect(await panelsOn(page), period).toEqual(want.panels);
+      expect(await page.getAttribute('#chart', 'aria-label'), period).toMatch(period === '12m' ? /^Page views by month/ : /^Page views by (day|hour)/);
     }
 
     // Act: a custom range, typed in.

@@ -3,6 +3,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { processBatch, type ProcessorSettings, type QueueRecord } from '../../functions/processor/process-batch.ts';
 import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
 import { ALL_TIME, rawEventKey } from '../../functions/domain/keys.ts';
+import { estimate } from '../../functions/domain/sketch.ts';
+import { readSketch } from '../../functions/store/sketches.ts';
 import { readScopeAggregates } from '../../functions/store/site-aggregates.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
@@ -64,6 +66,9 @@ async function expectExact(events: TrackedEvent[]): Promise<void> {
     for (const scope of ['2025-11-12', '2025-11-13', ALL_TIME]) {
       expect(await readScopeAggregates(aws.doc, aws.tables.aggregates, site, scope, 4), `${site} ${scope}`).toEqual(truth(events, site, scope));
     }
+    // The month sketch holds the month's users, each once (ranges read whole months from it).
+    const month = estimate(await readSketch(aws.doc, aws.tables.aggregates, site, '2025-11', { consistent: true }));
+    expect(month, `${site} 2025-11 users`).toBe(truth(events, site, ALL_TIME).uniqueUsers);
   }
   for (const event of events) {
     const { Item } = await aws.doc.send(new GetCommand({ TableName: aws.tables.events, Key: rawEventKey(event.site_id, event.event_id) }));

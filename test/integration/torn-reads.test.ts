@@ -81,9 +81,9 @@ describe('reads that fall in the middle of a commit', () => {
     });
 
     // Act
-    const first = await readAggregates(counting, aws.tables.aggregates, site, ['2025-10-01', '2025-10-02'], 4);
+    const first = await readAggregates(counting, aws.tables.aggregates, site, ['2025-10-01', '2025-10-02'], { pathBuckets: 4, monthsComplete: async () => false });
     const queriesFirst = queries;
-    const second = await readAggregates(counting, aws.tables.aggregates, site, ['2025-10-01', '2025-10-02'], 4);
+    const second = await readAggregates(counting, aws.tables.aggregates, site, ['2025-10-01', '2025-10-02'], { pathBuckets: 4, monthsComplete: async () => false });
 
     // Assess: both days were torn in the batched read of the range; day 1 agreed when its
     // partition was queried and was cached; day 2 was queried AGREEMENT_ATTEMPTS times each call
@@ -105,7 +105,7 @@ describe('reads that fall in the middle of a commit', () => {
     }
 
     // Act: read with 4 buckets a day, buckets 00-03.
-    const result = await readAggregates(aws.doc, table, site, ['2025-10-01', '2025-10-02'], 4);
+    const result = await readAggregates(aws.doc, table, site, ['2025-10-01', '2025-10-02'], { pathBuckets: 4, monthsComplete: async () => false });
 
     // Assess: the days disagreed with their view counters, so their partitions were queried whole.
     expect(result.views).toBe(8);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDay, lengthInDays, previousRange, rangeOf, rangeQuery, todayIn, type PeriodId } from '../../web/dashboard/periods.ts';
+import { chartQuery, isDay, lengthInDays, previousRange, rangeOf, rangeQuery, todayIn, type PeriodId } from '../../web/dashboard/periods.ts';
 import { change, toCsv } from '../../web/dashboard/format.ts';
 
 describe('the dashboard periods', () => {
@@ -11,7 +11,8 @@ describe('the dashboard periods', () => {
     ['month', '2026-03-15', { from: '2026-03-01', to: '2026-03-15' }],
     ['last-month', '2026-03-15', { from: '2026-02-01', to: '2026-02-28' }],
     ['last-month', '2026-01-10', { from: '2025-12-01', to: '2025-12-31' }],
-    ['12m', '2026-03-15', { from: '2025-03-16', to: '2026-03-15' }],
+    ['12m', '2026-03-15', { from: '2025-04-01', to: '2026-03-15' }],
+    ['12m', '2026-01-01', { from: '2025-02-01', to: '2026-01-01' }],
     ['12m', '2028-02-29', { from: '2027-03-01', to: '2028-02-29' }],
   ])('%s on %s is %j', (period, today, range) => {
     expect(rangeOf(period, today)).toEqual(range);
@@ -30,6 +31,17 @@ describe('the dashboard periods', () => {
     expect(previousRange({ from: '2026-03-01', to: '2026-03-30' })).toEqual({ from: '2026-01-30', to: '2026-02-28' });
     expect(previousRange({ from: '2026-03-01', to: '2026-03-01' })).toEqual({ from: '2026-02-28', to: '2026-02-28' });
     expect(lengthInDays(previousRange({ from: '2025-03-16', to: '2026-03-15' }))).toBe(365);
+  });
+
+  it('compares the last 12 months with the same days a year earlier', () => {
+    expect(previousRange({ from: '2025-04-01', to: '2026-03-15' }, '12m')).toEqual({ from: '2024-04-01', to: '2025-03-15' });
+    expect(previousRange({ from: '2027-03-01', to: '2028-02-29' }, '12m')).toEqual({ from: '2026-03-01', to: '2027-02-28' });
+  });
+
+  it('charts one day by the hour, up to 92 days by the day, longer ranges by the month', () => {
+    expect(chartQuery({ from: '2026-03-01', to: '2026-03-01' })).toEqual({ interval: 'hour', date: '2026-03-01' });
+    expect(chartQuery({ from: '2026-01-01', to: '2026-04-02' })).toEqual({ interval: 'day', from: '2026-01-01', to: '2026-04-02' });
+    expect(chartQuery({ from: '2026-01-01', to: '2026-04-03' })).toEqual({ interval: 'month', from: '2026-01-01', to: '2026-04-03' });
   });
 
   it('asks the API for one day with date, for a range with from and to', () => {

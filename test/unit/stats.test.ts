@@ -35,6 +35,13 @@ describe('parseStatsQuery', () => {
     });
   });
 
+  it('takes a limit of 0: the figures without top paths', () => {
+    expect(parseStatsQuery({ site_id: 's', from: '2025-11-01', to: '2025-11-30', limit: '0' })).toEqual({
+      ok: true,
+      value: { siteId: 's', period: { kind: 'range', from: '2025-11-01', to: '2025-11-30' }, limit: 0 },
+    });
+  });
+
   it('reads a date and a limit', () => {
     expect(parseStatsQuery({ site_id: 's', date: '2024-02-29', limit: '100' })).toEqual({
       ok: true,
@@ -61,7 +68,7 @@ describe('parseStatsQuery', () => {
     ['date', { site_id: 's', date: '2025-02-29' }],
     ['date', { site_id: 's', date: '2025-13-01' }],
     ['date', { site_id: 's', date: '12-11-2025' }],
-    ['limit', { site_id: 's', limit: '0' }],
+    ['limit', { site_id: 's', limit: '-1' }],
     ['limit', { site_id: 's', limit: '101' }],
     ['limit', { site_id: 's', limit: '1.5' }],
     ['limit', { site_id: 's', limit: 'ten' }],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimeseriesQuery, shapeHourlyTimeseries, shapeTimeseries } from '../../functions/domain/timeseries.ts';
+import { parseTimeseriesQuery, shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '../../functions/domain/timeseries.ts';
 
 const fieldsOf = (result: ReturnType<typeof parseTimeseriesQuery>) => (result.ok ? [] : result.issues.map((issue) => issue.field).sort());
 
@@ -8,6 +8,15 @@ describe('parseTimeseriesQuery', () => {
     const expected = { ok: true, value: { interval: 'day', siteId: 's', range: { from: '2025-11-01', to: '2025-11-03' } } };
     expect(parseTimeseriesQuery({ site_id: 's', from: '2025-11-01', to: '2025-11-03' })).toEqual(expected);
     expect(parseTimeseriesQuery({ site_id: 's', from: '2025-11-01', to: '2025-11-03', interval: 'day' })).toEqual(expected);
+  });
+
+  it('reads a site and a range by the month', () => {
+    expect(parseTimeseriesQuery({ site_id: 's', from: '2025-01-15', to: '2025-12-31', interval: 'month' })).toEqual({
+      ok: true,
+      value: { interval: 'month', siteId: 's', range: { from: '2025-01-15', to: '2025-12-31' } },
+    });
+    expect(fieldsOf(parseTimeseriesQuery({ site_id: 's', date: '2025-11-01', interval: 'month' }))).toEqual(['date']);
+    expect(fieldsOf(parseTimeseriesQuery({ site_id: 's', from: '2024-01-01', to: '2025-01-01', interval: 'month' }))).toEqual(['to']);
   });
 
   it('reads a site and one day by the hour', () => {
@@ -55,7 +64,35 @@ describe('parseTimeseriesQuery', () => {
   it.each(['week', 'HOUR', '', 'minute'])('rejects the interval %j', (interval) => {
     expect(parseTimeseriesQuery({ site_id: 's', date: '2025-11-01', interval })).toEqual({
       ok: false,
-      issues: [{ field: 'interval', message: 'must be one of day, hour' }],
+      issues: [{ field: 'interval', message: 'must be one of day, month, hour' }],
+    });
+  });
+});
+
+describe('shapeMonthlyTimeseries', () => {
+  it('gives one point per calendar month the range touches, clipped to the range, with zeros for months without data', () => {
+    // Act
+    const body = shapeMonthlyTimeseries(
+      { siteId: 's', range: { from: '2025-11-15', to: '2026-02-03' } },
+      new Map([
+        ['2026-02', { views: 4, events: 5, visits: 2, uniqueUsers: 2 }],
+        ['2025-11', { views: 9, events: 9, visits: 4, uniqueUsers: 3 }],
+      ]),
+      'UTC',
+    );
+
+    // Assess
+    expect(body).toEqual({
+      site_id: 's',
+      timezone: 'UTC',
+      from: '2025-11-15',
+      to: '2026-02-03',
+      points: [
+        { month: '2025-11', from: '2025-11-15', to: '2025-11-30', views: 9, unique_users: 3, events: 9, visits: 4 },
+        { month: '2025-12', from: '2025-12-01', to: '2025-12-31', views: 0, unique_users: 0, events: 0, visits: 0 },
+        { month: '2026-01', from: '2026-01-01', to: '2026-01-31', views: 0, unique_users: 0, events: 0, visits: 0 },
+        { month: '2026-02', from: '2026-02-01', to: '2026-02-03', views: 4, unique_users: 2, events: 5, visits: 2 },
+      ],
     });
   });
 });

@@ -29,9 +29,22 @@ export interface HourPoint {
   events: number;
 }
 
+export interface MonthPoint {
+  /** YYYY-MM; `from` and `to` are its days in the range. */
+  month: string;
+  from: string;
+  to: string;
+  views: number;
+  unique_users: number;
+  events: number;
+  visits: number;
+}
+
+export type ChartPoint = DayPoint | MonthPoint | HourPoint;
+
 export interface Timeseries {
   timezone: string;
-  points: (DayPoint | HourPoint)[];
+  points: ChartPoint[];
 }
 
 export interface BreakdownRow {

@@ -1,10 +1,10 @@
 // The dashboard: sign in with a key, pick a site and a period, read the stats API of this origin
 // and show figures, a chart and panels. The key stays in sessionStorage (this tab only); the
 // period and site are in the page's query string, so a view can be bookmarked.
-import { ApiError, apiBase, statsClient, type BreakdownRow, type DayPoint, type HourPoint, type Stats, type StatsClient, type Timeseries } from './api.ts';
+import { ApiError, apiBase, statsClient, type BreakdownRow, type ChartPoint, type Stats, type StatsClient, type Timeseries } from './api.ts';
 import { drawChart } from './chart.ts';
-import { change, formatChange, formatDay, formatDecimal, formatDuration, formatHour, formatInteger, formatPercent, LOCALES, toCsv } from './format.ts';
-import { DEFAULT_PERIOD, isPeriodId, previousRange, rangeOf, rangeQuery, todayIn, type PeriodId, type Range } from './periods.ts';
+import { change, formatChange, formatDay, formatDecimal, formatDuration, formatHour, formatMonth, formatInteger, formatPercent, LOCALES, toCsv } from './format.ts';
+import { chartQuery, DEFAULT_PERIOD, isPeriodId, previousRange, rangeOf, rangeQuery, todayIn, type PeriodId, type Range } from './periods.ts';
 
 const KEY_STORAGE = 'dashboard.key';
 const SITE_STORAGE = 'dashboard.site';
@@ -215,10 +215,6 @@ async function switchSite(site: string): Promise<void> {
 
 // --- Loading -----------------------------------------------------------------------------------
 
-/** The query of the chart for a range: by the hour for one day, else by the day. */
-const chartQuery = (range: Range): Record<string, string> =>
-  range.from === range.to ? { interval: 'hour', date: range.from } : { interval: 'day', from: range.from, to: range.to };
-
 /** Loads every figure of the period and shows it; a later load wins over an earlier one. */
 async function load(options: { quiet?: boolean } = {}): Promise<void> {
   const client = state.client;
@@ -229,7 +225,7 @@ async function load(options: { quiet?: boolean } = {}): Promise<void> {
     setStatus('Choose a custom range of at most 366 days, its first day not after its last.', true);
     return;
   }
-  const previous = previousRange(range);
+  const previous = previousRange(range, state.period);
   const count = ++state.loadCount;
   const main = $('main');
   main.dataset.state = 'loading';
@@ -239,7 +235,7 @@ async function load(options: { quiet?: boolean } = {}): Promise<void> {
     // The figures' requests go first, and the figures are shown as soon as they are in.
     const figures = Promise.all([
       client.stats(site, { ...rangeQuery(range), limit: String(MAX_ROWS) }),
-      client.stats(site, { ...rangeQuery(previous), limit: '1' }),
+      client.stats(site, { ...rangeQuery(previous), limit: '0' }), // the figures only: no paths are read
     ]);
     const rest = Promise.all([
       client.timeseries(site, chartQuery(range)),
@@ -323,8 +319,8 @@ function renderFigures(stats: Stats, previous: Stats): void {
 }
 
 function renderChart(series: Timeseries, previous: Timeseries): void {
-  const label = (point: DayPoint | HourPoint) => ('date' in point ? point.date : point.hour);
-  const show = (point: DayPoint | HourPoint) => ('date' in point ? formatDay(point.date) : formatHour(point.hour));
+  const label = (point: ChartPoint) => ('date' in point ? point.date : 'month' in point ? point.month : point.hour);
+  const show = (point: ChartPoint) => ('date' in point ? formatDay(point.date) : 'month' in point ? formatMonth(point.month) : formatHour(point.hour));
   const points = series.points;
   state.destroyChart?.();
   const container = $('chart');
@@ -332,7 +328,7 @@ function renderChart(series: Timeseries, previous: Timeseries): void {
   const total = points.reduce((sum, p) => sum + p.views, 0);
   container.setAttribute(
     'aria-label',
-    `Page views by ${'date' in (points[0] ?? {}) ? 'day' : 'hour'}: ${formatInteger(total)} in all. The arrow keys read the chart point by point; the CSV button gives every point.`,
+    `Page views by ${'date' in (points[0] ?? {}) ? 'day' : 'month' in (points[0] ?? {}) ? 'month' : 'hour'}: ${formatInteger(total)} in all. The arrow keys read the chart point by point; the CSV button gives every point.`,
   );
   state.destroyChart = drawChart(container, {
     labels: points.map(show),

@@ -51,6 +51,11 @@ export function formatDay(day: string, withYear = false): string {
   );
 }
 
+/** A month YYYY-MM as the reader writes it (short month and year). */
+export function formatMonth(month: string): string {
+  return new Intl.DateTimeFormat(LOCALES, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));
+}
+
 /** An hour's start (ISO with offset) as the hour of the site's day it is. */
 export function formatHour(hour: string): string {
   return hour.slice(11, 16);

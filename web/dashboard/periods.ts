@@ -71,8 +71,8 @@ export function rangeOf(period: PeriodId, today: string, custom?: Partial<Range>
     case 'last-month':
       return { from: monthStart(today, -1), to: addDays(monthStart(today), -1) };
     case '12m':
-      // From the day after the same day a year ago: 365 or 366 days.
-      return { from: addDays(oneYearBefore(today), 1), to: today };
+      // Calendar months: the 11 before this one, and this one to today (the chart is by month).
+      return { from: monthStart(today, -11), to: today };
     case 'custom': {
       const { from, to } = custom ?? {};
       if (!from || !to || !isDay(from) || !isDay(to) || from > to) return undefined;
@@ -82,10 +82,23 @@ export function rangeOf(period: PeriodId, today: string, custom?: Partial<Range>
   }
 }
 
-/** The days of the same length just before `range`: what its figures are compared with. */
-export function previousRange(range: Range): Range {
+/**
+ * What a period's figures are compared with: the days of the same length just before `range`;
+ * for the last 12 months, the same days a year earlier (whole months too).
+ */
+export function previousRange(range: Range, period?: PeriodId): Range {
+  if (period === '12m') return { from: oneYearBefore(range.from), to: oneYearBefore(range.to) };
   const length = lengthInDays(range);
   return { from: addDays(range.from, -length), to: addDays(range.from, -1) };
+}
+
+/** Ranges longer than this are charted by month, shorter ones by day (one day: by hour). */
+export const DAILY_CHART_MAX_DAYS = 92;
+
+/** The GET /stats/timeseries query of a range's chart: by the hour for one day, by the month over a long range, else by the day. */
+export function chartQuery(range: Range): Record<string, string> {
+  if (range.from === range.to) return { interval: 'hour', date: range.from };
+  return { interval: lengthInDays(range) > DAILY_CHART_MAX_DAYS ? 'month' : 'day', from: range.from, to: range.to };
 }
 
 /** The query parameters of GET /stats and GET /stats/breakdown for a range: `date` for one day. */
