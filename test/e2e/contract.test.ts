@@ -12,6 +12,7 @@ const contract = contractChecker(doc);
 const site = `e2e-contract-${Date.now().toString(36)}`;
 const today = new Date().toISOString().slice(0, 10);
 const monthAgo = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
+const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
 
 const STATS_ROUTES = ['/stats', '/stats/timeseries', '/stats/breakdown', '/stats/export'];
 
@@ -62,6 +63,7 @@ describe('responses conform to docs/openapi.yaml', () => {
     ['all time', {}],
     ['one day', { date: today }],
     ['a range', { from: monthAgo, to: today, limit: '3' }],
+    ['a range, the figures alone', { from: monthAgo, to: today, limit: '0' }],
     ['a site without data', { site_id: `${site}-none`, date: '2025-01-01' }],
   ])('GET /stats: %s', async (_name, query) => {
     const response = await api.get('stats', { site_id: site, ...query });
@@ -73,7 +75,7 @@ describe('responses conform to docs/openapi.yaml', () => {
     ['no site_id', {}],
     ['an impossible date', { site_id: site, date: '2025-02-30' }],
     ['date with from', { site_id: site, date: today, from: today, to: today }],
-    ['a bad limit', { site_id: site, limit: '0' }],
+    ['a bad limit', { site_id: site, limit: '101' }],
   ])('GET /stats: 400 for %s', async (_name, query) => {
     const response = await api.get('stats', query);
     expect(response.status).toBe(400);
@@ -105,6 +107,7 @@ describe('responses conform to docs/openapi.yaml', () => {
   it.each([
     ['a range', { site_id: site, from: '2025-11-10', to: '2025-11-12' }, 200],
     ['a range by the day', { site_id: site, from: monthAgo, to: today, interval: 'day' }, 200],
+    ['a range by the month', { site_id: site, from: yearAgo, to: today, interval: 'month' }, 200],
     ['a day by the hour', { site_id: site, date: today, interval: 'hour' }, 200],
     ['a missing to', { site_id: site, from: '2025-11-10' }, 400],
     ['a reversed range', { site_id: site, from: '2025-11-12', to: '2025-11-10' }, 400],
