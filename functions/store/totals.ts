@@ -16,6 +16,7 @@ import type { SiteTotals } from '../domain/stats.ts';
 import type { HourCounts } from '../domain/timeseries.ts';
 import { batchGetAll } from './batch-get.ts';
 import { queryPartition } from './query-partition.ts';
+import { sharedReads } from './shared-reads.ts';
 
 /** The counters of a totals item (an absent item is all zeros). */
 export function totalsOf(item: Record<string, unknown> = {}): SiteTotals {
@@ -31,16 +32,28 @@ export function totalsOf(item: Record<string, unknown> = {}): SiteTotals {
   };
 }
 
-/** The totals items of a site for many scopes (BatchGetItem). Scopes without an item are left out. */
+const totalsReads = sharedReads<SiteTotals>();
+
+/**
+ * The totals items of a site for many scopes (BatchGetItem). Scopes without an item are left out.
+ * Concurrent callers share reads of the same scope (see shared-reads.ts): totals are read
+ * eventually consistent, so a read already under way is as current as a new one would be, and
+ * the dashboard's requests for a period (figures, chart, each breakdown) read each day's totals once.
+ */
 export async function readTotals(
   doc: DynamoDBDocumentClient,
   table: string,
   siteId: string,
   scopes: readonly Scope[],
 ): Promise<Map<Scope, SiteTotals>> {
-  const scopeBySortKey = new Map(scopes.map((scope) => [totalsKey(siteId, scope).sk, scope]));
-  const items = await batchGetAll(doc, table, scopes.map((scope) => totalsKey(siteId, scope)));
-  return new Map(items.map((item) => [scopeBySortKey.get(String(item.sk))!, totalsOf(item)]));
+  const readKey = (scope: Scope) => `${table}\n${siteId}\n${scope}`;
+  const scopeOf = new Map(scopes.map((scope) => [readKey(scope), scope]));
+  const read = await totalsReads([...scopeOf.keys()], async (wanted) => {
+    const bySortKey = new Map(wanted.map((key) => [totalsKey(siteId, scopeOf.get(key)!).sk, key]));
+    const items = await batchGetAll(doc, table, wanted.map((key) => totalsKey(siteId, scopeOf.get(key)!)));
+    return new Map(items.map((item) => [bySortKey.get(String(item.sk))!, totalsOf(item)]));
+  });
+  return new Map([...read].map(([key, totals]) => [scopeOf.get(key)!, totals]));
 }
 
 /**

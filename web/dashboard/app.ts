@@ -232,12 +232,11 @@ async function load(options: { quiet?: boolean } = {}): Promise<void> {
   if (!options.quiet) setStatus('Loading…');
   const site = state.site;
   try {
-    // The figures' requests go first, and the figures are shown as soon as they are in.
-    const figures = Promise.all([
-      client.stats(site, { ...rangeQuery(range), limit: String(MAX_ROWS) }),
-      client.stats(site, { ...rangeQuery(previous), limit: '0' }), // the figures only: no paths are read
-    ]);
+    // The figures' requests go first, and the figures are shown as soon as they are in: without
+    // top paths (limit 0), a range reads only its totals and unique-user sketches.
+    const figures = Promise.all([client.stats(site, { ...rangeQuery(range), limit: '0' }), client.stats(site, { ...rangeQuery(previous), limit: '0' })]);
     const rest = Promise.all([
+      client.stats(site, { ...rangeQuery(range), limit: String(MAX_ROWS) }),
       client.timeseries(site, chartQuery(range)),
       client.timeseries(site, chartQuery(previous)),
       ...DIMENSIONS.map(({ dimension }) => client.breakdown(site, dimension, { ...rangeQuery(range), limit: String(MAX_ROWS) })),
@@ -247,11 +246,11 @@ async function load(options: { quiet?: boolean } = {}): Promise<void> {
     if (count !== state.loadCount) return;
     renderHeading(range, stats);
     renderFigures(stats, previousStats);
-    const [series, previousSeries, ...breakdowns] = await rest;
+    const [withPaths, series, previousSeries, ...breakdowns] = await rest;
     if (count !== state.loadCount) return;
     state.range = range;
     renderChart(series, previousSeries);
-    renderPanels(stats, breakdowns.map((b) => b.results));
+    renderPanels(withPaths, breakdowns.map((b) => b.results));
     state.loadedAt = Date.now();
     main.dataset.state = 'ready';
     main.dataset.site = site;
