@@ -346,9 +346,10 @@ describe('the dashboard in Chromium', () => {
     const before = reads.length;
     await page.clock.runFor(2_000);
 
-    // Assess: the period's figures and the previous period's, once.
+    // Assess: the period's figures and the previous period's (without paths), and its top pages, once.
     expect(before).toBe(0);
-    await expect.poll(() => reads.length).toBe(2);
+    await expect.poll(() => reads.length).toBe(3);
+    expect(reads.map((url) => new URL(url).searchParams.get('limit')).sort()).toEqual(['0', '0', '100']);
     await page.waitForSelector('main[data-state="ready"]');
   });
 
