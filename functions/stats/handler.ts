@@ -12,9 +12,9 @@ import { daysIn, parseStatsQuery, scopesOf, shapeStats } from '../domain/stats.t
 import { parseTimeseriesQuery, shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
 import { shapeSites, visibleSites } from '../domain/site-list.ts';
 import { EXPORT_URL_SECONDS, MAX_EXPORT_FILES, parseExportQuery, shapeExport } from '../domain/export.ts';
-import { listLakeObjects } from '../store/lake-objects.ts';
+import { listLakeObjects } from '../store/lake-listing.ts';
 import { signedUrls } from '../store/lake-urls.ts';
-import { createS3Client } from '../commons/s3-client.ts';
+import { lazyS3Client } from '../commons/lazy-s3-client.ts';
 import { readBreakdown } from '../store/breakdowns.ts';
 import { readSiteSummaries } from '../store/site-summaries.ts';
 import { listSitesWithData } from '../store/sites-with-data.ts';
@@ -35,7 +35,8 @@ const config = {
 };
 const keyCheck: KeyCheck = { sitesTable: config.sitesTable, adminKey: adminKey() };
 const doc = createDocumentClient();
-const s3 = createS3Client();
+/** The lake's S3 client, made (and the S3 package loaded) by the first export. */
+const s3 = lazyS3Client();
 
 /** The parsed query string, or a 400 invalid_query naming each bad parameter. */
 function queryOf<T>(request: HttpRequest, parse: (params: Record<string, string | undefined>) => ParseResult<T>): T {
@@ -132,10 +133,11 @@ async function serveExport(request: HttpRequest, principal: Principal): Promise<
   const query = queryOf(request, parseExportQuery);
   authorizeSite(principal, query.siteId);
   const fields = { route: 'export', site_id: query.siteId, reader: principalLabel(principal), ...query.range };
+  const client = await s3();
   const { objects, more } = await logged(fields, () =>
-    listLakeObjects(s3, config.lakeBucket, query.siteId, query.range, { after: query.cursor, limit: MAX_EXPORT_FILES }),
+    listLakeObjects(client, config.lakeBucket, query.siteId, query.range, { after: query.cursor, limit: MAX_EXPORT_FILES }),
   );
-  const urls = await signedUrls(s3, config.lakeBucket, objects.map((object) => object.key), EXPORT_URL_SECONDS);
+  const urls = await signedUrls(client, config.lakeBucket, objects.map((object) => object.key), EXPORT_URL_SECONDS);
   return json(200, shapeExport(query, objects, urls, more));
 }
 

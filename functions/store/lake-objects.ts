@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { parseLakeKey, siteFolder, unitFiles, unitPrefix, type LakeObject, type LakeRecord } from '../domain/lake.ts';
+import { unitFiles, unitPrefix, type LakeRecord } from '../domain/lake.ts';
 import type { TrackedEvent } from '../domain/event.ts';
 
 /**
@@ -36,53 +36,6 @@ export function lakeWriter(s3: S3Client, bucket: string): LakeWriter {
       await Promise.all(Contents.map(({ Key }) => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key }))));
     },
   };
-}
-
-export interface LakeListing {
-  objects: LakeObject[];
-  /** More objects of the range follow the last one listed. */
-  more: boolean;
-}
-
-/**
- * The lake objects under `prefix`, in key order, after the key `startAfter` when given; page by
- * page (ListObjectsV2, 1,000 keys a call), so a caller that stops early lists no further.
- */
-export async function* lakeObjectsUnder(s3: S3Client, bucket: string, prefix: string, startAfter?: string): AsyncGenerator<LakeObject> {
-  let StartAfter = startAfter;
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, StartAfter, ContinuationToken }));
-    StartAfter = undefined;
-    for (const { Key, Size } of page.Contents ?? []) {
-      const parsed = Key ? parseLakeKey(Key) : undefined;
-      if (parsed) yield { key: Key!, date: parsed.date, bytes: Size ?? 0, events: parsed.events };
-    }
-    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (ContinuationToken);
-}
-
-/**
- * A site's lake objects of the days from..to (YYYY-MM-DD, both included), in key order (by day):
- * at most `limit` of them, after the key `after` when given. Lists only the site's folder.
- */
-export async function listLakeObjects(
-  s3: S3Client,
-  bucket: string,
-  siteId: string,
-  range: { from: string; to: string },
-  options: { after?: string; limit?: number } = {},
-): Promise<LakeListing> {
-  const folder = siteFolder(siteId);
-  const limit = options.limit ?? Infinity;
-  const objects: LakeObject[] = [];
-  // Every key of day `from` sorts after its folder name without the slash.
-  for await (const object of lakeObjectsUnder(s3, bucket, folder, options.after ?? `${folder}date=${range.from}`)) {
-    if (object.date > range.to) return { objects, more: false };
-    if (objects.length === limit) return { objects, more: true };
-    objects.push(object);
-  }
-  return { objects, more: false };
 }
 
 /** The events of one lake object, in the order they were written. */
