@@ -57,10 +57,15 @@ export function sketchScopesByMonth(
   for (const [month, days] of months) {
     const monthDays = daysOfMonth(month);
     if (monthDays.some((day) => !inRange.has(day) && (eventsByDay.get(day) ?? 0) > 0)) continue;
-    let version = 0;
-    for (const events of days.values()) version += events;
-    months.set(month, new Map([[month, version]]));
+    months.set(month, new Map([[month, monthVersions(days).get(month)!]]));
   }
+  return months;
+}
+
+/** The months of these days, each at the sum of its days' `events` counters (the version a month sketch is read and cached at). */
+export function monthVersions(eventsByDay: ReadonlyMap<string, number>): Map<Scope, number> {
+  const months = new Map<Scope, number>();
+  for (const [day, events] of eventsByDay) months.set(monthOfDay(day), (months.get(monthOfDay(day)) ?? 0) + events);
   return months;
 }
 

@@ -166,9 +166,18 @@ export function unionShards(shard: number, states: Iterable<ShardState | undefin
   return mergeShard(shard, dense, hashes).state;
 }
 
+/**
+ * Max-merge a whole state of the same shard (another scope's) into a shard, as mergeShard merges
+ * hashes: `changed` is false when the union is the stored state itself, so the caller can skip the write.
+ */
+export function mergeShardState(shard: number, state: ShardState | undefined, incoming: ShardState): { state: ShardState; changed: boolean } {
+  const union = unionShard(shard, state, incoming)!;
+  return { state: union, changed: !sameShard(union, state) };
+}
+
 /** Whether two states of a shard are the same (the same hashes, or the same registers). */
-export function sameShard(a: ShardState | undefined, b: ShardState | undefined): boolean {
-  if (!a || !b) return a === b;
+function sameShard(a: ShardState, b: ShardState | undefined): boolean {
+  if (!b) return false;
   if (a.kind === 'sparse' && b.kind === 'sparse') return a.hashes.length === b.hashes.length && a.hashes.every((h, i) => h === b.hashes[i]);
   if (a.kind === 'dense' && b.kind === 'dense') return a.registers.every((rank, i) => rank === b.registers[i]);
   return false;

@@ -153,6 +153,10 @@ export interface SiteTotals extends VisitCounters {
   eventsByType: Record<string, number>;
 }
 
+/** Each scope's `events` counter: the version its partitions are read and cached at. */
+export const eventsByScope = (totals: ReadonlyMap<Scope, SiteTotals>): Map<Scope, number> =>
+  new Map([...totals].map(([scope, { events }]) => [scope, events]));
+
 /** What the store returns for one site and one or more scopes. */
 export interface ScopeAggregates extends SiteTotals {
   pathViews: ReadonlyMap<string, number>;

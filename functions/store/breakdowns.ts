@@ -4,9 +4,8 @@ import { addValueCounts, breakdownAgreement, type ValueCounts } from '../domain/
 import { ALL_TIME, DEFAULT_PATH_BUCKETS, totalsKey, type Scope } from '../domain/keys.ts';
 import { mapLimit } from '../commons/map-limit.ts';
 import { readUntilAgreeing } from './agreeing-read.ts';
-import type { SiteTotals } from '../domain/stats.ts';
-import { readDayBuckets } from './day-items.ts';
-import { READ_CONCURRENCY, readDayBreakdown, rememberDayBuckets, rememberedDay } from './day-partitions.ts';
+import { readDayBreakdown } from './day-partitions.ts';
+import { readDaysFromBuckets } from './range-partitions.ts';
 import { readDimensionCounts } from './dimension-counts.ts';
 import { readSiteDays, readTotals, totalsOf } from './totals.ts';
 
@@ -37,40 +36,6 @@ async function readScopeBreakdown(
 }
 
 /**
- * Visits and page views per value of one dimension over many days, summed: days in memory at
- * their current `events` counter come from there; the others' path buckets (00 to
- * `pathBuckets` - 1) are read together by key (see day-items.ts), and every dimension's counts
- * they hold are kept. A day whose buckets do not agree with its totals is read again by Query
- * of its whole partition, as a single day is (see readDayBreakdown).
- */
-async function readDaysBreakdown(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  siteId: string,
-  totals: ReadonlyMap<Scope, SiteTotals>,
-  dimension: Dimension,
-  pathBuckets: number,
-): Promise<ReadonlyMap<string, ValueCounts>[]> {
-  const days: ReadonlyMap<string, ValueCounts>[] = [];
-  const unread = new Map<Scope, number>();
-  for (const [day, { events }] of totals) {
-    const counts = rememberedDay<ReadonlyMap<string, ValueCounts>>(`breakdown:${dimension}`, table, siteId, day, events);
-    if (counts) days.push(counts);
-    else unread.set(day, events);
-  }
-  const disagreeing: Scope[] = [];
-  if (unread.size > 0) {
-    for (const [day, items] of await readDayBuckets(doc, table, siteId, unread, pathBuckets)) {
-      const counts = rememberDayBuckets(table, siteId, day, totals.get(day)!, items).breakdowns.get(dimension);
-      if (counts) days.push(counts);
-      else disagreeing.push(day);
-    }
-  }
-  days.push(...(await mapLimit(disagreeing, READ_CONCURRENCY, (day) => readDayBreakdown(doc, table, siteId, day, dimension, totals.get(day)!))));
-  return days;
-}
-
-/**
  * Visits and page views per value of one dimension over distinct scopes (the days of a range,
  * or all time alone), summed. Over a range the totals come first (BatchGetItem); for all time,
  * every day with data (breakdowns are kept by the day only). Only days with a totals item have
@@ -89,6 +54,11 @@ export async function readBreakdown(
   if (scopes.length === 1 && !allTime) return readScopeBreakdown(doc, table, siteId, scopes[0]!, dimension);
   const totals = allTime ? await readSiteDays(doc, table, siteId) : await readTotals(doc, table, siteId, scopes);
   const sum = new Map<string, ValueCounts>();
-  for (const counts of await readDaysBreakdown(doc, table, siteId, totals, dimension, pathBuckets)) addValueCounts(sum, counts);
+  const days = await readDaysFromBuckets(doc, table, siteId, totals, pathBuckets, {
+    kind: `breakdown:${dimension}`,
+    fromBuckets: (read) => read.breakdowns.get(dimension),
+    readWhole: (day, dayTotals) => readDayBreakdown(doc, table, siteId, day, dimension, dayTotals),
+  });
+  for (const counts of days.values()) addValueCounts(sum, counts);
   return sum;
 }

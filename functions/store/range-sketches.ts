@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Scope } from '../domain/keys.ts';
 import { daysAroundRange, sketchScopesByMonth } from '../domain/month-sketches.ts';
-import type { SiteTotals } from '../domain/stats.ts';
+import { eventsByScope, type SiteTotals } from '../domain/stats.ts';
 import { readTotals } from './totals.ts';
 
 /** The totals of a range's days with data, and the sketch scopes that make up each month's users. */
@@ -26,6 +26,5 @@ export async function readRangeTotals(
   const [read, complete] = await Promise.all([readTotals(doc, table, siteId, [...days, ...daysAroundRange(days)]), monthsComplete(siteId)]);
   const inRange = new Set(days);
   const totals = new Map([...read].filter(([day]) => inRange.has(day)));
-  const events = new Map([...read].map(([day, { events }]) => [day, events]));
-  return { totals, sketchScopes: sketchScopesByMonth(days, events, complete) };
+  return { totals, sketchScopes: sketchScopesByMonth(days, eventsByScope(read), complete) };
 }

@@ -1,6 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ALL_TIME, totalsKey, type Scope } from '../domain/keys.ts';
-import { pathViewsAgree, sumTotals, unionSketches, type ScopeAggregates, type SiteTotals } from '../domain/stats.ts';
+import { eventsByScope, pathViewsAgree, sumTotals, unionSketches, type ScopeAggregates } from '../domain/stats.ts';
 import type { DayTotals } from '../domain/timeseries.ts';
 import { estimate } from '../domain/sketch.ts';
 import { readUntilAgreeing } from './agreeing-read.ts';
@@ -10,7 +10,7 @@ import { readSketch } from './sketches.ts';
 import { readSiteDays, readTotals, totalsOf } from './totals.ts';
 import { readRangeTotals } from './range-sketches.ts';
 import type { DaySketch } from './day-partitions.ts';
-import { allSketchScopes, monthOfDay } from '../domain/month-sketches.ts';
+import { allSketchScopes, monthOfDay, monthVersions } from '../domain/month-sketches.ts';
 
 /** Page views per path of a site's days, summed. */
 function sumPathViews(days: Iterable<ReadonlyMap<string, number>>): Map<string, number> {
@@ -80,7 +80,7 @@ async function readAllTime(
       ]);
       const partitions = await readRangePartitions(doc, table, siteId, days, {
         pathBuckets,
-        sketchScopes: monthVersions(days),
+        sketchScopes: monthVersions(eventsByScope(days)),
         rememberSketches: complete,
       });
       const sketch = unionSketches([legacy, ...[...partitions.sketches.values()].map((month) => month.shards)]);
@@ -89,13 +89,6 @@ async function readAllTime(
     ({ totals, pathViews }) => (pathViewsAgree(pathViews, totals.views) ? 'agrees' : 'behind'),
   );
   return { ...value.totals, pathViews: value.pathViews, uniqueUsers: estimate(value.sketch) };
-}
-
-/** The months of these days, each at the sum of its days' `events` counters. */
-function monthVersions(days: ReadonlyMap<Scope, SiteTotals>): Map<Scope, number> {
-  const months = new Map<Scope, number>();
-  for (const [day, { events }] of days) months.set(monthOfDay(day), (months.get(monthOfDay(day)) ?? 0) + events);
-  return months;
 }
 
 /**
@@ -145,7 +138,7 @@ export async function readDailyTotals(
   days: readonly Scope[],
 ): Promise<Map<Scope, DayTotals>> {
   const totals = await readTotals(doc, table, siteId, days);
-  const { sketches } = await readRangePartitions(doc, table, siteId, totals, { sketchScopes: new Map([...totals].map(([day, { events }]) => [day, events])) });
+  const { sketches } = await readRangePartitions(doc, table, siteId, totals, { sketchScopes: eventsByScope(totals) });
   return new Map([...totals].map(([day, { views, events, visits }]) => [day, { views, events, visits, uniqueUsers: sketches.get(day)!.uniqueUsers }]));
 }
 
@@ -163,9 +156,10 @@ export async function readMonthlyTotals(
 ): Promise<Map<Scope, DayTotals>> {
   const { totals, sketchScopes } = await readRangeTotals(doc, table, siteId, days, monthsComplete);
   const { sketches } = await readRangePartitions(doc, table, siteId, new Map(), { sketchScopes: allSketchScopes(sketchScopes) });
+  const daysByMonth = Map.groupBy(totals.keys(), monthOfDay);
   const months = new Map<Scope, DayTotals>();
   for (const [month, scopes] of sketchScopes) {
-    const monthTotals = sumTotals([...totals].filter(([day]) => monthOfDay(day) === month).map(([, dayTotals]) => dayTotals));
+    const monthTotals = sumTotals(daysByMonth.get(month)!.map((day) => totals.get(day)!));
     const uniqueUsers = estimate(unionOf([...scopes.keys()].map((scope) => sketches.get(scope)!)));
     months.set(month, { views: monthTotals.views, events: monthTotals.events, visits: monthTotals.visits, uniqueUsers });
   }

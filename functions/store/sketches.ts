@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryPartition } from './query-partition.ts';
 import { batchGetAll } from './batch-get.ts';
-import { decodeShard, encodeShard, groupByShard, mergeShard, sameShard, unionShard, type ShardState } from '../domain/sketch.ts';
+import { decodeShard, encodeShard, groupByShard, mergeShard, mergeShardState, type ShardState } from '../domain/sketch.ts';
 import { sketchPartition, sketchShardKey, type Scope } from '../domain/keys.ts';
 import { backoff, delay } from '../commons/map-limit.ts';
 
@@ -45,13 +45,7 @@ export function mergeSketchStates(
   scope: Scope,
   states: ReadonlyMap<number, ShardState>,
 ): Promise<number> {
-  const merges = new Map<number, ShardMerge>();
-  for (const [shard, incoming] of states) {
-    merges.set(shard, (stored) => {
-      const state = unionShard(shard, stored, incoming)!;
-      return { state, changed: !sameShard(state, stored) };
-    });
-  }
+  const merges = new Map([...states].map(([shard, incoming]): [number, ShardMerge] => [shard, (stored) => mergeShardState(shard, stored, incoming)]));
   return mergeShards(doc, table, siteId, scope, merges);
 }
 

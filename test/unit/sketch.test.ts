@@ -13,6 +13,7 @@ import {
   groupByShard,
   hashUser,
   mergeShard,
+  mergeShardState,
   shardOf,
   unionShard,
   unionShards,
@@ -355,6 +356,28 @@ describe('mergeShard', () => {
       expect(sawMixed).toBe(true);
       expect(sawAllDense).toBe(true);
     }
+  });
+});
+
+describe('mergeShardState', () => {
+  it('merges another scope’s state of a shard, and says unchanged when the stored state already holds it', () => {
+    // Prepare: one shard's hashes, a sparse day and the dense month holding it and more.
+    const [[shard, group]] = [...groupByShard(randomIds(41, 6000).map(hashUser))].filter(([, g]) => g.length > SPARSE_LIMIT + 10);
+    const day = mergeShard(shard!, undefined, group!.slice(0, 5)).state;
+    const month = mergeShard(shard!, undefined, group!).state;
+
+    // Act
+    const intoEmpty = mergeShardState(shard!, undefined, day);
+    const intoMonth = mergeShardState(shard!, month, day);
+    const grown = mergeShardState(shard!, day, month);
+
+    // Assess
+    expect(intoEmpty).toEqual({ state: day, changed: true });
+    expect(intoMonth.changed).toBe(false);
+    expect(intoMonth.state).toEqual(month);
+    expect(grown.changed).toBe(true);
+    expect(grown.state).toEqual(month);
+    expect(mergeShardState(shard!, day, day).changed).toBe(false);
   });
 });
 
