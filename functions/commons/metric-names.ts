@@ -33,6 +33,8 @@ export const METRICS = {
   invalidMessages: 'InvalidMessages',
   /** processor, Count: records in one invocation's batch. */
   batchSize: 'BatchSize',
+  /** processor, Count: counter item updates DynamoDB refused as invalid (e.g. an item's size), isolated from their units. */
+  counterUpdatesIsolated: 'CounterUpdatesIsolated',
   /** processor, Milliseconds: from an event's `received_at` to the commit that counted it. */
   processingLag: 'ProcessingLag',
   /** stats, Milliseconds: time to answer one stats request. */

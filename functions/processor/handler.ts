@@ -29,6 +29,7 @@ function recordMetrics(records: number, result: BatchResult): void {
   metrics.addMetric(METRICS.eventsCounted, MetricUnit.Count, result.counted);
   metrics.addMetric(METRICS.duplicateEvents, MetricUnit.Count, result.duplicates);
   metrics.addMetric(METRICS.invalidMessages, MetricUnit.Count, result.invalid.length);
+  if (result.isolated > 0) metrics.addMetric(METRICS.counterUpdatesIsolated, MetricUnit.Count, result.isolated);
   if (result.maxLagMs !== undefined) metrics.addMetric(METRICS.processingLag, MetricUnit.Milliseconds, result.maxLagMs);
 }
 

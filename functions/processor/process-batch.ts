@@ -8,7 +8,7 @@ import { DEFAULT_TIME_ZONE, daysAround, localDate, startOfLocalDay } from '../do
 import { mapLimit } from '../commons/map-limit.ts';
 import { logger } from '../commons/observability.ts';
 import { claimEvents } from '../store/raw-events.ts';
-import { commitUnit, type CommitTables } from '../store/counters.ts';
+import { commitUnit, type CommitTables, type IsolatedUpdate } from '../store/counters.ts';
 import { mergeSketch } from '../store/sketches.ts';
 import type { SiteZones } from '../store/site-zones.ts';
 import type { SiteRecorder } from '../store/site-recorder.ts';
@@ -40,6 +40,8 @@ export interface BatchResult {
   duplicates: number;
   invalid: Array<{ messageId: string; issues: FieldIssue[] }>;
   units: number;
+  /** Counter item updates DynamoDB refused as invalid, isolated so that the rest of their units committed. */
+  isolated: number;
   /**
    * The longest time, in ms, from an event's `received_at` to the commit that counted it
    * (undefined when none was counted): how far counts lag behind what was accepted.
@@ -153,7 +155,12 @@ export async function processBatch(
   const claimedIn = (unit: UnitPlan) => unit.events.filter((event) => outcomeOf.get(event) === 'claimed');
   const bySite = Map.groupBy(units, (unit) => unit.siteId);
   let counted = 0;
+  let isolated = 0;
   let maxLagMs: number | undefined;
+  const onIsolated = (siteId: string) => (update: IsolatedUpdate) => {
+    isolated++;
+    logger.warn('counter update isolated', { siteId, item: update.key, reason: update.reason, outcome: update.outcome });
+  };
   await mapLimit([...bySite.values()], SITE_CONCURRENCY, async (siteUnits) => {
     const claimed = siteUnits.flatMap(claimedIn);
     if (claimed.length === 0) return;
@@ -172,7 +179,7 @@ export async function processBatch(
         // aborted by whoever takes its events over, who removes them (discardOnce).
         await settings.lake?.write(unit.unitId, unit.siteId, events);
         const deltas = unitDeltas(unit.siteId, events, settings.pathBuckets);
-        const state = await commitUnit(doc, settings.tables, unit.unitId, deltas, markerExpiresAt);
+        const state = await commitUnit(doc, settings.tables, unit.unitId, deltas, markerExpiresAt, { onIsolated: onIsolated(unit.siteId) });
         if (state === 'committed') {
           counted += events.length;
           const lag = Date.now() - oldestReceipt(events)!;
@@ -190,7 +197,7 @@ export async function processBatch(
     if (failed.has(copy.primaryMessageId)) failed.add(copy.messageId);
     else duplicates++;
   }
-  return { failed: [...failed], counted, duplicates, invalid, units: units.length, maxLagMs };
+  return { failed: [...failed], counted, duplicates, invalid, units: units.length, isolated, maxLagMs };
 }
 
 /**

@@ -362,7 +362,8 @@ describe('mergeShard', () => {
 describe('mergeShardState', () => {
   it('merges another scope’s state of a shard, and says unchanged when the stored state already holds it', () => {
     // Prepare: one shard's hashes, a sparse day and the dense month holding it and more.
-    const [[shard, group]] = [...groupByShard(randomIds(41, 6000).map(hashUser))].filter(([, g]) => g.length > SPARSE_LIMIT + 10);
+    const [first] = [...groupByShard(randomIds(41, 6000).map(hashUser))].filter(([, g]) => g.length > SPARSE_LIMIT + 10);
+    const [shard, group] = first!;
     const day = mergeShard(shard!, undefined, group!.slice(0, 5)).state;
     const month = mergeShard(shard!, undefined, group!).state;
 

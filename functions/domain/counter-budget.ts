@@ -1,0 +1,168 @@
+import type { ItemDelta } from './aggregate.ts';
+
+/**
+ * Every counter item has a budget for the values a client can make unbounded: the event types
+ * of a totals item (`t#<type>`), the paths and breakdown values of a path bucket (`p#<path>`,
+ * `<code>#<value>`). An update is billed by the item's size and DynamoDB refuses items over
+ * 400 KB, so once an item's named values fill its budget, a value it does not hold yet is counted
+ * under its dimension's `(other)` attribute (`p#(other)`, `s#(other)`, `t#(other)`) in the same
+ * item instead. Values already named keep counting exactly, and named values plus `(other)`
+ * still add up to the totals, so the readers need no change.
+ *
+ * The item keeps an upper bound of its named values' bytes in LOAD_ATTR, added to in the same
+ * update that adds the names, on a condition that keeps it within the budget: concurrent
+ * processors cannot overfill an item. A processor that sends a value to `(other)` does so on the
+ * condition that the item gained no name since it read it, so a value named by another processor
+ * in the meantime is never split between its name and `(other)`.
+ */
+
+/** The name under which values past an item's budget are counted, in each dimension. */
+export const OTHER = '(other)';
+
+/** Upper bound of the bytes of an item's named values (absent on items written before budgets). */
+export const LOAD_ATTR = 'ld';
+
+/**
+ * Bytes of named values a path bucket may hold (4 buckets a day). A batch that touches a full
+ * bucket pays its size in write units, twice in a transaction: 16 KB keeps that at 32 units.
+ */
+export const BUCKET_BUDGET_BYTES = 16 * 1024;
+
+/** Bytes of event type names a totals item may hold (day or all time). */
+export const TOTALS_BUDGET_BYTES = 24 * 1024;
+
+/** Distinct event types a totals item may name (a day, or all time). */
+export const MAX_EVENT_TYPES = 1_000;
+
+/** What one named value is taken to cost in the item besides its name's UTF-8 bytes: its number. */
+const NUMBER_BYTES = 10;
+
+export type CounterKind = 'totals' | 'bucket';
+
+const TYPE_PREFIX = 't#';
+
+/** The dimension prefix of a counter attribute: `p#` of `p#/pricing`, `s#` of `s#google.com`. */
+const prefixOf = (attr: string): string => attr.slice(0, attr.indexOf('#') + 1);
+
+/** The `(other)` attribute of a value's dimension. */
+export const overflowAttr = (attr: string): string => prefixOf(attr) + OTHER;
+
+/** Whether an attribute is one of the named values an item's budget bounds. */
+export function isBudgeted(kind: CounterKind, attr: string): boolean {
+  if (attr === LOAD_ATTR) return false;
+  const prefix = prefixOf(attr);
+  if (prefix === '' || attr === prefix + OTHER) return false;
+  return kind === 'bucket' || prefix === TYPE_PREFIX;
+}
+
+/** The bytes a named value is taken to occupy. */
+export const nameCost = (attr: string): number => Buffer.byteLength(attr, 'utf8') + NUMBER_BYTES;
+
+/** What a processor knows of a counter item: the named values it holds, and its load. */
+export interface BudgetState {
+  names: Set<string>;
+  /** Bytes of `names` (nameCost each). */
+  bytes: number;
+  /** The item's LOAD_ATTR as read; undefined when the item has none (absent, or written before budgets). */
+  stored: number | undefined;
+}
+
+/** The budget state of an item as read (undefined: no item). */
+export function budgetStateOf(kind: CounterKind, item: Record<string, unknown> | undefined): BudgetState {
+  const names = new Set<string>();
+  let bytes = 0;
+  for (const attr of Object.keys(item ?? {})) {
+    if (!isBudgeted(kind, attr)) continue;
+    names.add(attr);
+    bytes += nameCost(attr);
+  }
+  const raw = item?.[LOAD_ATTR];
+  return { names, bytes, stored: raw === undefined ? undefined : Number(raw) };
+}
+
+/** How an update keeps an item's load attribute, and on what condition it may apply. */
+export type LoadUpdate =
+  | { kind: 'none' }
+  /** The item has no load attribute yet: set it, provided none was set meanwhile. */
+  | { kind: 'set'; load: number }
+  /** Add the new names' bytes, provided the load stays within the budget. */
+  | { kind: 'add'; bytes: number; atMost: number }
+  /** The update counts values under `(other)`: provided the item gained no name since it was read. */
+  | { kind: 'unchanged'; stored: number; bytes: number };
+
+/** One counter item's update once fitted to its budget. */
+export interface BudgetedDelta {
+  attrs: Map<string, number>;
+  load: LoadUpdate;
+  /** Names this update adds to the item. */
+  added: string[];
+  /** Values counted under `(other)` because the item had no room for them. */
+  overflowed: number;
+}
+
+/** Whether a string can be stored as a DynamoDB attribute name: well-formed UTF-16, no control characters. */
+// eslint-disable-next-line no-control-regex
+const storable = (name: string): boolean => name.isWellFormed() && !/[\u0000-\u001f\u007f-\u009f]/.test(name);
+
+/**
+ * Fits one item's increments to its budget: names the item holds keep counting; new names are
+ * added, largest increments first, while they fit; the rest count under `(other)`. With
+ * `overflowAll`, every new name counts under `(other)` (an item DynamoDB refused to grow).
+ */
+export function fitToBudget(
+  kind: CounterKind,
+  delta: Pick<ItemDelta, 'attrs'>,
+  state: BudgetState,
+  { overflowAll = false }: { overflowAll?: boolean } = {},
+): BudgetedDelta {
+  const limit = kind === 'totals' ? TOTALS_BUDGET_BYTES : BUCKET_BUDGET_BYTES;
+  const attrs = new Map<string, number>();
+  const add = (attr: string, by: number) => attrs.set(attr, (attrs.get(attr) ?? 0) + by);
+  const candidates: Array<[string, number]> = [];
+  for (const [attr, by] of delta.attrs) {
+    if (!isBudgeted(kind, attr) || state.names.has(attr)) add(attr, by);
+    else candidates.push([attr, by]);
+  }
+  candidates.sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+  const load = Math.max(state.stored ?? 0, state.bytes);
+  let count = kind === 'totals' ? state.names.size : 0;
+  let bytes = 0;
+  let overflowed = 0;
+  const added: string[] = [];
+  for (const [attr, by] of candidates) {
+    const cost = nameCost(attr);
+    const fits = !overflowAll && storable(attr) && load + bytes + cost <= limit && (kind !== 'totals' || count < MAX_EVENT_TYPES);
+    if (fits) {
+      add(attr, by);
+      added.push(attr);
+      bytes += cost;
+      count++;
+    } else {
+      add(overflowAttr(attr), by);
+      overflowed++;
+    }
+  }
+  return { attrs, added, overflowed, load: loadUpdate(state, load, bytes, overflowed > 0, limit) };
+}
+
+function loadUpdate(state: BudgetState, load: number, bytes: number, overflowed: boolean, limit: number): LoadUpdate {
+  if (bytes === 0 && !overflowed) return { kind: 'none' };
+  if (state.stored === undefined) return { kind: 'set', load: load + bytes };
+  if (overflowed) return { kind: 'unchanged', stored: state.stored, bytes };
+  return { kind: 'add', bytes, atMost: limit - bytes };
+}
+
+/** The state of an item after an update fitted by fitToBudget committed. */
+export function afterCommit(state: BudgetState, update: BudgetedDelta): BudgetState {
+  const names = new Set(state.names);
+  let bytes = state.bytes;
+  for (const attr of update.added) {
+    if (names.has(attr)) continue;
+    names.add(attr);
+    bytes += nameCost(attr);
+  }
+  const { load } = update;
+  const stored =
+    load.kind === 'set' ? load.load : load.kind === 'add' || load.kind === 'unchanged' ? (state.stored ?? 0) + load.bytes : state.stored;
+  return { names, bytes, stored };
+}

@@ -1,0 +1,58 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterCommit, budgetStateOf, type BudgetedDelta, type BudgetState, type CounterKind } from '../domain/counter-budget.ts';
+import type { Key } from '../domain/keys.ts';
+import { WeightedLru } from '../commons/weighted-lru.ts';
+import { batchGetAll } from './batch-get.ts';
+
+/**
+ * What the processor knows of the counter items it writes (the names each holds, its load; see
+ * counter-budget.ts), kept across invocations. An item is read (strongly consistent, in one
+ * BatchGetItem with the unit's other unknown items) the first time an instance writes it, and
+ * kept up to date with the instance's own commits; another processor's names show up as a
+ * failed condition, after which the item is read again (`forgetItem`).
+ */
+
+/** Approximate bytes the states may hold (the processor has 512 MB). */
+const CACHE_BYTES = 64 * 1024 * 1024;
+
+const cache = new WeightedLru<string, BudgetState>(CACHE_BYTES);
+
+const cacheKey = (table: string, key: Key): string => `${table}\n${key.pk}\n${key.sk}`;
+
+const weigh = (state: BudgetState): number => 128 + state.bytes * 2;
+
+/** A counter item to fit to its budget: its key and kind. */
+export interface CounterItemRef {
+  key: Key;
+  kind: CounterKind;
+}
+
+/** The budget states of `items`, from memory or read at once (the ones not in memory). */
+export async function readBudgetStates(doc: DynamoDBDocumentClient, table: string, items: readonly CounterItemRef[]): Promise<BudgetState[]> {
+  const missing = items.filter(({ key }) => cache.get(cacheKey(table, key)) === undefined);
+  if (missing.length > 0) {
+    const read = await batchGetAll(
+      doc,
+      table,
+      missing.map(({ key }) => key),
+      { consistentRead: true },
+    );
+    const found = new Map(read.map((item) => [`${item.pk}\n${item.sk}`, item]));
+    for (const { key, kind } of missing) {
+      const state = budgetStateOf(kind, found.get(`${key.pk}\n${key.sk}`));
+      cache.set(cacheKey(table, key), state, weigh(state));
+    }
+  }
+  return items.map(({ key, kind }) => cache.get(cacheKey(table, key)) ?? budgetStateOf(kind, undefined));
+}
+
+/** Records what a committed update added to an item. */
+export function rememberCommitted(table: string, key: Key, before: BudgetState, update: BudgetedDelta): void {
+  const state = afterCommit(before, update);
+  cache.set(cacheKey(table, key), state, weigh(state));
+}
+
+/** Drops what is known of an item: it is read again before its next update. */
+export function forgetItem(table: string, key: Key): void {
+  cache.delete(cacheKey(table, key));
+}
