@@ -166,3 +166,49 @@ export function afterCommit(state: BudgetState, update: BudgetedDelta): BudgetSt
     load.kind === 'set' ? load.load : load.kind === 'add' || load.kind === 'unchanged' ? (state.stored ?? 0) + load.bytes : state.stored;
   return { names, bytes, stored };
 }
+
+/** What an item written before budgets keeps when it is brought within its budget: this share of it. */
+const COMPACTED_SHARE = 0.75;
+
+/** One step of bringing an item within its budget: names to remove, with the counts they held, added to `(other)`. */
+export interface CompactionStep {
+  remove: Array<[attr: string, count: number | bigint]>;
+  /** `(other)` attribute -> what it gains. */
+  other: Map<string, bigint>;
+}
+
+/**
+ * How an item written before budgets (no LOAD_ATTR) and fuller than its budget is brought
+ * within it: its values with the largest counts stay named, up to COMPACTED_SHARE of the budget
+ * (so new values still find room), and the others move to their dimension's `(other)`, in steps
+ * of at most `perStep` names. Counts are moved, never changed: named values plus `(other)` add up
+ * as before. Undefined when the item needs none.
+ */
+export function compactionSteps(kind: CounterKind, item: Record<string, unknown>, perStep = 100): CompactionStep[] | undefined {
+  const state = budgetStateOf(kind, item);
+  const limit = kind === 'totals' ? TOTALS_BUDGET_BYTES : BUCKET_BUDGET_BYTES;
+  const tooMany = kind === 'totals' && state.names.size > MAX_EVENT_TYPES;
+  if (state.stored !== undefined || (state.bytes <= limit && !tooMany)) return undefined;
+  const count = (attr: string) => BigInt(String(item[attr]));
+  const byCount = [...state.names].sort((a, b) => {
+    const [x, y] = [count(a), count(b)];
+    return x === y ? (a < b ? -1 : 1) : x > y ? -1 : 1;
+  });
+  let kept = 0;
+  let bytes = 0;
+  const moved: string[] = [];
+  for (const attr of byCount) {
+    if (bytes + nameCost(attr) <= limit * COMPACTED_SHARE && kept < MAX_EVENT_TYPES * COMPACTED_SHARE) {
+      bytes += nameCost(attr);
+      kept++;
+    } else moved.push(attr);
+  }
+  const steps: CompactionStep[] = [];
+  for (let i = 0; i < moved.length; i += perStep) {
+    const remove = moved.slice(i, i + perStep).map((attr) => [attr, item[attr] as number | bigint] as [string, number | bigint]);
+    const other = new Map<string, bigint>();
+    for (const [attr] of remove) other.set(overflowAttr(attr), (other.get(overflowAttr(attr)) ?? 0n) + count(attr));
+    steps.push({ remove, other });
+  }
+  return steps;
+}

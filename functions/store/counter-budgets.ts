@@ -3,13 +3,15 @@ import { afterCommit, budgetStateOf, type BudgetedDelta, type BudgetState, type 
 import type { Key } from '../domain/keys.ts';
 import { WeightedLru } from '../commons/weighted-lru.ts';
 import { batchGetAll } from './batch-get.ts';
+import { compactLegacyItem } from './counter-compaction.ts';
 
 /**
  * What the processor knows of the counter items it writes (the names each holds, its load; see
  * counter-budget.ts), kept across invocations. An item is read (strongly consistent, in one
  * BatchGetItem with the unit's other unknown items) the first time an instance writes it, and
  * kept up to date with the instance's own commits; another processor's names show up as a
- * failed condition, after which the item is read again (`forgetItem`).
+ * failed condition, after which the item is read again (`forgetItem`). An item written before
+ * budgets and fuller than its budget is compacted when read (counter-compaction.ts).
  */
 
 /** Approximate bytes the states may hold (the processor has 512 MB). */
@@ -38,10 +40,15 @@ export async function readBudgetStates(doc: DynamoDBDocumentClient, table: strin
       { consistentRead: true },
     );
     const found = new Map(read.map((item) => [`${item.pk}\n${item.sk}`, item]));
-    for (const { key, kind } of missing) {
-      const state = budgetStateOf(kind, found.get(`${key.pk}\n${key.sk}`));
-      cache.set(cacheKey(table, key), state, weigh(state));
-    }
+    await Promise.all(
+      missing.map(async ({ key, kind }) => {
+        let item = found.get(`${key.pk}\n${key.sk}`);
+        // An item filled before budgets existed is brought within its budget first.
+        if (item) item = await compactLegacyItem(doc, table, key, kind, item);
+        const state = budgetStateOf(kind, item);
+        cache.set(cacheKey(table, key), state, weigh(state));
+      }),
+    );
   }
   return items.map(({ key, kind }) => cache.get(cacheKey(table, key)) ?? budgetStateOf(kind, undefined));
 }

@@ -31,7 +31,9 @@ export function queueTarget(argv: string[] = process.argv.slice(2)): QueueTarget
   });
   if (values['queue-url'] || values['dlq-url']) {
     if (!values['queue-url'] || !values['dlq-url']) fail(`give both --queue-url and --dlq-url\n${USAGE}`);
-    return { sqs: new SQSClient({}), queueUrl: values['queue-url']!, dlqUrl: values['dlq-url']!, args: positionals };
+    // An explicit endpoint (an emulator, a VPC endpoint) is used as given, not the queue URL's host.
+    const sqs = new SQSClient(process.env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {});
+    return { sqs, queueUrl: values['queue-url']!, dlqUrl: values['dlq-url']!, args: positionals };
   }
   const stateFile = values['state-file']!;
   if (!existsSync(stateFile)) fail(`No running local runtime (${stateFile} not found): start one with npm start\n${USAGE}`);

@@ -1,14 +1,23 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { claimEvents } from '../../functions/store/raw-events.ts';
+import { lakeWriter } from '../../functions/store/lake-objects.ts';
+import { lakeLines } from '../support/lake.ts';
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
 import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
 import { readScopeAggregates } from '../../functions/store/site-aggregates.ts';
 import { readBreakdown } from '../../functions/store/breakdowns.ts';
-import { ALL_TIME, pathPartition, totalsKey } from '../../functions/domain/keys.ts';
+import { ALL_TIME, pathAttr, pathBucket, pathBucketKey, pathPartition, totalsKey, typeAttr, type Key } from '../../functions/domain/keys.ts';
 import { BUCKET_BUDGET_BYTES, MAX_EVENT_TYPES, OTHER, TOTALS_BUDGET_BYTES } from '../../functions/domain/counter-budget.ts';
 import type { VisitMarks } from '../../functions/domain/visit.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
+import { createDocumentClient } from '../../functions/commons/dynamodb-client.ts';
+import { localDynamoDbClient } from '../../scripts/local/clients.ts';
 import { itemBytes, shuffled, tallyOf } from '../support/counters.ts';
 
 let aws: StackResources;
@@ -129,3 +138,192 @@ describe('counter budgets', () => {
 });
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const execFileAsync = promisify(execFile);
+
+describe('a counter update DynamoDB refuses as invalid', () => {
+  it('is isolated, not retried as a conflict, and never touches another site’s unit', async () => {
+    // Prepare: DynamoDB refuses the first transaction of one site for the size of one of its
+    // path buckets, as it does when an item would pass 400 KB.
+    const refused = `refused-${run}`;
+    const plain = `beside-${run}`;
+    const transactions: string[][] = [];
+    const doc = refusingClient(pathPartition(refused, DAY), (sites) => transactions.push(sites));
+    const events = shuffled(
+      [
+        ...Array.from({ length: 5 }, (_, i) => trackedEvent({ site_id: refused, path: '/x', user_id: `r${i}` })),
+        ...Array.from({ length: 5 }, (_, i) => trackedEvent({ site_id: plain, path: '/y', user_id: `p${i}` })),
+      ],
+      3,
+    );
+
+    // Act
+    const result = await processBatch(doc, settings, records(events), `refused-${run}`);
+
+    // Assess: both units committed; the refused one once more, its bucket's new values under (other).
+    expect(result).toMatchObject({ failed: [], counted: 10, isolated: 1 });
+    expect(transactions.filter((sites) => sites.includes(refused))).toHaveLength(2);
+    expect(transactions.filter((sites) => sites.includes(plain))).toHaveLength(1);
+    const refusedDay = await readScopeAggregates(aws.doc, aws.tables.aggregates, refused, DAY, 4);
+    expect([refusedDay.views, refusedDay.events, sum([...refusedDay.pathViews.values()])]).toEqual([5, 5, 5]);
+    expect(refusedDay.pathViews.get('/x') ?? 0).toBe(0);
+    const plainDay = await readScopeAggregates(aws.doc, aws.tables.aggregates, plain, DAY, 4);
+    expect(Object.fromEntries(plainDay.pathViews)).toEqual({ '/y': 5 });
+  });
+});
+
+/**
+ * A document client whose first TransactWriteItems touching `partition` is cancelled with a
+ * ValidationError on that item (as DynamoDB cancels one that would pass 400 KB); `seen` gets the
+ * sites of every TransactWriteItems sent.
+ */
+function refusingClient(partition: string, seen: (sites: string[]) => void) {
+  const client = localDynamoDbClient(inject('dynamodbEndpoint'));
+  let refused = false;
+  client.middlewareStack.add(
+    ((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: { TransactItems?: unknown[] } }) => {
+      if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
+      const items = (args.input.TransactItems ?? []).map((item) => JSON.stringify(item));
+      seen([...new Set(items.flatMap((item) => [.../"[SP]#([^#"]+)[#"]/.exec(item) ?? []].slice(1)))]);
+      const position = items.findIndex((item) => item.includes(`"${partition}"`));
+      if (refused || position < 0) return next(args);
+      refused = true;
+      throw new TransactionCanceledException({
+        message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+        $metadata: {},
+        CancellationReasons: items.map((_, i) =>
+          i === position ? { Code: 'ValidationError', Message: 'Item size to update has exceeded the maximum allowed size' } : { Code: 'None' },
+        ),
+      });
+    }) as never,
+    { step: 'initialize', name: 'refuseOneItem', priority: 'high' },
+  );
+  return createDocumentClient(client);
+}
+
+describe('messages parked in the dead-letter queue by an item that overflowed before budgets', () => {
+  it('are counted exactly once when redriven after the upgrade (npm run dlq -- redrive)', async () => {
+    // Prepare, as the processor before budgets left things: the day's totals and one path bucket
+    // grown by commits until DynamoDB refused them, and the events whose units could not commit
+    // then (claimed by their unit, in its lake object, no marker) parked in the dead-letter queue.
+    const site = `legacy-${run}`;
+    const tally = await fillUntilRefused(site);
+    const fullBucket = pathBucket('/legacy-path-0', 4);
+    const parked = [
+      ...Array.from({ length: 30 }, (_, i) => trackedEvent({ site_id: site, path: newPathIn(fullBucket, `/parked-${i}`) })),
+      ...Array.from({ length: 20 }, () => trackedEvent({ site_id: site, path: '/legacy-path-0' })),
+      ...Array.from({ length: 10 }, (_, i) => trackedEvent({ site_id: site, event_type: `parked_type_${i}` })),
+    ].map((event) => ({ ...event, hour: 19 }));
+    const oldUnit = `before-budgets-${run}:${site}:0`;
+    await claimEvents(aws.doc, aws.tables.events, parked.map((event) => ({ event, unitId: oldUnit })), {
+      now: Date.now() - 10 * 60_000,
+      leaseMs: settings.leaseMs,
+      expiresAt: undefined,
+      markerExpiresAt: undefined,
+    });
+    const lake = lakeWriter(aws.s3, aws.lakeBucket);
+    await lake.write(oldUnit, site, parked);
+    for (let i = 0; i < parked.length; i += 10) {
+      await aws.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: aws.dlqUrl,
+          Entries: parked.slice(i, i + 10).map((event, j) => ({ Id: String(j), MessageBody: toQueueMessage(event) })),
+        }),
+      );
+    }
+
+    // Act: after the upgrade, the operator redrives the queue and the processor drains it.
+    const redrive = await execFileAsync(process.execPath, ['--import', 'tsx', 'scripts/ops/dlq.ts', 'redrive', '--queue-url', aws.queueUrl, '--dlq-url', aws.dlqUrl]);
+    expect(redrive.stdout).toContain(`moved ${parked.length} of ${parked.length}`);
+    let counted = 0;
+    for (let idle = 0; idle < 2; ) {
+      const { Messages = [] } = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      if (Messages.length === 0) {
+        idle++;
+        continue;
+      }
+      const result = await processBatch(aws.doc, { ...settings, lake }, Messages.map((m) => ({ messageId: m.MessageId!, body: m.Body! })), `after-${run}-${counted}`);
+      expect(result.failed).toEqual([]);
+      counted += result.counted;
+      await aws.settle(Messages, result.failed);
+    }
+
+    // Assess: every parked event counted once, rows plus (other) equal the totals, named rows exact.
+    expect(counted).toBe(parked.length);
+    for (const event of parked) {
+      tally.events++;
+      bump(tally.types, event.event_type);
+      if (event.event_type !== 'page_view') continue;
+      tally.views++;
+      bump(tally.paths, event.path);
+    }
+    const day = await readScopeAggregates(aws.doc, aws.tables.aggregates, site, DAY, 4);
+    expect([day.views, day.events]).toEqual([tally.views, tally.events]);
+    expect(sum(Object.values(day.eventsByType))).toBe(tally.events);
+    for (const [type, count] of Object.entries(day.eventsByType)) if (type !== OTHER) expect(count).toBe(tally.types.get(type));
+    expect(sum([...day.pathViews.values()])).toBe(tally.views);
+    for (const [path, views] of day.pathViews) if (path !== OTHER) expect(views).toBe(tally.paths.get(path));
+    expect(day.pathViews.get('/legacy-path-0')).toBe(21);
+    const allTime = await readScopeAggregates(aws.doc, aws.tables.aggregates, site, ALL_TIME, 4);
+    expect(allTime.events).toBe(tally.events);
+    // The lake holds each parked event once: the old unit's object was removed when its events were taken over.
+    const lines = await lakeLines(aws.s3, aws.lakeBucket, [site]);
+    expect(lines.map((line) => line.record.event_id).sort()).toEqual(parked.map((event) => event.event_id).sort());
+  });
+});
+
+/** A path named after `prefix` that falls in path bucket `bucket` (of 4). */
+function newPathIn(bucket: number, prefix: string): string {
+  for (let i = 0; ; i++) if (pathBucket(`${prefix}-${i}`, 4) === bucket) return `${prefix}-${i}`;
+}
+
+/**
+ * Grows a site's day as the processor did before budgets, with no limit: one path bucket with
+ * 2,048-character paths of 3-byte characters, and the day's and all-time totals with 64-character
+ * event types, each until DynamoDB refuses the item as too large. Returns what was counted.
+ */
+async function fillUntilRefused(site: string): Promise<{ views: number; events: number; types: Map<string, number>; paths: Map<string, number> }> {
+  const tally = { views: 0, events: 0, types: new Map<string, number>(), paths: new Map<string, number>() };
+  const bucket = pathBucket('/legacy-path-0', 4);
+  const update = (key: Key, adds: Record<string, number>) => ({
+    Update: {
+      TableName: aws.tables.aggregates,
+      Key: key,
+      UpdateExpression: `ADD ${Object.keys(adds).map((_, i) => `#a${i} :a${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(Object.keys(adds).map((name, i) => [`#a${i}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(Object.values(adds).map((value, i) => [`:a${i}`, value])),
+    },
+  });
+  /** Commits one unit's worth; false when DynamoDB refused it for an item's size. */
+  const commit = async (items: ReturnType<typeof update>[]) => {
+    try {
+      await aws.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'ValidationError')) return false;
+      throw error;
+    }
+  };
+  let n = 0;
+  for (;;) {
+    const path = n === 0 ? '/legacy-path-0' : newPathIn(bucket, `/${n}/`.padEnd(2040, '€'));
+    n++;
+    const totals = { views: 1, events: 1, 't#page_view': 1 };
+    if (!(await commit([update(pathBucketKey(site, DAY, bucket), { [pathAttr(path)]: 1 }), update(totalsKey(site, DAY), totals), update(totalsKey(site, ALL_TIME), totals)]))) break;
+    tally.views++;
+    tally.events++;
+    bump(tally.types, 'page_view');
+    bump(tally.paths, path);
+  }
+  for (let step = 100; step >= 1; step = Math.floor(step / 10)) {
+    for (;;) {
+      const types = Array.from({ length: step }, () => `legacy-${n++}-`.padEnd(64, 'y'));
+      const adds = { events: step, ...Object.fromEntries(types.map((type) => [typeAttr(type), 1])) };
+      if (!(await commit([update(totalsKey(site, DAY), adds), update(totalsKey(site, ALL_TIME), adds)]))) break;
+      tally.events += step;
+      for (const type of types) bump(tally.types, type);
+    }
+  }
+  return tally;
+}
+
+const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
