@@ -2,6 +2,7 @@ import { AUDIENCE_DIMENSIONS, VISIT_DIMENSIONS, type Dimension } from './audienc
 import type { TrackedEvent } from './event.ts';
 import {
   ALL_TIME,
+  DIMENSION_CODES,
   dimensionAttr,
   dimensionBucket,
   EVENTS_ATTR,
@@ -26,6 +27,11 @@ export const PAGE_VIEW = 'page_view';
 
 /** DynamoDB transactions hold at most 100 items; one is the unit's commit marker. */
 export const MAX_UNIT_ITEMS = 99;
+/**
+ * Items a unit's transaction keeps free for each day it counts: the heavy-hitter summaries of the
+ * day's dimensions (paths and the breakdown dimensions; see heavy-hitters.ts), written when they overflow.
+ */
+export const SUMMARY_ITEMS_PER_DAY = 1 + Object.keys(DIMENSION_CODES).length;
 /** Keeps each update expression well under DynamoDB's 4 KB expression limit. */
 export const MAX_ATTRS_PER_ITEM = 200;
 
@@ -149,12 +155,15 @@ function fits(deltas: UnitDeltas, increments: readonly Increment[]): boolean {
     added.add(increment.attr);
   }
   let newItems = 0;
+  const days = new Set([...deltas.items.values()].map((item) => item.scope));
+  for (const increment of increments) days.add(increment.scope);
+  days.delete(ALL_TIME);
   for (const [id, added] of newAttrs) {
     const existing = deltas.items.get(id);
     if (!existing) newItems++;
     if ((existing?.attrs.size ?? 0) + added.size > MAX_ATTRS_PER_ITEM) return false;
   }
-  return deltas.items.size + newItems <= MAX_UNIT_ITEMS;
+  return deltas.items.size + newItems + SUMMARY_ITEMS_PER_DAY * days.size <= MAX_UNIT_ITEMS;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { DIMENSIONS, isVisitDimension, type Dimension } from './audience.ts';
 import { agreementOf, type Agreement } from './agreement.ts';
+import { isExactRow } from './overflow-rows.ts';
 import type { FieldIssue, ParseResult } from './event.ts';
 import { parseStatsQuery, periodFields, type DayRange, type SiteTotals, type StatsQuery } from './stats.ts';
 
@@ -67,8 +68,10 @@ export function breakdownAgreement(
   return agreementOf(isVisitDimension(dimension) ? [[visits, totals.visits], [views, totals.visitViews]] : [[visits, totals.visits]]);
 }
 
+/** A breakdown row; `exact: false` when its counts are estimates (see PathRow). */
 export interface BreakdownRow extends ValueCounts {
   value: string;
+  exact?: false;
 }
 
 /** Values by visits, then views (both descending), then value (ascending), at most `limit`; values with neither are left out. */
@@ -77,7 +80,7 @@ export function topValues(counts: ReadonlyMap<string, ValueCounts>, limit: numbe
     .filter(([, { visits, views }]) => visits > 0 || views > 0)
     .sort(([valueA, a], [valueB, b]) => b.visits - a.visits || b.views - a.views || (valueA < valueB ? -1 : valueA > valueB ? 1 : 0))
     .slice(0, limit)
-    .map(([value, { visits, views }]) => ({ value, visits, views }));
+    .map(([value, { visits, views }]) => (isExactRow(counts, value) ? { value, visits, views } : { value, visits, views, exact: false }));
 }
 
 /** GET /stats/breakdown body: the site, its time zone, the dimension, the period as GET /stats names it, and the values. */

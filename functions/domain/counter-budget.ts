@@ -42,7 +42,7 @@ export type CounterKind = 'totals' | 'bucket';
 const TYPE_PREFIX = 't#';
 
 /** The dimension prefix of a counter attribute: `p#` of `p#/pricing`, `s#` of `s#google.com`. */
-const prefixOf = (attr: string): string => attr.slice(0, attr.indexOf('#') + 1);
+export const prefixOf = (attr: string): string => attr.slice(0, attr.indexOf('#') + 1);
 
 /** The `(other)` attribute of a value's dimension. */
 export const overflowAttr = (attr: string): string => prefixOf(attr) + OTHER;
@@ -96,8 +96,10 @@ export interface BudgetedDelta {
   load: LoadUpdate;
   /** Names this update adds to the item. */
   added: string[];
-  /** Values counted under `(other)` because the item had no room for them. */
+  /** How many values were counted under `(other)` because the item had no room for them. */
   overflowed: number;
+  /** Those values, as attribute and increment (what a heavy-hitter summary follows). */
+  spilled: Array<[attr: string, by: number]>;
 }
 
 /** Whether a string can be stored as a DynamoDB attribute name: well-formed UTF-16, no control characters. */
@@ -127,7 +129,7 @@ export function fitToBudget(
   const load = Math.max(state.stored ?? 0, state.bytes);
   let count = kind === 'totals' ? state.names.size : 0;
   let bytes = 0;
-  let overflowed = 0;
+  const spilled: Array<[string, number]> = [];
   const added: string[] = [];
   for (const [attr, by] of candidates) {
     const cost = nameCost(attr);
@@ -139,10 +141,10 @@ export function fitToBudget(
       count++;
     } else {
       add(overflowAttr(attr), by);
-      overflowed++;
+      spilled.push([attr, by]);
     }
   }
-  return { attrs, added, overflowed, load: loadUpdate(state, load, bytes, overflowed > 0, limit) };
+  return { attrs, added, overflowed: spilled.length, spilled, load: loadUpdate(state, load, bytes, spilled.length > 0, limit) };
 }
 
 function loadUpdate(state: BudgetState, load: number, bytes: number, overflowed: boolean, limit: number): LoadUpdate {

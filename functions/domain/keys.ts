@@ -49,6 +49,31 @@ export const pathBucketKey = (siteId: string, scope: Scope, bucket: number): Key
   sk: pad2(bucket),
 });
 
+/**
+ * Beside a day's path buckets: the Space-Saving summary of the values of one dimension that came
+ * after the buckets' budget filled (heavy-hitters.ts), `code` being `p` for paths or the
+ * dimension's code, and the name of each value of it that may be listed.
+ */
+export const PATHS_CODE = 'p';
+const HEAVY_SUMMARY_PREFIX = 'H';
+const HEAVY_NAME_PREFIX = 'N';
+export const heavySummaryKey = (siteId: string, scope: Scope, code: string): Key => ({
+  pk: pathPartition(siteId, scope),
+  sk: `${HEAVY_SUMMARY_PREFIX}${code}`,
+});
+export const heavyNameKey = (siteId: string, scope: Scope, code: string, hash: number): Key => ({
+  pk: pathPartition(siteId, scope),
+  sk: `${HEAVY_NAME_PREFIX}${code}#${hash.toString(36)}`,
+});
+/** The code of a heavy-hitter summary's sort key (undefined for other items). */
+export const heavySummaryCode = (sk: string): string | undefined => (sk.startsWith(HEAVY_SUMMARY_PREFIX) ? sk.slice(1) : undefined);
+/** The code and hash of a heavy-hitter name's sort key (undefined for other items). */
+export function heavyNameOf(sk: string): { code: string; hash: number } | undefined {
+  if (!sk.startsWith(HEAVY_NAME_PREFIX)) return undefined;
+  const [code, hash] = sk.slice(1).split('#');
+  return code && hash ? { code, hash: parseInt(hash, 36) } : undefined;
+}
+
 /** Partition holding a site's unique-user sketch shards for one scope. */
 export const sketchPartition = (siteId: string, scope: Scope): string => `U#${siteId}#${scope}`;
 export const sketchShardKey = (siteId: string, scope: Scope, shard: number): Key => ({

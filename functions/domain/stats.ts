@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { toFieldIssues, type FieldIssue, type ParseResult } from './event.ts';
 import { ALL_TIME, type Scope } from './keys.ts';
+import { isExactRow } from './overflow-rows.ts';
 import { unionShards, type ShardState } from './sketch.ts';
 import { visitFigures, type VisitCounters, type VisitFigures } from './visit-figures.ts';
 
@@ -211,7 +212,14 @@ interface StatsFigures extends VisitFigures {
   unique_users: number;
   total_events: number;
   events_by_type: Record<string, number>;
-  top_paths: Array<{ path: string; views: number }>;
+  top_paths: PathRow[];
+}
+
+/** A row of top paths; `exact: false` when its count is an estimate (a heavy hitter past the day's budget, see overflow-rows.ts). */
+export interface PathRow {
+  path: string;
+  views: number;
+  exact?: false;
 }
 
 /**
@@ -220,13 +228,16 @@ interface StatsFigures extends VisitFigures {
  */
 export type StatsResponse = { site_id: string; timezone: string } & ({ date: string | null } | DayRange) & StatsFigures;
 
-/** Paths by views descending, then path ascending, at most `limit`. */
-export function topPaths(pathViews: ReadonlyMap<string, number>, limit: number): Array<{ path: string; views: number }> {
+/**
+ * Paths by views descending, then path ascending, at most `limit`; `(other)` holds what days past
+ * their budget did not name (counter-budget.ts).
+ */
+export function topPaths(pathViews: ReadonlyMap<string, number>, limit: number): PathRow[] {
   return [...pathViews]
     .filter(([, views]) => views > 0)
     .sort(([pathA, a], [pathB, b]) => b - a || (pathA < pathB ? -1 : pathA > pathB ? 1 : 0))
     .slice(0, limit)
-    .map(([path, views]) => ({ path, views }));
+    .map(([path, views]) => (isExactRow(pathViews, path) ? { path, views } : { path, views, exact: false }));
 }
 
 /** How a response names its period: `date` (a day, or null for all time), or `from` and `to`. */

@@ -8,6 +8,7 @@ import { readDayBreakdown } from './day-partitions.ts';
 import { readDaysFromBuckets } from './range-partitions.ts';
 import { readDimensionCounts } from './dimension-counts.ts';
 import { readSiteDays, readTotals, totalsOf } from './totals.ts';
+import { carryInexact } from '../domain/overflow-rows.ts';
 
 /**
  * Visits and page views per value of one dimension for one day: the day's totals
@@ -59,6 +60,9 @@ export async function readBreakdown(
     fromBuckets: (read) => read.breakdowns.get(dimension),
     readWhole: (day, dayTotals) => readDayBreakdown(doc, table, siteId, day, dimension, dayTotals),
   });
-  for (const counts of days.values()) addValueCounts(sum, counts);
+  for (const counts of days.values()) {
+    addValueCounts(sum, counts);
+    carryInexact(counts, sum);
+  }
   return sum;
 }

@@ -1,5 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { pathBucketKey, sketchShardKey, type Key, type Scope } from '../domain/keys.ts';
+import { heavyNameKey, heavySummaryCode, heavySummaryKey, pathBucketKey, sketchShardKey, type Key, type Scope } from '../domain/keys.ts';
+import { OTHER } from '../domain/counter-budget.ts';
+import { decodeEntries, isHeavy } from '../domain/heavy-hitters.ts';
 import { estimate, SHARD_COUNT } from '../domain/sketch.ts';
 import { batchGetAll } from './batch-get.ts';
 import type { DaySketch } from './day-partitions.ts';
@@ -32,7 +34,10 @@ async function itemsByPartition(
   return byPartition;
 }
 
-/** The items of each day's path buckets 00 to `pathBuckets` - 1 (the day's breakdown counters live there too). */
+/**
+ * The items of each day's path buckets 00 to `pathBuckets` - 1 (the day's breakdown counters live
+ * there too), with the heavy-hitter items of the dimensions that overflowed.
+ */
 export async function readDayBuckets(
   doc: DynamoDBDocumentClient,
   table: string,
@@ -44,10 +49,39 @@ export async function readDayBuckets(
   const read = await bucketReads([...dayOf.keys()], async (wanted) => {
     const keys = wanted.flatMap((key) => Array.from({ length: pathBuckets }, (_, bucket) => pathBucketKey(siteId, dayOf.get(key)!, bucket)));
     const byPartition = await itemsByPartition(doc, table, [...new Set(keys.map((key) => key.pk))], keys);
+    await addHeavyHitterItems(doc, table, byPartition);
     return new Map(wanted.map((key) => [key, byPartition.get(pathBucketKey(siteId, dayOf.get(key)!, 0).pk) ?? []]));
   });
   return new Map([...read].map(([key, items]) => [dayOf.get(key)!, items]));
 }
+
+/**
+ * Adds to each day's bucket items the heavy-hitter summaries of the dimensions that overflowed
+ * (a `<code>#(other)` counter in some bucket), then the names those summaries may list: two more
+ * BatchGetItem calls, for overflowed days only.
+ */
+async function addHeavyHitterItems(doc: DynamoDBDocumentClient, table: string, byPartition: Map<string, Record<string, unknown>[]>): Promise<void> {
+  const summaryKeys: Key[] = [];
+  for (const [pk, items] of byPartition) {
+    const codes = new Set<string>();
+    for (const item of items) for (const attr of Object.keys(item)) if (attr.endsWith(OTHER_SUFFIX)) codes.add(attr.slice(0, -OTHER_SUFFIX.length));
+    for (const code of codes) summaryKeys.push({ pk, sk: heavySummaryKey('', '', code).sk });
+  }
+  if (summaryKeys.length === 0) return;
+  const summaries = await batchGetAll(doc, table, summaryKeys, { consistentRead: true });
+  const nameKeys: Key[] = [];
+  for (const summary of summaries) {
+    byPartition.get(String(summary.pk))?.push(summary);
+    if (!(summary.e instanceof Uint8Array)) continue;
+    const code = heavySummaryCode(String(summary.sk))!;
+    for (const entry of decodeEntries(summary.e)) {
+      if (isHeavy(entry, Number(summary.n ?? 0))) nameKeys.push({ pk: String(summary.pk), sk: heavyNameKey('', '', code, entry.hash).sk });
+    }
+  }
+  for (const name of nameKeys.length > 0 ? await batchGetAll(doc, table, nameKeys, { consistentRead: true }) : []) byPartition.get(String(name.pk))?.push(name);
+}
+
+const OTHER_SUFFIX = `#${OTHER}`;
 
 /** The unique-user sketch (shards 00-15) of each scope (a day or a month) with its estimate. */
 export async function readScopeSketches(doc: DynamoDBDocumentClient, table: string, siteId: string, days: DaysAt): Promise<Map<Scope, DaySketch>> {

@@ -2,7 +2,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DIMENSIONS, type Dimension } from '../domain/audience.ts';
 import { breakdownAgreement, type ValueCounts } from '../domain/breakdown.ts';
 import { agreementOf } from '../domain/agreement.ts';
-import { addDimensionCounts, addPathCounts, type Scope } from '../domain/keys.ts';
+import { addDimensionCounts, addPathCounts, DIMENSION_CODES, PATHS_CODE, type Scope } from '../domain/keys.ts';
+import { listHeavyPaths, listHeavyValues } from '../domain/overflow-rows.ts';
 import { estimate, type ShardState } from '../domain/sketch.ts';
 import { totalPathViews, type SiteTotals } from '../domain/stats.ts';
 import { WeightedLru } from '../commons/weighted-lru.ts';
@@ -97,12 +98,14 @@ export function rememberDayBuckets(
 ): { pathViews: ReadonlyMap<string, number> | undefined; breakdowns: Map<Dimension, ReadonlyMap<string, ValueCounts>> } {
   const pathViews = new Map<string, number>();
   for (const item of items) addPathCounts(item, pathViews);
+  listHeavyPaths(items, PATHS_CODE, pathViews);
   const breakdowns = new Map<Dimension, ReadonlyMap<string, ValueCounts>>();
   if (agreementOf([[totalPathViews(pathViews), totals.views]]) !== 'agrees') return { pathViews: undefined, breakdowns };
   rememberDayPaths(table, siteId, day, totals.events, pathViews);
   for (const dimension of DIMENSIONS) {
     const counts = new Map<string, ValueCounts>();
     for (const item of items) addDimensionCounts(item, dimension, counts);
+    listHeavyValues(items, DIMENSION_CODES[dimension], counts);
     if (breakdownAgreement(counts, dimension, totals) !== 'agrees') continue;
     cache.set(cacheKey(`breakdown:${dimension}`, table, siteId, day), { version: totals.events, value: counts }, mapWeight(counts));
     breakdowns.set(dimension, counts);

@@ -1,7 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Dimension } from '../domain/audience.ts';
 import { breakdownAgreement, type ValueCounts } from '../domain/breakdown.ts';
-import { addDimensionCounts, pathPartition, type Scope } from '../domain/keys.ts';
+import { addDimensionCounts, DIMENSION_CODES, pathPartition, type Scope } from '../domain/keys.ts';
+import { listHeavyValues } from '../domain/overflow-rows.ts';
 import type { SiteTotals } from '../domain/stats.ts';
 import { readUntilAgreeing } from './agreeing-read.ts';
 import { queryPartition } from './query-partition.ts';
@@ -20,7 +21,10 @@ export async function readDimensionCounts(
   { consistent = false }: { consistent?: boolean } = {},
 ): Promise<Map<string, ValueCounts>> {
   const counts = new Map<string, ValueCounts>();
-  for await (const item of queryPartition(doc, table, pathPartition(siteId, scope), consistent)) addDimensionCounts(item, dimension, counts);
+  const items: Record<string, unknown>[] = [];
+  for await (const item of queryPartition(doc, table, pathPartition(siteId, scope), consistent)) items.push(item);
+  for (const item of items) addDimensionCounts(item, dimension, counts);
+  listHeavyValues(items, DIMENSION_CODES[dimension], counts);
   return counts;
 }
 

@@ -1,13 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryPartition } from './query-partition.ts';
-import { addPathCounts, pathPartition, type Scope } from '../domain/keys.ts';
+import { addPathCounts, pathPartition, PATHS_CODE, type Scope } from '../domain/keys.ts';
+import { listHeavyPaths } from '../domain/overflow-rows.ts';
 import { totalPathViews } from '../domain/stats.ts';
 import { agreementOf } from '../domain/agreement.ts';
 import { readUntilAgreeing } from './agreeing-read.ts';
 
 /**
  * Page views per path of a site's scope, summed over every path bucket found (whatever the
- * bucket count was when they were written); `consistent` for a strongly consistent read.
+ * bucket count was when they were written), with the heavy hitters of its `(other)` listed
+ * (overflow-rows.ts); `consistent` for a strongly consistent read.
  */
 export async function readPathViews(
   doc: DynamoDBDocumentClient,
@@ -17,7 +19,10 @@ export async function readPathViews(
   { consistent = false }: { consistent?: boolean } = {},
 ): Promise<Map<string, number>> {
   const views = new Map<string, number>();
-  for await (const item of queryPartition(doc, table, pathPartition(siteId, scope), consistent)) addPathCounts(item, views);
+  const items: Record<string, unknown>[] = [];
+  for await (const item of queryPartition(doc, table, pathPartition(siteId, scope), consistent)) items.push(item);
+  for (const item of items) addPathCounts(item, views);
+  listHeavyPaths(items, PATHS_CODE, views);
   return views;
 }
 

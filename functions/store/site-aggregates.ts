@@ -9,13 +9,17 @@ import { readRangePartitions } from './range-partitions.ts';
 import { readSketch } from './sketches.ts';
 import { readSiteDays, readTotals, totalsOf } from './totals.ts';
 import { readRangeTotals } from './range-sketches.ts';
+import { carryInexact } from '../domain/overflow-rows.ts';
 import type { DaySketch } from './day-partitions.ts';
 import { allSketchScopes, monthOfDay, monthVersions } from '../domain/month-sketches.ts';
 
 /** Page views per path of a site's days, summed. */
 function sumPathViews(days: Iterable<ReadonlyMap<string, number>>): Map<string, number> {
   const pathViews = new Map<string, number>();
-  for (const dayPaths of days) for (const [path, views] of dayPaths) pathViews.set(path, (pathViews.get(path) ?? 0) + views);
+  for (const dayPaths of days) {
+    for (const [path, views] of dayPaths) pathViews.set(path, (pathViews.get(path) ?? 0) + views);
+    carryInexact(dayPaths, pathViews);
+  }
   return pathViews;
 }
 

@@ -9,7 +9,9 @@ import { lakeWriter } from '../../functions/store/lake-objects.ts';
 import { lakeLines } from '../support/lake.ts';
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
 import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
-import { readScopeAggregates } from '../../functions/store/site-aggregates.ts';
+import { readAggregates, readScopeAggregates } from '../../functions/store/site-aggregates.ts';
+import { isExactRow } from '../../functions/domain/overflow-rows.ts';
+import { topPaths } from '../../functions/domain/stats.ts';
 import { readBreakdown } from '../../functions/store/breakdowns.ts';
 import { ALL_TIME, pathAttr, pathBucket, pathBucketKey, pathPartition, totalsKey, typeAttr, type Key } from '../../functions/domain/keys.ts';
 import { BUCKET_BUDGET_BYTES, MAX_EVENT_TYPES, OTHER, TOTALS_BUDGET_BYTES } from '../../functions/domain/counter-budget.ts';
@@ -132,13 +134,63 @@ describe('counter budgets', () => {
     const buckets = await aws.doc.send(
       new QueryCommand({ TableName: aws.tables.aggregates, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pathPartition(flooded, DAY) } }),
     );
-    expect(buckets.Items).toHaveLength(4);
+    // Its four buckets, and beside them the heavy-hitter summaries and names of what overflowed.
+    const bucketItems = buckets.Items!.filter((item) => /^\d\d$/.test(String(item.sk)));
+    expect(bucketItems).toHaveLength(4);
+    for (const item of bucketItems) expect(itemBytes(item)).toBeLessThan(BUCKET_BUDGET_BYTES + 2048);
     for (const item of buckets.Items!) expect(itemBytes(item)).toBeLessThan(BUCKET_BUDGET_BYTES + 2048);
   });
 });
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const execFileAsync = promisify(execFile);
+
+describe('a value that first comes after the budget filled', () => {
+  it('is listed by name once it holds 1% of the day, within 0.2% of the day’s views, and marked as an estimate', async () => {
+    // Prepare: a long tail of pages fills the day's buckets; a popular page named early; then a
+    // page that goes viral in the afternoon, among more of the tail.
+    const site = `viral-${run}`;
+    const tail = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => {
+        const path = `/products/item-${from + i}/`.padEnd(200, 'p');
+        return trackedEvent({ site_id: site, path, user_id: `t${i % 300}`, visit: visit({ entry_page: path }) });
+      });
+    // As long as the tail's pages, so it cannot take the room a full bucket has left for a short name.
+    const page = '/viral/'.padEnd(200, 'v');
+    const viral = Array.from({ length: 100 }, (_, i) =>
+      trackedEvent({ site_id: site, path: page, user_id: `v${i}`, visit: visit({ entry_page: page, source: 'news.example' }) }),
+    );
+    const morning = [...tail(0, 600), ...Array.from({ length: 100 }, () => trackedEvent({ site_id: site, path: '/home' }))];
+    const afternoon = shuffled([...tail(600, 1000), ...viral], 11);
+    const batches = [morning.slice(0, 350), morning.slice(350), afternoon.slice(0, 550), afternoon.slice(550)];
+
+    // Act
+    for (const [i, batch] of batches.entries()) expect((await processBatch(aws.doc, settings, records(batch), `viral-${run}-${i}`)).failed).toEqual([]);
+
+    // Assess, for one day (a Query of its partition) and as part of a range (its items by key).
+    const views = batches.flat().length;
+    const oneDay = await readScopeAggregates(aws.doc, aws.tables.aggregates, site, DAY, 4);
+    const range = await readAggregates(aws.doc, aws.tables.aggregates, site, [DAY, '2025-11-13'], { pathBuckets: 4, monthsComplete: async () => false });
+    for (const read of [oneDay, range]) {
+      expect(read.views).toBe(views);
+      expect(sum([...read.pathViews.values()])).toBe(views);
+      expect(read.pathViews.get('/home')).toBe(100);
+      expect(isExactRow(read.pathViews, '/home')).toBe(true);
+      const estimate = read.pathViews.get(page)!;
+      expect(estimate).toBeGreaterThanOrEqual(100);
+      expect(estimate - 100).toBeLessThanOrEqual(0.002 * views);
+      expect(isExactRow(read.pathViews, page)).toBe(false);
+      expect(isExactRow(read.pathViews, OTHER)).toBe(false);
+      const rows = topPaths(read.pathViews, 5);
+      expect(rows.find((row) => row.path === page)).toMatchObject({ exact: false });
+      expect(rows.find((row) => row.path === '/home')).toEqual({ path: '/home', views: 100 });
+    }
+    const entries = await readBreakdown(aws.doc, aws.tables.aggregates, site, [DAY], 'entry_page');
+    expect(entries.get(page)!.visits - 100).toBeGreaterThanOrEqual(0);
+    expect(entries.get(page)!.visits - 100).toBeLessThanOrEqual(0.002 * views);
+    expect(isExactRow(entries, page)).toBe(false);
+  });
+});
 
 describe('a counter update DynamoDB refuses as invalid', () => {
   it('is isolated, not retried as a conflict, and never touches another site’s unit', async () => {

@@ -3,6 +3,7 @@ import {
   afterCommit,
   BUCKET_BUDGET_BYTES,
   budgetStateOf,
+  compactionSteps,
   fitToBudget,
   isBudgeted,
   LOAD_ATTR,
@@ -126,5 +127,29 @@ describe('fitToBudget', () => {
     const fitted = fitToBudget('bucket', deltaOf([['p#/a', 1], ['p#/b', 1]]), state, { overflowAll: true });
     expect(Object.fromEntries(fitted.attrs)).toEqual({ 'p#/a': 1, 'p#(other)': 1 });
     expect(fitted.load).toEqual({ kind: 'set', load: nameCost('p#/a') });
+  });
+});
+
+describe('compactionSteps', () => {
+  it('moves the smallest values of an item filled before budgets to (other), keeping every count', () => {
+    // Prepare: 600 paths of 60 characters with counts 1..600, no load attribute.
+    const item: Record<string, unknown> = { pk: 'P#s#2025-11-12', sk: '00' };
+    for (let i = 1; i <= 600; i++) item[`p#/${String(i).padStart(58, '0')}`] = i;
+    // Act
+    const steps = compactionSteps('bucket', item, 100)!;
+    // Assess: what stays fits three quarters of the budget, the largest counts first.
+    const removed = steps.flatMap((step) => step.remove.map(([attr]) => attr));
+    const kept = Object.keys(item).filter((attr) => attr.startsWith('p#') && !removed.includes(attr));
+    expect(kept.reduce((bytes, attr) => bytes + nameCost(attr), 0)).toBeLessThanOrEqual(0.75 * BUCKET_BUDGET_BYTES);
+    expect(Math.min(...kept.map((attr) => item[attr] as number))).toBeGreaterThan(Math.max(...removed.map((attr) => item[attr] as number)));
+    expect(steps.every((step) => step.remove.length <= 100)).toBe(true);
+    const moved = steps.reduce((sum, step) => sum + Number(step.other.get('p#(other)') ?? 0n), 0);
+    expect(moved).toBe(removed.reduce((sum, attr) => sum + (item[attr] as number), 0));
+  });
+
+  it('leaves alone an item within its budget, or one that already keeps a load', () => {
+    expect(compactionSteps('bucket', { 'p#/a': 1 })).toBeUndefined();
+    expect(compactionSteps('totals', { [LOAD_ATTR]: 5, ...Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`t#e${i}`, 1])) })).toBeUndefined();
+    expect(compactionSteps('totals', Object.fromEntries(Array.from({ length: 1200 }, (_, i) => [`t#e${i}`, 1])))).toBeDefined();
   });
 });
