@@ -39,7 +39,10 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .handler(async (event, context) => {
     const started = Date.now();
     const records = event.Records.map((record) => ({ messageId: record.messageId, body: record.body }));
-    const { result, capacity } = await meterCapacity(() => processBatch(doc, settings, records, context.awsRequestId, started));
+    // Commits start until a tenth of the time left (at least 2 s) remains.
+    const remaining = context.getRemainingTimeInMillis();
+    const deadline = started + remaining - Math.max(2_000, remaining / 10);
+    const { result, capacity } = await meterCapacity(() => processBatch(doc, settings, records, context.awsRequestId, started, { deadline }));
     for (const { messageId, issues } of result.invalid) logger.warn('invalid message', { messageId, issues });
     logger.info('batch processed', {
       records: records.length,

@@ -28,6 +28,11 @@ export interface ProcessorSettings {
   lake?: LakeWriter;
 }
 
+/** Per invocation: when (epoch ms) to stop starting commits, so that the batch ends before the function's timeout. */
+export interface BatchLimits {
+  deadline?: number;
+}
+
 export interface QueueRecord {
   messageId: string;
   body: string;
@@ -71,6 +76,7 @@ export async function processBatch(
   records: readonly QueueRecord[],
   batchId: string,
   now: number = Date.now(),
+  { deadline = Infinity }: BatchLimits = {},
 ): Promise<BatchResult> {
   const failed = new Set<string>();
   const invalid: BatchResult['invalid'] = [];
@@ -174,6 +180,12 @@ export async function processBatch(
     for (const unit of siteUnits) {
       const events = claimedIn(unit);
       if (events.length === 0) continue;
+      // Past the deadline, a unit is left to the message's next delivery rather than risk the
+      // timeout, which would hand every message of the batch back, other sites' too.
+      if (Date.now() > deadline) {
+        failAll(events);
+        continue;
+      }
       try {
         // The lake objects first: a unit that commits has them, one that never does is found
         // aborted by whoever takes its events over, who removes them (discardOnce).

@@ -379,3 +379,17 @@ async function fillUntilRefused(site: string): Promise<{ views: number; events: 
 }
 
 const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+
+describe('a batch past its deadline', () => {
+  it('commits no further unit and hands its messages back, counting them once on redelivery', async () => {
+    const site = `late-${run}`;
+    const events = Array.from({ length: 4 }, () => trackedEvent({ site_id: site }));
+    const late = await processBatch(aws.doc, settings, records(events), `late-${run}`, Date.now(), { deadline: Date.now() - 1 });
+    expect(late).toMatchObject({ counted: 0 });
+    expect(late.failed.sort()).toEqual(records(events).map((r) => r.messageId).sort());
+    // Redelivered after the claims' lease, the events are taken over and counted once.
+    const again = await processBatch(aws.doc, settings, records(events), `late-again-${run}`, Date.now() + settings.leaseMs + 1);
+    expect(again).toMatchObject({ failed: [], counted: 4 });
+    expect((await readScopeAggregates(aws.doc, aws.tables.aggregates, site, DAY, 4)).views).toBe(4);
+  });
+});
