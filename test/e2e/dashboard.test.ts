@@ -167,6 +167,21 @@ const panelsOn = (page: Page) =>
     ),
   );
 
+/** The site ids the site picker offers. */
+const offeredSites = (page: Page) => page.$$eval('#site-select option', (options) => options.map((option) => option.getAttribute('value')));
+
+/** The key the page keeps for the tab (sessionStorage), or null. */
+const storedKey = (page: Page) => page.evaluate("sessionStorage.getItem('dashboard.key')") as Promise<string | null>;
+
+/** A promise and the function that settles it, for holding a routed request until the test lets it go. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+const isRoute = (route: string) => (url: URL) => url.pathname.endsWith(route);
+
 const METRICS = ['unique_users', 'total_views', 'total_events', 'visits', 'bounce_rate', 'visit_duration_s', 'views_per_visit'] as const;
 const rangeQuery = (range: Range): Record<string, string> => (range.from === range.to ? { date: range.from } : { from: range.from, to: range.to });
 
@@ -378,12 +393,14 @@ describe('the dashboard in Chromium', () => {
     const range = rangeOf('7d', today)!;
     await shown(page, siteA, range);
 
-    // Act: with GET /sites the admin picks from a list, without it types the site id.
-    if (await page.isVisible('#site-select')) await page.selectOption('#site-select', siteB);
-    else {
-      await page.fill('#site-input', siteB);
-      await page.press('#site-input', 'Enter');
+    // Act: the admin picks from the list GET /sites fills (a page at a time) once it is in.
+    await page.waitForSelector('#site-select', { state: 'visible' });
+    while (!(await offeredSites(page)).includes(siteB) && (await page.isVisible('#site-more'))) {
+      const listed = (await offeredSites(page)).length;
+      await page.click('#site-more');
+      await expect.poll(async () => (await offeredSites(page)).length).toBeGreaterThan(listed);
     }
+    await page.selectOption('#site-select', siteB);
     await shown(page, siteB, range);
 
     // Assess
@@ -404,14 +421,13 @@ describe('the dashboard in Chromium', () => {
     await shown(page, siteB, range);
     const figures = await figuresOn(page);
     // GET /sites lists a site key's own site alone, so the picker offers nothing else...
-    const offered = await page.$$eval('#site-select option', (options) => options.map((option) => option.getAttribute('value')));
+    await expect.poll(() => offeredSites(page)).toEqual([siteB]);
     // ...and another site can only be asked for by its URL (a bookmark, a shared link): the
     // page then says why it cannot show it, on the sign-in form.
     await page.goto(`${dashboardUrl}?${new URLSearchParams({ site: siteA })}`);
 
     // Assess
     expect(figures).toEqual((await expected(siteB, range)).figures);
-    expect(offered).toEqual([siteB]);
     await expect.poll(() => page.textContent('#sign-in-error')).toContain(`This key does not give access to the site “${siteA}”`);
     expect(await page.isVisible('#report')).toBe(false);
   });
@@ -423,12 +439,83 @@ describe('the dashboard in Chromium', () => {
     // Act
     await page.goto(`${dashboardUrl}#${new URLSearchParams({ site: siteA, key: 'bak_not-a-key' })}`);
     await expect.poll(() => page.textContent('#sign-in-error')).toContain('This key was not accepted');
+    const keptAfterRefusal = await storedKey(page);
     await page.fill('#sign-in-key', adminKey);
     await page.press('#sign-in-key', 'Enter');
 
-    // Assess
+    // Assess: the refused key was not kept, nor left in the form; the accepted one is kept.
+    expect(keptAfterRefusal).toBeNull();
     await shown(page, siteA, rangeOf('30d', today)!);
     expect(await page.isVisible('#sign-in')).toBe(false);
+    expect(await storedKey(page)).toBe(adminKey);
+  });
+
+  it('opens the site of a link before GET /sites answers, and keeps the key only once the API has accepted it', async () => {
+    // Prepare: the site check (GET /stats, limit 1) and the list of sites are held until let go.
+    const page = await openPage();
+    const check = gate();
+    const list = gate();
+    const checking = gate();
+    await page.route(
+      (url) => isRoute('/stats')(url) && url.searchParams.get('limit') === '1',
+      async (route) => {
+        checking.open();
+        await check.opened;
+        await route.continue();
+      },
+      { times: 1 },
+    );
+    await page.route(isRoute('/sites'), async (route) => {
+      await list.opened;
+      await route.continue();
+    });
+
+    // Act
+    await page.goto(`${dashboardUrl}#${new URLSearchParams({ site: siteA, key: adminKey })}`);
+    await checking.opened;
+    const keptWhileChecking = await storedKey(page);
+    check.open();
+    await shown(page, siteA, rangeOf('30d', today)!);
+    const beforeList = { select: await page.isVisible('#site-select'), input: await page.inputValue('#site-input') };
+    list.open();
+
+    // Assess: the report came first, the key was kept only after the check, the list followed.
+    expect(keptWhileChecking).toBeNull();
+    expect(await storedKey(page)).toBe(adminKey);
+    expect(beforeList).toEqual({ select: false, input: siteA });
+    await page.waitForSelector('#site-select', { state: 'visible' });
+    expect(await page.inputValue('#site-select')).toBe(siteA);
+    expect(await offeredSites(page)).toContain(siteA);
+  });
+
+  it('lists the next page of sites on request, and opens a site from it', async () => {
+    // Prepare: GET /sites answers two pages of its own making.
+    const page = await openPage();
+    const asked: Array<string | null> = [];
+    await page.route(isRoute('/sites'), async (route) => {
+      const url = new URL(route.request().url());
+      asked.push(url.searchParams.get('cursor'));
+      const summary = (site_id: string) => ({ site_id, first_day: today, last_day: today, views: 1 });
+      const body = url.searchParams.get('cursor') === 'page-2' ? { sites: [summary(siteB)] } : { sites: [summary(siteA), summary(`${siteA}-more`)], next_cursor: 'page-2' };
+      await route.fulfill({ json: body, headers: { 'x-content-type-options': 'nosniff' } });
+    });
+    const range = rangeOf('7d', today)!;
+    await openDashboard(page, { period: '7d' }, { site: siteA, key: adminKey });
+    await page.waitForSelector('#site-more', { state: 'visible' });
+    const firstPage = await offeredSites(page);
+    if (process.env.DASHBOARD_SHOTS_DIR) await page.locator('header').screenshot({ path: path.join(process.env.DASHBOARD_SHOTS_DIR, 'site-picker.png') });
+
+    // Act
+    await page.click('#site-more');
+    await expect.poll(() => offeredSites(page)).toEqual([...firstPage, siteB]);
+    await page.selectOption('#site-select', siteB);
+    await shown(page, siteB, range);
+
+    // Assess: a page of 100 asked for, then the next one from its cursor; nothing left to list.
+    expect(firstPage).toEqual([siteA, `${siteA}-more`]);
+    expect(asked).toEqual([null, 'page-2']);
+    expect(await page.isVisible('#site-more')).toBe(false);
+    expect(await page.evaluate('document.activeElement.id')).toBe('site-select');
   });
 
   it('has no serious or critical accessibility violations (axe-core), light and dark', async () => {

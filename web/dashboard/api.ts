@@ -60,6 +60,12 @@ export interface SiteSummary {
   views: number;
 }
 
+/** A page of GET /sites: `next_cursor` when more follow. */
+export interface SitesPage {
+  sites: SiteSummary[];
+  next_cursor?: string;
+}
+
 /** An answer other than 200, with the API's error code when it sent one. */
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -98,7 +104,8 @@ export function statsClient(base: string, key: string) {
     timeseries: (site: string, query: Record<string, string>) => get<Timeseries>('stats/timeseries', { site_id: site, ...query }),
     breakdown: (site: string, dimension: string, query: Record<string, string>) =>
       get<{ results: BreakdownRow[] }>('stats/breakdown', { site_id: site, dimension, ...query }),
-    sites: () => get<{ sites: SiteSummary[] }>('sites', {}),
+    /** One page of the sites the key reads (GET /sites), from the start or from a `next_cursor`. */
+    sites: (query: { limit: string; cursor?: string }) => get<SitesPage>('sites', query),
   };
 }
 
