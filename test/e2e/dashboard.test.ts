@@ -518,6 +518,80 @@ describe('the dashboard in Chromium', () => {
     expect(await page.evaluate('document.activeElement.id')).toBe('site-select');
   });
 
+  it('marks the (other) row and estimated counts, says why under the panel, and adds an exact column to its CSV', async () => {
+    // Prepare: the API's answers as they are, with what the counters could not keep added:
+    // Sources with its first value estimated and an (other) row, Top pages with an exact (other) row.
+    const page = await openPage({ bypassCSP: true });
+    await page.route(
+      (url) => isRoute('/stats/breakdown')(url) && url.searchParams.get('dimension') === 'source',
+      async (route) => {
+        const response = await route.fetch();
+        const body = (await response.json()) as { results: Array<{ value: string; visits: number; views: number; exact?: boolean }> };
+        body.results[0]!.exact = false;
+        body.results.push({ value: '(other)', visits: 2, views: 5, exact: false });
+        await route.fulfill({ response, json: body });
+      },
+    );
+    await page.route(
+      (url) => isRoute('/stats')(url) && url.searchParams.get('limit') === '100',
+      async (route) => {
+        const response = await route.fetch();
+        const body = (await response.json()) as { top_paths: Array<{ path: string; views: number }> };
+        body.top_paths.splice(2, 0, { path: '(other)', views: body.top_paths[2]?.views ?? 1 });
+        await route.fulfill({ response, json: body });
+      },
+    );
+    const range = rangeOf('30d', today)!;
+    await openDashboard(page, {}, { site: siteA, key: adminKey });
+    await shown(page, siteA, range);
+    const source = '[data-panel="source"]';
+
+    // Act
+    const rows = await page.$$eval(`${source} tbody tr`, (trs) =>
+      trs.map((tr) => ({ value: tr.getAttribute('data-value'), exact: tr.getAttribute('data-exact'), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent) })),
+    );
+    const other = await page.$eval(`${source} tr[data-value="(other)"] th`, (th) => ({
+      emphasised: th.querySelector('em')?.textContent,
+      title: th.getAttribute('title'),
+      describedBy: th.getAttribute('aria-describedby'),
+    }));
+    const notes = await page.$$eval('[data-panel]', (panels) => Object.fromEntries(panels.map((p) => [p.getAttribute('data-panel'), p.querySelector('.panel-note')?.textContent ?? null])));
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click(`${source} [data-action="csv"]`)]);
+    const csv = await readFile((await file.path())!, 'utf8');
+    const [pagesFile] = await Promise.all([page.waitForEvent('download'), page.click('[data-panel="pages"] [data-action="csv"]')]);
+    const pagesCsv = await readFile((await pagesFile.path())!, 'utf8');
+
+    // Assess: the marks, read as words too.
+    expect(rows[0]!.exact).toBe('false');
+    expect(rows[0]!.cells.every((cell) => /^≈about \d/.test(cell ?? ''))).toBe(true);
+    expect(rows.slice(1, -1).every((row) => row.exact === null && row.cells.every((cell) => /^\d/.test(cell ?? '')))).toBe(true);
+    expect(rows.at(-1)).toEqual({ value: '(other)', exact: 'false', cells: ['≈about 2', '≈about 5'] });
+    expect(other).toEqual({ emphasised: '(other)', title: 'Values past the day’s counter budget, summed', describedBy: 'panel-source-note' });
+    expect(await page.getAttribute(`${source} table`, 'aria-describedby')).toBe('panel-source-note');
+    expect(notes.source).toBe('Some days had more distinct values than the counters keep: “(other)” sums the values past that budget, and ≈ marks estimated counts.');
+    expect(notes.pages).toBe('Some days had more distinct values than the counters keep: “(other)” sums the values past that budget.');
+    expect(Object.entries(notes).filter(([id]) => id !== 'source' && id !== 'pages').every(([, note]) => note === null)).toBe(true);
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('source,visits,views,exact');
+    expect(lines[1]).toMatch(/,false$/);
+    expect(lines.slice(2, -1).every((line) => line.endsWith(',true'))).toBe(true);
+    expect(lines.at(-1)).toBe('(other),2,5,false');
+    expect(pagesCsv.split('\r\n')[0]).toBe('page,views');
+    expect(pagesCsv).toContain('\r\n(other),');
+
+    // Assess: still no serious accessibility violation, light and dark; screenshots to look at.
+    const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+    await page.addScriptTag({ path: axe });
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const violations = await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
+      expect(violations, colorScheme).toEqual([]);
+      if (process.env.DASHBOARD_SHOTS_DIR) await page.locator(source).screenshot({ path: path.join(process.env.DASHBOARD_SHOTS_DIR, `exactness-${colorScheme}.png`) });
+    }
+  });
+
   it('has no serious or critical accessibility violations (axe-core), light and dark', async () => {
     // Prepare: the CSP would refuse the injected axe script.
     const page = await openPage({ bypassCSP: true });

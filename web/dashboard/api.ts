@@ -11,8 +11,14 @@ export interface Stats {
   visit_duration_s: number;
   views_per_visit: number;
   events_by_type: Record<string, number>;
-  top_paths: { path: string; views: number }[];
+  top_paths: { path: string; views: number; exact?: boolean }[];
 }
+
+/**
+ * The row of a panel (a path of `top_paths`, a value of a breakdown) that holds what no longer
+ * fitted a day's counters: every value past their budget, summed.
+ */
+export const OTHER = '(other)';
 
 export interface DayPoint {
   date: string;
@@ -51,6 +57,8 @@ export interface BreakdownRow {
   value: string;
   visits: number;
   views: number;
+  /** false when the counts are an estimate; absent when they are exact. */
+  exact?: boolean;
 }
 
 export interface SiteSummary {

@@ -1,7 +1,7 @@
 // The dashboard: sign in with a key, pick a site and a period, read the stats API of this origin
 // and show figures, a chart and panels. The key stays in sessionStorage (this tab only); the
 // period and site are in the page's query string, so a view can be bookmarked.
-import { ApiError, apiBase, statsClient, type BreakdownRow, type ChartPoint, type SiteSummary, type SitesPage, type Stats, type StatsClient, type Timeseries } from './api.ts';
+import { ApiError, apiBase, OTHER, statsClient, type BreakdownRow, type ChartPoint, type SiteSummary, type SitesPage, type Stats, type StatsClient, type Timeseries } from './api.ts';
 import { drawChart } from './chart.ts';
 import { change, formatChange, formatDay, formatDecimal, formatDuration, formatHour, formatMonth, formatInteger, formatPercent, LOCALES, toCsv } from './format.ts';
 import { chartQuery, DEFAULT_PERIOD, isPeriodId, previousRange, rangeOf, rangeQuery, todayIn, type PeriodId, type Range } from './periods.ts';
@@ -38,13 +38,22 @@ const DIMENSIONS = [
   { dimension: 'os', title: 'Operating systems', column: 'OS' },
 ] as const;
 
-/** A panel's table: its columns (the first names the row) and rows of a label and numbers. */
+/** A panel's row: what it counts, the counts, and whether they are exact (not an estimate). */
+interface PanelRow {
+  label: string;
+  numbers: number[];
+  exact: boolean;
+}
+
+/** A panel's table: its columns (the first names the row) and its rows. */
 interface PanelData {
   id: string;
   title: string;
   columns: string[];
-  rows: [string, ...number[]][];
+  rows: PanelRow[];
 }
+
+const OTHER_TITLE = 'Values past the day’s counter budget, summed';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) => {
@@ -403,31 +412,63 @@ function renderChart(series: Timeseries, previous: Timeseries): void {
 
 function renderPanels(stats: Stats, breakdowns: BreakdownRow[][]): void {
   const panels: PanelData[] = [
-    { id: 'pages', title: 'Top pages', columns: ['Page', 'Views'], rows: stats.top_paths.map((p) => [p.path, p.views]) },
+    { id: 'pages', title: 'Top pages', columns: ['Page', 'Views'], rows: stats.top_paths.map((p) => ({ label: p.path, numbers: [p.views], exact: p.exact !== false })) },
     {
       id: 'events',
       title: 'Events by type',
       columns: ['Event', 'Count'],
       rows: Object.entries(stats.events_by_type)
         .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
-        .map(([type, n]) => [type, n]),
+        .map(([type, n]) => ({ label: type, numbers: [n], exact: true })),
     },
     ...DIMENSIONS.map(({ dimension, title, column }, i) => ({
       id: dimension,
       title,
       columns: [column, 'Visits', 'Views'],
-      rows: breakdowns[i]!.map((row): [string, number, number] => [row.value, row.visits, row.views]),
+      rows: breakdowns[i]!.map((row) => ({ label: row.value, numbers: [row.visits, row.views], exact: row.exact !== false })),
     })),
   ];
   state.panels = new Map(panels.map((panel) => [panel.id, panel]));
   $('panels').replaceChildren(...panels.map(renderPanel));
 }
 
+/** The rows a panel shows: 10, or up to 100 when expanded. */
+const shownRows = (panel: PanelData): PanelRow[] => panel.rows.slice(0, state.expanded.has(panel.id) ? MAX_ROWS : ROWS);
+
+/** What a note under a panel says of its rows past the counters' budget, if any is shown. */
+function exactnessNote(rows: PanelRow[]): string | undefined {
+  const other = rows.some((row) => row.label === OTHER);
+  const estimated = rows.some((row) => !row.exact);
+  if (!other && !estimated) return undefined;
+  const marks = [other ? '“(other)” sums the values past that budget' : '', estimated ? '≈ marks estimated counts' : ''].filter(Boolean).join(', and ');
+  return `Some days had more distinct values than the counters keep: ${marks}.`;
+}
+
+/** A row's name: `(other)` set apart, with what it holds. */
+function rowHeader(label: string, noteId: string): HTMLElement {
+  if (label !== OTHER) return el('th', { scope: 'row', title: label }, label);
+  const cell = el('th', { scope: 'row', className: 'other', title: OTHER_TITLE }, el('em', {}, OTHER));
+  cell.setAttribute('aria-describedby', noteId);
+  return cell;
+}
+
+/** A count, marked ≈ (read as “about”) when it is an estimate. */
+function countCell(n: number, exact: boolean): HTMLElement {
+  const cell = exact
+    ? el('td', { className: 'num' }, formatInteger(n))
+    : el('td', { className: 'num estimate', title: 'Estimated count' }, el('span', { className: 'approx' }, '≈'), el('span', { className: 'visually-hidden' }, 'about '), formatInteger(n));
+  cell.querySelector('.approx')?.setAttribute('aria-hidden', 'true');
+  cell.dataset.value = String(n);
+  return cell;
+}
+
 function renderPanel(panel: PanelData): HTMLElement {
   const expanded = state.expanded.has(panel.id);
-  const shown = panel.rows.slice(0, expanded ? MAX_ROWS : ROWS);
+  const shown = shownRows(panel);
   const headingId = `panel-${panel.id}-title`;
-  const top = Math.max(1, ...shown.map((row) => row[1] ?? 0));
+  const noteId = `panel-${panel.id}-note`;
+  const note = exactnessNote(shown);
+  const top = Math.max(1, ...shown.map((row) => row.numbers[0] ?? 0));
   const table = el(
     'table',
     {},
@@ -437,20 +478,17 @@ function renderPanel(panel: PanelData): HTMLElement {
       'tbody',
       {},
       ...(shown.length
-        ? shown.map(([label, ...numbers]) => {
-            const row = el('tr', {}, el('th', { scope: 'row', title: label }, label));
+        ? shown.map(({ label, numbers, exact }) => {
+            const row = el('tr', {}, rowHeader(label, noteId), ...numbers.map((n) => countCell(n, exact)));
             row.dataset.value = label;
+            if (!exact) row.dataset.exact = 'false';
             row.style.setProperty('--share', String((numbers[0] ?? 0) / top));
-            for (const n of numbers) {
-              const cell = el('td', { className: 'num' }, formatInteger(n));
-              cell.dataset.value = String(n);
-              row.append(cell);
-            }
             return row;
           })
         : [el('tr', {}, el('td', { colSpan: panel.columns.length, className: 'empty' }, 'No data for this period'))]),
     ),
   );
+  if (note) table.setAttribute('aria-describedby', noteId);
   const actions = el('div', { className: 'card-actions' });
   if (panel.rows.length > ROWS) {
     const more = el('button', { type: 'button', className: 'small', textContent: expanded ? `Show ${ROWS}` : panel.rows.length <= MAX_ROWS ? `Show all ${panel.rows.length}` : `Show ${MAX_ROWS}` });
@@ -463,16 +501,19 @@ function renderPanel(panel: PanelData): HTMLElement {
   csv.setAttribute('aria-label', `Download ${panel.title} as CSV`);
   actions.append(csv);
   const section = el('section', { className: 'card panel' }, el('div', { className: 'card-head' }, el('h2', { id: headingId }, panel.title), actions), table);
+  if (note) section.append(el('p', { id: noteId, className: 'panel-note' }, note));
   section.setAttribute('aria-labelledby', headingId);
   section.dataset.panel = panel.id;
   return section;
 }
 
+/** A panel's shown rows as CSV; with an `exact` column (true or false) when any of them is an estimate. */
 function panelCsv(panel: PanelData): string {
-  const shown = panel.rows.slice(0, state.expanded.has(panel.id) ? MAX_ROWS : ROWS);
+  const shown = shownRows(panel);
+  const withExact = shown.some((row) => !row.exact);
   return toCsv(
-    panel.columns.map((column) => column.toLowerCase().replace(/\W+/g, '_')),
-    shown,
+    [...panel.columns.map((column) => column.toLowerCase().replace(/\W+/g, '_')), ...(withExact ? ['exact'] : [])],
+    shown.map((row) => [row.label, ...row.numbers, ...(withExact ? [String(row.exact)] : [])]),
   );
 }
 
