@@ -23,8 +23,13 @@ export interface HttpResponse {
   body: string;
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+/**
+ * On every JSON answer, errors included: never cached, and `nosniff` so that a browser never
+ * reads a body (which may echo what a client sent) as anything but JSON.
+ */
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
+/** A JSON response: every function's answers and errors are built here (JSON_HEADERS). */
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
   return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }

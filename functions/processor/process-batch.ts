@@ -130,7 +130,7 @@ export async function processBatch(
   // A site is recorded among the sites with data before any of its events count; one that
   // cannot be recorded yet holds its events' messages back, as an unknown zone does.
   if (settings.recordSites && located.length > 0) {
-    const unrecorded = await settings.recordSites(located.map((p) => p.event.site_id));
+    const unrecorded = await settings.recordSites(located.map((p) => p.event));
     if (unrecorded.size > 0) {
       for (const p of located) if (unrecorded.has(p.event.site_id)) failed.add(p.messageId);
       located.splice(0, located.length, ...located.filter((p) => !unrecorded.has(p.event.site_id)));

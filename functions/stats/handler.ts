@@ -10,14 +10,14 @@ import type { ParseResult } from '../domain/event.ts';
 import { parseBreakdownQuery, shapeBreakdown } from '../domain/breakdown.ts';
 import { daysIn, parseStatsQuery, scopesOf, shapeStats } from '../domain/stats.ts';
 import { parseTimeseriesQuery, shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
-import { shapeSites, visibleSites } from '../domain/site-list.ts';
+import { parseSitesQuery, shapeSites, visibleSites } from '../domain/site-list.ts';
 import { EXPORT_URL_SECONDS, MAX_EXPORT_FILES, parseExportQuery, shapeExport } from '../domain/export.ts';
 import { listLakeObjects } from '../store/lake-listing.ts';
 import { signedUrls } from '../store/lake-urls.ts';
 import { lazyS3Client } from '../commons/lazy-s3-client.ts';
 import { readBreakdown } from '../store/breakdowns.ts';
 import { readSiteSummaries } from '../store/site-summaries.ts';
-import { listSitesWithData } from '../store/sites-with-data.ts';
+import { readSiteRecords, readSitesPage } from '../store/sites-with-data.ts';
 import { readAggregates, readDailyTotals, readMonthlyTotals, type AggregateSettings } from '../store/site-aggregates.ts';
 import { monthSketchFlags } from '../store/month-sketch-flags.ts';
 import { readDayHours } from '../store/totals.ts';
@@ -119,13 +119,22 @@ async function serveTimeseries(request: HttpRequest, principal: Principal): Prom
   return json(200, shapeTimeseries(query, days, timeZone));
 }
 
-/** GET /sites: the sites with data (the admin key: all of them; a site key: its own), with their first and last days and views. */
-async function serveSites(_request: HttpRequest, principal: Principal): Promise<HttpResponse> {
-  const summaries = await logged({ route: 'sites', reader: principalLabel(principal) }, async () => {
-    const siteIds = await visibleSites(principal, () => listSitesWithData(doc, config.aggregatesTable));
-    return readSiteSummaries(doc, config.aggregatesTable, siteIds);
+/**
+ * GET /sites: the sites with data (the admin key: a page of them, by id; a site key: its own),
+ * with their first and last days and views.
+ */
+async function serveSites(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
+  const query = queryOf(request, parseSitesQuery);
+  const table = config.aggregatesTable;
+  const [page, summaries] = await logged({ route: 'sites', reader: principalLabel(principal), limit: query.limit }, async () => {
+    const read = await visibleSites(
+      principal,
+      () => readSitesPage(doc, table, query),
+      async (siteId) => (await readSiteRecords(doc, table, [siteId])).get(siteId) ?? { site_id: siteId },
+    );
+    return [read, await readSiteSummaries(doc, table, read.records)] as const;
   });
-  return json(200, shapeSites(summaries));
+  return json(200, shapeSites(page, summaries));
 }
 
 /** GET /stats/export: a site's lake objects of a range of days, with URLs to download them from S3 for 15 minutes. */

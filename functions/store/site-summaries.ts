@@ -1,10 +1,10 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ALL_TIME, DAY_TOTALS_FIRST, DAY_TOTALS_LAST, dayOfTotalsKey, totalsKey, VIEWS_ATTR } from '../domain/keys.ts';
-import type { SiteSummary } from '../domain/site-list.ts';
+import type { SiteRecord, SiteSummary } from '../domain/site-list.ts';
 import { mapLimit } from '../commons/map-limit.ts';
 import { batchGetAll } from './batch-get.ts';
 
-/** Sites whose first and last days are read at once. */
+/** Sites whose first and last days are read at once (records without them). */
 const SITE_CONCURRENCY = 8;
 
 /** The first (or last) day of a site with a totals item: one key-only Query of one item. */
@@ -24,20 +24,28 @@ async function edgeDay(doc: DynamoDBDocumentClient, table: string, siteId: strin
   return sk === undefined ? undefined : dayOfTotalsKey(String(sk));
 }
 
+/** A site's first and last days: from its record, or, for a record made before they were kept, read from its days. */
+async function daysOf(doc: DynamoDBDocumentClient, table: string, record: SiteRecord): Promise<[string | undefined, string | undefined]> {
+  if (record.first_day !== undefined && record.last_day !== undefined) return [record.first_day, record.last_day];
+  return Promise.all([edgeDay(doc, table, record.site_id, true), edgeDay(doc, table, record.site_id, false)]);
+}
+
 /**
  * Each site's first and last day with data and all-time views, in the order given (undefined
- * for a site without a day of data): the all-time totals in one BatchGetItem per 100 sites, and
- * two one-item Queries per site for its first and last day.
+ * for a site without all-time totals yet, or without a day): the all-time totals in one
+ * BatchGetItem per 100 sites; the days from the records, and only for records without them two
+ * one-item Queries each.
  */
-export async function readSiteSummaries(doc: DynamoDBDocumentClient, table: string, siteIds: readonly string[]): Promise<Array<SiteSummary | undefined>> {
-  const [allTime, edges] = await Promise.all([
-    batchGetAll(doc, table, siteIds.map((id) => totalsKey(id, ALL_TIME))),
-    mapLimit(siteIds, SITE_CONCURRENCY, (id) => Promise.all([edgeDay(doc, table, id, true), edgeDay(doc, table, id, false)])),
+export async function readSiteSummaries(doc: DynamoDBDocumentClient, table: string, records: readonly SiteRecord[]): Promise<Array<SiteSummary | undefined>> {
+  const [allTime, days] = await Promise.all([
+    batchGetAll(doc, table, records.map((record) => totalsKey(record.site_id, ALL_TIME))),
+    mapLimit(records, SITE_CONCURRENCY, (record) => daysOf(doc, table, record)),
   ]);
   const viewsBySite = new Map(allTime.map((item) => [String(item.pk), Number(item[VIEWS_ATTR] ?? 0)]));
-  return siteIds.map((siteId, i) => {
-    const [firstDay, lastDay] = edges[i]!;
-    if (firstDay === undefined || lastDay === undefined) return undefined;
-    return { site_id: siteId, first_day: firstDay, last_day: lastDay, views: viewsBySite.get(totalsKey(siteId, ALL_TIME).pk) ?? 0 };
+  return records.map(({ site_id }, i) => {
+    const [firstDay, lastDay] = days[i]!;
+    const views = viewsBySite.get(totalsKey(site_id, ALL_TIME).pk);
+    if (firstDay === undefined || lastDay === undefined || views === undefined) return undefined;
+    return { site_id, first_day: firstDay, last_day: lastDay, views };
   });
 }

@@ -1,4 +1,5 @@
 // How `npm run export` writes events: NDJSON (each line as the lake holds it) or CSV.
+import { csvLine } from '../../functions/domain/csv.ts';
 import type { LakeRecord } from '../../functions/domain/lake.ts';
 
 export type ExportFormat = 'ndjson' | 'csv';
@@ -11,14 +12,9 @@ export const CSV_COLUMNS = [
   'visit_page', 'visit_gap_ms', 'entry_page', 'source', 'utm_medium', 'utm_campaign',
 ] as const;
 
-/** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
-const csvField = (value: string | number | undefined): string => {
-  const text = value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
+export const csvHeader = (): string => csvLine(CSV_COLUMNS);
 
-export const csvHeader = (): string => `${CSV_COLUMNS.join(',')}\r\n`;
-
+/** An event as a CSV record: text fields (paths, types, sources, ...) made safe to open in a spreadsheet (csvField). */
 export function csvRow(record: LakeRecord): string {
   const { visit } = record;
   const values = [
@@ -26,7 +22,7 @@ export function csvRow(record: LakeRecord): string {
     record.device, record.browser, record.os, record.country,
     visit?.page, visit?.gap_ms, visit?.entry_page, visit?.source, visit?.utm_medium, visit?.utm_campaign,
   ];
-  return `${values.map(csvField).join(',')}\r\n`;
+  return csvLine(values);
 }
 
 export const ndjsonLine = (record: LakeRecord): string => `${JSON.stringify(record)}\n`;

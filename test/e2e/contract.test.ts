@@ -155,6 +155,16 @@ describe('responses conform to docs/openapi.yaml', () => {
     conforms('GET', '/sites', response);
   });
 
+  it.each([
+    ['a page of one', { limit: '1' }, 200],
+    ['a bad cursor', { cursor: 'not a cursor' }, 400],
+    ['a limit over 1000', { limit: '1001' }, 400],
+  ] as const)('GET /sites: %s', async (_name, query, status) => {
+    const response = await api.get('sites', query);
+    expect(response.status).toBe(status);
+    conforms('GET', '/sites', response);
+  });
+
   it.runIf(inject('keysTarget'))('GET /sites: a site key', async () => {
     const { key } = keysCli(inject('keysTarget')!, 'create', '--site', site);
     const response = await apiClient(baseUrl, undefined, key).get('sites');

@@ -167,6 +167,21 @@ const panelsOn = (page: Page) =>
     ),
   );
 
+/** The site ids the site picker offers. */
+const offeredSites = (page: Page) => page.$$eval('#site-select option', (options) => options.map((option) => option.getAttribute('value')));
+
+/** The key the page keeps for the tab (sessionStorage), or null. */
+const storedKey = (page: Page) => page.evaluate("sessionStorage.getItem('dashboard.key')") as Promise<string | null>;
+
+/** A promise and the function that settles it, for holding a routed request until the test lets it go. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+const isRoute = (route: string) => (url: URL) => url.pathname.endsWith(route);
+
 const METRICS = ['unique_users', 'total_views', 'total_events', 'visits', 'bounce_rate', 'visit_duration_s', 'views_per_visit'] as const;
 const rangeQuery = (range: Range): Record<string, string> => (range.from === range.to ? { date: range.from } : { from: range.from, to: range.to });
 
@@ -378,12 +393,14 @@ describe('the dashboard in Chromium', () => {
     const range = rangeOf('7d', today)!;
     await shown(page, siteA, range);
 
-    // Act: with GET /sites the admin picks from a list, without it types the site id.
-    if (await page.isVisible('#site-select')) await page.selectOption('#site-select', siteB);
-    else {
-      await page.fill('#site-input', siteB);
-      await page.press('#site-input', 'Enter');
+    // Act: the admin picks from the list GET /sites fills (a page at a time) once it is in.
+    await page.waitForSelector('#site-select', { state: 'visible' });
+    while (!(await offeredSites(page)).includes(siteB) && (await page.isVisible('#site-more'))) {
+      const listed = (await offeredSites(page)).length;
+      await page.click('#site-more');
+      await expect.poll(async () => (await offeredSites(page)).length).toBeGreaterThan(listed);
     }
+    await page.selectOption('#site-select', siteB);
     await shown(page, siteB, range);
 
     // Assess
@@ -404,14 +421,13 @@ describe('the dashboard in Chromium', () => {
     await shown(page, siteB, range);
     const figures = await figuresOn(page);
     // GET /sites lists a site key's own site alone, so the picker offers nothing else...
-    const offered = await page.$$eval('#site-select option', (options) => options.map((option) => option.getAttribute('value')));
+    await expect.poll(() => offeredSites(page)).toEqual([siteB]);
     // ...and another site can only be asked for by its URL (a bookmark, a shared link): the
     // page then says why it cannot show it, on the sign-in form.
     await page.goto(`${dashboardUrl}?${new URLSearchParams({ site: siteA })}`);
 
     // Assess
     expect(figures).toEqual((await expected(siteB, range)).figures);
-    expect(offered).toEqual([siteB]);
     await expect.poll(() => page.textContent('#sign-in-error')).toContain(`This key does not give access to the site “${siteA}”`);
     expect(await page.isVisible('#report')).toBe(false);
   });
@@ -423,12 +439,157 @@ describe('the dashboard in Chromium', () => {
     // Act
     await page.goto(`${dashboardUrl}#${new URLSearchParams({ site: siteA, key: 'bak_not-a-key' })}`);
     await expect.poll(() => page.textContent('#sign-in-error')).toContain('This key was not accepted');
+    const keptAfterRefusal = await storedKey(page);
     await page.fill('#sign-in-key', adminKey);
     await page.press('#sign-in-key', 'Enter');
 
-    // Assess
+    // Assess: the refused key was not kept, nor left in the form; the accepted one is kept.
+    expect(keptAfterRefusal).toBeNull();
     await shown(page, siteA, rangeOf('30d', today)!);
     expect(await page.isVisible('#sign-in')).toBe(false);
+    expect(await storedKey(page)).toBe(adminKey);
+  });
+
+  it('opens the site of a link before GET /sites answers, and keeps the key only once the API has accepted it', async () => {
+    // Prepare: the site check (GET /stats, limit 1) and the list of sites are held until let go.
+    const page = await openPage();
+    const check = gate();
+    const list = gate();
+    const checking = gate();
+    await page.route(
+      (url) => isRoute('/stats')(url) && url.searchParams.get('limit') === '1',
+      async (route) => {
+        checking.open();
+        await check.opened;
+        await route.continue();
+      },
+      { times: 1 },
+    );
+    await page.route(isRoute('/sites'), async (route) => {
+      await list.opened;
+      await route.continue();
+    });
+
+    // Act
+    await page.goto(`${dashboardUrl}#${new URLSearchParams({ site: siteA, key: adminKey })}`);
+    await checking.opened;
+    const keptWhileChecking = await storedKey(page);
+    check.open();
+    await shown(page, siteA, rangeOf('30d', today)!);
+    const beforeList = { select: await page.isVisible('#site-select'), input: await page.inputValue('#site-input') };
+    list.open();
+
+    // Assess: the report came first, the key was kept only after the check, the list followed.
+    expect(keptWhileChecking).toBeNull();
+    expect(await storedKey(page)).toBe(adminKey);
+    expect(beforeList).toEqual({ select: false, input: siteA });
+    await page.waitForSelector('#site-select', { state: 'visible' });
+    expect(await page.inputValue('#site-select')).toBe(siteA);
+    expect(await offeredSites(page)).toContain(siteA);
+  });
+
+  it('lists the next page of sites on request, and opens a site from it', async () => {
+    // Prepare: GET /sites answers two pages of its own making.
+    const page = await openPage();
+    const asked: Array<string | null> = [];
+    await page.route(isRoute('/sites'), async (route) => {
+      const url = new URL(route.request().url());
+      asked.push(url.searchParams.get('cursor'));
+      const summary = (site_id: string) => ({ site_id, first_day: today, last_day: today, views: 1 });
+      const body = url.searchParams.get('cursor') === 'page-2' ? { sites: [summary(siteB)] } : { sites: [summary(siteA), summary(`${siteA}-more`)], next_cursor: 'page-2' };
+      await route.fulfill({ json: body, headers: { 'x-content-type-options': 'nosniff' } });
+    });
+    const range = rangeOf('7d', today)!;
+    await openDashboard(page, { period: '7d' }, { site: siteA, key: adminKey });
+    await page.waitForSelector('#site-more', { state: 'visible' });
+    const firstPage = await offeredSites(page);
+    if (process.env.DASHBOARD_SHOTS_DIR) await page.locator('header').screenshot({ path: path.join(process.env.DASHBOARD_SHOTS_DIR, 'site-picker.png') });
+
+    // Act
+    await page.click('#site-more');
+    await expect.poll(() => offeredSites(page)).toEqual([...firstPage, siteB]);
+    await page.selectOption('#site-select', siteB);
+    await shown(page, siteB, range);
+
+    // Assess: a page of 100 asked for, then the next one from its cursor; nothing left to list.
+    expect(firstPage).toEqual([siteA, `${siteA}-more`]);
+    expect(asked).toEqual([null, 'page-2']);
+    expect(await page.isVisible('#site-more')).toBe(false);
+    expect(await page.evaluate('document.activeElement.id')).toBe('site-select');
+  });
+
+  it('marks the (other) row and estimated counts, says why under the panel, and adds an exact column to its CSV', async () => {
+    // Prepare: the API's answers as they are, with what the counters could not keep added:
+    // Sources with its first value estimated and an (other) row, Top pages with an exact (other) row.
+    const page = await openPage({ bypassCSP: true });
+    await page.route(
+      (url) => isRoute('/stats/breakdown')(url) && url.searchParams.get('dimension') === 'source',
+      async (route) => {
+        const response = await route.fetch();
+        const body = (await response.json()) as { results: Array<{ value: string; visits: number; views: number; exact?: boolean }> };
+        body.results[0]!.exact = false;
+        body.results.push({ value: '(other)', visits: 2, views: 5, exact: false });
+        await route.fulfill({ response, json: body });
+      },
+    );
+    await page.route(
+      (url) => isRoute('/stats')(url) && url.searchParams.get('limit') === '100',
+      async (route) => {
+        const response = await route.fetch();
+        const body = (await response.json()) as { top_paths: Array<{ path: string; views: number }> };
+        body.top_paths.splice(2, 0, { path: '(other)', views: body.top_paths[2]?.views ?? 1 });
+        await route.fulfill({ response, json: body });
+      },
+    );
+    const range = rangeOf('30d', today)!;
+    await openDashboard(page, {}, { site: siteA, key: adminKey });
+    await shown(page, siteA, range);
+    const source = '[data-panel="source"]';
+
+    // Act
+    const rows = await page.$$eval(`${source} tbody tr`, (trs) =>
+      trs.map((tr) => ({ value: tr.getAttribute('data-value'), exact: tr.getAttribute('data-exact'), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent) })),
+    );
+    const other = await page.$eval(`${source} tr[data-value="(other)"] th`, (th) => ({
+      emphasised: th.querySelector('em')?.textContent,
+      title: th.getAttribute('title'),
+      describedBy: th.getAttribute('aria-describedby'),
+    }));
+    const notes = await page.$$eval('[data-panel]', (panels) => Object.fromEntries(panels.map((p) => [p.getAttribute('data-panel'), p.querySelector('.panel-note')?.textContent ?? null])));
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click(`${source} [data-action="csv"]`)]);
+    const csv = await readFile((await file.path())!, 'utf8');
+    const [pagesFile] = await Promise.all([page.waitForEvent('download'), page.click('[data-panel="pages"] [data-action="csv"]')]);
+    const pagesCsv = await readFile((await pagesFile.path())!, 'utf8');
+
+    // Assess: the marks, read as words too.
+    expect(rows[0]!.exact).toBe('false');
+    expect(rows[0]!.cells.every((cell) => /^≈about \d/.test(cell ?? ''))).toBe(true);
+    expect(rows.slice(1, -1).every((row) => row.exact === null && row.cells.every((cell) => /^\d/.test(cell ?? '')))).toBe(true);
+    expect(rows.at(-1)).toEqual({ value: '(other)', exact: 'false', cells: ['≈about 2', '≈about 5'] });
+    expect(other).toEqual({ emphasised: '(other)', title: 'Values past the day’s counter budget, summed', describedBy: 'panel-source-note' });
+    expect(await page.getAttribute(`${source} table`, 'aria-describedby')).toBe('panel-source-note');
+    expect(notes.source).toBe('Some days had more distinct values than the counters keep: “(other)” sums the values past that budget, and ≈ marks estimated counts.');
+    expect(notes.pages).toBe('Some days had more distinct values than the counters keep: “(other)” sums the values past that budget.');
+    expect(Object.entries(notes).filter(([id]) => id !== 'source' && id !== 'pages').every(([, note]) => note === null)).toBe(true);
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('source,visits,views,exact');
+    expect(lines[1]).toMatch(/,false$/);
+    expect(lines.slice(2, -1).every((line) => line.endsWith(',true'))).toBe(true);
+    expect(lines.at(-1)).toBe('(other),2,5,false');
+    expect(pagesCsv.split('\r\n')[0]).toBe('page,views');
+    expect(pagesCsv).toContain('\r\n(other),');
+
+    // Assess: still no serious accessibility violation, light and dark; screenshots to look at.
+    const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+    await page.addScriptTag({ path: axe });
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const violations = await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
+      expect(violations, colorScheme).toEqual([]);
+      if (process.env.DASHBOARD_SHOTS_DIR) await page.locator(source).screenshot({ path: path.join(process.env.DASHBOARD_SHOTS_DIR, `exactness-${colorScheme}.png`) });
+    }
   });
 
   it('has no serious or critical accessibility violations (axe-core), light and dark', async () => {

@@ -27,7 +27,7 @@ const events = [
   { event_id: `${run}-0`, event_type: 'page_view', path: '/', user_id: 'u1', timestamp: `${first}T09:00:00.000Z` },
   { event_id: `${run}-1`, event_type: 'page_view', path: '/pricing', user_id: 'u1', timestamp: `${first}T09:01:00.000Z` },
   { event_id: `${run}-2`, event_type: 'signup', path: '/pricing', user_id: 'u1', timestamp: `${first}T09:02:00.000Z` },
-  { event_id: `${run}-3`, event_type: 'page_view', path: '/docs, "quoted"', user_id: 'u2', timestamp: `${second}T18:00:00.000Z` },
+  { event_id: `${run}-3`, event_type: 'page_view', path: '/docs, "quoted"', user_id: '=u2+1', timestamp: `${second}T18:00:00.000Z` },
 ];
 
 interface ExportBody {
@@ -127,13 +127,13 @@ describe.runIf(inject('localRuntime'))('npm run export against the running runti
     expect(lines[0]).toMatchObject({ site_id: site, received_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
   });
 
-  it('writes CSV to a file, quoting what needs it, and only the days asked for', () => {
+  it('writes CSV to a file, quoting what needs it, formulas made inert, and only the days asked for', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'export-')), 'events.csv');
     exportCli('--site', site, '--from', second, '--to', second, '--format', 'csv', '--out', out);
     const rows = readFileSync(out, 'utf8').split('\r\n').filter(Boolean);
     expect(rows[0]).toBe(CSV_COLUMNS.join(','));
     expect(rows).toHaveLength(2);
-    expect(rows[1]).toContain(`${run}-3,${site},page_view,"/docs, ""quoted""",u2,`);
+    expect(rows[1]).toContain(`${run}-3,${site},page_view,"/docs, ""quoted""",'=u2+1,`);
   });
 
   it('names a bad option and exits 1', () => {

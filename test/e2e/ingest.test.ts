@@ -54,6 +54,26 @@ describe('POST /event', () => {
   });
 });
 
+describe('JSON answers', () => {
+  it('carry X-Content-Type-Options: nosniff, errors included, on ingestion and stats routes', async () => {
+    // Act
+    const answers = await Promise.all([
+      api.postEvent(beacon({ site_id: 'e2e-ingest' })),
+      api.post('event', '{"site_id":'),
+      api.get('stats', { site_id: 'e2e-ingest', date: new Date().toISOString().slice(0, 10) }),
+      api.get('stats', { site_id: 'e2e-ingest', limit: '-1' }),
+      apiClient(baseUrl).get('sites'),
+    ]);
+
+    // Assess
+    expect(answers.map((answer) => answer.status)).toEqual([202, 400, 200, 400, 401]);
+    for (const answer of answers) {
+      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+});
+
 describe('POST /event and /events from other origins', () => {
   it.each(['event', 'events'])('answers the CORS preflight of a JSON post to /%s from any website', async (route) => {
     // Act

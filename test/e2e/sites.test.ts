@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { apiClient, waitFor, type ApiResponse } from '../support/http-client.ts';
+import { apiClient, waitFor } from '../support/http-client.ts';
 import { keysCli } from '../support/keys-cli.ts';
 
 // GET /sites over HTTP: a new site's events posted, then the site listed for the admin key with
-// its days and views, and for its own key alone; the key comes from `npm run keys`, with its
+// its days and views (a page at a time), and for its own key alone; the key comes from `npm run keys`, with its
 // dashboard link.
 const baseUrl = inject('baseUrl');
 const keysTarget = inject('keysTarget');
@@ -29,22 +29,65 @@ interface Listed {
   last_day: string;
   views: number;
 }
-const listedSite = (response: ApiResponse): Listed | undefined => (response.body?.sites as Listed[] | undefined)?.find((s) => s.site_id === site);
+interface SitesPage {
+  sites: Listed[];
+  next_cursor?: string;
+}
+
+/** Every page the admin key is given, `limit` sites each, following next_cursor. */
+async function allPages(limit: number): Promise<SitesPage[]> {
+  const pages: SitesPage[] = [];
+  let cursor: string | undefined;
+  do {
+    const response = await admin.get('sites', { limit: String(limit), ...(cursor === undefined ? {} : { cursor }) });
+    expect(response.status).toBe(200);
+    pages.push(response.body as SitesPage);
+    cursor = (response.body as SitesPage).next_cursor;
+  } while (cursor !== undefined);
+  return pages;
+}
+
+const listedSite = (pages: SitesPage[]): Listed | undefined => pages.flatMap((page) => page.sites).find((s) => s.site_id === site);
 
 beforeAll(async () => {
   const responses = await Promise.all(
     events.map((event, i) => browser.postEvent({ site_id: site, event_type: 'page_view', user_id: 'u1', event_id: `${run}-${i}`, ...event })),
   );
-  expect(responses.map((response) => response.status)).toEqual(events.map(() => 202));
-  const listed = await waitFor(() => admin.get('sites'), (r) => listedSite(r)?.views === events.length, PIPELINE_TIMEOUT_MS);
+  // Two more sites, so that the sites span pages of two.
+  const others = [`${site}-b`, `${site}-c`];
+  const more = await Promise.all(others.map((other) => browser.postEvent({ site_id: other, event_type: 'page_view', user_id: 'u1', path: '/', timestamp: `${last}T10:00:00.000Z` })));
+  expect([...responses, ...more].map((response) => response.status)).toEqual([...events, ...others].map(() => 202));
+  const listed = await waitFor(
+    () => allPages(1000),
+    (pages) => listedSite(pages)?.views === events.length && others.every((other) => pages.some((page) => page.sites.some((s) => s.site_id === other))),
+    PIPELINE_TIMEOUT_MS,
+  );
   expect(listedSite(listed)?.views).toBe(events.length);
 });
 
 describe('GET /sites over HTTP', () => {
   it('lists the new site for the admin key with its first and last day and its views', async () => {
-    const response = await admin.get('sites');
-    expect(response.status).toBe(200);
-    expect(listedSite(response)).toEqual({ site_id: site, first_day: first, last_day: last, views: 3 });
+    expect(listedSite(await allPages(1000))).toEqual({ site_id: site, first_day: first, last_day: last, views: 3 });
+  });
+
+  it('gives the sites a page at a time, by id, each once, the same as on one large page', async () => {
+    // Act
+    const small = await allPages(2);
+    const large = await allPages(1000);
+
+    // Assess
+    expect(small.length).toBeGreaterThanOrEqual(2);
+    expect(small.every((page) => page.sites.length <= 2)).toBe(true);
+    const ids = small.flatMap((page) => page.sites.map((s) => s.site_id));
+    expect(ids).toEqual([...new Set(ids)].sort());
+    expect(ids).toEqual(large.flatMap((page) => page.sites.map((s) => s.site_id)));
+    expect(listedSite(small)).toEqual(listedSite(large));
+  });
+
+  it('answers 400 invalid_query for a cursor it did not give', async () => {
+    const response = await admin.get('sites', { cursor: 'bm90IGEgc2l0ZSE' });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ error: { code: 'invalid_query', message: expect.any(String), details: [{ field: 'cursor', message: expect.any(String) }] } });
   });
 
   it('answers 401 in the error shape without a key', async () => {

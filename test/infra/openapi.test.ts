@@ -77,13 +77,14 @@ describe('docs/openapi.yaml', () => {
   it('finds a response that breaks the contract', () => {
     // Prepare
     const checker = contractChecker(doc);
-    const headers = new Headers({ 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+    const headers = new Headers({ 'content-type': 'application/json', 'access-control-allow-origin': '*', 'x-content-type-options': 'nosniff' });
 
     // Act + Assess: wrong field, undocumented status, missing header, undocumented path.
     expect(checker.check('POST', '/event', { status: 202, headers, body: { status: 'accepted', event_id: 'a b' } })).not.toEqual([]);
     expect(checker.check('POST', '/event', { status: 202, headers, body: { status: 'accepted', event_id: 'ok' } })).toEqual([]);
     expect(checker.check('POST', '/event', { status: 204, headers, body: '' })).not.toEqual([]);
-    expect(checker.check('POST', '/event', { status: 202, headers: new Headers({ 'content-type': 'application/json' }), body: { status: 'accepted', event_id: 'ok' } })).not.toEqual([]);
+    expect(checker.check('POST', '/event', { status: 202, headers: new Headers({ 'content-type': 'application/json', 'x-content-type-options': 'nosniff' }), body: { status: 'accepted', event_id: 'ok' } })).not.toEqual([]);
+    expect(checker.check('POST', '/event', { status: 202, headers: new Headers({ 'content-type': 'application/json', 'access-control-allow-origin': '*' }), body: { status: 'accepted', event_id: 'ok' } })).not.toEqual([]);
     expect(checker.check('GET', '/nope', { status: 200, headers, body: {} })).not.toEqual([]);
     expect(
       checker.check('GET', '/stats', { status: 400, headers, body: { error: { code: 'invalid_query', message: 'x' } } }),

@@ -1,7 +1,9 @@
+import middy from '@middy/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readRequest, type HttpResponse, type ProxyEventLike } from '../../functions/commons/http.ts';
+import { HttpError, httpErrors, json, readRequest, type HttpResponse, type ProxyEventLike } from '../../functions/commons/http.ts';
 import { httpApiEvent, lambdaContext, restEvent as restApiEvent } from '../support/events.ts';
 import { beacon } from '../support/factories.ts';
+import { captureOutput } from '../support/output.ts';
 
 const browserHeaders = {
   'Content-Type': 'application/json',
@@ -158,6 +160,7 @@ describe('the ingest handler with HTTP API (2.0) events', () => {
     expect(response.statusCode).toBe(status);
     expect(response.headers['access-control-allow-origin']).toBe('*');
     expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
     const body = JSON.parse(response.body);
     expect(body.error.code).toBe(code);
     expect(typeof body.error.message).toBe('string');
@@ -175,5 +178,54 @@ describe('the ingest handler with HTTP API (2.0) events', () => {
     const { error } = JSON.parse(response.body);
     expect(error.code).toBe('invalid_event');
     expect(error.details.map((issue: { field: string }) => issue.field).sort()).toEqual(['path', 'user_id']);
+  });
+});
+
+describe('JSON responses and the httpErrors middleware', () => {
+  const JSON_ANSWER = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+  const failing = (error: unknown, headers?: Record<string, string>) =>
+    middy<ProxyEventLike, HttpResponse>()
+      .use(httpErrors(headers))
+      .handler(async () => {
+        throw error;
+      });
+
+  it('sends every JSON answer with nosniff, never cached', () => {
+    expect(json(202, { status: 'accepted' }, { 'access-control-allow-origin': '*' })).toEqual({
+      statusCode: 202,
+      headers: { ...JSON_ANSWER, 'access-control-allow-origin': '*' },
+      body: '{"status":"accepted"}',
+    });
+  });
+
+  it('renders an HttpError in the error shape with nosniff, its own headers and those of the middleware', async () => {
+    // Prepare
+    const handler = failing(new HttpError(401, 'unauthorized', 'A key is required', undefined, { 'www-authenticate': 'Bearer' }), { 'access-control-allow-origin': '*' });
+
+    // Act
+    const response = await handler({}, lambdaContext('http'));
+
+    // Assess
+    expect(response).toEqual({
+      statusCode: 401,
+      headers: { ...JSON_ANSWER, 'www-authenticate': 'Bearer', 'access-control-allow-origin': '*' },
+      body: JSON.stringify({ error: { code: 'unauthorized', message: 'A key is required' } }),
+    });
+  });
+
+  it('turns any other error into a 500 that leaks nothing, with nosniff', async () => {
+    // Prepare
+    const output = captureOutput();
+    const handler = failing(new Error('table secret-table not found'));
+
+    // Act
+    const response = await handler({}, lambdaContext('http')).finally(output.restore);
+
+    // Assess
+    expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'unhandled error' }));
+    expect(response.statusCode).toBe(500);
+    expect(response.headers).toEqual(JSON_ANSWER);
+    expect(JSON.parse(response.body)).toEqual({ error: { code: 'internal_error', message: 'Internal server error' } });
+    expect(response.body).not.toContain('secret');
   });
 });

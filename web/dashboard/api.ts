@@ -11,8 +11,14 @@ export interface Stats {
   visit_duration_s: number;
   views_per_visit: number;
   events_by_type: Record<string, number>;
-  top_paths: { path: string; views: number }[];
+  top_paths: { path: string; views: number; exact?: boolean }[];
 }
+
+/**
+ * The row of a panel (a path of `top_paths`, a value of a breakdown) that holds what no longer
+ * fitted a day's counters: every value past their budget, summed.
+ */
+export const OTHER = '(other)';
 
 export interface DayPoint {
   date: string;
@@ -51,6 +57,8 @@ export interface BreakdownRow {
   value: string;
   visits: number;
   views: number;
+  /** false when the counts are an estimate; absent when they are exact. */
+  exact?: boolean;
 }
 
 export interface SiteSummary {
@@ -58,6 +66,12 @@ export interface SiteSummary {
   first_day: string;
   last_day: string;
   views: number;
+}
+
+/** A page of GET /sites: `next_cursor` when more follow. */
+export interface SitesPage {
+  sites: SiteSummary[];
+  next_cursor?: string;
 }
 
 /** An answer other than 200, with the API's error code when it sent one. */
@@ -98,7 +112,8 @@ export function statsClient(base: string, key: string) {
     timeseries: (site: string, query: Record<string, string>) => get<Timeseries>('stats/timeseries', { site_id: site, ...query }),
     breakdown: (site: string, dimension: string, query: Record<string, string>) =>
       get<{ results: BreakdownRow[] }>('stats/breakdown', { site_id: site, dimension, ...query }),
-    sites: () => get<{ sites: SiteSummary[] }>('sites', {}),
+    /** One page of the sites the key reads (GET /sites), from the start or from a `next_cursor`. */
+    sites: (query: { limit: string; cursor?: string }) => get<SitesPage>('sites', query),
   };
 }
 

@@ -1,7 +1,7 @@
 // The dashboard: sign in with a key, pick a site and a period, read the stats API of this origin
 // and show figures, a chart and panels. The key stays in sessionStorage (this tab only); the
 // period and site are in the page's query string, so a view can be bookmarked.
-import { ApiError, apiBase, statsClient, type BreakdownRow, type ChartPoint, type Stats, type StatsClient, type Timeseries } from './api.ts';
+import { ApiError, apiBase, OTHER, statsClient, type BreakdownRow, type ChartPoint, type SiteSummary, type SitesPage, type Stats, type StatsClient, type Timeseries } from './api.ts';
 import { drawChart } from './chart.ts';
 import { change, formatChange, formatDay, formatDecimal, formatDuration, formatHour, formatMonth, formatInteger, formatPercent, LOCALES, toCsv } from './format.ts';
 import { chartQuery, DEFAULT_PERIOD, isPeriodId, previousRange, rangeOf, rangeQuery, todayIn, type PeriodId, type Range } from './periods.ts';
@@ -9,6 +9,8 @@ import { chartQuery, DEFAULT_PERIOD, isPeriodId, previousRange, rangeOf, rangeQu
 const KEY_STORAGE = 'dashboard.key';
 const SITE_STORAGE = 'dashboard.site';
 const REFRESH_MS = 60_000;
+/** Sites asked for per page of GET /sites. */
+const SITES_PAGE = 100;
 /** Rows a panel shows, and shows when expanded (the API's largest `limit`). */
 const ROWS = 10;
 const MAX_ROWS = 100;
@@ -36,13 +38,22 @@ const DIMENSIONS = [
   { dimension: 'os', title: 'Operating systems', column: 'OS' },
 ] as const;
 
-/** A panel's table: its columns (the first names the row) and rows of a label and numbers. */
+/** A panel's row: what it counts, the counts, and whether they are exact (not an estimate). */
+interface PanelRow {
+  label: string;
+  numbers: number[];
+  exact: boolean;
+}
+
+/** A panel's table: its columns (the first names the row) and its rows. */
 interface PanelData {
   id: string;
   title: string;
   columns: string[];
-  rows: [string, ...number[]][];
+  rows: PanelRow[];
 }
+
+const OTHER_TITLE = 'Values past the day’s counter budget, summed';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) => {
@@ -55,8 +66,10 @@ const state = {
   client: undefined as StatsClient | undefined,
   site: '',
   timezone: 'UTC',
-  /** Every site the key may read, when GET /sites answers. */
+  /** The sites the key may read that GET /sites listed so far (undefined until it answers, or where it is missing). */
   sites: undefined as string[] | undefined,
+  /** The `next_cursor` of the last page of sites read: more sites to list on request. */
+  sitesCursor: undefined as string | undefined,
   period: DEFAULT_PERIOD as PeriodId,
   custom: {} as Partial<Range>,
   expanded: new Set<string>(),
@@ -110,55 +123,70 @@ function writeUrl(push: boolean): void {
   else history.replaceState(null, '', url);
 }
 
-/** `#site=S&key=K` signs in; the fragment never reaches a server, and is dropped at once. */
-function readFragment(): void {
+/**
+ * `#site=S&key=K` signs in; the fragment never reaches a server, and is dropped at once. The key
+ * is returned, not stored: it is kept only once the API has accepted it (signIn).
+ */
+function readFragment(): string | undefined {
   const fragment = new URLSearchParams(location.hash.slice(1));
   const key = fragment.get('key');
   const site = fragment.get('site');
-  if (key) sessionStorage.setItem(KEY_STORAGE, key);
   if (site) state.site = site;
   if (key || site) writeUrl(false);
+  return key ?? undefined;
 }
 
 // --- Sign-in -----------------------------------------------------------------------------------
 
-function showSignIn(message = ''): void {
+/** The sign-in form, with why it is shown, and the key to try again when the API did not refuse it (kept in the form only). */
+function showSignIn(message = '', key = ''): void {
   state.client = undefined;
   $('report').hidden = true;
   $('site-form').hidden = true;
   $('period-bar').hidden = true;
   $('sign-in').hidden = false;
   ($('sign-in-site') as HTMLInputElement).value = state.site;
+  ($('sign-in-key') as HTMLInputElement).value = key;
   $('sign-in-error').textContent = message;
   setStatus('');
-  (message ? $('sign-in-key') : state.site ? $('sign-in-key') : $('sign-in-site')).focus();
+  // With the key kept in the form, the site is what to change or confirm; a refused key is what to change.
+  (key ? $('sign-in-site') : message || state.site ? $('sign-in-key') : $('sign-in-site')).focus();
 }
 
-/** Checks the key (and that it reads the site), then shows the report; back to the form if not. */
+/**
+ * Checks the key by opening the site (the one named by the link, the URL or the tab, else the
+ * most viewed of the first page of sites), then keeps the key and shows the report; back to the
+ * form if the API refuses. The site picker fills from GET /sites alongside, never holding the report up.
+ */
 async function signIn(key: string): Promise<void> {
   const client = statsClient(apiBase(location), key);
   setStatus('Signing in…');
+  state.sites = undefined;
+  state.sitesCursor = undefined;
+  // The first page of sites is asked for at once, and waited for only when no site is named;
+  // otherwise a failure of it leaves the site to be typed in.
+  const firstPage = readSites(client);
+  firstPage.catch(() => undefined);
   try {
-    const sites = client
-      .sites()
-      .then((answer) => answer.sites.map((site) => site.site_id))
-      .catch((error: unknown) => {
-        // GET /sites may not exist on this API yet: then the site is typed in.
-        if (error instanceof ApiError && error.status === 404) return undefined;
-        throw error;
-      });
-    // A site named by the link is checked alongside the list: one round trip less.
-    const named = state.site ? checkSite(client, state.site) : undefined;
-    named?.catch(() => undefined); // awaited below, unless the list fails first
-    state.sites = await sites;
-    if (!state.site) state.site = state.sites?.[0] ?? '';
     if (!state.site) {
-      showSignIn(state.sites ? 'No site has data yet.' : 'Enter the id of the site to open.');
-      return;
+      const listed = await firstPage;
+      if (!listed) {
+        showSignIn('Enter the id of the site to open.', key);
+        return;
+      }
+      state.site = mostViewed(listed.sites) ?? '';
+      if (!state.site) {
+        showSignIn('No site has data yet.', key);
+        return;
+      }
     }
-    await (named ?? checkSite(client, state.site));
+    await checkSite(client, state.site);
   } catch (error) {
-    showSignIn(describeError(error, state.site));
+    // A key the API refuses is not kept (nor one kept before: it was revoked); one that could not
+    // be checked stays in the form, to try again.
+    const refused = error instanceof ApiError && error.status === 401;
+    if (refused) sessionStorage.removeItem(KEY_STORAGE);
+    showSignIn(describeError(error, state.site), refused ? '' : key);
     return;
   }
   sessionStorage.setItem(KEY_STORAGE, key);
@@ -168,7 +196,44 @@ async function signIn(key: string): Promise<void> {
   $('period-bar').hidden = false;
   renderSitePicker();
   writeUrl(false);
+  void firstPage.then((page) => page && state.client === client && listSites(page), () => undefined);
   await load();
+}
+
+/** A page of the sites the key reads (after `cursor`), or undefined where GET /sites is missing (an older API: the site is typed in). */
+async function readSites(client: StatsClient, cursor?: string): Promise<SitesPage | undefined> {
+  try {
+    return await client.sites({ limit: String(SITES_PAGE), ...(cursor ? { cursor } : {}) });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Adds a page of sites to the picker. */
+function listSites(page: SitesPage): void {
+  const listed = new Set(state.sites);
+  state.sites = [...(state.sites ?? []), ...page.sites.map((site) => site.site_id).filter((id) => !listed.has(id))];
+  state.sitesCursor = page.next_cursor;
+  renderSitePicker();
+}
+
+/** The site with the most views of a page, if any. */
+const mostViewed = (sites: SiteSummary[]): string | undefined => sites.reduce<SiteSummary | undefined>((top, site) => (top && top.views >= site.views ? top : site), undefined)?.site_id;
+
+/** Lists the next page of sites in the picker, on request. */
+async function moreSites(): Promise<void> {
+  const client = state.client;
+  if (!client || !state.sitesCursor) return;
+  setStatus('Listing more sites…');
+  try {
+    const page = await readSites(client, state.sitesCursor);
+    if (page && state.client === client) listSites(page);
+    setStatus(`${formatInteger(state.sites?.length ?? 0)} sites listed.`);
+  } catch (error) {
+    setStatus(describeError(error, state.site), true);
+  }
+  ($(state.sitesCursor ? 'site-more' : 'site-select') as HTMLElement).focus();
 }
 
 /** Reads one figure of today to learn the site's time zone; throws the API's refusal. */
@@ -187,6 +252,7 @@ function renderSitePicker(): void {
   input.hidden = pick;
   $('site-input-label').hidden = pick;
   $('site-open').hidden = pick;
+  $('site-more').hidden = !pick || !state.sitesCursor;
   if (pick) {
     const sites = state.sites!.includes(state.site) ? state.sites! : [state.site, ...state.sites!];
     select.replaceChildren(...sites.map((site) => el('option', { value: site, textContent: site, selected: site === state.site })));
@@ -346,31 +412,63 @@ function renderChart(series: Timeseries, previous: Timeseries): void {
 
 function renderPanels(stats: Stats, breakdowns: BreakdownRow[][]): void {
   const panels: PanelData[] = [
-    { id: 'pages', title: 'Top pages', columns: ['Page', 'Views'], rows: stats.top_paths.map((p) => [p.path, p.views]) },
+    { id: 'pages', title: 'Top pages', columns: ['Page', 'Views'], rows: stats.top_paths.map((p) => ({ label: p.path, numbers: [p.views], exact: p.exact !== false })) },
     {
       id: 'events',
       title: 'Events by type',
       columns: ['Event', 'Count'],
       rows: Object.entries(stats.events_by_type)
         .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
-        .map(([type, n]) => [type, n]),
+        .map(([type, n]) => ({ label: type, numbers: [n], exact: true })),
     },
     ...DIMENSIONS.map(({ dimension, title, column }, i) => ({
       id: dimension,
       title,
       columns: [column, 'Visits', 'Views'],
-      rows: breakdowns[i]!.map((row): [string, number, number] => [row.value, row.visits, row.views]),
+      rows: breakdowns[i]!.map((row) => ({ label: row.value, numbers: [row.visits, row.views], exact: row.exact !== false })),
     })),
   ];
   state.panels = new Map(panels.map((panel) => [panel.id, panel]));
   $('panels').replaceChildren(...panels.map(renderPanel));
 }
 
+/** The rows a panel shows: 10, or up to 100 when expanded. */
+const shownRows = (panel: PanelData): PanelRow[] => panel.rows.slice(0, state.expanded.has(panel.id) ? MAX_ROWS : ROWS);
+
+/** What a note under a panel says of its rows past the counters' budget, if any is shown. */
+function exactnessNote(rows: PanelRow[]): string | undefined {
+  const other = rows.some((row) => row.label === OTHER);
+  const estimated = rows.some((row) => !row.exact);
+  if (!other && !estimated) return undefined;
+  const marks = [other ? '“(other)” sums the values past that budget' : '', estimated ? '≈ marks estimated counts' : ''].filter(Boolean).join(', and ');
+  return `Some days had more distinct values than the counters keep: ${marks}.`;
+}
+
+/** A row's name: `(other)` set apart, with what it holds. */
+function rowHeader(label: string, noteId: string): HTMLElement {
+  if (label !== OTHER) return el('th', { scope: 'row', title: label }, label);
+  const cell = el('th', { scope: 'row', className: 'other', title: OTHER_TITLE }, el('em', {}, OTHER));
+  cell.setAttribute('aria-describedby', noteId);
+  return cell;
+}
+
+/** A count, marked ≈ (read as “about”) when it is an estimate. */
+function countCell(n: number, exact: boolean): HTMLElement {
+  const cell = exact
+    ? el('td', { className: 'num' }, formatInteger(n))
+    : el('td', { className: 'num estimate', title: 'Estimated count' }, el('span', { className: 'approx' }, '≈'), el('span', { className: 'visually-hidden' }, 'about '), formatInteger(n));
+  cell.querySelector('.approx')?.setAttribute('aria-hidden', 'true');
+  cell.dataset.value = String(n);
+  return cell;
+}
+
 function renderPanel(panel: PanelData): HTMLElement {
   const expanded = state.expanded.has(panel.id);
-  const shown = panel.rows.slice(0, expanded ? MAX_ROWS : ROWS);
+  const shown = shownRows(panel);
   const headingId = `panel-${panel.id}-title`;
-  const top = Math.max(1, ...shown.map((row) => row[1] ?? 0));
+  const noteId = `panel-${panel.id}-note`;
+  const note = exactnessNote(shown);
+  const top = Math.max(1, ...shown.map((row) => row.numbers[0] ?? 0));
   const table = el(
     'table',
     {},
@@ -380,20 +478,17 @@ function renderPanel(panel: PanelData): HTMLElement {
       'tbody',
       {},
       ...(shown.length
-        ? shown.map(([label, ...numbers]) => {
-            const row = el('tr', {}, el('th', { scope: 'row', title: label }, label));
+        ? shown.map(({ label, numbers, exact }) => {
+            const row = el('tr', {}, rowHeader(label, noteId), ...numbers.map((n) => countCell(n, exact)));
             row.dataset.value = label;
+            if (!exact) row.dataset.exact = 'false';
             row.style.setProperty('--share', String((numbers[0] ?? 0) / top));
-            for (const n of numbers) {
-              const cell = el('td', { className: 'num' }, formatInteger(n));
-              cell.dataset.value = String(n);
-              row.append(cell);
-            }
             return row;
           })
         : [el('tr', {}, el('td', { colSpan: panel.columns.length, className: 'empty' }, 'No data for this period'))]),
     ),
   );
+  if (note) table.setAttribute('aria-describedby', noteId);
   const actions = el('div', { className: 'card-actions' });
   if (panel.rows.length > ROWS) {
     const more = el('button', { type: 'button', className: 'small', textContent: expanded ? `Show ${ROWS}` : panel.rows.length <= MAX_ROWS ? `Show all ${panel.rows.length}` : `Show ${MAX_ROWS}` });
@@ -406,16 +501,19 @@ function renderPanel(panel: PanelData): HTMLElement {
   csv.setAttribute('aria-label', `Download ${panel.title} as CSV`);
   actions.append(csv);
   const section = el('section', { className: 'card panel' }, el('div', { className: 'card-head' }, el('h2', { id: headingId }, panel.title), actions), table);
+  if (note) section.append(el('p', { id: noteId, className: 'panel-note' }, note));
   section.setAttribute('aria-labelledby', headingId);
   section.dataset.panel = panel.id;
   return section;
 }
 
+/** A panel's shown rows as CSV; with an `exact` column (true or false) when any of them is an estimate. */
 function panelCsv(panel: PanelData): string {
-  const shown = panel.rows.slice(0, state.expanded.has(panel.id) ? MAX_ROWS : ROWS);
+  const shown = shownRows(panel);
+  const withExact = shown.some((row) => !row.exact);
   return toCsv(
-    panel.columns.map((column) => column.toLowerCase().replace(/\W+/g, '_')),
-    shown,
+    [...panel.columns.map((column) => column.toLowerCase().replace(/\W+/g, '_')), ...(withExact ? ['exact'] : [])],
+    shown.map((row) => [row.label, ...row.numbers, ...(withExact ? [String(row.exact)] : [])]),
   );
 }
 
@@ -446,6 +544,7 @@ function wire(): void {
     void switchSite(($('site-input') as HTMLInputElement).value.trim());
   });
   $('site-select').addEventListener('change', (event) => void switchSite((event.target as HTMLSelectElement).value));
+  $('site-more').addEventListener('click', () => void moreSites());
   $('period').addEventListener('change', (event) => {
     state.period = (event.target as HTMLSelectElement).value as PeriodId;
     if (state.period === 'custom' && state.range) state.custom = { ...state.range };
@@ -493,10 +592,10 @@ function wire(): void {
 
 function start(): void {
   readUrl();
-  readFragment();
+  const linked = readFragment();
   if (!state.site) state.site = sessionStorage.getItem(SITE_STORAGE) ?? '';
   wire();
-  const key = sessionStorage.getItem(KEY_STORAGE);
+  const key = linked ?? sessionStorage.getItem(KEY_STORAGE);
   if (key) void signIn(key);
   else showSignIn();
 }

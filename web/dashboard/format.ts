@@ -1,4 +1,5 @@
 // Numbers and dates for the reader's locale, and CSV text of what the page shows. No DOM here.
+import { csvLine } from '../../functions/domain/csv.ts';
 
 /**
  * The reader's languages that Intl takes. A browser started with a POSIX locale reports tags such
@@ -61,13 +62,10 @@ export function formatHour(hour: string): string {
   return hour.slice(11, 16);
 }
 
-/** One CSV field: quoted when it holds a comma, quote or line break. */
-const csvField = (value: string | number): string => {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
-/** A CSV document (RFC 4180, CRLF line ends) of a header row and data rows. */
+/**
+ * A CSV document (RFC 4180, CRLF line ends) of a header row and data rows; text that a
+ * spreadsheet would run as a formula is made inert (csvField).
+ */
 export function toCsv(header: string[], rows: (string | number)[][]): string {
-  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return [header, ...rows].map(csvLine).join('');
 }
