@@ -39,9 +39,9 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .handler(async (event, context) => {
     const started = Date.now();
     const records = event.Records.map((record) => ({ messageId: record.messageId, body: record.body }));
-    // Commits start until a tenth of the time left (at least 2 s) remains.
+    // Commits start until a tenth of the time left (at least 2 s, at most half of it) remains.
     const remaining = context.getRemainingTimeInMillis();
-    const deadline = started + remaining - Math.max(2_000, remaining / 10);
+    const deadline = started + remaining - Math.min(remaining / 2, Math.max(2_000, remaining / 10));
     const { result, capacity } = await meterCapacity(() => processBatch(doc, settings, records, context.awsRequestId, started, { deadline }));
     for (const { messageId, issues } of result.invalid) logger.warn('invalid message', { messageId, issues });
     logger.info('batch processed', {
