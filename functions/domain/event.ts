@@ -13,7 +13,13 @@ export const isSiteId = (value: string): boolean => NAME.test(value);
 
 export const MAX_PATH_LENGTH = 2048;
 export const MAX_FUTURE_MS = 10 * 60 * 1000;
+/** The oldest an event may be when received: imports, sent with a key (MAX_UNKEYED_AGE_DAYS). */
 export const MAX_AGE_DAYS = 400;
+/**
+ * The oldest an event may be without a key: a browser sends events seconds old, a server that
+ * buffers them hours. Older ones are imports, accepted with a key of their site or the admin key.
+ */
+export const MAX_UNKEYED_AGE_DAYS = 7;
 const DAY_MS = 86_400_000;
 
 /** No unpaired surrogates, no control characters (text.ts). */
@@ -140,6 +146,25 @@ export function acceptBeacon(
   };
   if (visit) event.visit = visit.marks;
   return { ok: true, value: event };
+}
+
+/** Why an event older than MAX_UNKEYED_AGE_DAYS is refused from a request without a key. */
+export const UNKEYED_AGE_ISSUE =
+  `must not be more than ${MAX_UNKEYED_AGE_DAYS} days old without a key; send "Authorization: Bearer <key>" ` +
+  `with a key of the event's site or the admin key to import events up to ${MAX_AGE_DAYS} days old`;
+
+/** Whether an accepted event is older than MAX_UNKEYED_AGE_DAYS when it was received (an import). */
+export const isBackdated = (event: TrackedEvent): boolean =>
+  Date.parse(event.timestamp) < Date.parse(event.received_at) - MAX_UNKEYED_AGE_DAYS * DAY_MS;
+
+/**
+ * The `timestamp` issue of each accepted event older than MAX_UNKEYED_AGE_DAYS, for a request
+ * without a key: the field `timestamp`, or `[i].timestamp` for the i-th event of a batch.
+ */
+export function backdatedIssues(events: readonly TrackedEvent[], batch: boolean): FieldIssue[] {
+  return events.flatMap((event, index) =>
+    isBackdated(event) ? [{ field: batch ? `[${index}].timestamp` : 'timestamp', message: UNKEYED_AGE_ISSUE }] : [],
+  );
 }
 
 /** At most this many events in one POST /events. */

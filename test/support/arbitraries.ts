@@ -1,7 +1,7 @@
 // fast-check arbitraries of beacons as clients send them, shared by the property tests.
 import fc from 'fast-check';
 import { DIMENSIONS } from '../../functions/domain/audience.ts';
-import { MAX_AGE_DAYS, MAX_FUTURE_MS, MAX_PATH_LENGTH } from '../../functions/domain/event.ts';
+import { MAX_AGE_DAYS, MAX_FUTURE_MS, MAX_PATH_LENGTH, MAX_UNKEYED_AGE_DAYS } from '../../functions/domain/event.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -64,10 +64,17 @@ export interface GeneratedBeacon {
  * valid ones, near-valid ones (fields removed or replaced by any JSON value) and any JSON-ish value.
  */
 export function beaconArbitraries(now: Date, marginMs = 0) {
-  /** An instant inside the accepted window, written with 'Z' or an offset, with 0-9 fraction digits. */
+  /**
+   * An instant inside the accepted window, written with 'Z' or an offset, with 0-9 fraction
+   * digits: mostly within MAX_UNKEYED_AGE_DAYS (what needs no key), else up to MAX_AGE_DAYS old.
+   */
+  const latest = now.getTime() + MAX_FUTURE_MS - 1000 - marginMs;
   const timestampArb = fc
     .record({
-      at: fc.integer({ min: now.getTime() - (MAX_AGE_DAYS - 1) * DAY_MS + marginMs, max: now.getTime() + MAX_FUTURE_MS - 1000 - marginMs }),
+      at: fc.oneof(
+        { weight: 2, arbitrary: fc.integer({ min: now.getTime() - MAX_UNKEYED_AGE_DAYS * DAY_MS + marginMs, max: latest }) },
+        { weight: 1, arbitrary: fc.integer({ min: now.getTime() - (MAX_AGE_DAYS - 1) * DAY_MS + marginMs, max: latest }) },
+      ),
       offsetMinutes: fc.integer({ min: -12 * 4, max: 14 * 4 }).map((quarters) => quarters * 15),
       fraction: fc.stringMatching(/^(\.[0-9]{1,9})?$/),
     })

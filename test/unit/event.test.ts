@@ -145,6 +145,13 @@ describe('parseQueuedEvents', () => {
     expect(parseQueuedEvents(message!)).toEqual({ ok: true, value: events });
   });
 
+  it('accepts an import up to 400 days older than its receipt: the 7-day limit without a key is ingestion\'s alone', () => {
+    const imported = JSON.stringify({ ...beacon({ timestamp: '2024-10-08T20:00:00Z' }), event_id: 'i1', received_at: now.toISOString() });
+    const tooOld = JSON.stringify({ ...beacon({ timestamp: '2024-10-08T19:59:59Z' }), event_id: 'i2', received_at: now.toISOString() });
+    expect(parseQueuedEvents(imported).ok).toBe(true);
+    expect(!parseQueuedEvents(tooOld).ok && parseQueuedEvents(tooOld)).toMatchObject({ issues: [{ field: 'timestamp', message: 'must not be more than 400 days old' }] });
+  });
+
   it('checks the time window against when the event was received, not now', () => {
     const body = JSON.stringify({ ...beacon({ timestamp: '2020-01-01T00:00:00Z' }), event_id: 'e1', received_at: '2020-01-01T00:01:00Z' });
     expect(parseQueuedEvents(body).ok).toBe(true);

@@ -1,8 +1,8 @@
 // Properties of the ingest handler over generated requests (fast-check): whatever the body,
 // headers and query string, POST /event and POST /events answer 202 or a JSON 4xx
 // `{"error":{"code","message",...}}`, never a 5xx and never a throw, under both API Gateway
-// payload formats; and whatever a 202 queued, the processor accepts again when it re-reads the
-// message. The queue is a stub that accepts every send and keeps the bodies; the restricted
+// payload formats (back-dated events with or without a key included); and whatever a 202
+// queued, the processor accepts again when it re-reads the message. The queue is a stub that accepts every send and keeps the bodies; the restricted
 // variant reads registrations from a stub document client. A failure prints the seed and the
 // shrunk request.
 import { randomUUID } from 'node:crypto';
@@ -15,6 +15,8 @@ import { ingestHandler } from '../../functions/ingest/ingest.ts';
 import { siteGate } from '../../functions/ingest/site-gate.ts';
 import { MAX_BATCH_BODY_BYTES, MAX_BODY_BYTES } from '../../functions/ingest/read-beacon.ts';
 import { parseQueuedEvents } from '../../functions/domain/event.ts';
+import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
+import type { KeyCheck } from '../../functions/commons/authorize.ts';
 import { beaconArbitraries, headersArb } from '../support/arbitraries.ts';
 import { httpApiEvent, lambdaContext, restEvent, type ClientRequest } from '../support/events.ts';
 
@@ -48,9 +50,18 @@ const registrations = {
   },
 } as unknown as DynamoDBDocumentClient;
 
+/** The admin key, and a key of the site `A` (requests back-dating events present them, or others). */
+const ADMIN_KEY = newApiKey();
+const SITE_KEY = newApiKey();
+const keys: KeyCheck = {
+  findKey: async (hash) => (hash === hashApiKey(SITE_KEY) ? { siteId: 'A', keyId: 'key-a', createdAt: '2025-01-01T00:00:00Z' } : undefined),
+  adminKey: { peek: () => undefined, load: async () => hashApiKey(ADMIN_KEY) },
+};
+
+const options = { botFilter: true, countryLookup: () => undefined, keys };
 const handlers: Record<string, HttpHandler> = {
-  open: ingestHandler(acceptingSqs, QUEUE, { botFilter: true, countryLookup: () => undefined }) as unknown as HttpHandler,
-  restricted: ingestHandler(acceptingSqs, QUEUE, { botFilter: true, countryLookup: () => undefined, gate: siteGate(registrations, 'SitesTable') }) as unknown as HttpHandler,
+  open: ingestHandler(acceptingSqs, QUEUE, options) as unknown as HttpHandler,
+  restricted: ingestHandler(acceptingSqs, QUEUE, { ...options, gate: siteGate(registrations, 'SitesTable') }) as unknown as HttpHandler,
 };
 
 /** Beacons that are valid, or made of tricky text (unpaired surrogates, control characters, escapes): accepted or refused whole. */
@@ -91,7 +102,7 @@ const requestArb = fc
     valid: fc.boolean(),
     encoding: fc.oneof({ weight: 6, arbitrary: fc.constant('none' as const) }, fc.constantFrom('base64' as const, 'raw-as-base64' as const)),
     contentType: fc.option(fc.constantFrom('application/json', 'text/plain', 'text/plain;charset=UTF-8'), { freq: 4 }),
-    headers: headersArb(),
+    headers: headersArb([ADMIN_KEY, SITE_KEY]),
     query: fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
   })
   .map(({ format, gate, path, single, batch, other, valid, encoding, contentType, headers, query }) => {
@@ -147,6 +158,6 @@ describe('POST /event and POST /events, for any request', () => {
       { numRuns: 400 },
     );
     // The requests reached every answer, not only the first check a request fails.
-    expect([...statuses.keys()].sort()).toEqual([202, 400, 403, 413, 415]);
+    expect([...statuses.keys()].sort()).toEqual([202, 400, 401, 403, 413, 415]);
   });
 });
