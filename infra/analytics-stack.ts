@@ -106,7 +106,7 @@ export class AnalyticsStack extends Stack {
     this.ingestFunction = new AnalyticsFunction(this, 'IngestFunction', {
       ...logs,
       service: SERVICES.ingest,
-      // Restricted ingestion is its own entry, so open ingestion never loads the DynamoDB client.
+      // Restricted ingestion is its own entry, so open ingestion loads the DynamoDB client only for a back-dating request.
       entry: config.restrictIngestion ? 'functions/ingest/restricted-handler.ts' : 'functions/ingest/handler.ts',
       description: config.restrictIngestion
         ? 'Validates page events of registered sites and queues them (POST /event, POST /events)'
@@ -116,11 +116,19 @@ export class AnalyticsStack extends Stack {
       // Invoked once per request: Lambda's START/END/REPORT lines would cost more in CloudWatch
       // Logs than the one metrics line it writes (docs/cost.md); its duration is in AWS/Lambda metrics.
       platformLogs: false,
-      environment: { QUEUE_MAX_MESSAGE_BYTES: String(maxMessageSizeBytes), BOT_FILTER: String(config.botFilter) },
+      environment: {
+        QUEUE_MAX_MESSAGE_BYTES: String(maxMessageSizeBytes),
+        BOT_FILTER: String(config.botFilter),
+        // A request that back-dates events over 7 days (an import) shows a site key or the admin key.
+        ADMIN_API_KEY_SECRET_ARN: this.adminApiKey.secretArn,
+      },
       // Visitors' countries are looked up at ingestion in the database the npm package ships.
       bundling: withCountryDatabase(),
-    }).useQueue(this.eventsQueue, 'QUEUE_URL', 'send');
-    if (config.restrictIngestion) this.ingestFunction.useTable(this.sitesTable, 'SITES_TABLE', ['BatchGetItem']);
+    })
+      .useQueue(this.eventsQueue, 'QUEUE_URL', 'send')
+      // GetItem: the key of a request that back-dates events, by hash; BatchGetItem: registrations, when restricted.
+      .useTable(this.sitesTable, 'SITES_TABLE', config.restrictIngestion ? ['GetItem', 'BatchGetItem'] : ['GetItem']);
+    this.adminApiKey.grantRead(this.ingestFunction);
 
     this.processorFunction = new AnalyticsFunction(this, 'ProcessorFunction', {
       ...logs,

@@ -33,7 +33,7 @@ export function bearerToken(authorization: string | undefined): string | undefin
   return match?.[1];
 }
 
-/** The admin key reads every site; a site key only its own. */
-export function mayRead(principal: Principal, siteId: string): boolean {
+/** The admin key reads (and imports events of) every site; a site key only its own. */
+export function mayAccess(principal: Principal, siteId: string): boolean {
   return principal.kind === 'admin' || principal.siteId === siteId;
 }

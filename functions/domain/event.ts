@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { UNKNOWN_AUDIENCE, audienceSchema, type Audience } from './audience.ts';
 import { decodeQueued, encodeQueued, isQueuedTuple, queuedVisitSchema } from './queue-codec.ts';
-import { ENTRY_ISSUE, visitMarks, visitWireSchema, type VisitMarks } from './visit.ts';
+import { isWellFormedText, TEXT_ISSUE } from './text.ts';
+import { readVisit, visitWireSchema, type VisitMarks } from './visit.ts';
 
 /** Letters, digits and `.`, `_`, `:`, `-`: the alphabet of site ids and event types. */
 const NAME = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -12,17 +13,29 @@ export const isSiteId = (value: string): boolean => NAME.test(value);
 
 export const MAX_PATH_LENGTH = 2048;
 export const MAX_FUTURE_MS = 10 * 60 * 1000;
+/** The oldest an event may be when received: imports, sent with a key (MAX_UNKEYED_AGE_DAYS). */
 export const MAX_AGE_DAYS = 400;
+/**
+ * The oldest an event may be without a key: a browser sends events seconds old, a server that
+ * buffers them hours. Older ones are imports, accepted with a key of their site or the admin key.
+ */
+export const MAX_UNKEYED_AGE_DAYS = 7;
 const DAY_MS = 86_400_000;
 
-/** The beacon as a browser sends it. Unknown fields are dropped. */
+/** No unpaired surrogates, no control characters (text.ts). */
+const wellFormed = z.refine<string>(isWellFormedText, TEXT_ISSUE);
+
+/**
+ * The beacon as a browser sends it. Unknown fields are dropped. Text that is counted as sent
+ * (path, user id) must be well formed; names have an alphabet without control characters.
+ */
 export const beaconSchema = z.object({
   site_id: z.string().check(z.regex(NAME, 'must be 1-64 letters, digits, ".", "_", ":" or "-"')),
   event_type: z.string().check(z.regex(NAME, 'must be 1-64 letters, digits, ".", "_", ":" or "-"')),
   path: z
     .string()
-    .check(z.maxLength(MAX_PATH_LENGTH, `must be at most ${MAX_PATH_LENGTH} characters`), z.startsWith('/', 'must start with "/"')),
-  user_id: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(128, 'must be at most 128 characters')),
+    .check(z.maxLength(MAX_PATH_LENGTH, `must be at most ${MAX_PATH_LENGTH} characters`), z.startsWith('/', 'must start with "/"'), wellFormed),
+  user_id: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(128, 'must be at most 128 characters'), wellFormed),
   timestamp: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with "Z" or an offset' }),
   event_id: z.optional(z.string().check(z.regex(EVENT_ID, 'must be 1-64 letters, digits, "_" or "-"'))),
   /** The visit the event belongs to, as the tracker keeps it (see visit.ts); optional. */
@@ -118,8 +131,8 @@ export function acceptBeacon(
   const at = new Date(beacon.timestamp);
   const issue = timestampIssue(at, receivedAt);
   if (issue) return { ok: false, issues: [issue] };
-  const visit = beacon.visit && visitMarks(beacon.visit);
-  if (beacon.visit && !visit) return { ok: false, issues: [{ field: 'visit.entry', message: ENTRY_ISSUE }] };
+  const visit = beacon.visit && readVisit(beacon.visit);
+  if (visit && !visit.ok) return { ok: false, issues: [{ field: 'visit.entry', message: visit.issue }] };
   const event: TrackedEvent = {
     site_id: beacon.site_id,
     event_type: beacon.event_type,
@@ -131,8 +144,27 @@ export function acceptBeacon(
     received_at: receivedAt.toISOString(),
     ...audience,
   };
-  if (visit) event.visit = visit;
+  if (visit) event.visit = visit.marks;
   return { ok: true, value: event };
+}
+
+/** Why an event older than MAX_UNKEYED_AGE_DAYS is refused from a request without a key. */
+export const UNKEYED_AGE_ISSUE =
+  `must not be more than ${MAX_UNKEYED_AGE_DAYS} days old without a key; send "Authorization: Bearer <key>" ` +
+  `with a key of the event's site or the admin key to import events up to ${MAX_AGE_DAYS} days old`;
+
+/** Whether an accepted event is older than MAX_UNKEYED_AGE_DAYS when it was received (an import). */
+export const isBackdated = (event: TrackedEvent): boolean =>
+  Date.parse(event.timestamp) < Date.parse(event.received_at) - MAX_UNKEYED_AGE_DAYS * DAY_MS;
+
+/**
+ * The `timestamp` issue of each accepted event older than MAX_UNKEYED_AGE_DAYS, for a request
+ * without a key: the field `timestamp`, or `[i].timestamp` for the i-th event of a batch.
+ */
+export function backdatedIssues(events: readonly TrackedEvent[], batch: boolean): FieldIssue[] {
+  return events.flatMap((event, index) =>
+    isBackdated(event) ? [{ field: batch ? `[${index}].timestamp` : 'timestamp', message: UNKEYED_AGE_ISSUE }] : [],
+  );
 }
 
 /** At most this many events in one POST /events. */

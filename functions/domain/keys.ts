@@ -170,9 +170,16 @@ export function addDimensionCounts(
 export const typeAttr = (eventType: string): string => TYPE_PREFIX + eventType;
 export const pathAttr = (path: string): string => PATH_PREFIX + path;
 
+/**
+ * A record of counts by a name clients choose (an event type): without a prototype, so that
+ * `__proto__`, `constructor` or `toString` are keys like any other, neither lost nor read from
+ * Object.prototype. JSON.stringify writes it as any object.
+ */
+export const countsByName = (): Record<string, number> => Object.create(null) as Record<string, number>;
+
 /** Counts per event type from a totals item's attributes. */
 export function typeCounts(item: Record<string, unknown>): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out = countsByName();
   for (const [name, value] of Object.entries(item)) {
     if (name.startsWith(TYPE_PREFIX)) out[name.slice(TYPE_PREFIX.length)] = Number(value);
   }

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { toFieldIssues, type FieldIssue, type ParseResult } from './event.ts';
-import { ALL_TIME, type Scope } from './keys.ts';
+import { ALL_TIME, countsByName, type Scope } from './keys.ts';
 import { isExactRow } from './overflow-rows.ts';
 import { unionShards, type ShardState } from './sketch.ts';
 import { visitFigures, type VisitCounters, type VisitFigures } from './visit-figures.ts';
@@ -151,6 +151,7 @@ export function scopesOf(period: Period): Scope[] {
 export interface SiteTotals extends VisitCounters {
   views: number;
   events: number;
+  /** Without a prototype (keys.ts countsByName): event types are names clients choose. */
   eventsByType: Record<string, number>;
 }
 
@@ -182,7 +183,7 @@ export function totalPathViews(pathViews: ReadonlyMap<string, number>): number {
 
 /** The counters of several scopes added up (counters are exact, so they sum; users do not). */
 export function sumTotals(totals: Iterable<SiteTotals>): SiteTotals {
-  const sum: SiteTotals = { views: 0, events: 0, eventsByType: {}, visits: 0, multiViewVisits: 0, visitMs: 0, visitViews: 0 };
+  const sum: SiteTotals = { views: 0, events: 0, eventsByType: countsByName(), visits: 0, multiViewVisits: 0, visitMs: 0, visitViews: 0 };
   for (const { views, events, eventsByType, visits, multiViewVisits, visitMs, visitViews } of totals) {
     sum.views += views;
     sum.events += events;

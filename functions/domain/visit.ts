@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { cutText, isWellFormedText, spaceControls, TEXT_ISSUE } from './text.ts';
 
 /**
  * Visits, as the tracker (or a server) marks them on each event; the processor only adds
@@ -15,7 +16,11 @@ import * as z from 'zod/mini';
  * - `referrer`: the entry page's referrer, when it had one.
  *
  * Ingestion turns these into the visit's attributes (entry page, source, utm_medium,
- * utm_campaign), so no URL or referrer travels further or is stored.
+ * utm_campaign), so no URL or referrer travels further or is stored. The URLs are read as
+ * browsers read them, and only well-formed parts are kept (text.ts): the entry page is the URL's
+ * path as the URL parser writes it (percent-encoded ASCII, as `location.pathname`), refused when
+ * that is longer than a path may be; UTM values are decoded, each run of control characters
+ * becomes a space, and they are cut to MAX_VALUE_LENGTH; of the referrer only its host is kept.
  */
 
 export const VISIT_TIMEOUT_MS = 30 * 60 * 1000;
@@ -23,9 +28,11 @@ export const VISIT_TIMEOUT_MS = 30 * 60 * 1000;
 export const DIRECT = '(direct)';
 /** utm_medium or utm_campaign of a visit whose entry URL has none. */
 export const NONE = '(none)';
-/** Longest source or campaign value kept; longer ones are cut. */
+/** Longest source or campaign value kept, in code points; longer ones are cut (text.ts cutText). */
 export const MAX_VALUE_LENGTH = 100;
 const MAX_URL_LENGTH = 2048;
+/** Longest entry page kept: a path's limit (event.ts MAX_PATH_LENGTH). */
+const MAX_ENTRY_PAGE_LENGTH = 2048;
 const MAX_PAGES = 100_000;
 
 const intIn = (min: number, max: number) =>
@@ -50,13 +57,14 @@ export interface VisitMarks {
   utm_campaign: string;
 }
 
-const valueSchema = z.string().check(z.minLength(1), z.maxLength(MAX_VALUE_LENGTH));
+const wellFormed = z.refine<string>(isWellFormedText, TEXT_ISSUE);
+const valueSchema = z.string().check(z.minLength(1), z.maxLength(MAX_VALUE_LENGTH), wellFormed);
 
 /** The visit marks as the processor validates them again. */
 export const visitMarksSchema = z.object({
   page: intIn(0, MAX_PAGES),
   gap_ms: intIn(0, VISIT_TIMEOUT_MS),
-  entry_page: z.string().check(z.minLength(1), z.maxLength(MAX_URL_LENGTH), z.startsWith('/')),
+  entry_page: z.string().check(z.minLength(1), z.maxLength(MAX_ENTRY_PAGE_LENGTH), z.startsWith('/'), wellFormed),
   source: valueSchema,
   utm_medium: valueSchema,
   utm_campaign: valueSchema,
@@ -79,10 +87,14 @@ function httpUrl(text: string | undefined): URL | undefined {
 /** A host name without a leading `www.`, lower case. */
 export const bareHost = (host: string): string => host.toLowerCase().replace(/^www\./, '');
 
-/** A query parameter's value, trimmed and cut to MAX_VALUE_LENGTH; undefined when absent or blank. */
+/**
+ * A query parameter's value, decoded (invalid UTF-8 escapes become U+FFFD), each run of control
+ * characters a space, trimmed and cut to MAX_VALUE_LENGTH; undefined when absent or blank.
+ */
 function parameter(url: URL, name: string): string | undefined {
-  const value = url.searchParams.get(name)?.trim();
-  return value ? value.slice(0, MAX_VALUE_LENGTH) : undefined;
+  const raw = url.searchParams.get(name);
+  const value = raw === null ? '' : spaceControls(raw).trim();
+  return value ? cutText(value, MAX_VALUE_LENGTH).trimEnd() : undefined;
 }
 
 /**
@@ -95,8 +107,10 @@ export function sourceOf(entry: URL, referrer: string | undefined): string {
   const from = httpUrl(referrer);
   if (!from || !from.hostname) return DIRECT;
   const host = bareHost(from.hostname);
-  if (entry.origin !== PATH_BASE && host === bareHost(entry.hostname)) return DIRECT;
-  return host.slice(0, MAX_VALUE_LENGTH);
+  // `http://www./` has a host, but nothing of it is left to name a source.
+  if (!host || (entry.origin !== PATH_BASE && host === bareHost(entry.hostname))) return DIRECT;
+  // The URL parser has made the host ASCII (punycode) or refused it: no control character is left.
+  return cutText(host, MAX_VALUE_LENGTH);
 }
 
 /** The entry URL, absolute or a path; undefined when it is neither. */
@@ -113,20 +127,37 @@ function entryUrl(entry: string): URL | undefined {
 
 /** Why an entry is refused when it is neither an http(s) URL nor a path. */
 export const ENTRY_ISSUE = 'must be an absolute http(s) URL or a path starting with "/"';
+/** Why an entry is refused when its path, percent-encoded, is longer than a path may be. */
+export const ENTRY_PAGE_ISSUE = `must have a path of at most ${MAX_ENTRY_PAGE_LENGTH.toLocaleString('en-US')} characters once percent-encoded`;
 
-/** The visit's attributes from what the client sent; undefined when its entry is refused (ENTRY_ISSUE). */
-export function visitMarks(wire: VisitWire): VisitMarks | undefined {
+/** The visit's attributes, or why its entry is refused (the issue of the field `visit.entry`). */
+export type VisitReading = { ok: true; marks: VisitMarks } | { ok: false; issue: string };
+
+/** The visit's attributes from what the client sent, or why its entry is refused. */
+export function readVisit(wire: VisitWire): VisitReading {
   const entry = entryUrl(wire.entry);
-  if (!entry) return undefined;
+  if (!entry) return { ok: false, issue: ENTRY_ISSUE };
+  // The pathname keeps percent-escapes, as location.pathname (the tracker's `path`) does; it is
+  // checked as written, since escaping makes a path longer than the entry that held it.
+  const entryPage = entry.pathname;
+  if (entryPage.length > MAX_ENTRY_PAGE_LENGTH) return { ok: false, issue: ENTRY_PAGE_ISSUE };
   return {
-    page: wire.page,
-    gap_ms: wire.gap_ms,
-    // The pathname keeps percent-escapes, as location.pathname (the tracker's `path`) does.
-    entry_page: entry.pathname,
-    source: sourceOf(entry, wire.referrer),
-    utm_medium: parameter(entry, 'utm_medium') ?? NONE,
-    utm_campaign: parameter(entry, 'utm_campaign') ?? NONE,
+    ok: true,
+    marks: {
+      page: wire.page,
+      gap_ms: wire.gap_ms,
+      entry_page: entryPage,
+      source: sourceOf(entry, wire.referrer),
+      utm_medium: parameter(entry, 'utm_medium') ?? NONE,
+      utm_campaign: parameter(entry, 'utm_campaign') ?? NONE,
+    },
   };
+}
+
+/** The visit's attributes from what the client sent; undefined when its entry is refused. */
+export function visitMarks(wire: VisitWire): VisitMarks | undefined {
+  const reading = readVisit(wire);
+  return reading.ok ? reading.marks : undefined;
 }
 
 /** Whether a page view starts a visit (its entry page view). */

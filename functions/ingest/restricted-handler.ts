@@ -5,8 +5,11 @@ import { queueFromEnv } from './enqueue.ts';
 import { ingestHandler, ingestOptionsFromEnv } from './ingest.ts';
 import { siteGate } from './site-gate.ts';
 
+const sitesTable = requireEnv('SITES_TABLE');
+const doc = createDocumentClient();
+
 /** Restricted ingestion (`-c restrictIngestion=true`): registered sites and their allowed origins only. */
 export const handler = ingestHandler(createSqsClient(), queueFromEnv(), {
-  ...ingestOptionsFromEnv(),
-  gate: siteGate(createDocumentClient(), requireEnv('SITES_TABLE')),
+  ...ingestOptionsFromEnv(sitesTable, async () => doc),
+  gate: siteGate(doc, sitesTable),
 });

@@ -22,7 +22,8 @@ import { readAggregates, readDailyTotals, readMonthlyTotals, type AggregateSetti
 import { monthSketchFlags } from '../store/month-sketch-flags.ts';
 import { readDayHours } from '../store/totals.ts';
 import { siteZones } from '../store/site-zones.ts';
-import { authenticate, authorizeSite, principalLabel, type KeyCheck } from './authorize.ts';
+import { authenticate, authorizeSite, principalLabel, type KeyCheck } from '../commons/authorize.ts';
+import { findApiKey } from '../store/api-key-lookup.ts';
 import type { Principal } from '../domain/api-keys.ts';
 import { DEFAULT_PATH_BUCKETS } from '../domain/keys.ts';
 
@@ -33,8 +34,8 @@ const config = {
   pathBuckets: intEnv('PATH_BUCKETS', { default: DEFAULT_PATH_BUCKETS, min: 1, max: 16 }),
   lakeBucket: requireEnv('LAKE_BUCKET'),
 };
-const keyCheck: KeyCheck = { sitesTable: config.sitesTable, adminKey: adminKey() };
 const doc = createDocumentClient();
+const keyCheck: KeyCheck = { findKey: (hash) => findApiKey(doc, config.sitesTable, hash), adminKey: adminKey() };
 /** The lake's S3 client, made (and the S3 package loaded) by the first export. */
 const s3 = lazyS3Client();
 
@@ -170,7 +171,7 @@ export const handler = middy<ProxyEventLike, HttpResponse>()
   .handler(async (event) => {
     const started = Date.now();
     const request = readRequest(event);
-    const principal = await authenticate(doc, keyCheck, request.headers.authorization);
+    const principal = await authenticate(keyCheck, request.headers.authorization);
     const serve = ROUTES.find(([route]) => request.route.endsWith(route))?.[1] ?? serveStats;
     const response = await serve(request, principal);
     metrics.addMetric(METRICS.statsLatency, MetricUnit.Milliseconds, Date.now() - started);

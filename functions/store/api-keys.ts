@@ -1,23 +1,14 @@
 import { DeleteCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryPartition } from './query-partition.ts';
+import type { ApiKeyRecord } from './api-key-lookup.ts';
 import { keyIdOf } from '../domain/api-keys.ts';
 import { apiKeyHashKey, siteApiKeyKey, sitePartition, SITE_KEY_PREFIX } from '../domain/keys.ts';
 
-// Site API keys in the sites table: `K#<hash>` finds a key's site when a request presents it;
-// `SITE#<site_id>` / `KEY#<key_id>` lists a site's keys and names them for revocation.
+// Site API keys in the sites table: `K#<hash>` finds a key's site when a request presents it
+// (api-key-lookup.ts, a module of its own so that ingestion loads it without the DynamoDB
+// packages); `SITE#<site_id>` / `KEY#<key_id>` lists a site's keys and names them for revocation.
 
-export interface ApiKeyRecord {
-  siteId: string;
-  keyId: string;
-  createdAt: string;
-}
-
-/** The key with this hash, or undefined (one strongly consistent GetItem, so a revoked key stops at once). */
-export async function findApiKey(doc: DynamoDBDocumentClient, table: string, hash: string): Promise<ApiKeyRecord | undefined> {
-  const { Item } = await doc.send(new GetCommand({ TableName: table, Key: apiKeyHashKey(hash), ConsistentRead: true }));
-  if (!Item) return undefined;
-  return { siteId: String(Item.site_id), keyId: String(Item.key_id), createdAt: String(Item.created_at) };
-}
+export { findApiKey, type ApiKeyRecord } from './api-key-lookup.ts';
 
 /** Stores a new key of `siteId` by its hash (both items, or neither). */
 export async function saveApiKey(doc: DynamoDBDocumentClient, table: string, siteId: string, hash: string, now = new Date()): Promise<ApiKeyRecord> {

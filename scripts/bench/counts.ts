@@ -23,7 +23,8 @@ export function compareScope(label: string, expected: ScopeTruth, actual: StatsB
   const types = new Set([...expected.byType.keys(), ...Object.keys(actual.events_by_type ?? {})]);
   for (const type of [...types].sort()) {
     const want = expected.byType.get(type) ?? 0;
-    const got = actual.events_by_type?.[type] ?? 0;
+    // An own property only: an event type may be named `constructor` or `toString`.
+    const got = actual.events_by_type && Object.hasOwn(actual.events_by_type, type) ? actual.events_by_type[type] : 0;
     if (want !== got) problems.push(`${label}: events_by_type.${type} expected ${want}, got ${got}`);
   }
   const top = expectedTopPaths(expected.paths, 100);

@@ -72,12 +72,12 @@ function workload(nowMs: number) {
   };
 }
 
-/** Posts batches through POST /events, a few at once. */
-async function post(api: string, batches: Batch[]): Promise<void> {
+/** Posts batches through POST /events, a few at once, with the site's key (events over 7 days old are imports). */
+async function post(api: string, batches: Batch[], key: string): Promise<void> {
   await mapLimit(batches, 6, async (batch) => {
     const response = await fetch(`${api}/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': batch.userAgent, 'x-forwarded-for': batch.address },
+      headers: { 'content-type': 'application/json', 'user-agent': batch.userAgent, 'x-forwarded-for': batch.address, authorization: `Bearer ${key}` },
       body: JSON.stringify(batch.events),
     });
     const body = await response.text();
@@ -193,8 +193,8 @@ try {
   else {
     if ((await counted()) !== 0) throw new Error(`${SITE} has events of another run: use another --data folder`);
     const started = Date.now();
-    await post(api, load.recent);
-    await post(api, load.history);
+    await post(api, load.recent, key);
+    await post(api, load.history, key);
     await queueAsReceived(rt, load.queued);
     console.log(`sent ${sent} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     await waitUntilDrained(rt, counted, sent, 10 * 60_000);

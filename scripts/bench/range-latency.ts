@@ -117,23 +117,25 @@ try {
   const api = rt.apiUrl;
   console.log(`runtime ready in ${(rt.startupMs / 1000).toFixed(1)} s: ${api}`);
 
-  // Load through the API, as browsers would.
+  // Read as a dashboard does: with the site's own key (each request looks it up by hash). Events
+  // over 7 days old are imports, sent with the same key.
+  const key = newApiKey();
+  const sitesTable = Object.entries(rt.tables).find(([id]) => id.startsWith('SitesTable'))![1];
+  const doc = createDocumentClient(localDynamoDbClient(rt.dynamodbEndpoint));
+  await saveApiKey(doc, sitesTable, site, hashApiKey(key));
+  doc.destroy();
+  const postHeaders = { 'content-type': 'application/json', 'user-agent': BROWSER, authorization: `Bearer ${key}` };
+
+  // Load through the API, as browsers would (the older days as an import would).
   const sendStarted = Date.now();
   const statuses = await mapLimit(load.bodies, 32, async (body) => {
-    const response = await fetch(`${api}/event`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': BROWSER }, body });
+    const response = await fetch(`${api}/event`, { method: 'POST', headers: postHeaders, body });
     await response.arrayBuffer();
     return response.status;
   });
   const rejected = statuses.filter((status) => status !== 202).length;
   if (rejected > 0) throw new Error(`${rejected} events were not accepted`);
   console.log(`sent ${load.bodies.length} events in ${((Date.now() - sendStarted) / 1000).toFixed(1)} s`);
-
-  // Read as a dashboard does: with the site's own key (each request looks it up by hash).
-  const key = newApiKey();
-  const sitesTable = Object.entries(rt.tables).find(([id]) => id.startsWith('SitesTable'))![1];
-  const doc = createDocumentClient(localDynamoDbClient(rt.dynamodbEndpoint));
-  await saveApiKey(doc, sitesTable, site, hashApiKey(key));
-  doc.destroy();
 
   const range = { site_id: site, from: load.days[0]!, to: load.days.at(-1)! };
   const get = async (route: string, query: Record<string, string>) => {
@@ -204,7 +206,7 @@ try {
           JSON.stringify({ site_id: site, event_type: 'page_view', path: '/fresh', user_id: `fresh-user-${round}`, timestamp: `${day}T12:00:00.000Z` }),
         );
         await mapLimit(bodies, 8, async (body) => {
-          const response = await fetch(`${api}/event`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': BROWSER }, body });
+          const response = await fetch(`${api}/event`, { method: 'POST', headers: postHeaders, body });
           if (response.status !== 202) throw new Error(`POST /event: ${response.status}`);
           await response.arrayBuffer();
         });

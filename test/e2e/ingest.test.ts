@@ -1,9 +1,12 @@
 import { describe, expect, inject, it } from 'vitest';
 import { apiClient, waitFor } from '../support/http-client.ts';
 import { beacon } from '../support/factories.ts';
+import { keysCli } from '../support/keys-cli.ts';
 
 const baseUrl = inject('baseUrl');
-const api = apiClient(baseUrl, undefined, inject('adminKey'));
+const adminKey = inject('adminKey');
+const keysTarget = inject('keysTarget');
+const api = apiClient(baseUrl, undefined, adminKey);
 const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const PIPELINE_TIMEOUT_MS = Number(process.env.E2E_PIPELINE_TIMEOUT_MS ?? 60_000);
 
@@ -43,6 +46,18 @@ describe('POST /event', () => {
   it('answers 400 invalid_event for a timestamp far in the future', async () => {
     const response = await api.postEvent(beacon({ timestamp: new Date(Date.now() + 3_600_000).toISOString() }));
     expectError(response, 400, 'invalid_event');
+  });
+
+  it('answers 400 invalid_event naming a path with an unpaired surrogate or a control character', async () => {
+    // Act: JSON can carry a lone surrogate as an escape, which no UTF-8 body could.
+    const surrogate = await api.post('event', JSON.stringify(beacon({ path: '/a' })).replace('"/a"', '"/a\\ud800"'));
+    const control = await api.postEvent(beacon({ path: '/a\u0000b' }));
+
+    // Assess
+    for (const response of [surrogate, control]) {
+      expectError(response, 400, 'invalid_event');
+      expect(response.body.error.details).toEqual([{ field: 'path', message: expect.stringContaining('unpaired surrogates') }]);
+    }
   });
 
   it('answers 413 payload_too_large over 16 KB', async () => {
@@ -229,5 +244,56 @@ describe('POST /events', () => {
 
   it('answers 413 payload_too_large over 256 KB', async () => {
     expectError(await postBatch([beacon({ padding: 'x'.repeat(257 * 1024) })]), 413, 'payload_too_large');
+  });
+});
+
+describe('POST /event and POST /events back-dating events (imports)', () => {
+  const DAY_MS = 86_400_000;
+  const oldDay = new Date(Date.now() - 20 * DAY_MS).toISOString().slice(0, 10);
+  const oldEvent = (site: string, eventId: string) => beacon({ site_id: site, event_id: eventId, user_id: eventId, timestamp: `${oldDay}T12:00:00.000Z` });
+  const withKey = (key: string) => ({ authorization: `Bearer ${key}` });
+
+  it('answers 400 invalid_event naming the timestamp of an event over 7 days old sent without a key, and of each such event of a batch', async () => {
+    // Act
+    const single = await api.postEvent(oldEvent(`e2e-old-${run}`, 'no-key'));
+    const batch = await api.post('events', JSON.stringify([beacon({ site_id: `e2e-old-${run}` }), oldEvent(`e2e-old-${run}`, 'no-key-2')]));
+
+    // Assess
+    expectError(single, 400, 'invalid_event');
+    expect(single.body.error.details).toEqual([{ field: 'timestamp', message: expect.stringMatching(/^must not be more than 7 days old without a key; /) }]);
+    expectError(batch, 400, 'invalid_event');
+    expect(batch.body.error.details.map((d: { field: string }) => d.field)).toEqual(['[1].timestamp']);
+  });
+
+  it('takes them with the admin key (202)', async () => {
+    const response = await api.postEvent(oldEvent(`e2e-old-admin-${run}`, 'admin-1'), 'application/json', withKey(adminKey));
+    expect(response.status).toBe(202);
+  });
+
+  it('answers 401 unauthorized for a key that is not valid', async () => {
+    const response = await api.postEvent(oldEvent(`e2e-old-${run}`, 'bad-key'), 'application/json', withKey('bak_not-a-key-of-this-deployment'));
+    expectError(response, 401, 'unauthorized');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  describe.runIf(keysTarget)('with site keys from npm run keys', () => {
+    it('takes them with a key of their site and counts them on their own day; answers 403 forbidden with a key of another site', async () => {
+      // Prepare
+      const site = `e2e-import-${run}`;
+      const key = keysCli(keysTarget!, 'create', '--site', site).key as string;
+      const otherKey = keysCli(keysTarget!, 'create', '--site', `${site}-other`).key as string;
+
+      // Act
+      const imported = await api.post('events', JSON.stringify([oldEvent(site, 'import-1'), oldEvent(site, 'import-2')]), 'application/json', withKey(key));
+      const ofOtherSite = await api.postEvent(oldEvent(site, 'import-3'), 'application/json', withKey(otherKey));
+      const stats = await waitFor(() => api.get('stats', { site_id: site, date: oldDay }), (r) => r.body?.total_events >= 2, PIPELINE_TIMEOUT_MS);
+      const today = await api.get('stats', { site_id: site, date: new Date().toISOString().slice(0, 10) });
+
+      // Assess
+      expect(imported.status).toBe(202);
+      expectError(ofOtherSite, 403, 'forbidden');
+      expect(stats.body).toMatchObject({ date: oldDay, total_events: 2, total_views: 2, unique_users: 2, events_by_type: { page_view: 2 } });
+      expect(today.body.total_events).toBe(0);
+    });
   });
 });

@@ -156,8 +156,14 @@ describe('AnalyticsStack with default configuration', () => {
     const logging = ['POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
 
     // Assess
-    expect(Object.keys(env(stack.ingestFunction)).sort()).toEqual(['BOT_FILTER', 'NODE_OPTIONS', ...logging, 'QUEUE_MAX_MESSAGE_BYTES', 'QUEUE_URL']);
-    expect(env(stack.ingestFunction).QUEUE_URL).toEqual({ Ref: idOf(stack.eventsQueue) });
+    expect(Object.keys(env(stack.ingestFunction)).sort()).toEqual(
+      ['ADMIN_API_KEY_SECRET_ARN', 'BOT_FILTER', 'NODE_OPTIONS', ...logging, 'QUEUE_MAX_MESSAGE_BYTES', 'QUEUE_URL', 'SITES_TABLE'],
+    );
+    expect(env(stack.ingestFunction)).toMatchObject({
+      QUEUE_URL: { Ref: idOf(stack.eventsQueue) },
+      SITES_TABLE: { Ref: idOf(stack.sitesTable) },
+      ADMIN_API_KEY_SECRET_ARN: { Ref: idOf(stack.adminApiKey) },
+    });
     expect(env(stack.processorFunction)).toMatchObject({
       EVENTS_TABLE: { Ref: idOf(stack.eventsTable) },
       AGGREGATES_TABLE: { Ref: idOf(stack.aggregatesTable) },
@@ -262,14 +268,21 @@ describe('AnalyticsStack with default configuration', () => {
     }
   });
 
-  it('lets the ingest function send to the queue and nothing else', () => {
+  it('lets the ingest function send to the queue, look keys up by hash and read the admin key (for back-dated events), nothing more', () => {
+    // Prepare
+    const { stack, idOf } = synthesized;
+
     // Act
-    const statements = statementsOf(synthesized, synthesized.stack.ingestFunction);
+    const statements = statementsOf(synthesized, stack.ingestFunction);
+    const on = (resource: IConstruct) =>
+      actionsOf(statements.filter((statement) => JSON.stringify(statement.Resource).includes(idOf(resource)))).sort();
 
     // Assess
-    expect(actionsOf(statements)).toEqual(['sqs:SendMessage']);
-    expect(statements[0]!.Resource).toEqual({ 'Fn::GetAtt': [synthesized.idOf(synthesized.stack.eventsQueue), 'Arn'] });
-    expect(actionsOf(statements).some((action) => action.startsWith('dynamodb:'))).toBe(false);
+    expect(on(stack.eventsQueue)).toEqual(['sqs:SendMessage']);
+    expect(on(stack.sitesTable)).toEqual(['dynamodb:GetItem']);
+    expect(on(stack.adminApiKey)).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    expect(actionsOf(statements)).toHaveLength(4);
+    for (const table of [stack.eventsTable, stack.aggregatesTable]) expect(JSON.stringify(statements)).not.toContain(idOf(table));
   });
 
   it("lets the stats function read the aggregates, look keys up by hash, read sites' zones, the admin key and the lake's events, nothing more", () => {
@@ -388,7 +401,7 @@ describe('AnalyticsStack configured through context', () => {
     ).toBe('0');
   });
 
-  it('restricts ingestion with restrictIngestion=true: its own entry, the sites table, BatchGetItem on it only', () => {
+  it('restricts ingestion with restrictIngestion=true: its own entry, the sites table, BatchGetItem (registrations) and GetItem (keys) on it only', () => {
     // Prepare & Act
     const restricted = synth({ restrictIngestion: 'true' });
     const { stack, template, idOf } = restricted;
@@ -399,7 +412,9 @@ describe('AnalyticsStack configured through context', () => {
     expect(stack.config.restrictIngestion).toBe(true);
     expect(ingest.Environment.Variables.SITES_TABLE).toEqual({ Ref: idOf(stack.sitesTable) });
     expect(ingest.Description).toMatch(/registered sites/);
-    expect(actionsOf(statements).sort()).toEqual(['dynamodb:BatchGetItem', 'sqs:SendMessage']);
+    expect(actionsOf(statements).sort()).toEqual([
+      'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'sqs:SendMessage',
+    ]);
     expect(JSON.stringify(statements)).toContain(idOf(stack.sitesTable));
   });
 

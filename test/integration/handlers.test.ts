@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda';
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.ts';
+import { ADMIN_AUTH, ADMIN_KEY, stackResources, type StackResources } from '../support/aws.ts';
+import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
+import { saveApiKey } from '../../functions/store/api-keys.ts';
 import { beacon } from '../support/factories.ts';
 import { lambdaContext, restEvent, sqsEvent, sqsRecord } from '../support/events.ts';
 import { captureOutput } from '../support/output.ts';
@@ -146,6 +148,39 @@ describe('ingest, processor and stats handlers with the stack environment', () =
     expect(lags[0]).toBeGreaterThanOrEqual(0);
     expect(lags[0]).toBeLessThanOrEqual(processedBy - receivedAt);
     expect(output.valuesOf('StatsLatency')).toHaveLength(1);
+  });
+
+  it('takes an event over 7 days old only with a key of its site (read from the sites table) or the admin key, and counts it on its day', async () => {
+    // Prepare
+    const site = `h-import-${Date.now()}`;
+    const key = newApiKey();
+    const otherKey = newApiKey();
+    await saveApiKey(aws.doc, aws.tables.sites, site, hashApiKey(key));
+    await saveApiKey(aws.doc, aws.tables.sites, `${site}-other`, hashApiKey(otherKey));
+    const day = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    const old = (eventId: string) => beacon({ site_id: site, event_id: eventId, timestamp: `${day}T12:00:00.000Z` });
+    const postWith = (body: unknown, authorization?: string) =>
+      ingest(
+        restEvent({ method: 'POST', path: '/event', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) } }),
+        lambdaContext(),
+      );
+
+    // Act
+    const withoutKey = await postWith(old('none'));
+    const otherSite = await postWith(old('other'), `Bearer ${otherKey}`);
+    const withSiteKey = await postWith(old('site'), `Bearer ${key}`);
+    const withAdminKey = await postWith(old('admin'), `Bearer ${ADMIN_KEY}`);
+    const messages = await receive(2);
+    const processed = await processor(sqsEvent(messages.map((m) => sqsRecord(m.Body!, { messageId: m.MessageId! }))), lambdaContext('processor'));
+    await aws.settle(messages, []);
+    const { json } = await getStats({ site_id: site, date: day });
+
+    // Assess
+    expect([withoutKey.statusCode, otherSite.statusCode, withSiteKey.statusCode, withAdminKey.statusCode]).toEqual([400, 403, 202, 202]);
+    expect(JSON.parse(withoutKey.body).error.details).toEqual([{ field: 'timestamp', message: expect.stringMatching(/^must not be more than 7 days old without a key; /) }]);
+    expect(messages.map((m) => (decodeQueued(JSON.parse(m.Body!)) as { event_id: string }).event_id).sort()).toEqual(['admin', 'site']);
+    expect(processed.batchItemFailures).toEqual([]);
+    expect(json).toMatchObject({ date: day, total_events: 2, total_views: 2 });
   });
 
   it('reports only the poison messages of a batch as failures', async () => {

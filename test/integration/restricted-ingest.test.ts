@@ -5,7 +5,9 @@ import { acceptBeacon, type TrackedEvent } from '../../functions/domain/event.ts
 import { siteGate, SITE_CACHE_MS, UNKNOWN_SITE_CACHE_MS } from '../../functions/ingest/site-gate.ts';
 import { HttpError } from '../../functions/commons/http.ts';
 import { saveSite, deleteSite } from '../../functions/store/sites.ts';
-import { stackResources, type StackResources } from '../support/aws.ts';
+import { ADMIN_KEY, stackResources, type StackResources } from '../support/aws.ts';
+import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
+import { saveApiKey } from '../../functions/store/api-keys.ts';
 import { beacon } from '../support/factories.ts';
 import { lambdaContext, restEvent } from '../support/events.ts';
 import { captureOutput } from '../support/output.ts';
@@ -26,8 +28,8 @@ beforeAll(async () => {
   vi.unstubAllEnvs();
 });
 
-const post = async (route: '/event' | '/events', body: unknown, origin?: string) => {
-  const headers: Record<string, string> = { 'Content-Type': 'text/plain', ...(origin ? { Origin: origin } : {}) };
+const post = async (route: '/event' | '/events', body: unknown, origin?: string, authorization?: string) => {
+  const headers: Record<string, string> = { 'Content-Type': 'text/plain', ...(origin ? { Origin: origin } : {}), ...(authorization ? { Authorization: authorization } : {}) };
   const response = await ingest(restEvent({ method: 'POST', path: route, body: JSON.stringify(body), headers }), lambdaContext());
   return { status: response.statusCode, json: JSON.parse(response.body), headers: response.headers ?? {} };
 };
@@ -42,6 +44,39 @@ describe('restricted ingestion (restricted-handler.ts against DynamoDB Local)', 
     const { Messages = [] } = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     await aws.settle(Messages, []);
     expect(Messages.map((m) => (decodeQueued(JSON.parse(m.Body!)) as { event_id: string }).event_id).sort()).toEqual(expect.arrayContaining([`${run}-1`, `${run}-2`]));
+  });
+
+  it('takes events over 7 days old of a registered site only with its key or the admin key', async () => {
+    // Prepare
+    const site = `reg-import-${run}`;
+    const key = newApiKey();
+    await saveSite(aws.doc, aws.tables.sites, site, { origins: [] });
+    await saveApiKey(aws.doc, aws.tables.sites, site, hashApiKey(key));
+    const old = beacon({ site_id: site, event_id: `${run}-import`, timestamp: new Date(Date.now() - 90 * 86_400_000).toISOString() });
+
+    // Act
+    const withoutKey = await post('/events', [beacon({ site_id: site }), old]);
+    const wrongKey = await post('/events', [old], undefined, `Bearer ${newApiKey()}`);
+    const withKey = await post('/events', [old], undefined, `Bearer ${key}`);
+    const withAdminKey = await post('/event', old, undefined, `Bearer ${ADMIN_KEY}`);
+    const queued: string[] = [];
+    for (let polls = 0; queued.length < 2 && polls < 20; polls++) {
+      const { Messages = [] } = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      await aws.settle(Messages, []);
+      for (const message of Messages) {
+        const json = JSON.parse(message.Body!) as unknown[];
+        for (const event of typeof json[0] === 'string' ? [json] : json) {
+          const { site_id, event_id } = decodeQueued(event) as { site_id: string; event_id: string };
+          if (site_id === site) queued.push(event_id);
+        }
+      }
+    }
+
+    // Assess
+    expect([withoutKey.status, wrongKey.status, withKey.status, withAdminKey.status]).toEqual([400, 401, 202, 202]);
+    expect(queued).toEqual([`${run}-import`, `${run}-import`]);
+    expect(withoutKey.json.error.details.map((d: { field: string }) => d.field)).toEqual(['[1].timestamp']);
+    expect(wrongKey.json.error.code).toBe('unauthorized');
   });
 
   it('answers 403 forbidden for an unregistered site, and a batch holding one is refused whole', async () => {

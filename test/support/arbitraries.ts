@@ -1,7 +1,7 @@
 // fast-check arbitraries of beacons as clients send them, shared by the property tests.
 import fc from 'fast-check';
 import { DIMENSIONS } from '../../functions/domain/audience.ts';
-import { MAX_AGE_DAYS, MAX_FUTURE_MS, MAX_PATH_LENGTH } from '../../functions/domain/event.ts';
+import { MAX_AGE_DAYS, MAX_FUTURE_MS, MAX_PATH_LENGTH, MAX_UNKEYED_AGE_DAYS } from '../../functions/domain/event.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -14,6 +14,41 @@ export const pathArb = fc
 export const nameArb = fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/);
 export const eventIdArb = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
 export const userIdArb = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((id) => id.length <= 128);
+
+/**
+ * Pieces of text that break careless string handling: unpaired surrogates, control characters
+ * (C0, DEL, C1), percent-escapes that decode to those or to invalid UTF-8 (`%ED%A0%80` is an
+ * escaped surrogate), surrogate pairs raw and escaped, and URL punctuation.
+ */
+const TRICKY_PIECES = [
+  '\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uDE00\uD83D', '\u{1F600}', '\u{10FFFF}',
+  '\u0000', '\t', '\n', '\r', '\u001F', '\u007F', '\u0080', '\u0085', '\u009F', '\u00A0', '\uFFFD', '\uFEFF', '\u2028',
+  '%ED%A0%80', '%ED%BF%BF', '%F0%9F%98%80', '%F0%9F', '%00', '%0A', '%7F', '%C2%85', '%C3%A9', '%', '%E', '%zz', '+',
+  'é', '?', '#', '&', '=', '/', '\\', ' ', '..', 'utm_campaign=', 'utm_source=', 'utm_medium=',
+];
+
+/** Any text, weighted towards TRICKY_PIECES; now and then long (escapes that decode to far fewer characters, or grow when encoded). */
+export const trickyTextArb: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.array(fc.oneof(fc.constantFrom(...TRICKY_PIECES), fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 16 }).map((parts) => parts.join('')) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('%C3%A9', 'é', '\u{1F600}', '%F0%9F%98%80', '%ED%A0%80', 'x'), fc.integer({ min: 1, max: 1100 })).map(([piece, n]) => piece.repeat(n)) },
+);
+
+/** A visit as a client might send it, entry and referrer made of tricky text (many refused, many not). */
+export const trickyVisitArb = fc.record(
+  {
+    page: fc.integer({ min: 0, max: 5 }),
+    gap_ms: fc.integer({ min: 0, max: 60_000 }),
+    entry: fc.oneof(
+      fc.tuple(trickyTextArb, trickyTextArb, trickyTextArb, trickyTextArb).map(([path, campaign, source, medium]) =>
+        `https://shop.example/${path}?utm_campaign=${campaign}&utm_source=${source}&utm_medium=${medium}`),
+      trickyTextArb.map((text) => `/${text}`),
+      trickyTextArb,
+    ),
+    referrer: fc.oneof(trickyTextArb.map((text) => `https://${text}/${text}`), fc.tuple(trickyTextArb, trickyTextArb).map(([a, b]) => `http://www.${a}.example/${b}`), trickyTextArb),
+  },
+  { requiredKeys: ['page', 'gap_ms', 'entry'] },
+);
 
 export interface GeneratedBeacon {
   site_id: string;
@@ -29,10 +64,17 @@ export interface GeneratedBeacon {
  * valid ones, near-valid ones (fields removed or replaced by any JSON value) and any JSON-ish value.
  */
 export function beaconArbitraries(now: Date, marginMs = 0) {
-  /** An instant inside the accepted window, written with 'Z' or an offset, with 0-9 fraction digits. */
+  /**
+   * An instant inside the accepted window, written with 'Z' or an offset, with 0-9 fraction
+   * digits: mostly within MAX_UNKEYED_AGE_DAYS (what needs no key), else up to MAX_AGE_DAYS old.
+   */
+  const latest = now.getTime() + MAX_FUTURE_MS - 1000 - marginMs;
   const timestampArb = fc
     .record({
-      at: fc.integer({ min: now.getTime() - (MAX_AGE_DAYS - 1) * DAY_MS + marginMs, max: now.getTime() + MAX_FUTURE_MS - 1000 - marginMs }),
+      at: fc.oneof(
+        { weight: 2, arbitrary: fc.integer({ min: now.getTime() - MAX_UNKEYED_AGE_DAYS * DAY_MS + marginMs, max: latest }) },
+        { weight: 1, arbitrary: fc.integer({ min: now.getTime() - (MAX_AGE_DAYS - 1) * DAY_MS + marginMs, max: latest }) },
+      ),
       offsetMinutes: fc.integer({ min: -12 * 4, max: 14 * 4 }).map((quarters) => quarters * 15),
       fraction: fc.stringMatching(/^(\.[0-9]{1,9})?$/),
     })
@@ -57,6 +99,20 @@ export function beaconArbitraries(now: Date, marginMs = 0) {
     { requiredKeys: ['site_id', 'event_type', 'path', 'user_id', 'timestamp'] },
   );
 
+  /** A beacon whose path, user id and visit are tricky text (trickyTextArb): accepted or refused, never half-way. */
+  const trickyBeaconArb = fc.record(
+    {
+      site_id: nameArb,
+      event_type: fc.oneof(fc.constant('page_view'), nameArb, trickyTextArb),
+      path: fc.oneof(trickyTextArb.map((text) => `/${text}`), pathArb),
+      user_id: fc.oneof(trickyTextArb, userIdArb),
+      timestamp: timestampArb,
+      event_id: eventIdArb,
+      visit: trickyVisitArb,
+    },
+    { requiredKeys: ['site_id', 'event_type', 'path', 'user_id', 'timestamp'] },
+  );
+
   /** A valid beacon with some fields removed or replaced by any JSON value: input near the valid ones. */
   const nearBeaconArb = fc
     .tuple(
@@ -75,7 +131,7 @@ export function beaconArbitraries(now: Date, marginMs = 0) {
   /** Anything a JSON body can parse to, weighted towards objects that look like beacons. */
   const jsonishArb = fc.oneof(fc.jsonValue(), nearBeaconArb, validBeaconArb, fc.anything());
 
-  return { timestampArb, validBeaconArb, nearBeaconArb, jsonishArb };
+  return { timestampArb, validBeaconArb, trickyBeaconArb, nearBeaconArb, jsonishArb };
 }
 
 /** Browser and bot User-Agents, and odd ones. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adminKey, SECRET_RETRY_MS } from '../../functions/commons/admin-key.ts';
-import { bearerToken, hashApiKey, keyIdOf, mayRead, newApiKey, sameHash } from '../../functions/domain/api-keys.ts';
+import { bearerToken, hashApiKey, keyIdOf, mayAccess, newApiKey, sameHash } from '../../functions/domain/api-keys.ts';
 
 describe('API keys', () => {
   it('makes distinct keys of 256 random bits behind a recognisable prefix', () => {
@@ -33,9 +33,9 @@ describe('API keys', () => {
   });
 
   it('lets the admin read every site and a site key its own only', () => {
-    expect(mayRead({ kind: 'admin' }, 'any')).toBe(true);
-    expect(mayRead({ kind: 'site', siteId: 'a', keyId: 'x' }, 'a')).toBe(true);
-    expect(mayRead({ kind: 'site', siteId: 'a', keyId: 'x' }, 'b')).toBe(false);
+    expect(mayAccess({ kind: 'admin' }, 'any')).toBe(true);
+    expect(mayAccess({ kind: 'site', siteId: 'a', keyId: 'x' }, 'a')).toBe(true);
+    expect(mayAccess({ kind: 'site', siteId: 'a', keyId: 'x' }, 'b')).toBe(false);
   });
 });
 

@@ -139,6 +139,23 @@ describe('the bench checks', () => {
     expect(compareScope('s', truth, body)).toEqual([]);
     expect(compareScope('s', truth, { ...body, bounce_rate: 0.7 })).toEqual(['s: bounce_rate expected 0.75, got 0.7']);
   });
+
+  it('reads event types named like members of every object as counts of their own', () => {
+    // Prepare
+    const truth = emptyScope();
+    truth.events = 5;
+    truth.byType.set('constructor', 2).set('__proto__', 3);
+    const counted: StatsBody = { ...EMPTY_BODY, total_events: 5, events_by_type: JSON.parse('{"constructor":2,"__proto__":3}') };
+    const missing: StatsBody = { ...EMPTY_BODY, total_events: 5, events_by_type: JSON.parse('{"toString":5}') };
+
+    // Act, Assess
+    expect(compareScope('s', truth, counted)).toEqual([]);
+    expect(compareScope('s', truth, missing)).toEqual([
+      's: events_by_type.__proto__ expected 3, got 0',
+      's: events_by_type.constructor expected 2, got 0',
+      's: events_by_type.toString expected 0, got 5',
+    ]);
+  });
 });
 
 const EMPTY_BODY: StatsBody = {

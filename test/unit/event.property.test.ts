@@ -7,18 +7,46 @@ import { describe, expect, it } from 'vitest';
 import {
   acceptBatch,
   acceptBeacon,
+  MAX_PATH_LENGTH,
   normalizePath,
   parseQueuedEvents,
   toQueueMessage,
+  toQueueMessages,
   type ParseResult,
+  type TrackedEvent,
 } from '../../functions/domain/event.ts';
+import { isWellFormedText } from '../../functions/domain/text.ts';
+import { MAX_VALUE_LENGTH } from '../../functions/domain/visit.ts';
 import { beaconArbitraries, pathArb } from '../support/arbitraries.ts';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
 const RUNS = { numRuns: 500 };
 const fixedId = () => 'generated-id';
 
-const { validBeaconArb, nearBeaconArb, jsonishArb } = beaconArbitraries(NOW);
+const { validBeaconArb, trickyBeaconArb, nearBeaconArb, jsonishArb } = beaconArbitraries(NOW);
+
+/** Every text of an accepted event that is counted or stored: well formed and within its limit. */
+function expectKeptTextWellFormed(event: TrackedEvent): void {
+  const texts: Array<[string, number]> = [
+    [event.path, MAX_PATH_LENGTH],
+    [event.user_id, 128],
+    [event.event_type, 64],
+    ...(event.visit
+      ? ([
+          [event.visit.entry_page, MAX_PATH_LENGTH],
+          [event.visit.source, MAX_VALUE_LENGTH],
+          [event.visit.utm_medium, MAX_VALUE_LENGTH],
+          [event.visit.utm_campaign, MAX_VALUE_LENGTH],
+        ] as Array<[string, number]>)
+      : []),
+  ];
+  for (const [text, max] of texts) {
+    expect(isWellFormedText(text), JSON.stringify(text)).toBe(true);
+    // Characters as the schemas count them: code points.
+    expect(text.length).toBeGreaterThan(0);
+    expect([...text].length).toBeLessThanOrEqual(max);
+  }
+}
 
 /** A ParseResult is either a value, or a non-empty list of issues that each name a field. */
 function isWellFormed<T>(result: ParseResult<T>): boolean {
@@ -109,6 +137,59 @@ describe('acceptBeacon, for any JSON-ish input', () => {
       }),
       RUNS,
     );
+  });
+});
+
+describe('what ingestion accepts, for beacons of tricky text (unpaired surrogates, control characters, escapes, long encodings)', () => {
+  it('is accepted again, unchanged, when the processor re-reads it from its queue message', () => {
+    fc.assert(
+      fc.property(trickyBeaconArb, (beacon) => {
+        const accepted = acceptBeacon(beacon, NOW, fixedId);
+        if (!accepted.ok) return;
+        expect(parseQueuedEvents(toQueueMessage(accepted.value))).toEqual({ ok: true, value: [accepted.value] });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('keeps only well-formed text, each within its limit', () => {
+    fc.assert(
+      fc.property(trickyBeaconArb, (beacon) => {
+        const accepted = acceptBeacon(beacon, NOW, fixedId);
+        if (accepted.ok) expectKeptTextWellFormed(accepted.value);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('is accepted again as a whole batch, packed into queue messages as ingestion packs them', () => {
+    fc.assert(
+      fc.property(fc.array(trickyBeaconArb, { minLength: 1, maxLength: 8 }), (beacons) => {
+        const accepted = acceptBatch(beacons, NOW, fixedId);
+        if (!accepted.ok) return;
+        const reread = toQueueMessages(accepted.value, 262_144).flatMap((body) => {
+          const parsed = parseQueuedEvents(body);
+          if (!parsed.ok) throw new Error(`refused on re-reading: ${JSON.stringify(parsed.issues)}`);
+          return parsed.value;
+        });
+        expect(reread).toEqual(accepted.value);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a beacon only with issues that name its fields', () => {
+    fc.assert(fc.property(trickyBeaconArb, (beacon) => {
+      expect(isWellFormed(acceptBeacon(beacon, NOW, fixedId))).toBe(true);
+    }), RUNS);
+  });
+
+  it('accepts many of them, and refuses many (the generator reaches both sides)', () => {
+    const results = fc.sample(trickyBeaconArb, { numRuns: 1000, seed: 7 }).map((beacon) => acceptBeacon(beacon, NOW, fixedId));
+    const accepted = results.filter((r) => r.ok) as Array<{ ok: true; value: TrackedEvent }>;
+    expect(accepted.length).toBeGreaterThan(100);
+    expect(results.length - accepted.length).toBeGreaterThan(100);
+    expect(accepted.filter((r) => r.value.visit).length).toBeGreaterThan(50);
   });
 });
 

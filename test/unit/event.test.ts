@@ -84,10 +84,32 @@ describe('acceptBeacon', () => {
     ['timestamp', { timestamp: '2024-10-07T19:59:59Z' }],
     ['event_id', { event_id: 'bad id!' }],
     ['site_id', { site_id: 42 }],
+    ['event_type', { event_type: 'page_view\u0000' }],
+    ['path', { path: '/a\uD800b' }],
+    ['path', { path: '/a\uDC00' }],
+    ['path', { path: '/tab\there' }],
+    ['path', { path: '/line\n' }],
+    ['path', { path: '/del\u007F' }],
+    ['path', { path: '/c1\u0085' }],
+    ['user_id', { user_id: 'u\uDBFF' }],
+    ['user_id', { user_id: 'u\u009F' }],
   ])('rejects a bad %s (%j) naming the field', (field, overrides) => {
     const result = acceptBeacon(beacon(overrides), now, fixedId);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.issues.map((i) => i.field)).toEqual([field]);
+  });
+
+  it('says why a path with a control character or an unpaired surrogate is refused', () => {
+    const result = acceptBeacon(beacon({ path: '/a\uD800', timestamp: now.toISOString() }), now, fixedId);
+    expect(!result.ok && result.issues).toEqual([
+      { field: 'path', message: 'must not hold control characters (U+0000-U+001F, U+007F-U+009F) or unpaired surrogates' },
+    ]);
+  });
+
+  it('accepts well-formed text beyond ASCII: surrogate pairs, U+00A0 and up, percent-escapes of anything', () => {
+    const path = '/caf\u00e9/\u{1F600}/\u00A0/%ED%A0%80/%00';
+    const result = acceptBeacon(beacon({ path, user_id: '\u{1F600}', timestamp: now.toISOString() }), now, fixedId);
+    expect(result.ok && [result.value.path, result.value.user_id]).toEqual([path, '\u{1F600}']);
   });
 
   it('accepts timestamps at the edges of the window', () => {
@@ -121,6 +143,13 @@ describe('parseQueuedEvents', () => {
     const events = [accepted({ event_id: 'a' }), accepted({ event_id: 'b', path: '/b' })];
     const [message] = toQueueMessages(events, 1_048_576);
     expect(parseQueuedEvents(message!)).toEqual({ ok: true, value: events });
+  });
+
+  it('accepts an import up to 400 days older than its receipt: the 7-day limit without a key is ingestion\'s alone', () => {
+    const imported = JSON.stringify({ ...beacon({ timestamp: '2024-10-08T20:00:00Z' }), event_id: 'i1', received_at: now.toISOString() });
+    const tooOld = JSON.stringify({ ...beacon({ timestamp: '2024-10-08T19:59:59Z' }), event_id: 'i2', received_at: now.toISOString() });
+    expect(parseQueuedEvents(imported).ok).toBe(true);
+    expect(!parseQueuedEvents(tooOld).ok && parseQueuedEvents(tooOld)).toMatchObject({ issues: [{ field: 'timestamp', message: 'must not be more than 400 days old' }] });
   });
 
   it('checks the time window against when the event was received, not now', () => {

@@ -133,8 +133,10 @@ describe('the ingest handler with HTTP API (2.0) events', () => {
   let handler: (event: ProxyEventLike, context: ReturnType<typeof lambdaContext>) => Promise<HttpResponse>;
 
   beforeAll(async () => {
-    // Prepare: the handler reads QUEUE_URL at import; none of these requests reach the queue.
+    // Prepare: the handler reads QUEUE_URL and SITES_TABLE at import; none of these requests
+    // reach the queue, nor back-date events (which would read the table).
     vi.stubEnv('QUEUE_URL', 'http://127.0.0.1:9/000000000000/none');
+    vi.stubEnv('SITES_TABLE', 'SitesTable');
     ({ handler } = await import('../../functions/ingest/handler.ts'));
   });
 

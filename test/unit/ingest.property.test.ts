@@ -1,8 +1,10 @@
 // Properties of the ingest handler over generated requests (fast-check): whatever the body,
 // headers and query string, POST /event and POST /events answer 202 or a JSON 4xx
 // `{"error":{"code","message",...}}`, never a 5xx and never a throw, under both API Gateway
-// payload formats. The queue is a stub that accepts every send; the restricted variant reads
-// registrations from a stub document client. A failure prints the seed and the shrunk request.
+// payload formats (back-dated events with or without a key included); and whatever a 202
+// queued, the processor accepts again when it re-reads the message. The queue is a stub that accepts every send and keeps the bodies; the restricted
+// variant reads registrations from a stub document client. A failure prints the seed and the
+// shrunk request.
 import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -12,17 +14,27 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ingestHandler } from '../../functions/ingest/ingest.ts';
 import { siteGate } from '../../functions/ingest/site-gate.ts';
 import { MAX_BATCH_BODY_BYTES, MAX_BODY_BYTES } from '../../functions/ingest/read-beacon.ts';
+import { parseQueuedEvents } from '../../functions/domain/event.ts';
+import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
+import type { KeyCheck } from '../../functions/commons/authorize.ts';
 import { beaconArbitraries, headersArb } from '../support/arbitraries.ts';
 import { httpApiEvent, lambdaContext, restEvent, type ClientRequest } from '../support/events.ts';
 
 type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
 
 // Timestamps are drawn a minute inside the accepted window: the handler reads the clock itself.
-const { validBeaconArb, nearBeaconArb, jsonishArb } = beaconArbitraries(new Date(), 60_000);
+const { validBeaconArb, trickyBeaconArb, nearBeaconArb, jsonishArb } = beaconArbitraries(new Date(), 60_000);
 const QUEUE = { queueUrl: 'http://sqs.us-east-1.localhost:9324/000000000000/EventsQueue', maxMessageBytes: 1_048_576 };
 
-/** An SQS client that accepts every send. */
-const acceptingSqs = { send: async () => ({ MessageId: randomUUID() }) } as unknown as SQSClient;
+/** The message bodies sent to the queue by the request under test. */
+let queued: string[] = [];
+/** An SQS client that accepts every send and keeps its body. */
+const acceptingSqs = {
+  send: async (command: { input: { MessageBody: string } }) => {
+    queued.push(command.input.MessageBody);
+    return { MessageId: randomUUID() };
+  },
+} as unknown as SQSClient;
 
 /**
  * A document client whose sites table knows the sites with an even-length id; those whose id
@@ -38,12 +50,23 @@ const registrations = {
   },
 } as unknown as DynamoDBDocumentClient;
 
-const handlers: Record<string, HttpHandler> = {
-  open: ingestHandler(acceptingSqs, QUEUE, { botFilter: true, countryLookup: () => undefined }) as unknown as HttpHandler,
-  restricted: ingestHandler(acceptingSqs, QUEUE, { botFilter: true, countryLookup: () => undefined, gate: siteGate(registrations, 'SitesTable') }) as unknown as HttpHandler,
+/** The admin key, and a key of the site `A` (requests back-dating events present them, or others). */
+const ADMIN_KEY = newApiKey();
+const SITE_KEY = newApiKey();
+const keys: KeyCheck = {
+  findKey: async (hash) => (hash === hashApiKey(SITE_KEY) ? { siteId: 'A', keyId: 'key-a', createdAt: '2025-01-01T00:00:00Z' } : undefined),
+  adminKey: { peek: () => undefined, load: async () => hashApiKey(ADMIN_KEY) },
 };
 
-const validBatchArb = fc.array(validBeaconArb, { minLength: 1, maxLength: 5 });
+const options = { botFilter: true, countryLookup: () => undefined, keys };
+const handlers: Record<string, HttpHandler> = {
+  open: ingestHandler(acceptingSqs, QUEUE, options) as unknown as HttpHandler,
+  restricted: ingestHandler(acceptingSqs, QUEUE, { ...options, gate: siteGate(registrations, 'SitesTable') }) as unknown as HttpHandler,
+};
+
+/** Beacons that are valid, or made of tricky text (unpaired surrogates, control characters, escapes): accepted or refused whole. */
+const beaconArb = fc.oneof({ weight: 2, arbitrary: validBeaconArb }, { weight: 1, arbitrary: trickyBeaconArb });
+const validBatchArb = fc.array(beaconArb, { minLength: 1, maxLength: 5 });
 
 /** Bodies other than the valid one of the route: valid ones of the other route, near-valid ones, any JSON, any text, and bodies over the limits. */
 const otherBodyArb = fc.oneof(
@@ -73,13 +96,13 @@ const requestArb = fc
     format: fc.constantFrom('rest', 'http'),
     gate: fc.constantFrom('open', 'restricted'),
     path: fc.constantFrom('/event', '/events'),
-    single: validBeaconArb,
+    single: beaconArb,
     batch: validBatchArb,
     other: fc.option(otherBodyArb, { nil: undefined, freq: 20 }),
     valid: fc.boolean(),
     encoding: fc.oneof({ weight: 6, arbitrary: fc.constant('none' as const) }, fc.constantFrom('base64' as const, 'raw-as-base64' as const)),
     contentType: fc.option(fc.constantFrom('application/json', 'text/plain', 'text/plain;charset=UTF-8'), { freq: 4 }),
-    headers: headersArb(),
+    headers: headersArb([ADMIN_KEY, SITE_KEY]),
     query: fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
   })
   .map(({ format, gate, path, single, batch, other, valid, encoding, contentType, headers, query }) => {
@@ -108,6 +131,7 @@ describe('POST /event and POST /events, for any request', () => {
     await fc.assert(
       fc.asyncProperty(requestArb, async ({ format, gate, request }) => {
         const event = format === 'rest' ? restEvent(request) : httpApiEvent(request);
+        queued = [];
         const response = await handlers[gate]!(event, lambdaContext('ingest'));
         statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
         expect(response.headers?.['content-type']).toMatch(/^application\/json/);
@@ -117,6 +141,13 @@ describe('POST /event and POST /events, for any request', () => {
           expect(body.status).toBe('accepted');
           if (request.path === '/events') expect(body.event_ids.length).toBeGreaterThan(0);
           else expect(typeof body.event_id).toBe('string');
+          // What was queued (nothing, for a bot) is every accepted event, and the processor accepts it again.
+          const reread = queued.flatMap((message) => {
+            const parsed = parseQueuedEvents(message);
+            if (!parsed.ok) throw new Error(`the processor refuses what ingestion queued: ${JSON.stringify(parsed.issues)}`);
+            return parsed.value.map((e) => e.event_id);
+          });
+          if (queued.length > 0) expect(reread).toEqual(body.event_ids ?? [body.event_id]);
           return;
         }
         expect(response.statusCode).toBeGreaterThanOrEqual(400);
@@ -127,6 +158,6 @@ describe('POST /event and POST /events, for any request', () => {
       { numRuns: 400 },
     );
     // The requests reached every answer, not only the first check a request fails.
-    expect([...statuses.keys()].sort()).toEqual([202, 400, 403, 413, 415]);
+    expect([...statuses.keys()].sort()).toEqual([202, 400, 401, 403, 413, 415]);
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { typeAttr } from '../../functions/domain/keys.ts';
+import { totalsOf } from '../../functions/store/totals.ts';
 import {
   daysIn,
   MAX_RANGE_DAYS,
@@ -156,6 +158,21 @@ describe('sumTotals', () => {
       ]),
     ).toEqual({ views: 5, events: 9, eventsByType: { page_view: 5, signup: 1, click: 3 }, visits: 3, multiViewVisits: 1, visitMs: 40_000, visitViews: 4 });
     expect(sumTotals([])).toEqual({ views: 0, events: 0, eventsByType: {}, ...noVisits });
+  });
+
+  it('adds event types named like members of every object as any other, and GET /stats writes them all', () => {
+    // Prepare: the days' counts as the store reads them from totals items.
+    const day = (counts: Record<string, number>) =>
+      totalsOf(Object.fromEntries(Object.entries(counts).map(([type, n]) => [typeAttr(type), n])));
+    // A computed key: `__proto__: 2` in a literal would set the prototype, not a property.
+    const days = [day({ constructor: 1, ['__proto__']: 2, toString: 3 }), day({ constructor: 10, ['__proto__']: 20, hasOwnProperty: 5 })];
+
+    // Act
+    const sum = sumTotals(days);
+
+    // Assess
+    expect(JSON.parse(JSON.stringify(sum.eventsByType))).toEqual(JSON.parse('{"constructor":11,"__proto__":22,"toString":3,"hasOwnProperty":5}'));
+    expect(Object.keys(days[0]!.eventsByType).sort()).toEqual(['__proto__', 'constructor', 'toString']);
   });
 });
 

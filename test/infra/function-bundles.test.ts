@@ -38,3 +38,26 @@ describe('the stats function bundle', () => {
     expect(onDemand).toContain('@aws-sdk/s3-request-presigner');
   });
 });
+
+describe('the ingest function bundles', () => {
+  it('open ingestion loads the DynamoDB packages only for a request that back-dates events, not when it starts', () => {
+    // Act
+    const { atLoad, onDemand } = imports(bundle('functions/ingest/handler.ts'));
+
+    // Assess
+    expect(atLoad).toContain('@aws-sdk/client-sqs');
+    expect(atLoad).not.toContain('@aws-sdk/client-dynamodb');
+    expect(atLoad).not.toContain('@aws-sdk/lib-dynamodb');
+    expect(onDemand).toContain('@aws-sdk/client-dynamodb');
+    expect(onDemand).toContain('@aws-sdk/lib-dynamodb');
+    expect(onDemand).toContain('@aws-sdk/client-secrets-manager');
+  });
+
+  it('restricted ingestion loads the DynamoDB packages when it starts (it reads registrations)', () => {
+    // Act
+    const { atLoad } = imports(bundle('functions/ingest/restricted-handler.ts'));
+
+    // Assess
+    expect(atLoad).toContain('@aws-sdk/lib-dynamodb');
+  });
+});
