@@ -167,10 +167,23 @@ function fits(deltas: UnitDeltas, increments: readonly Increment[]): boolean {
 }
 
 /**
+ * The attribute a value will be counted under in its item: its own, or its dimension's
+ * `(other)` when the item (as last known) has no room for a name it does not hold.
+ */
+export type StoredAs = (siteId: string, ref: ItemRef, attr: string) => string;
+
+/**
  * Splits a batch into commit units: one per site, more when a site's updates would not fit
  * in one transaction. 100 events of one site and day become one counter update per item.
+ * `storedAs` says which values will go to `(other)` (counter-budget.ts), so that a long tail
+ * past the budget does not split a site's events into many units, each rewriting its full items.
  */
-export function planUnits(events: readonly TrackedEvent[], batchId: string, pathBuckets: number): UnitPlan[] {
+export function planUnits(
+  events: readonly TrackedEvent[],
+  batchId: string,
+  pathBuckets: number,
+  storedAs: StoredAs = (_siteId, _ref, attr) => attr,
+): UnitPlan[] {
   const bySite = Map.groupBy(events, (event) => event.site_id);
   const plans: UnitPlan[] = [];
   for (const [siteId, siteEvents] of bySite) {
@@ -178,7 +191,8 @@ export function planUnits(events: readonly TrackedEvent[], batchId: string, path
     let current: UnitPlan | undefined;
     let deltas = emptyDeltas(siteId);
     for (const event of siteEvents) {
-      const increments = eventIncrements(event, pathBuckets);
+      // Values a full item will count under (other) take one attribute between them, not one each.
+      const increments = eventIncrements(event, pathBuckets).map((increment) => ({ ...increment, attr: storedAs(siteId, increment, increment.attr) }));
       if (!current || !fits(deltas, increments)) {
         current = { unitId: `${batchId}:${siteId}:${index++}`, siteId, events: [] };
         plans.push(current);

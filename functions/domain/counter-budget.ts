@@ -80,6 +80,13 @@ export function budgetStateOf(kind: CounterKind, item: Record<string, unknown> |
   return { names, bytes, stored: raw === undefined ? undefined : Number(raw) };
 }
 
+/** Whether an item, as last known, has room for one more name. */
+export function roomFor(kind: CounterKind, state: BudgetState, attr: string): boolean {
+  const limit = kind === 'totals' ? TOTALS_BUDGET_BYTES : BUCKET_BUDGET_BYTES;
+  if (kind === 'totals' && state.names.size >= MAX_EVENT_TYPES) return false;
+  return Math.max(state.stored ?? 0, state.bytes) + nameCost(attr) <= limit;
+}
+
 /** How an update keeps an item's load attribute, and on what condition it may apply. */
 export type LoadUpdate =
   | { kind: 'none' }

@@ -9,6 +9,7 @@ import { mapLimit } from '../commons/map-limit.ts';
 import { logger } from '../commons/observability.ts';
 import { claimEvents } from '../store/raw-events.ts';
 import { commitUnit, type CommitTables, type IsolatedUpdate } from '../store/counters.ts';
+import { storedAsOf } from '../store/counter-budgets.ts';
 import { mergeSketch } from '../store/sketches.ts';
 import type { SiteZones } from '../store/site-zones.ts';
 import type { SiteRecorder } from '../store/site-recorder.ts';
@@ -139,7 +140,8 @@ export async function processBatch(
 
   const expiresAt = settings.retentionDays > 0 ? Math.floor(now / 1000) + settings.retentionDays * DAY_SECONDS : undefined;
   const markerExpiresAt = expiresAt === undefined ? undefined : expiresAt + MARKER_GRACE_DAYS * DAY_SECONDS;
-  const units = planUnits(located.map((p) => p.event), batchId, settings.pathBuckets);
+  const storedAs = await storedAsOf(doc, settings.tables.aggregates, located.map((p) => p.event), settings.pathBuckets);
+  const units = planUnits(located.map((p) => p.event), batchId, settings.pathBuckets, storedAs);
   const messageOf = new Map(located.map((p) => [p.event, p.messageId]));
   const requests = units.flatMap((unit) => unit.events.map((event) => ({ event, unitId: unit.unitId })));
 

@@ -1,6 +1,17 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterCommit, budgetStateOf, type BudgetedDelta, type BudgetState, type CounterKind } from '../domain/counter-budget.ts';
-import type { Key } from '../domain/keys.ts';
+import { eventIncrements, type ItemRef, type StoredAs } from '../domain/aggregate.ts';
+import {
+  afterCommit,
+  budgetStateOf,
+  isBudgeted,
+  overflowAttr,
+  roomFor,
+  type BudgetedDelta,
+  type BudgetState,
+  type CounterKind,
+} from '../domain/counter-budget.ts';
+import type { TrackedEvent } from '../domain/event.ts';
+import { pathBucketKey, totalsKey, type Key } from '../domain/keys.ts';
 import { WeightedLru } from '../commons/weighted-lru.ts';
 import { batchGetAll } from './batch-get.ts';
 import { compactLegacyItem } from './counter-compaction.ts';
@@ -51,6 +62,44 @@ export async function readBudgetStates(doc: DynamoDBDocumentClient, table: strin
     );
   }
   return items.map(({ key, kind }) => cache.get(cacheKey(table, key)) ?? budgetStateOf(kind, undefined));
+}
+
+/**
+ * How the items `events` add to stand (read as readBudgetStates reads them): the attribute
+ * each value will be counted under (see StoredAs). A value counts as new while its item has room
+ * for it; an item that cannot be read is taken to have room (the commit reads it again anyway).
+ */
+export async function storedAsOf(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  events: readonly TrackedEvent[],
+  pathBuckets: number,
+): Promise<StoredAs> {
+  const refs = new Map<string, CounterItemRef>();
+  for (const event of events) {
+    for (const increment of eventIncrements(event, pathBuckets)) {
+      const ref = counterItemRef(event.site_id, increment);
+      refs.set(`${ref.key.pk}\n${ref.key.sk}`, ref);
+    }
+  }
+  let states: BudgetState[];
+  try {
+    states = await readBudgetStates(doc, table, [...refs.values()]);
+  } catch {
+    return (_siteId, _ref, attr) => attr;
+  }
+  const stateOf = new Map([...refs.keys()].map((id, i) => [id, { kind: [...refs.values()][i]!.kind, state: states[i]! }]));
+  return (siteId, itemRef, attr) => {
+    const { key } = counterItemRef(siteId, itemRef);
+    const found = stateOf.get(`${key.pk}\n${key.sk}`);
+    if (!found || !isBudgeted(found.kind, attr) || found.state.names.has(attr)) return attr;
+    return roomFor(found.kind, found.state, attr) ? attr : overflowAttr(attr);
+  };
+}
+
+/** A counter item's key and kind. */
+export function counterItemRef(siteId: string, { scope, bucket }: ItemRef): CounterItemRef {
+  return bucket === 'totals' ? { key: totalsKey(siteId, scope), kind: 'totals' } : { key: pathBucketKey(siteId, scope, bucket), kind: 'bucket' };
 }
 
 /** Records what a committed update added to an item. */

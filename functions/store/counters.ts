@@ -3,10 +3,10 @@ import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-
 import type { ItemDelta, UnitDeltas } from '../domain/aggregate.ts';
 import { fitToBudget, LOAD_ATTR, prefixOf, type BudgetedDelta } from '../domain/counter-budget.ts';
 import { addToSummary, entriesToName, valueHash, type HeavyUpdate } from '../domain/heavy-hitters.ts';
-import { heavyNameKey, heavySummaryKey, markerKey, pathBucketKey, PATHS_CODE, totalsKey, unpackDimensionCount, type Key } from '../domain/keys.ts';
+import { heavyNameKey, heavySummaryKey, markerKey, PATHS_CODE, unpackDimensionCount, type Key } from '../domain/keys.ts';
 import { backoff, delay } from '../commons/map-limit.ts';
 import { readMarker } from './commit-markers.ts';
-import { forgetItem, readBudgetStates, rememberCommitted, type CounterItemRef } from './counter-budgets.ts';
+import { counterItemRef, forgetItem, readBudgetStates, rememberCommitted, type CounterItemRef } from './counter-budgets.ts';
 import { forgetSummary, readSummaries, rememberSummary, summaryItem, writeNames } from './heavy-summaries.ts';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -91,13 +91,7 @@ function markerPut(tables: CommitTables, unitId: string, expiresAt: number | und
 
 /** The counter items of a unit's deltas, in transaction order. */
 function counterItems(deltas: UnitDeltas): Array<{ ref: CounterItemRef; delta: ItemDelta }> {
-  return [...deltas.items.values()].map((delta) => ({
-    delta,
-    ref:
-      delta.bucket === 'totals'
-        ? { key: totalsKey(deltas.siteId, delta.scope), kind: 'totals' }
-        : { key: pathBucketKey(deltas.siteId, delta.scope, delta.bucket), kind: 'bucket' },
-  }));
+  return [...deltas.items.values()].map((delta) => ({ delta, ref: counterItemRef(deltas.siteId, delta) }));
 }
 
 /** What a unit's transaction writes after its marker, in order, and what each means if it fails its condition. */

@@ -393,3 +393,20 @@ describe('a batch past its deadline', () => {
     expect((await readScopeAggregates(aws.doc, aws.tables.aggregates, site, DAY, 4)).views).toBe(4);
   });
 });
+
+describe('a long tail past the budget', () => {
+  it('is planned as few units: values a full item will count under (other) take one attribute between them', async () => {
+    // Prepare: fill a day's buckets, then a batch of 1,200 new distinct paths.
+    const site = `tail-${run}`;
+    const fill = Array.from({ length: 600 }, (_, i) => trackedEvent({ site_id: site, path: `/fill-${i}/`.padEnd(200, 'f') }));
+    expect((await processBatch(aws.doc, settings, records(fill), `tail-fill-${run}`)).failed).toEqual([]);
+    const tail = Array.from({ length: 1200 }, (_, i) => trackedEvent({ site_id: site, path: `/tail-${i}/`.padEnd(200, 't') }));
+    // Act
+    const result = await processBatch(aws.doc, settings, records(tail), `tail-${run}`);
+    // Assess: one unit (200 new names an item would have made several), every event counted.
+    expect(result).toMatchObject({ failed: [], counted: 1200, units: 1 });
+    const day = await readScopeAggregates(aws.doc, aws.tables.aggregates, site, DAY, 4);
+    expect(day.views).toBe(1800);
+    expect(sum([...day.pathViews.values()])).toBe(1800);
+  });
+});
