@@ -382,11 +382,3 @@ export function generateWorkload(opts: WorkloadOptions): Workload {
     catalogue: new Map(sites.map((s, i) => [s, catalogues[i]!.length])),
   };
 }
-
-/** The expected top paths: views descending, then path ascending (code-unit order), at most `limit`. */
-export function expectedTopPaths(paths: ReadonlyMap<string, number>, limit: number): Array<{ path: string; views: number }> {
-  return [...paths]
-    .sort(([pa, a], [pb, b]) => b - a || (pa < pb ? -1 : pa > pb ? 1 : 0))
-    .slice(0, limit)
-    .map(([path, views]) => ({ path, views }));
-}

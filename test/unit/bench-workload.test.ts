@@ -4,8 +4,8 @@ import { DIMENSIONS } from '../../functions/domain/audience.ts';
 import { acceptBeacon } from '../../functions/domain/event.ts';
 import { ALL_TIME, DIMENSION_CODES, MULTI_VIEW_VISITS_ATTR, VISIT_MS_ATTR, VISIT_VIEWS_ATTR, VISITS_ATTR, VISIT_WEIGHT } from '../../functions/domain/keys.ts';
 import { VISIT_TIMEOUT_MS } from '../../functions/domain/visit.ts';
-import { expectedBreakdown, stampVisit, type VisitEvent } from '../../scripts/bench/audience-workload.ts';
-import { compareBreakdown, compareScope, type StatsBody } from '../../scripts/bench/counts.ts';
+import { stampVisit, type VisitEvent } from '../../scripts/bench/audience-workload.ts';
+import { compareBreakdown, comparePaths, compareScope, overflowOf, type StatsBody } from '../../scripts/bench/counts.ts';
 import { emptyScope, generateWorkload, type ScopeTruth } from '../../scripts/bench/workload.ts';
 
 const NOW = Date.parse('2026-03-04T15:00:00Z');
@@ -30,18 +30,6 @@ describe('stampVisit', () => {
       { page: 1, gap_ms: 5_000, entry, referrer: 'https://www.google.com/' },
       { page: 2, gap_ms: 14_000, entry, referrer: 'https://www.google.com/' },
     ]);
-  });
-});
-
-describe('expectedBreakdown', () => {
-  it('orders by visits, then views, descending, then value ascending, and keeps `limit`', () => {
-    const counts = new Map([
-      ['b', { visits: 2, views: 5 }],
-      ['a', { visits: 2, views: 5 }],
-      ['c', { visits: 2, views: 9 }],
-      ['d', { visits: 3, views: 3 }],
-    ]);
-    expect(expectedBreakdown(counts, 3).map((row) => row.value)).toEqual(['d', 'c', 'a']);
   });
 });
 
@@ -116,17 +104,66 @@ describe('the bench workload', () => {
 });
 
 describe('the bench checks', () => {
+  const counts = new Map([
+    ['google.com', { visits: 3, views: 7 }],
+    ['(direct)', { visits: 2, views: 2 }],
+    ['bing.com', { visits: 1, views: 1 }],
+  ]);
   const rows = [
     { value: 'google.com', visits: 3, views: 7 },
     { value: '(direct)', visits: 2, views: 2 },
+    { value: 'bing.com', visits: 1, views: 1 },
   ];
 
-  it('accept a breakdown equal to the truth and name the first row that differs', () => {
-    expect(compareBreakdown('s', rows, rows)).toBeUndefined();
-    expect(compareBreakdown('s', rows, [rows[0]!, { value: '(direct)', visits: 2, views: 3 }])).toBe(
-      's: results[1] expected {"value":"(direct)","visits":2,"views":2}, got {"value":"(direct)","visits":2,"views":3}',
+  it('accept a breakdown equal to the truth and name each row that differs', () => {
+    expect(compareBreakdown('s', counts, 10, rows)).toEqual([]);
+    expect(compareBreakdown('s', counts, 10, [rows[0]!, { value: '(direct)', visits: 2, views: 3 }, rows[2]!])).toEqual([
+      's: "(direct)" expected visits 2, views 2, got visits 2, views 3',
+      's: views of the 3 rows add up to 11, expected the total 10',
+    ]);
+    expect(compareBreakdown('s', counts, 10, [rows[0]!, rows[1]!])).toEqual(['s: visits of the 2 rows add up to 5, expected the total 6', 's: views of the 2 rows add up to 9, expected the total 10']);
+    expect(compareBreakdown('s', counts, 10, [rows[1]!, rows[0]!, rows[2]!])).toEqual(['s: "google.com" is out of order after "(direct)"']);
+  });
+
+  it('accept values counted under (other) when the rows add up to the totals', () => {
+    const other = { value: '(other)', visits: 3, views: 3 };
+    expect(compareBreakdown('s', counts, 10, [rows[0]!, other])).toEqual([]);
+    expect(compareBreakdown('s', counts, 10, [other, rows[0]!])).toEqual([]);
+    expect(compareBreakdown('s', counts, 10, [rows[0]!, { ...other, views: 2 }])).toEqual(['s: views of the 2 rows add up to 9, expected the total 10']);
+  });
+
+  it('accept an estimate within 0.2% of the scope\'s views of the truth, and no further', () => {
+    const paths = emptyScope();
+    paths.views = 2_000;
+    paths.paths = new Map([['/', 1_500], ['/a', 500]]);
+    expect(comparePaths('s', paths, [{ path: '/', views: 1_504, exact: false }, { path: '(other)', views: 496 }])).toEqual([]);
+    expect(comparePaths('s', paths, [{ path: '/', views: 1_505, exact: false }, { path: '(other)', views: 495 }])).toEqual([
+      's: top_paths: "/" (estimate) expected views 1500 within 4.0, got views 1505',
+    ]);
+    expect(comparePaths('s', paths, [{ path: '/', views: 1_504 }, { path: '(other)', views: 496 }])).toEqual(['s: top_paths: "/" expected views 1500, got views 1504']);
+  });
+
+  it('check only what rows cut by the limit can show: each row, and their sum within the totals', () => {
+    const paths = emptyScope();
+    paths.paths = new Map(Array.from({ length: 150 }, (_, i) => [`/p${String(i).padStart(3, '0')}`, 150 - i]));
+    paths.views = [...paths.paths.values()].reduce((a, b) => a + b, 0);
+    const top = [...paths.paths].slice(0, 100).map(([path, views]) => ({ path, views }));
+    expect(comparePaths('s', paths, top)).toEqual([]);
+    expect(comparePaths('s', paths, [...top.slice(0, 99), { path: '(other)', views: paths.views }])).toEqual([
+      `s: top_paths: views of the 100 rows add up to ${paths.views + top.slice(0, 99).reduce((a, r) => a + r.views, 0)}, over the total ${paths.views}`,
+    ]);
+  });
+
+  it('count the (other) rows of the days and the estimated rows', () => {
+    const body = (top_paths: StatsBody['top_paths']): StatsBody => ({ ...EMPTY_BODY, top_paths });
+    const overflow = overflowOf(
+      [
+        { date: '2026-03-03', body: body([{ path: '/', views: 5 }, { path: '(other)', views: 7 }]) },
+        { date: null, body: body([{ path: '/', views: 5, exact: false }, { path: '(other)', views: 9 }]) },
+      ],
+      [{ date: '2026-03-03', rows: [{ value: '(other)', visits: 1, views: 4 }] }],
     );
-    expect(compareBreakdown('s', rows, [rows[0]!])).toMatch(/^s: 1 values, expected 2/);
+    expect(overflow).toEqual({ days: 1, views_in_other: 7, breakdowns: 1, breakdown_views_in_other: 4, estimated_rows: 1 });
   });
 
   it('compare the visit figures of GET /stats with those of the true counters', () => {
