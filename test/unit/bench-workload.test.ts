@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { eventIncrements } from '../../functions/domain/aggregate.ts';
 import { DIMENSIONS } from '../../functions/domain/audience.ts';
@@ -6,7 +7,8 @@ import { ALL_TIME, DIMENSION_CODES, MULTI_VIEW_VISITS_ATTR, VISIT_MS_ATTR, VISIT
 import { VISIT_TIMEOUT_MS } from '../../functions/domain/visit.ts';
 import { stampVisit, type VisitEvent } from '../../scripts/bench/audience-workload.ts';
 import { compareBreakdown, comparePaths, compareScope, overflowOf, type StatsBody } from '../../scripts/bench/counts.ts';
-import { emptyScope, generateWorkload, type ScopeTruth } from '../../scripts/bench/workload.ts';
+import { PROFILE_DEFAULTS, parseArgs } from '../../scripts/bench/options.ts';
+import { emptyScope, generateWorkload, LONG_TAIL, longTailPicker, prng, type ScopeTruth } from '../../scripts/bench/workload.ts';
 
 const NOW = Date.parse('2026-03-04T15:00:00Z');
 
@@ -52,6 +54,13 @@ describe('the bench workload', () => {
     expect([...devices].sort()).toEqual(['desktop', 'mobile', 'tablet']);
     expect(countries.size).toBeGreaterThan(20);
     expect(countries.has('XX')).toBe(true);
+  });
+
+  it('is the same workload as before profiles existed, for the same seed', () => {
+    // The default profile must not change: runs are compared across versions of the code.
+    const digest = createHash('sha256').update(workload.bodies.join('\n')).update(workload.addresses.join(',')).digest('hex');
+    expect(digest.slice(0, 16)).toBe('ebf3cfa34c4e7204');
+    expect(generateWorkload({ events: 3_000, sites: 5, seed: 7, now: NOW, profile: 'default' }).bodies).toEqual(workload.bodies);
   });
 
   it("keeps visit and breakdown truths that equal what the processor's increments add up to", () => {
@@ -100,6 +109,67 @@ describe('the bench workload', () => {
       }
     }
     expect(scopes).toBeGreaterThan(5);
+  });
+});
+
+describe('the long-tail workload', () => {
+  const { events } = PROFILE_DEFAULTS['long-tail'];
+  const workload = generateWorkload({ events, sites: 1, seed: 42, now: NOW, profile: 'long-tail' });
+  const site = workload.truth.get(LONG_TAIL.site)!;
+  const day = site.days.get('2026-03-03')!;
+
+  it('sends one site\'s events, all on yesterday (UTC), all accepted by the API', () => {
+    expect(workload.sites).toEqual([LONG_TAIL.site]);
+    expect(workload.days).toEqual(['2026-03-03']);
+    expect([...site.days.keys()]).toEqual(['2026-03-03']);
+    expect(day.events).toBe(events);
+    const refused = workload.bodies.filter((body) => !acceptBeacon(JSON.parse(body), new Date(NOW), () => 'id').ok);
+    expect(refused).toEqual([]);
+  });
+
+  it('shows nearly all of its 20,000 pages in the day, most of them a few times, and half the views on 10 pages', () => {
+    expect(workload.catalogue.get(LONG_TAIL.site)).toBe(20_000);
+    expect(day.paths.size).toBeGreaterThan(19_500);
+    expect(day.paths.size).toBeLessThanOrEqual(20_000);
+    const counts = [...day.paths.values()].sort((a, b) => b - a);
+    const head = counts.slice(0, LONG_TAIL.headPages).reduce((a, b) => a + b, 0);
+    expect(head / day.views).toBeGreaterThan(0.45);
+    expect(head / day.views).toBeLessThan(0.55);
+    const tail = counts.slice(LONG_TAIL.headPages);
+    expect(tail.filter((n) => n >= 2 && n <= 5).length / tail.length).toBeGreaterThan(0.6);
+    expect(Math.max(...tail)).toBeLessThan(10);
+  });
+
+  it('has visits, entry pages and sources as the default workload has', () => {
+    const breakdowns = day.visit.breakdowns;
+    expect(day.visit.visits / day.views).toBeGreaterThan(0.25);
+    expect(breakdowns.get('entry_page')!.size).toBeGreaterThan(5_000);
+    expect(breakdowns.get('source')!.size).toBeGreaterThan(100);
+    expect(breakdowns.get('utm_campaign')!.size).toBeGreaterThan(5);
+    expect(new Set(workload.beacons.map((b) => b.event_type)).size).toBeGreaterThan(5);
+  });
+
+  it('is the same for the same seed, and another for another seed', () => {
+    const again = generateWorkload({ events: 5_000, sites: 1, seed: 42, now: NOW, profile: 'long-tail' });
+    expect(generateWorkload({ events: 5_000, sites: 1, seed: 42, now: NOW, profile: 'long-tail' }).bodies).toEqual(again.bodies);
+    expect(generateWorkload({ events: 5_000, sites: 1, seed: 43, now: NOW, profile: 'long-tail' }).bodies).not.toEqual(again.bodies);
+  });
+
+  it('draws every tail page once before drawing any again', () => {
+    const catalogue = ['/', '/a', '/b', '/c', '/d', '/e'];
+    const pick = longTailPicker(catalogue, 1, 0, prng(1));
+    const rounds = [0, 1, 2].map(() => Array.from({ length: 5 }, pick).sort());
+    for (const round of rounds) expect(round).toEqual(['/a', '/b', '/c', '/d', '/e']);
+  });
+});
+
+describe('the bench options', () => {
+  it('run the default profile unless told otherwise, and give the long-tail profile one site', () => {
+    expect(parseArgs([])).toMatchObject({ profile: 'default', events: 100_000, sites: 20 });
+    expect(parseArgs(['--profile', 'long-tail'])).toMatchObject({ profile: 'long-tail', events: PROFILE_DEFAULTS['long-tail'].events, sites: 1 });
+    expect(parseArgs(['--profile', 'long-tail', '--events', '5000'])).toMatchObject({ events: 5_000 });
+    expect(() => parseArgs(['--profile', 'long-tail', '--sites', '3'])).toThrow(/one site/);
+    expect(() => parseArgs(['--profile', 'wide'])).toThrow(/--profile must be one of default, long-tail/);
   });
 });
 
