@@ -357,11 +357,3 @@ export function addVisitTruth(scope: VisitTruth, eventType: string, marks: Visit
     if (entry) counts.visits++;
   }
 }
-
-/** A breakdown as GET /stats/breakdown orders it: visits descending, views descending, value ascending (code units). */
-export function expectedBreakdown(counts: ReadonlyMap<string, DimensionCounts> | undefined, limit: number): Array<{ value: string } & DimensionCounts> {
-  return [...(counts ?? [])]
-    .map(([value, { visits, views }]) => ({ value, visits, views }))
-    .sort((a, b) => b.visits - a.visits || b.views - a.views || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
-    .slice(0, limit);
-}

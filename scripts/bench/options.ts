@@ -1,7 +1,18 @@
 // The command line of `npm run bench` (scripts/bench/run.ts).
 import { CONTEXT_OPTION, contextOf, HELP_OPTION, intOption, parseCommandLine } from '../local/cli.ts';
+import { PROFILES, type Profile } from './workload.ts';
+
+/**
+ * Each profile's defaults. long-tail: 100,000 events of one site on one day show about 19,700
+ * of its 20,000 pages (most of them two or three times) and take about as long as the default.
+ */
+export const PROFILE_DEFAULTS: Readonly<Record<Profile, { events: number; sites: number }>> = {
+  default: { events: 100_000, sites: 20 },
+  'long-tail': { events: 100_000, sites: 1 },
+};
 
 export interface Options {
+  profile: Profile;
   events: number;
   sites: number;
   concurrency: number;
@@ -15,8 +26,9 @@ export interface Options {
 }
 
 export const USAGE = `Usage: npm run bench -- [options]
-  --events N          events to send (default 100000)
-  --sites N           sites (default 20)
+  --profile P         workload: default (20 sites, 3 days) or long-tail (one site, one day, 20,000 pages)
+  --events N          events to send (default 100000, both profiles)
+  --sites N           sites (default 20; the long-tail profile has one)
   --concurrency N     HTTP requests in flight (default 64)
   -c key=value        CDK context for synth (repeatable; default: the project's defaults)
   --json-only         print only the final JSON line on stdout (progress still goes to stderr)
@@ -32,8 +44,9 @@ export function parseArgs(argv: string[]): Options {
   const values = parseCommandLine(
     argv,
     {
-      events: { type: 'string', default: '100000' },
-      sites: { type: 'string', default: '20' },
+      profile: { type: 'string', default: 'default' },
+      events: { type: 'string' },
+      sites: { type: 'string' },
       concurrency: { type: 'string', default: '64' },
       ...CONTEXT_OPTION,
       'json-only': { type: 'boolean', default: false },
@@ -46,9 +59,15 @@ export function parseArgs(argv: string[]): Options {
     },
     USAGE,
   );
+  const profile = values.profile as Profile;
+  if (!PROFILES.includes(profile)) throw new Error(`--profile must be one of ${PROFILES.join(', ')}\n${USAGE}`);
+  const defaults = PROFILE_DEFAULTS[profile];
+  const sites = intOption('--sites', values.sites ?? String(defaults.sites), 1, 1000);
+  if (profile === 'long-tail' && sites !== 1) throw new Error('--sites: the long-tail profile has one site');
   return {
-    events: intOption('--events', values.events, 1, 10_000_000),
-    sites: intOption('--sites', values.sites, 1, 1000),
+    profile,
+    events: intOption('--events', values.events ?? String(defaults.events), 1, 10_000_000),
+    sites,
     concurrency: intOption('--concurrency', values.concurrency, 1, 1024),
     context: contextOf(values.context),
     jsonOnly: values['json-only'],

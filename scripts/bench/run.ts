@@ -1,6 +1,6 @@
 // npm run bench: end-to-end benchmark of the whole stack on this machine (see docs/benchmarks.md).
 //
-//   npm run bench [-- --events 100000 --sites 20 --concurrency 64 -c key=value ... --json-only]
+//   npm run bench [-- --profile long-tail --events 100000 --sites 20 --concurrency 64 -c key=value ... --json-only]
 //
 // Starts the local runtime (its own cloud assembly in .local/cdk.out.bench), sends a seeded,
 // realistic workload to POST /event over keep-alive connections, waits until the queue is
@@ -18,7 +18,7 @@ import type { BatchReport } from '../local/event-source.ts';
 import { displayName, PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { resolveEnvironment } from '../local/template.ts';
 import { gbSeconds } from './billing.ts';
-import { checkBreakdowns, checkStats } from './counts.ts';
+import { checkBreakdowns, checkStats, overflowOf } from './counts.ts';
 import { cpuMsPerEvent, cpuSnapshot, cpuSplit, cpuSplitLines, functionRowLabel, type CpuSnapshot, type CpuSplit } from './cpu-split.ts';
 import { hotKeyAt5000 } from './hot-key.ts';
 import { FunctionLogs, type BatchLine, type StatsLine } from './function-logs.ts';
@@ -80,8 +80,12 @@ async function main(): Promise<number> {
   try {
     // 1. Workload and ground truth.
     const genStarted = Date.now();
-    const workload: Workload = generateWorkload({ events: opts.events, sites: opts.sites, seed: opts.seed });
-    progress(`workload: ${workload.bodies.length} events, ${workload.sites.length} sites, days ${workload.days.join(', ')} (${Date.now() - genStarted} ms)`);
+    const workload: Workload = generateWorkload({ events: opts.events, sites: opts.sites, seed: opts.seed, profile: opts.profile });
+    const distinctPaths = Math.max(...[...workload.truth.values()].flatMap((site) => [...site.days.values()].map((day) => day.paths.size)));
+    progress(
+      `workload (${opts.profile}): ${workload.bodies.length} events, ${workload.sites.length} sites, days ${workload.days.join(', ')}, ` +
+        `up to ${distinctPaths} distinct paths a day (${Date.now() - genStarted} ms)`,
+    );
 
     // 2. The local runtime, with its own cloud assembly.
     progress(`synthesizing${Object.keys(opts.context).length ? ` with ${JSON.stringify(opts.context)}` : ' with the default context'} and starting the local runtime...`);
@@ -261,6 +265,7 @@ async function main(): Promise<number> {
     const invalidMessages = sum(batchLinesAtDrain.map((b) => b.invalid ?? 0));
     if (invalidMessages > 0) mismatches.push(`${invalidMessages} messages were invalid`);
     const countsExact = mismatches.length === 0;
+    const overflow = overflowOf(stats.answers, breakdowns.answers);
     progress(
       countsExact
         ? `counts: all ${stats.calls} GET /stats and ${breakdowns.calls} GET /stats/breakdown answers match the ground truth; ` +
@@ -270,6 +275,9 @@ async function main(): Promise<number> {
 
     // 7. Sizes of the counter items, the ingest bundle and its init time.
     const sizes = await measureCounterItems(rt, aggregatesTable);
+    // The largest items a day's counters reach (DynamoDB refuses items over 400 KB).
+    const maxBucketKb = sizes.byKind['path buckets, day'].maxBytes / 1024;
+    const maxTotalsKb = Math.max(sizes.byKind['totals, day'].maxBytes, sizes.byKind['totals, all time'].maxBytes) / 1024;
     const ingestFn = rt.model.functions[ingestId]!;
     const init = await measureBundleInit(ingestFn.handlerFile!, resolveEnvironment(rt.model, ingestFn, rt.bindings), rt.model.region);
     const { bundleBytes, initMs } = init;
@@ -409,6 +417,11 @@ async function main(): Promise<number> {
       max_key_wru_per_s: hottest ? round(hottest.peakPerSecond, 0) : null,
       counts_exact: countsExact,
       lake_exact: lakeExact,
+      profile: opts.profile,
+      distinct_paths_per_day: distinctPaths,
+      max_bucket_kb: round(maxBucketKb, 1),
+      max_totals_kb: round(maxTotalsKb, 2),
+      overflow,
       export_events: exported.events,
       export_files: exported.files,
       raw_event_item_bytes: wire && wire.dynamodb.rawEventItems.items ? round(wire.dynamodb.rawEventItems.bytes / wire.dynamodb.rawEventItems.items, 1) : null,
@@ -528,10 +541,13 @@ async function main(): Promise<number> {
       ['ingest bundle (index.mjs)', `${fmt(bundleBytes / 1024, 1)} KB`, `< 100 KB: ${yes(targets.ingest_bundle_bytes)}`],
       ['ingest init (import, median of 7)', `${fmt(initMs, 1)} ms`, `< 30 ms: ${yes(targets.ingest_init_ms)}`,
         init.nodeOptions ? `with NODE_OPTIONS=${init.nodeOptions} as deployed; ${fmt(init.initMsWithoutNodeOptions, 1)} ms without` : ''],
+      ['largest counter item: day path bucket / totals (KB)', `${fmt(maxBucketKb, 1)} / ${fmt(maxTotalsKb, 2)}`, '', `of ${sizes.counterItems} counter items; DynamoDB refuses items over 400 KB`],
       ['counts exact', String(countsExact), '', `${stats.calls} GET /stats and ${breakdowns.calls} GET /stats/breakdown answers; export of ${exported.events} events in ${exported.files} files; DLQ ${dlq.visible + dlq.inFlight} messages`],
+      ['(other) rows: days / views in them', `${overflow.days} / ${overflow.views_in_other}`, '',
+        `day breakdowns with (other): ${overflow.breakdowns} (${overflow.breakdown_views_in_other} views); estimated rows: ${overflow.estimated_rows}`],
     ];
     say('');
-    say(`Benchmark: ${events} events, ${opts.sites} sites, concurrency ${opts.concurrency}, Node ${process.version}, ${details.machine.cpus} CPUs`);
+    say(`Benchmark (${opts.profile} profile): ${events} events, ${workload.sites.length} sites, up to ${distinctPaths} distinct paths a day, concurrency ${opts.concurrency}, Node ${process.version}, ${details.machine.cpus} CPUs`);
     for (const line of tableLines(rows)) say(line);
     say('');
     say('Cost per million events (USD):   REST     HTTP');

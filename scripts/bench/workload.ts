@@ -40,12 +40,19 @@ import {
   type VisitTruth,
 } from './audience-workload.ts';
 
+/** The bench's workloads: `default` (20 sites over 3 days) and `long-tail` (one site, one day, 20,000 pages). */
+export const PROFILES = ['default', 'long-tail'] as const;
+export type Profile = (typeof PROFILES)[number];
+
 export interface WorkloadOptions {
   events: number;
+  /** Sites of the default profile (the long-tail profile has one). */
   sites: number;
   seed: number;
   /** "Now" for the time window (default Date.now()). */
   now?: number;
+  /** Default: `default`. */
+  profile?: Profile;
 }
 
 export interface Beacon {
@@ -241,9 +248,26 @@ export function recordTruth(truth: Map<string, SiteTruth>, beacon: Beacon, audie
   addTo(scope, beacon, path, marks, audience);
 }
 
-export function generateWorkload(opts: WorkloadOptions): Workload {
-  const random = prng(opts.seed);
-  const now = opts.now ?? Date.now();
+/** Where and when a profile's traffic goes: its sites, their pages and the time window. */
+interface Layout {
+  sites: string[];
+  /** Each site's expected share of the events. */
+  siteWeights: number[];
+  /** Draws the site (index) of the next visit. */
+  pickSite: () => number;
+  /** Per site: draws the page of a page view. */
+  pickPage: Array<() => string>;
+  /** Per site: how many pages it has. */
+  catalogueSizes: number[];
+  /** Visits start in [windowStart, windowEnd] and end by windowEnd. */
+  windowStart: number;
+  windowEnd: number;
+  /** The UTC days of the window, oldest first. */
+  days: string[];
+}
+
+/** The default profile: 20 sites of 30-200 pages each, over the last 3 UTC days. */
+function defaultLayout(opts: WorkloadOptions, random: () => number, now: number): Layout {
   const todayStart = Math.floor(now / DAY_MS) * DAY_MS;
   const windowStart = todayStart - 2 * DAY_MS;
   // Nothing newer than a minute ago: the API refuses events more than 10 minutes in the future,
@@ -265,6 +289,87 @@ export function generateWorkload(opts: WorkloadOptions): Workload {
     return catalogueFor(size, random);
   });
   const pickPath = catalogues.map((c) => zipf(c.length, 1, random));
+  return {
+    sites,
+    siteWeights,
+    pickSite,
+    pickPage: catalogues.map((catalogue, i) => () => catalogue[pickPath[i]!()]!),
+    catalogueSizes: catalogues.map((c) => c.length),
+    windowStart,
+    windowEnd,
+    days,
+  };
+}
+
+/** The long-tail profile: one site's pages, how many of them make the popular head, and the head's share of page views. */
+export const LONG_TAIL = { site: 'www.longtail.example', pages: 20_000, headPages: 10, headShare: 0.5 } as const;
+
+const ARTICLE_ENDINGS = ['guide', 'tips', 'checklist', 'explained', 'in-practice', 'for-beginners', 'at-scale', 'mistakes'];
+const DOC_PAGES = ['overview', 'examples', 'options', 'troubleshooting', 'limits'];
+
+/** One page of a large site: an article, a product, a versioned doc page, a question or a tag listing (about 38 characters). */
+function longTailPath(random: () => number): string {
+  const r = random();
+  if (r < 0.35) return `/blog/${2019 + Math.floor(random() * 7)}/${pick(VERBS, random)}-${pick(NOUNS, random)}-${pick(ARTICLE_ENDINGS, random)}`;
+  if (r < 0.6) return `/products/${pick(ADJECTIVES, random)}-${pick(PRODUCTS, random)}-${1 + Math.floor(random() * 999)}`;
+  if (r < 0.8) return `/docs/v${1 + Math.floor(random() * 4)}/${pick(DOC_SECTIONS, random)}/${pick(DOC_TOPICS, random)}/${pick(DOC_PAGES, random)}`;
+  if (r < 0.93) return `/questions/${100_000 + Math.floor(random() * 900_000)}/how-to-${pick(VERBS, random)}-${pick(NOUNS, random)}`;
+  return `/tags/${pick(NOUNS, random)}/page/${2 + Math.floor(random() * 98)}`;
+}
+
+/** A large site's pages: "/" and the common pages first (the head), then `size` in all. */
+export function longTailCatalogue(size: number, random: () => number): string[] {
+  const paths = new Set<string>(['/', ...TOP_PAGES].slice(0, size));
+  for (let guard = 0; paths.size < size && guard < 100 * size; guard++) paths.add(longTailPath(random));
+  if (paths.size < size) throw new Error(`only ${paths.size} distinct pages for a catalogue of ${size}`);
+  return [...paths];
+}
+
+/**
+ * Draws pages of a long-tail catalogue: with probability `headShare` one of its first
+ * `headPages` pages (Zipf, s = 1: "/" first), otherwise the next page of the tail in a shuffled
+ * round of all of them, so every tail page is seen once before any is seen again.
+ */
+export function longTailPicker(catalogue: readonly string[], headPages: number, headShare: number, random: () => number): () => string {
+  const pickHead = zipf(headPages, 1, random);
+  const tail = catalogue.slice(headPages);
+  const order = tail.map((_, i) => i);
+  let next = order.length;
+  return () => {
+    if (tail.length === 0 || random() < headShare) return catalogue[pickHead()]!;
+    if (next === order.length) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      next = 0;
+    }
+    return tail[order[next++]!]!;
+  };
+}
+
+/** The long-tail profile: one busy site with 20,000 pages and a popular head, over yesterday (UTC), a whole day. */
+function longTailLayout(random: () => number, now: number): Layout {
+  const todayStart = Math.floor(now / DAY_MS) * DAY_MS;
+  const windowStart = todayStart - DAY_MS;
+  const catalogue = longTailCatalogue(LONG_TAIL.pages, random);
+  return {
+    sites: [LONG_TAIL.site],
+    siteWeights: [1],
+    pickSite: () => 0,
+    pickPage: [longTailPicker(catalogue, LONG_TAIL.headPages, LONG_TAIL.headShare, random)],
+    catalogueSizes: [catalogue.length],
+    windowStart,
+    windowEnd: todayStart - 1,
+    days: [new Date(windowStart).toISOString().slice(0, 10)],
+  };
+}
+
+export function generateWorkload(opts: WorkloadOptions): Workload {
+  const random = prng(opts.seed);
+  const now = opts.now ?? Date.now();
+  const layout = (opts.profile ?? 'default') === 'long-tail' ? longTailLayout(random, now) : defaultLayout(opts, random, now);
+  const { sites, siteWeights, pickSite, pickPage, windowStart, windowEnd, days } = layout;
   // User pools: about one user per four expected events, so users come back.
   const pools = sites.map((site, i) => {
     const size = Math.max(20, Math.round((opts.events * siteWeights[i]!) / 4));
@@ -315,7 +420,7 @@ export function generateWorkload(opts: WorkloadOptions): Workload {
       addresses.push(visitorAddress(audienceRandom, countryLookup));
     }
     let at = visitStart();
-    let page = catalogues[s]![pickPath[s]!()]!;
+    let page = pickPage[s]!();
     const visit: VisitEvent[] = [];
     // Geometric visit length, mean 3 events.
     do {
@@ -339,7 +444,7 @@ export function generateWorkload(opts: WorkloadOptions): Workload {
       });
       visit.push(raw[raw.length - 1]!);
       at += 5_000 + random() * 115_000;
-      if (!custom) page = catalogues[s]![pickPath[s]!()]!;
+      if (!custom) page = pickPage[s]!();
     } while (raw.length < opts.events && at <= windowEnd && random() > 1 / 3);
     const origin = origins.next(site);
     if (!origins.serverSide()) stampVisit(visit, site, origin);
@@ -379,14 +484,6 @@ export function generateWorkload(opts: WorkloadOptions): Workload {
     days,
     sites,
     truth,
-    catalogue: new Map(sites.map((s, i) => [s, catalogues[i]!.length])),
+    catalogue: new Map(sites.map((s, i) => [s, layout.catalogueSizes[i]!])),
   };
-}
-
-/** The expected top paths: views descending, then path ascending (code-unit order), at most `limit`. */
-export function expectedTopPaths(paths: ReadonlyMap<string, number>, limit: number): Array<{ path: string; views: number }> {
-  return [...paths]
-    .sort(([pa, a], [pb, b]) => b - a || (pa < pb ? -1 : pa > pb ? 1 : 0))
-    .slice(0, limit)
-    .map(([path, views]) => ({ path, views }));
 }

@@ -1,12 +1,14 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { eventIncrements } from '../../functions/domain/aggregate.ts';
 import { DIMENSIONS } from '../../functions/domain/audience.ts';
 import { acceptBeacon } from '../../functions/domain/event.ts';
 import { ALL_TIME, DIMENSION_CODES, MULTI_VIEW_VISITS_ATTR, VISIT_MS_ATTR, VISIT_VIEWS_ATTR, VISITS_ATTR, VISIT_WEIGHT } from '../../functions/domain/keys.ts';
 import { VISIT_TIMEOUT_MS } from '../../functions/domain/visit.ts';
-import { expectedBreakdown, stampVisit, type VisitEvent } from '../../scripts/bench/audience-workload.ts';
-import { compareBreakdown, compareScope, type StatsBody } from '../../scripts/bench/counts.ts';
-import { emptyScope, generateWorkload, type ScopeTruth } from '../../scripts/bench/workload.ts';
+import { stampVisit, type VisitEvent } from '../../scripts/bench/audience-workload.ts';
+import { compareBreakdown, comparePaths, compareScope, overflowOf, type StatsBody } from '../../scripts/bench/counts.ts';
+import { PROFILE_DEFAULTS, parseArgs } from '../../scripts/bench/options.ts';
+import { emptyScope, generateWorkload, LONG_TAIL, longTailPicker, prng, type ScopeTruth } from '../../scripts/bench/workload.ts';
 
 const NOW = Date.parse('2026-03-04T15:00:00Z');
 
@@ -33,18 +35,6 @@ describe('stampVisit', () => {
   });
 });
 
-describe('expectedBreakdown', () => {
-  it('orders by visits, then views, descending, then value ascending, and keeps `limit`', () => {
-    const counts = new Map([
-      ['b', { visits: 2, views: 5 }],
-      ['a', { visits: 2, views: 5 }],
-      ['c', { visits: 2, views: 9 }],
-      ['d', { visits: 3, views: 3 }],
-    ]);
-    expect(expectedBreakdown(counts, 3).map((row) => row.value)).toEqual(['d', 'c', 'a']);
-  });
-});
-
 describe('the bench workload', () => {
   const workload = generateWorkload({ events: 3_000, sites: 5, seed: 7, now: NOW });
 
@@ -64,6 +54,13 @@ describe('the bench workload', () => {
     expect([...devices].sort()).toEqual(['desktop', 'mobile', 'tablet']);
     expect(countries.size).toBeGreaterThan(20);
     expect(countries.has('XX')).toBe(true);
+  });
+
+  it('is the same workload as before profiles existed, for the same seed', () => {
+    // The default profile must not change: runs are compared across versions of the code.
+    const digest = createHash('sha256').update(workload.bodies.join('\n')).update(workload.addresses.join(',')).digest('hex');
+    expect(digest.slice(0, 16)).toBe('ebf3cfa34c4e7204');
+    expect(generateWorkload({ events: 3_000, sites: 5, seed: 7, now: NOW, profile: 'default' }).bodies).toEqual(workload.bodies);
   });
 
   it("keeps visit and breakdown truths that equal what the processor's increments add up to", () => {
@@ -115,18 +112,128 @@ describe('the bench workload', () => {
   });
 });
 
+describe('the long-tail workload', () => {
+  const { events } = PROFILE_DEFAULTS['long-tail'];
+  const workload = generateWorkload({ events, sites: 1, seed: 42, now: NOW, profile: 'long-tail' });
+  const site = workload.truth.get(LONG_TAIL.site)!;
+  const day = site.days.get('2026-03-03')!;
+
+  it('sends one site\'s events, all on yesterday (UTC), all accepted by the API', () => {
+    expect(workload.sites).toEqual([LONG_TAIL.site]);
+    expect(workload.days).toEqual(['2026-03-03']);
+    expect([...site.days.keys()]).toEqual(['2026-03-03']);
+    expect(day.events).toBe(events);
+    const refused = workload.bodies.filter((body) => !acceptBeacon(JSON.parse(body), new Date(NOW), () => 'id').ok);
+    expect(refused).toEqual([]);
+  });
+
+  it('shows nearly all of its 20,000 pages in the day, most of them a few times, and half the views on 10 pages', () => {
+    expect(workload.catalogue.get(LONG_TAIL.site)).toBe(20_000);
+    expect(day.paths.size).toBeGreaterThan(19_500);
+    expect(day.paths.size).toBeLessThanOrEqual(20_000);
+    const counts = [...day.paths.values()].sort((a, b) => b - a);
+    const head = counts.slice(0, LONG_TAIL.headPages).reduce((a, b) => a + b, 0);
+    expect(head / day.views).toBeGreaterThan(0.45);
+    expect(head / day.views).toBeLessThan(0.55);
+    const tail = counts.slice(LONG_TAIL.headPages);
+    expect(tail.filter((n) => n >= 2 && n <= 5).length / tail.length).toBeGreaterThan(0.6);
+    expect(Math.max(...tail)).toBeLessThan(10);
+  });
+
+  it('has visits, entry pages and sources as the default workload has', () => {
+    const breakdowns = day.visit.breakdowns;
+    expect(day.visit.visits / day.views).toBeGreaterThan(0.25);
+    expect(breakdowns.get('entry_page')!.size).toBeGreaterThan(5_000);
+    expect(breakdowns.get('source')!.size).toBeGreaterThan(100);
+    expect(breakdowns.get('utm_campaign')!.size).toBeGreaterThan(5);
+    expect(new Set(workload.beacons.map((b) => b.event_type)).size).toBeGreaterThan(5);
+  });
+
+  it('is the same for the same seed, and another for another seed', () => {
+    const again = generateWorkload({ events: 5_000, sites: 1, seed: 42, now: NOW, profile: 'long-tail' });
+    expect(generateWorkload({ events: 5_000, sites: 1, seed: 42, now: NOW, profile: 'long-tail' }).bodies).toEqual(again.bodies);
+    expect(generateWorkload({ events: 5_000, sites: 1, seed: 43, now: NOW, profile: 'long-tail' }).bodies).not.toEqual(again.bodies);
+  });
+
+  it('draws every tail page once before drawing any again', () => {
+    const catalogue = ['/', '/a', '/b', '/c', '/d', '/e'];
+    const pick = longTailPicker(catalogue, 1, 0, prng(1));
+    const rounds = [0, 1, 2].map(() => Array.from({ length: 5 }, pick).sort());
+    for (const round of rounds) expect(round).toEqual(['/a', '/b', '/c', '/d', '/e']);
+  });
+});
+
+describe('the bench options', () => {
+  it('run the default profile unless told otherwise, and give the long-tail profile one site', () => {
+    expect(parseArgs([])).toMatchObject({ profile: 'default', events: 100_000, sites: 20 });
+    expect(parseArgs(['--profile', 'long-tail'])).toMatchObject({ profile: 'long-tail', events: PROFILE_DEFAULTS['long-tail'].events, sites: 1 });
+    expect(parseArgs(['--profile', 'long-tail', '--events', '5000'])).toMatchObject({ events: 5_000 });
+    expect(() => parseArgs(['--profile', 'long-tail', '--sites', '3'])).toThrow(/one site/);
+    expect(() => parseArgs(['--profile', 'wide'])).toThrow(/--profile must be one of default, long-tail/);
+  });
+});
+
 describe('the bench checks', () => {
+  const counts = new Map([
+    ['google.com', { visits: 3, views: 7 }],
+    ['(direct)', { visits: 2, views: 2 }],
+    ['bing.com', { visits: 1, views: 1 }],
+  ]);
   const rows = [
     { value: 'google.com', visits: 3, views: 7 },
     { value: '(direct)', visits: 2, views: 2 },
+    { value: 'bing.com', visits: 1, views: 1 },
   ];
 
-  it('accept a breakdown equal to the truth and name the first row that differs', () => {
-    expect(compareBreakdown('s', rows, rows)).toBeUndefined();
-    expect(compareBreakdown('s', rows, [rows[0]!, { value: '(direct)', visits: 2, views: 3 }])).toBe(
-      's: results[1] expected {"value":"(direct)","visits":2,"views":2}, got {"value":"(direct)","visits":2,"views":3}',
+  it('accept a breakdown equal to the truth and name each row that differs', () => {
+    expect(compareBreakdown('s', counts, 10, rows)).toEqual([]);
+    expect(compareBreakdown('s', counts, 10, [rows[0]!, { value: '(direct)', visits: 2, views: 3 }, rows[2]!])).toEqual([
+      's: "(direct)" expected visits 2, views 2, got visits 2, views 3',
+      's: views of the 3 rows add up to 11, expected the total 10',
+    ]);
+    expect(compareBreakdown('s', counts, 10, [rows[0]!, rows[1]!])).toEqual(['s: visits of the 2 rows add up to 5, expected the total 6', 's: views of the 2 rows add up to 9, expected the total 10']);
+    expect(compareBreakdown('s', counts, 10, [rows[1]!, rows[0]!, rows[2]!])).toEqual(['s: "google.com" is out of order after "(direct)"']);
+  });
+
+  it('accept values counted under (other) when the rows add up to the totals', () => {
+    const other = { value: '(other)', visits: 3, views: 3 };
+    expect(compareBreakdown('s', counts, 10, [rows[0]!, other])).toEqual([]);
+    expect(compareBreakdown('s', counts, 10, [other, rows[0]!])).toEqual([]);
+    expect(compareBreakdown('s', counts, 10, [rows[0]!, { ...other, views: 2 }])).toEqual(['s: views of the 2 rows add up to 9, expected the total 10']);
+  });
+
+  it('accept an estimate within 0.2% of the scope\'s views of the truth, and no further', () => {
+    const paths = emptyScope();
+    paths.views = 2_000;
+    paths.paths = new Map([['/', 1_500], ['/a', 500]]);
+    expect(comparePaths('s', paths, [{ path: '/', views: 1_504, exact: false }, { path: '(other)', views: 496 }])).toEqual([]);
+    expect(comparePaths('s', paths, [{ path: '/', views: 1_505, exact: false }, { path: '(other)', views: 495 }])).toEqual([
+      's: top_paths: "/" (estimate) expected views 1500 within 4.0, got views 1505',
+    ]);
+    expect(comparePaths('s', paths, [{ path: '/', views: 1_504 }, { path: '(other)', views: 496 }])).toEqual(['s: top_paths: "/" expected views 1500, got views 1504']);
+  });
+
+  it('check only what rows cut by the limit can show: each row, and their sum within the totals', () => {
+    const paths = emptyScope();
+    paths.paths = new Map(Array.from({ length: 150 }, (_, i) => [`/p${String(i).padStart(3, '0')}`, 150 - i]));
+    paths.views = [...paths.paths.values()].reduce((a, b) => a + b, 0);
+    const top = [...paths.paths].slice(0, 100).map(([path, views]) => ({ path, views }));
+    expect(comparePaths('s', paths, top)).toEqual([]);
+    expect(comparePaths('s', paths, [...top.slice(0, 99), { path: '(other)', views: paths.views }])).toEqual([
+      `s: top_paths: views of the 100 rows add up to ${paths.views + top.slice(0, 99).reduce((a, r) => a + r.views, 0)}, over the total ${paths.views}`,
+    ]);
+  });
+
+  it('count the (other) rows of the days and the estimated rows', () => {
+    const body = (top_paths: StatsBody['top_paths']): StatsBody => ({ ...EMPTY_BODY, top_paths });
+    const overflow = overflowOf(
+      [
+        { date: '2026-03-03', body: body([{ path: '/', views: 5 }, { path: '(other)', views: 7 }]) },
+        { date: null, body: body([{ path: '/', views: 5, exact: false }, { path: '(other)', views: 9 }]) },
+      ],
+      [{ date: '2026-03-03', rows: [{ value: '(other)', visits: 1, views: 4 }] }],
     );
-    expect(compareBreakdown('s', rows, [rows[0]!])).toMatch(/^s: 1 values, expected 2/);
+    expect(overflow).toEqual({ days: 1, views_in_other: 7, breakdowns: 1, breakdown_views_in_other: 4, estimated_rows: 1 });
   });
 
   it('compare the visit figures of GET /stats with those of the true counters', () => {
