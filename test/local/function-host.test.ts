@@ -120,8 +120,10 @@ describe('FunctionHost', () => {
     const lines: string[] = [];
     const h = host('probe', { timeoutSeconds: 1, lines });
     const started = Date.now();
-    const result = await h.invoke({ action: 'sleep', ms: 1_500 });
-    expect(Date.now() - started).toBeLessThan(1_400);
+    // The handler would sleep 5 s: answering well before that shows the timeout ended it (a
+    // loaded machine can add a second to the sandbox's start).
+    const result = await h.invoke({ action: 'sleep', ms: 5_000 });
+    expect(Date.now() - started).toBeLessThan(4_000);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.timedOut).toBe(true);
