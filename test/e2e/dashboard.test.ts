@@ -120,6 +120,9 @@ beforeAll(async () => {
 }, 240_000);
 
 afterEach(async () => {
+  // A test's routes may still be answering the page's own refreshes: drop them, and what they
+  // throw once the page is gone, before closing it.
+  for (const page of context?.pages() ?? []) await page.unrouteAll({ behavior: 'ignoreErrors' });
   await context?.close();
   context = undefined;
 });
