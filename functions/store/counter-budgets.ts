@@ -12,27 +12,15 @@ import {
 } from '../domain/counter-budget.ts';
 import type { TrackedEvent } from '../domain/event.ts';
 import { pathBucketKey, totalsKey, type Key } from '../domain/keys.ts';
-import { WeightedLru } from '../commons/weighted-lru.ts';
-import { batchGetAll } from './batch-get.ts';
 import { compactLegacyItem } from './counter-compaction.ts';
+import { WrittenItems } from './written-items.ts';
 
 /**
- * What the processor knows of the counter items it writes (the names each holds, its load; see
- * counter-budget.ts), kept across invocations. An item is read (strongly consistent, in one
- * BatchGetItem with the unit's other unknown items) the first time an instance writes it, and
- * kept up to date with the instance's own commits; another processor's names show up as a
- * failed condition, after which the item is read again (`forgetItem`). An item written before
+ * What the processor knows of the counter items it writes: the names each holds and its load
+ * (counter-budget.ts), kept as written-items.ts keeps items; another processor's names show up as
+ * a failed condition, after which the item is read again (`forgetItem`). An item written before
  * budgets and fuller than its budget is compacted when read (counter-compaction.ts).
  */
-
-/** Approximate bytes the states may hold (the processor has 512 MB). */
-const CACHE_BYTES = 64 * 1024 * 1024;
-
-const cache = new WeightedLru<string, BudgetState>(CACHE_BYTES);
-
-const cacheKey = (table: string, key: Key): string => `${table}\n${key.pk}\n${key.sk}`;
-
-const weigh = (state: BudgetState): number => 128 + state.bytes * 2;
 
 /** A counter item to fit to its budget: its key and kind. */
 export interface CounterItemRef {
@@ -40,28 +28,19 @@ export interface CounterItemRef {
   kind: CounterKind;
 }
 
+/** Approximate bytes the states may hold (the processor has 512 MB). */
+const CACHE_BYTES = 64 * 1024 * 1024;
+
+const states = new WrittenItems<CounterItemRef, BudgetState>(
+  CACHE_BYTES,
+  // An item filled before budgets existed is brought within its budget first.
+  async ({ key, kind }, item, doc, table) => budgetStateOf(kind, item && (await compactLegacyItem(doc, table, key, kind, item))),
+  (state) => 128 + state.bytes * 2,
+);
+
 /** The budget states of `items`, from memory or read at once (the ones not in memory). */
-export async function readBudgetStates(doc: DynamoDBDocumentClient, table: string, items: readonly CounterItemRef[]): Promise<BudgetState[]> {
-  const missing = items.filter(({ key }) => cache.get(cacheKey(table, key)) === undefined);
-  if (missing.length > 0) {
-    const read = await batchGetAll(
-      doc,
-      table,
-      missing.map(({ key }) => key),
-      { consistentRead: true },
-    );
-    const found = new Map(read.map((item) => [`${item.pk}\n${item.sk}`, item]));
-    await Promise.all(
-      missing.map(async ({ key, kind }) => {
-        let item = found.get(`${key.pk}\n${key.sk}`);
-        // An item filled before budgets existed is brought within its budget first.
-        if (item) item = await compactLegacyItem(doc, table, key, kind, item);
-        const state = budgetStateOf(kind, item);
-        cache.set(cacheKey(table, key), state, weigh(state));
-      }),
-    );
-  }
-  return items.map(({ key, kind }) => cache.get(cacheKey(table, key)) ?? budgetStateOf(kind, undefined));
+export function readBudgetStates(doc: DynamoDBDocumentClient, table: string, items: readonly CounterItemRef[]): Promise<BudgetState[]> {
+  return states.read(doc, table, items);
 }
 
 /**
@@ -82,13 +61,14 @@ export async function storedAsOf(
       refs.set(`${ref.key.pk}\n${ref.key.sk}`, ref);
     }
   }
-  let states: BudgetState[];
+  const items = [...refs.values()];
+  let read: BudgetState[];
   try {
-    states = await readBudgetStates(doc, table, [...refs.values()]);
+    read = await readBudgetStates(doc, table, items);
   } catch {
     return (_siteId, _ref, attr) => attr;
   }
-  const stateOf = new Map([...refs.keys()].map((id, i) => [id, { kind: [...refs.values()][i]!.kind, state: states[i]! }]));
+  const stateOf = new Map(items.map((ref, i) => [`${ref.key.pk}\n${ref.key.sk}`, { kind: ref.kind, state: read[i]! }]));
   return (siteId, itemRef, attr) => {
     const { key } = counterItemRef(siteId, itemRef);
     const found = stateOf.get(`${key.pk}\n${key.sk}`);
@@ -104,11 +84,10 @@ export function counterItemRef(siteId: string, { scope, bucket }: ItemRef): Coun
 
 /** Records what a committed update added to an item. */
 export function rememberCommitted(table: string, key: Key, before: BudgetState, update: BudgetedDelta): void {
-  const state = afterCommit(before, update);
-  cache.set(cacheKey(table, key), state, weigh(state));
+  states.remember(table, key, afterCommit(before, update));
 }
 
 /** Drops what is known of an item: it is read again before its next update. */
 export function forgetItem(table: string, key: Key): void {
-  cache.delete(cacheKey(table, key));
+  states.forget(table, key);
 }
