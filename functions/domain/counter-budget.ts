@@ -81,11 +81,18 @@ export function budgetStateOf(kind: CounterKind, item: Record<string, unknown> |
 }
 
 /** Whether an item, as last known, has room for one more name. */
-export function roomFor(kind: CounterKind, state: BudgetState, attr: string): boolean {
-  const limit = kind === 'totals' ? TOTALS_BUDGET_BYTES : BUCKET_BUDGET_BYTES;
-  if (kind === 'totals' && state.names.size >= MAX_EVENT_TYPES) return false;
-  return Math.max(state.stored ?? 0, state.bytes) + nameCost(attr) <= limit;
-}
+export const roomFor = (kind: CounterKind, state: BudgetState, attr: string): boolean =>
+  hasRoom(kind, loadOf(state), state.names.size, nameCost(attr));
+
+/** The bytes of names an item of `kind` may hold. */
+const budgetOf = (kind: CounterKind): number => (kind === 'totals' ? TOTALS_BUDGET_BYTES : BUCKET_BUDGET_BYTES);
+
+/** The load an item is taken to have: its stored bound, or what its names add up to if more. */
+const loadOf = (state: BudgetState): number => Math.max(state.stored ?? 0, state.bytes);
+
+/** Whether an item with `load` bytes of `names` names has room for one more name of `cost` bytes. */
+const hasRoom = (kind: CounterKind, load: number, names: number, cost: number): boolean =>
+  load + cost <= budgetOf(kind) && (kind !== 'totals' || names < MAX_EVENT_TYPES);
 
 /** How an update keeps an item's load attribute, and on what condition it may apply. */
 export type LoadUpdate =
@@ -124,7 +131,6 @@ export function fitToBudget(
   state: BudgetState,
   { overflowAll = false }: { overflowAll?: boolean } = {},
 ): BudgetedDelta {
-  const limit = kind === 'totals' ? TOTALS_BUDGET_BYTES : BUCKET_BUDGET_BYTES;
   const attrs = new Map<string, number>();
   const add = (attr: string, by: number) => attrs.set(attr, (attrs.get(attr) ?? 0) + by);
   const candidates: Array<[string, number]> = [];
@@ -133,25 +139,22 @@ export function fitToBudget(
     else candidates.push([attr, by]);
   }
   candidates.sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
-  const load = Math.max(state.stored ?? 0, state.bytes);
-  let count = kind === 'totals' ? state.names.size : 0;
+  const load = loadOf(state);
   let bytes = 0;
   const spilled: Array<[string, number]> = [];
   const added: string[] = [];
   for (const [attr, by] of candidates) {
     const cost = nameCost(attr);
-    const fits = !overflowAll && storable(attr) && load + bytes + cost <= limit && (kind !== 'totals' || count < MAX_EVENT_TYPES);
-    if (fits) {
+    if (!overflowAll && storable(attr) && hasRoom(kind, load + bytes, state.names.size + added.length, cost)) {
       add(attr, by);
       added.push(attr);
       bytes += cost;
-      count++;
     } else {
       add(overflowAttr(attr), by);
       spilled.push([attr, by]);
     }
   }
-  return { attrs, added, overflowed: spilled.length, spilled, load: loadUpdate(state, load, bytes, spilled.length > 0, limit) };
+  return { attrs, added, overflowed: spilled.length, spilled, load: loadUpdate(state, load, bytes, spilled.length > 0, budgetOf(kind)) };
 }
 
 function loadUpdate(state: BudgetState, load: number, bytes: number, overflowed: boolean, limit: number): LoadUpdate {
@@ -195,7 +198,7 @@ export interface CompactionStep {
  */
 export function compactionSteps(kind: CounterKind, item: Record<string, unknown>, perStep = 100): CompactionStep[] | undefined {
   const state = budgetStateOf(kind, item);
-  const limit = kind === 'totals' ? TOTALS_BUDGET_BYTES : BUCKET_BUDGET_BYTES;
+  const limit = budgetOf(kind);
   const tooMany = kind === 'totals' && state.names.size > MAX_EVENT_TYPES;
   if (state.stored !== undefined || (state.bytes <= limit && !tooMany)) return undefined;
   const count = (attr: string) => BigInt(String(item[attr]));
