@@ -11,6 +11,24 @@ import { hash } from 'node:crypto';
  * HEAVY_SHARE of the summary's views, which it must before it can reach that share of the day's.
  */
 
+/**
+ * A summary item's attributes (the key aside): the entries packed (`e`), the views and visits
+ * added (`n`, `nv`), and the version (`ver`), one more than the version it replaces.
+ */
+export const summaryAttributes = ({ entries, views, visits }: HeavySummary, version: number | undefined): Record<string, unknown> => ({
+  e: encodeEntries(entries),
+  n: views,
+  nv: visits,
+  ver: (version ?? 0) + 1,
+});
+
+/** The summary a summary item holds, and its version (none for no item). */
+export function summaryOf(item: Record<string, unknown> | undefined): { summary: HeavySummary; version: number | undefined } {
+  if (!item) return { summary: emptySummary(), version: undefined };
+  const entries = item.e instanceof Uint8Array ? decodeEntries(item.e) : [];
+  return { summary: { entries, views: Number(item.n ?? 0), visits: Number(item.nv ?? 0) }, version: Number(item.ver ?? 0) };
+}
+
 /** Entries of a summary: its estimates are within 1/500 = 0.2% of the overflowed views. */
 export const HEAVY_CAPACITY = 500;
 /** A value past the budget is listed by name once it holds this share of the day's (dimension's) views. */

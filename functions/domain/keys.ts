@@ -57,13 +57,13 @@ export const pathBucketKey = (siteId: string, scope: Scope, bucket: number): Key
 export const PATHS_CODE = 'p';
 const HEAVY_SUMMARY_PREFIX = 'H';
 const HEAVY_NAME_PREFIX = 'N';
-export const heavySummaryKey = (siteId: string, scope: Scope, code: string): Key => ({
-  pk: pathPartition(siteId, scope),
-  sk: `${HEAVY_SUMMARY_PREFIX}${code}`,
-});
+/** The sort keys of a summary and of a name, in their day's path partition. */
+export const heavySummarySk = (code: string): string => `${HEAVY_SUMMARY_PREFIX}${code}`;
+export const heavyNameSk = (code: string, hash: number): string => `${HEAVY_NAME_PREFIX}${code}#${hash.toString(36)}`;
+export const heavySummaryKey = (siteId: string, scope: Scope, code: string): Key => ({ pk: pathPartition(siteId, scope), sk: heavySummarySk(code) });
 export const heavyNameKey = (siteId: string, scope: Scope, code: string, hash: number): Key => ({
   pk: pathPartition(siteId, scope),
-  sk: `${HEAVY_NAME_PREFIX}${code}#${hash.toString(36)}`,
+  sk: heavyNameSk(code, hash),
 });
 /** The code of a heavy-hitter summary's sort key (undefined for other items). */
 export const heavySummaryCode = (sk: string): string | undefined => (sk.startsWith(HEAVY_SUMMARY_PREFIX) ? sk.slice(1) : undefined);

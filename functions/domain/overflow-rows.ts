@@ -1,5 +1,5 @@
 import { OTHER } from './counter-budget.ts';
-import { decodeEntries, isHeavy, type HeavyEntry } from './heavy-hitters.ts';
+import { isHeavy, summaryOf, type HeavyEntry } from './heavy-hitters.ts';
 import { heavyNameOf, heavySummaryCode } from './keys.ts';
 
 /**
@@ -29,7 +29,7 @@ function heavyHitters(items: readonly Record<string, unknown>[], code: string): 
   const names = new Map<number, string>();
   for (const item of items) {
     const sk = String(item.sk);
-    if (heavySummaryCode(sk) === code && item.e instanceof Uint8Array) entries = decodeEntries(item.e);
+    if (heavySummaryCode(sk) === code) entries = summaryOf(item).summary.entries;
     const name = heavyNameOf(sk);
     if (name?.code === code && typeof item.name === 'string') names.set(name.hash, item.name);
   }
@@ -37,50 +37,54 @@ function heavyHitters(items: readonly Record<string, unknown>[], code: string): 
 }
 
 /**
- * Lists a day's heavy hitters of the paths (`code` p) in `pathViews` (read from the same items):
- * each value holding at least HEAVY_SHARE of the day's views, taken out of `(other)`.
+ * Lists a day's heavy hitters of one dimension (`code`) in `counts` (read from the same items):
+ * each value holding at least HEAVY_SHARE of the day's views, with its estimate taken out of
+ * `(other)` by `split` (the row, and what `(other)` keeps).
  */
-export function listHeavyPaths(items: readonly Record<string, unknown>[], code: string, pathViews: Map<string, number>): void {
-  const other = pathViews.get(OTHER);
+function listHeavy<T>(
+  items: readonly Record<string, unknown>[],
+  code: string,
+  counts: Map<string, T>,
+  viewsOf: (count: T) => number,
+  split: (other: T, entry: HeavyEntry) => [row: T, other: T],
+): void {
+  let other = counts.get(OTHER);
   if (other === undefined) return;
   let total = 0;
-  for (const views of pathViews.values()) total += views;
-  let left = other;
+  for (const count of counts.values()) total += viewsOf(count);
   const listed: string[] = [];
   for (const { name, entry } of heavyHitters(items, code)) {
-    if (!isHeavy(entry, total) || entry.views > left || pathViews.has(name)) continue;
-    pathViews.set(name, entry.views);
-    left -= entry.views;
+    if (!isHeavy(entry, total) || entry.views > viewsOf(other) || counts.has(name)) continue;
+    const [row, rest] = split(other, entry);
+    counts.set(name, row);
+    other = rest;
     listed.push(name);
   }
   if (listed.length === 0) return;
-  pathViews.set(OTHER, left);
-  markInexact(pathViews, [...listed, OTHER]);
+  counts.set(OTHER, other);
+  markInexact(counts, [...listed, OTHER]);
+}
+
+/** Lists a day's heavy hitters of the paths (`code` p) in `pathViews`, as listHeavy does. */
+export function listHeavyPaths(items: readonly Record<string, unknown>[], code: string, pathViews: Map<string, number>): void {
+  listHeavy(items, code, pathViews, (views) => views, (other, entry) => [entry.views, other - entry.views]);
 }
 
 /** The same for a dimension's values (visits and page views; heavy by page views). */
-export function listHeavyValues(
-  items: readonly Record<string, unknown>[],
-  code: string,
-  counts: Map<string, { visits: number; views: number }>,
-): void {
-  const other = counts.get(OTHER);
-  if (other === undefined) return;
-  let total = 0;
-  for (const { views } of counts.values()) total += views;
-  const left = { ...other };
-  const listed: string[] = [];
-  for (const { name, entry } of heavyHitters(items, code)) {
-    if (!isHeavy(entry, total) || entry.views > left.views || counts.has(name)) continue;
-    const visits = Math.min(entry.visits, left.visits);
-    counts.set(name, { visits, views: entry.views });
-    left.views -= entry.views;
-    left.visits -= visits;
-    listed.push(name);
-  }
-  if (listed.length === 0) return;
-  counts.set(OTHER, left);
-  markInexact(counts, [...listed, OTHER]);
+export function listHeavyValues(items: readonly Record<string, unknown>[], code: string, counts: Map<string, { visits: number; views: number }>): void {
+  listHeavy(
+    items,
+    code,
+    counts,
+    ({ views }) => views,
+    (other, entry) => {
+      const visits = Math.min(entry.visits, other.visits);
+      return [
+        { visits, views: entry.views },
+        { visits: other.visits - visits, views: other.views - entry.views },
+      ];
+    },
+  );
 }
 
 /** Adds one day's counts into a sum over days, carrying which rows are estimates. */

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { heavyNameKey, heavySummaryCode, heavySummaryKey, pathBucketKey, sketchShardKey, type Key, type Scope } from '../domain/keys.ts';
+import { heavyNameSk, heavySummaryCode, heavySummarySk, pathBucketKey, sketchShardKey, type Key, type Scope } from '../domain/keys.ts';
 import { OTHER } from '../domain/counter-budget.ts';
-import { decodeEntries, isHeavy } from '../domain/heavy-hitters.ts';
+import { entriesToName, summaryOf } from '../domain/heavy-hitters.ts';
 import { estimate, SHARD_COUNT } from '../domain/sketch.ts';
 import { batchGetAll } from './batch-get.ts';
 import type { DaySketch } from './day-partitions.ts';
@@ -65,18 +65,15 @@ async function addHeavyHitterItems(doc: DynamoDBDocumentClient, table: string, b
   for (const [pk, items] of byPartition) {
     const codes = new Set<string>();
     for (const item of items) for (const attr of Object.keys(item)) if (attr.endsWith(OTHER_SUFFIX)) codes.add(attr.slice(0, -OTHER_SUFFIX.length));
-    for (const code of codes) summaryKeys.push({ pk, sk: heavySummaryKey('', '', code).sk });
+    for (const code of codes) summaryKeys.push({ pk, sk: heavySummarySk(code) });
   }
   if (summaryKeys.length === 0) return;
   const summaries = await batchGetAll(doc, table, summaryKeys, { consistentRead: true });
   const nameKeys: Key[] = [];
   for (const summary of summaries) {
     byPartition.get(String(summary.pk))?.push(summary);
-    if (!(summary.e instanceof Uint8Array)) continue;
     const code = heavySummaryCode(String(summary.sk))!;
-    for (const entry of decodeEntries(summary.e)) {
-      if (isHeavy(entry, Number(summary.n ?? 0))) nameKeys.push({ pk: String(summary.pk), sk: heavyNameKey('', '', code, entry.hash).sk });
-    }
+    for (const entry of entriesToName(summaryOf(summary).summary)) nameKeys.push({ pk: String(summary.pk), sk: heavyNameSk(code, entry.hash) });
   }
   for (const name of nameKeys.length > 0 ? await batchGetAll(doc, table, nameKeys, { consistentRead: true }) : []) byPartition.get(String(name.pk))?.push(name);
 }
