@@ -15,10 +15,11 @@ import { hash } from 'node:crypto';
  * A summary item's attributes (the key aside): the entries packed (`e`), the views and visits
  * added (`n`, `nv`), and the version (`ver`), one more than the version it replaces.
  */
-export const summaryAttributes = ({ entries, views, visits }: HeavySummary, version: number | undefined): Record<string, unknown> => ({
+export const summaryAttributes = ({ entries, views, visits, named }: HeavySummary, version: number | undefined): Record<string, unknown> => ({
   e: encodeEntries(entries),
   n: views,
   nv: visits,
+  nm: encodeHashes(named),
   ver: (version ?? 0) + 1,
 });
 
@@ -26,7 +27,8 @@ export const summaryAttributes = ({ entries, views, visits }: HeavySummary, vers
 export function summaryOf(item: Record<string, unknown> | undefined): { summary: HeavySummary; version: number | undefined } {
   if (!item) return { summary: emptySummary(), version: undefined };
   const entries = item.e instanceof Uint8Array ? decodeEntries(item.e) : [];
-  return { summary: { entries, views: Number(item.n ?? 0), visits: Number(item.nv ?? 0) }, version: Number(item.ver ?? 0) };
+  const named = item.nm instanceof Uint8Array ? decodeHashes(item.nm) : [];
+  return { summary: { entries, views: Number(item.n ?? 0), visits: Number(item.nv ?? 0), named }, version: Number(item.ver ?? 0) };
 }
 
 /** Entries of a summary: its estimates are within 1/500 = 0.2% of the overflowed views. */
@@ -51,14 +53,30 @@ export interface HeavySummary {
   /** Views (and visits) added to the summary: the dimension's overflowed views. */
   views: number;
   visits: number;
+  /** Hashes of the values whose names are stored beside the summary (at most MAX_NAMED, each once). */
+  named: number[];
 }
 
-export const emptySummary = (): HeavySummary => ({ entries: [], views: 0, visits: 0 });
+/** Names a summary may have stored beside it in a day (what bounds the items a flood of heavy values can add). */
+export const MAX_NAMED = 500;
+
+export const emptySummary = (): HeavySummary => ({ entries: [], views: 0, visits: 0, named: [] });
 
 /** A value's 48-bit hash: distinct values of a day collide with negligible probability. */
 export const valueHash = (value: string): number => hash('sha256', value, 'buffer').readUIntBE(0, 6);
 
 const ENTRY_BYTES = 6 + 4 + 4 + 4;
+
+const encodeHashes = (hashes: readonly number[]): Uint8Array => {
+  const bytes = Buffer.alloc(hashes.length * 6);
+  hashes.forEach((h, i) => bytes.writeUIntBE(h, i * 6, 6));
+  return bytes;
+};
+
+const decodeHashes = (bytes: Uint8Array): number[] => {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Array.from({ length: Math.floor(buffer.length / 6) }, (_, i) => buffer.readUIntBE(i * 6, 6));
+};
 
 /** The entries packed into bytes (6-byte hash, then views, error and visits as 32-bit integers). */
 export function encodeEntries(entries: readonly HeavyEntry[]): Uint8Array {
@@ -130,7 +148,7 @@ export function addToSummary(summary: HeavySummary, updates: readonly HeavyUpdat
     min.visits += update.visits;
     byHash.set(min.hash, min);
   }
-  return { entries, views, visits };
+  return { entries, views, visits, named: summary.named };
 }
 
 /** Whether an entry may be listed against `total` views (the day's, or the summary's own). */
@@ -138,3 +156,25 @@ export const isHeavy = (entry: HeavyEntry, total: number): boolean => entry.view
 
 /** The entries whose names a processor stores: those heavy against the summary's own views. */
 export const entriesToName = (summary: HeavySummary): HeavyEntry[] => summary.entries.filter((entry) => isHeavy(entry, summary.views));
+
+/** The heavy entries whose names are stored (what a reader may list). */
+export const namedEntries = (summary: HeavySummary): HeavyEntry[] => {
+  const named = new Set(summary.named);
+  return entriesToName(summary).filter((entry) => named.has(entry.hash));
+};
+
+/**
+ * The names to store for a summary's heavy entries among `candidates` (the values a unit brings,
+ * by hash): those not stored yet, while fewer than MAX_NAMED are; with the summary recording them.
+ */
+export function nameHeavy(summary: HeavySummary, candidates: ReadonlyMap<number, string>): { summary: HeavySummary; names: Array<[hash: number, name: string]> } {
+  const named = new Set(summary.named);
+  const names: Array<[number, string]> = [];
+  for (const entry of entriesToName(summary)) {
+    const name = candidates.get(entry.hash);
+    if (name === undefined || named.has(entry.hash) || named.size >= MAX_NAMED) continue;
+    named.add(entry.hash);
+    names.push([entry.hash, name]);
+  }
+  return { summary: names.length ? { ...summary, named: [...named] } : summary, names };
+}

@@ -2,7 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ItemDelta, UnitDeltas } from '../domain/aggregate.ts';
 import { fitToBudget, LOAD_ATTR, prefixOf, type BudgetedDelta } from '../domain/counter-budget.ts';
-import { addToSummary, entriesToName, valueHash, type HeavyUpdate } from '../domain/heavy-hitters.ts';
+import { addToSummary, nameHeavy, valueHash, type HeavyUpdate } from '../domain/heavy-hitters.ts';
 import { heavyNameKey, heavySummaryKey, markerKey, PATHS_CODE, unpackDimensionCount, type Key } from '../domain/keys.ts';
 import { backoff, delay } from '../commons/map-limit.ts';
 import { readMarker } from './commit-markers.ts';
@@ -161,11 +161,9 @@ export async function unitTransaction(
   const names: Array<{ key: Key; name: string }> = [];
   groups.forEach((group, i) => {
     const read = summaries[i]!;
-    const written = { summary: addToSummary(read.summary, group.updates), version: read.version };
-    for (const entry of entriesToName(written.summary)) {
-      const name = group.names.get(entry.hash);
-      if (name !== undefined) names.push({ key: heavyNameKey(deltas.siteId, group.scope, group.code, entry.hash), name });
-    }
+    const { summary, names: toStore } = nameHeavy(addToSummary(read.summary, group.updates), group.names);
+    const written = { summary, version: read.version };
+    for (const [hash, name] of toStore) names.push({ key: heavyNameKey(deltas.siteId, group.scope, group.code, hash), name });
     participants.push({
       item: {
         Put: {

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { heavyNameSk, heavySummaryCode, heavySummarySk, pathBucketKey, sketchShardKey, type Key, type Scope } from '../domain/keys.ts';
 import { OTHER } from '../domain/counter-budget.ts';
-import { entriesToName, summaryOf } from '../domain/heavy-hitters.ts';
+import { namedEntries, summaryOf } from '../domain/heavy-hitters.ts';
 import { estimate, SHARD_COUNT } from '../domain/sketch.ts';
 import { batchGetAll } from './batch-get.ts';
 import type { DaySketch } from './day-partitions.ts';
@@ -73,7 +73,7 @@ async function addHeavyHitterItems(doc: DynamoDBDocumentClient, table: string, b
   for (const summary of summaries) {
     byPartition.get(String(summary.pk))?.push(summary);
     const code = heavySummaryCode(String(summary.sk))!;
-    for (const entry of entriesToName(summaryOf(summary).summary)) nameKeys.push({ pk: String(summary.pk), sk: heavyNameSk(code, entry.hash) });
+    for (const entry of namedEntries(summaryOf(summary).summary)) nameKeys.push({ pk: String(summary.pk), sk: heavyNameSk(code, entry.hash) });
   }
   for (const name of nameKeys.length > 0 ? await batchGetAll(doc, table, nameKeys, { consistentRead: true }) : []) byPartition.get(String(name.pk))?.push(name);
 }

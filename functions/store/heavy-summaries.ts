@@ -2,15 +2,13 @@ import { BatchWriteCommand, type BatchWriteCommandOutput, type DynamoDBDocumentC
 import { summaryAttributes, summaryOf, type HeavySummary } from '../domain/heavy-hitters.ts';
 import type { Key } from '../domain/keys.ts';
 import { backoff, delay } from '../commons/map-limit.ts';
-import { WeightedLru } from '../commons/weighted-lru.ts';
 import { WrittenItems } from './written-items.ts';
 
 /**
  * The heavy-hitter summaries a processor writes (heavy-hitters.ts), kept as written-items.ts keeps
  * items, with their version: each is replaced whole, in its unit's transaction, on the condition
  * that its version is still the one read; another processor's write shows up as a failed
- * condition, after which it is read again (`forgetSummary`). And the names stored beside them: a name is put once
- * per instance (it never changes).
+ * condition, after which it is read again (`forgetSummary`). And the names stored beside them.
  */
 
 const CACHE_BYTES = 32 * 1024 * 1024;
@@ -26,9 +24,6 @@ const summaries = new WrittenItems<{ key: Key }, VersionedSummary>(
   (_ref, item) => summaryOf(item),
   ({ summary }) => 128 + summary.entries.length * 48,
 );
-const namesWritten = new WeightedLru<string, true>(CACHE_BYTES / 4);
-
-const cacheKey = (table: string, key: Key): string => `${table}\n${key.pk}\n${key.sk}`;
 
 /** The summary item's attributes. */
 export const summaryItem = (key: Key, { summary, version }: VersionedSummary): Record<string, unknown> => ({
@@ -52,13 +47,13 @@ export function forgetSummary(table: string, key: Key): void {
 }
 
 /**
- * Puts the names of heavy hitters beside their summaries (BatchWriteItem, 25 a call), those this
- * instance has not put before. A name never changes, so writing one again is harmless.
+ * Puts the names of heavy hitters beside their summaries (BatchWriteItem, 25 a call): each value's
+ * name is chosen once, when its summary records it (nameHeavy), and a name never changes, so
+ * writing one again after a failed transaction is harmless.
  */
 export async function writeNames(doc: DynamoDBDocumentClient, table: string, names: ReadonlyArray<{ key: Key; name: string }>): Promise<void> {
-  const fresh = names.filter(({ key }) => namesWritten.get(cacheKey(table, key)) === undefined);
-  for (let i = 0; i < fresh.length; i += 25) {
-    let pending: unknown[] | undefined = fresh.slice(i, i + 25).map(({ key, name }) => ({ PutRequest: { Item: { ...key, name } } }));
+  for (let i = 0; i < names.length; i += 25) {
+    let pending: unknown[] | undefined = names.slice(i, i + 25).map(({ key, name }) => ({ PutRequest: { Item: { ...key, name } } }));
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
       if (attempt >= 10) throw new Error(`${table}: ${pending.length} heavy-hitter names still unprocessed`);
       if (attempt > 0) await delay(backoff(attempt));
@@ -66,5 +61,4 @@ export async function writeNames(doc: DynamoDBDocumentClient, table: string, nam
       pending = result.UnprocessedItems?.[table];
     }
   }
-  for (const { key, name } of fresh) namesWritten.set(cacheKey(table, key), true, 64 + key.sk.length + name.length);
 }

@@ -8,6 +8,10 @@ import {
   entriesToName,
   HEAVY_CAPACITY,
   HEAVY_SHARE,
+  MAX_NAMED,
+  nameHeavy,
+  summaryAttributes,
+  summaryOf,
   valueHash,
   type HeavySummary,
 } from '../../functions/domain/heavy-hitters.ts';
@@ -62,6 +66,28 @@ describe('addToSummary (weighted Space-Saving)', () => {
       ...Array.from({ length: 300 }, (_, i) => ({ hash: 100 + i, views: 1, visits: 0 })),
     ]);
     expect(entriesToName(summary).map((e) => e.hash)).toEqual([1]);
+  });
+});
+
+describe('nameHeavy', () => {
+  it('stores each heavy value’s name once, and at most MAX_NAMED a summary, whatever a flood sends', () => {
+    // Prepare: rounds in which 100 new values each hold 1% of the summary (as values that take
+    // turns being heavy do over a day), and one value brought again every round.
+    let named: number[] = [];
+    const stored: number[] = [];
+    for (let round = 0; round < 7; round++) {
+      const entries = Array.from({ length: 100 }, (_, i) => ({ hash: round === 0 || i > 0 ? round * 1000 + i : 0, views: 100, error: 0, visits: 0 }));
+      const candidates = new Map(entries.map((entry) => [entry.hash, `/v/${entry.hash}`] as [number, string]));
+      // Act
+      const result = nameHeavy({ entries, views: 10_000, visits: 0, named }, candidates);
+      named = summaryOf({ ...summaryAttributes(result.summary, round) }).summary.named;
+      stored.push(...result.names.map(([hash]) => hash));
+    }
+    // Assess: value 0 named once; no more than MAX_NAMED names, however many values were heavy.
+    expect(new Set(stored).size).toBe(stored.length);
+    expect(stored.filter((hash) => hash === 0)).toHaveLength(1);
+    expect(stored).toHaveLength(MAX_NAMED);
+    expect(new Set(named)).toEqual(new Set(stored));
   });
 });
 
