@@ -4,7 +4,7 @@ import type { IConstruct } from 'constructs';
 /**
  * Where this stack departs from a cdk-nag AwsSolutions rule, and why. Each reason is applied
  * with {@link acknowledge} to the narrowest construct it concerns (a method, a route, a table),
- * never to the whole stack, so a new resource breaking a rule still fails test/infra/nag.test.ts.
+ * never to the whole stack, so a new resource breaking a rule still fails test/unit/infra/nag.test.ts.
  */
 export const REASONS = {
   /** AwsSolutions-APIG4, AwsSolutions-COG4 on POST /event and POST /events. */

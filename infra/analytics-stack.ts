@@ -180,7 +180,7 @@ export class AnalyticsStack extends Stack {
     this.trackerFunction = new AnalyticsFunction(this, 'TrackerFunction', {
       ...logs,
       service: SERVICES.tracker,
-      entry: 'functions/tracker/handler.ts',
+      entry: 'functions/assets/handler.ts',
       description: 'Serves the beacon script websites embed (GET /t.js) and the dashboard (GET /dashboard)',
       memorySize: 128,
       timeout: Duration.seconds(3),
@@ -200,7 +200,7 @@ export class AnalyticsStack extends Stack {
       tables: { events: this.eventsTable, aggregates: this.aggregatesTable, sites: this.sitesTable },
     });
 
-    // Outputs (operators and scripts/localstack-deploy.sh read these)
+    // Outputs (operators and local/localstack/deploy.sh read these)
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API stage' });
     new CfnOutput(this, 'ApiId', { value: this.api.apiId, description: `${this.api.type === 'http' ? 'HTTP' : 'REST'} API id` });
     new CfnOutput(this, 'ApiStage', { value: this.api.stageName, description: 'API stage name' });

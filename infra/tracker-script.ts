@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from './analytics-function.ts';
 import { dashboardDefines } from './dashboard-assets.ts';
 
 /** The beacon script served as GET /t.js, relative to the repository root. */
-export const TRACKER_SOURCE = 'functions/tracker/t.src.js';
+export const TRACKER_SOURCE = 'functions/assets/t.src.js';
 
 /** The global the tracker handler reads the minified script from (an esbuild `define`). */
 export const TRACKER_SCRIPT_GLOBAL = 'TRACKER_SCRIPT';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PROJECT_ROOT } from '../../scripts/local/paths.ts';
+import { PROJECT_ROOT } from '../../local/paths.ts';
 import { addDays, previousRange, rangeOf, type PeriodId, type Range } from '../../web/dashboard/periods.ts';
 import { findChromium } from '../support/chromium.ts';
 import { apiClient, waitFor } from '../support/http-client.ts';

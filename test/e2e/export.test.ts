@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { PROJECT_ROOT } from '../../scripts/local/paths.ts';
-import { CSV_COLUMNS } from '../../scripts/ops/export-format.ts';
+import { PROJECT_ROOT } from '../../local/paths.ts';
+import { CSV_COLUMNS } from '../../ops/export-format.ts';
 import { apiClient, waitFor } from '../support/http-client.ts';
 import { keysCli } from '../support/keys-cli.ts';
 
@@ -115,7 +115,7 @@ describe('GET /stats/export over HTTP', () => {
 
 describe.runIf(inject('localRuntime'))('npm run export against the running runtime', () => {
   const exportCli = (...args: string[]) =>
-    execFileSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/ops/export.ts'), ...args, ...keysTarget!], {
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'ops/export.ts'), ...args, ...keysTarget!], {
       cwd: PROJECT_ROOT,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],

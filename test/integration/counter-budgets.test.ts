@@ -19,7 +19,7 @@ import type { VisitMarks } from '../../functions/domain/visit.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 import { createDocumentClient } from '../../functions/commons/dynamodb-client.ts';
-import { localDynamoDbClient } from '../../scripts/local/clients.ts';
+import { localDynamoDbClient } from '../../local/clients.ts';
 import { itemBytes, shuffled, tallyOf } from '../support/counters.ts';
 
 let aws: StackResources;
@@ -284,7 +284,7 @@ describe('messages parked in the dead-letter queue by an item that overflowed be
     }
 
     // Act: after the upgrade, the operator redrives the queue and the processor drains it.
-    const redrive = await execFileAsync(process.execPath, ['--import', 'tsx', 'scripts/ops/dlq.ts', 'redrive', '--queue-url', aws.queueUrl, '--dlq-url', aws.dlqUrl]);
+    const redrive = await execFileAsync(process.execPath, ['--import', 'tsx', 'ops/dlq.ts', 'redrive', '--queue-url', aws.queueUrl, '--dlq-url', aws.dlqUrl]);
     expect(redrive.stdout).toContain(`moved ${parked.length} of ${parked.length}`);
     let counted = 0;
     for (let idle = 0; idle < 2; ) {

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { siteRegistrationKey } from '../../functions/domain/keys.ts';
 import { deleteSite, readSites, saveSite } from '../../functions/store/sites.ts';
-import { PROJECT_ROOT } from '../../scripts/local/paths.ts';
+import { PROJECT_ROOT } from '../../local/paths.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 
 let aws: StackResources;
@@ -16,7 +16,7 @@ beforeAll(async () => {
 
 /** `npm run sites -- <args> --table <sites table> --json`, as its own process (DynamoDB Local's endpoint comes from the environment). */
 function sitesCli(...args: string[]): { status: number; json?: any; stderr: string } {
-  const script = path.join(PROJECT_ROOT, 'scripts/ops/sites.ts');
+  const script = path.join(PROJECT_ROOT, 'ops/sites.ts');
   try {
     const out = execFileSync(process.execPath, ['--import', 'tsx', script, ...args, '--table', aws.tables.sites, '--json'], {
       cwd: PROJECT_ROOT,

@@ -5,11 +5,11 @@ import { DeleteMessageCommand, ChangeMessageVisibilityCommand, ReceiveMessageCom
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/commons/dynamodb-client.ts';
 import { newApiKey } from '../../functions/domain/api-keys.ts';
-import { localDynamoDbClient, localS3Client, localSqsClient, LOCAL_CREDENTIALS } from '../../scripts/local/clients.ts';
+import { localDynamoDbClient, localS3Client, localSqsClient, LOCAL_CREDENTIALS } from '../../local/clients.ts';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createResources } from '../../scripts/local/resources.ts';
-import { projectAssembly } from '../local/fixtures/synth-fixture.ts';
-import { loadTemplate, resolveEnvironment, LOCAL_REGION, type TemplateModel } from '../../scripts/local/template.ts';
+import { createResources } from '../../local/resources.ts';
+import { projectAssembly } from '../../local/test/fixtures/synth-fixture.ts';
+import { loadTemplate, resolveEnvironment, LOCAL_REGION, type TemplateModel } from '../../local/template.ts';
 
 /** The stats API's admin key in the integration suite (what ADMIN_API_KEY gives the local runtime). */
 export const ADMIN_KEY = newApiKey();

@@ -3,7 +3,7 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/commons/dynamodb-client.ts';
-import { localDynamoDbClient, localS3Client } from '../../scripts/local/clients.ts';
+import { localDynamoDbClient, localS3Client } from '../../local/clients.ts';
 import { S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 
 export type FaultMode =

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { vi } from 'vitest';
-import { PROJECT_ROOT } from '../../scripts/local/paths.ts';
+import { PROJECT_ROOT } from '../../local/paths.ts';
 
 /** Imports `module` (relative to the project root, e.g. `functions/ingest/handler.ts`) anew with `env`, and returns its handler. */
 export async function loadHandler<T>(module: string, env: Record<string, string>): Promise<T> {

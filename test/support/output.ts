@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { parseEmf, type EmfMetricSet } from '../../scripts/local/emf.ts';
+import { parseEmf, type EmfMetricSet } from '../../local/emf.ts';
 
 /** The JSON object a line holds, or undefined for any other line. */
 const jsonObject = (line: string): Record<string, unknown> | undefined => {

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { newApiKey } from '../../functions/domain/api-keys.ts';
-import { PROJECT_ROOT, startLocalRuntime } from '../../scripts/local/runtime.ts';
+import { PROJECT_ROOT, startLocalRuntime } from '../../local/runtime.ts';
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const remote = process.env.E2E_BASE_URL;

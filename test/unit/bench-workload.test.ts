@@ -5,10 +5,10 @@ import { DIMENSIONS } from '../../functions/domain/audience.ts';
 import { acceptBeacon } from '../../functions/domain/event.ts';
 import { ALL_TIME, DIMENSION_CODES, MULTI_VIEW_VISITS_ATTR, VISIT_MS_ATTR, VISIT_VIEWS_ATTR, VISITS_ATTR, VISIT_WEIGHT } from '../../functions/domain/keys.ts';
 import { VISIT_TIMEOUT_MS } from '../../functions/domain/visit.ts';
-import { stampVisit, type VisitEvent } from '../../scripts/bench/audience-workload.ts';
-import { compareBreakdown, comparePaths, compareScope, overflowOf, type StatsBody } from '../../scripts/bench/counts.ts';
-import { PROFILE_DEFAULTS, parseArgs } from '../../scripts/bench/options.ts';
-import { emptyScope, generateWorkload, LONG_TAIL, longTailPicker, prng, type ScopeTruth } from '../../scripts/bench/workload.ts';
+import { stampVisit, type VisitEvent } from '../../bench/audience-workload.ts';
+import { compareBreakdown, comparePaths, compareScope, overflowOf, type StatsBody } from '../../bench/counts.ts';
+import { PROFILE_DEFAULTS, parseArgs } from '../../bench/options.ts';
+import { emptyScope, generateWorkload, LONG_TAIL, longTailPicker, prng, type ScopeTruth } from '../../bench/workload.ts';
 
 const NOW = Date.parse('2026-03-04T15:00:00Z');
 

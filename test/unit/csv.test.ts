@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, csvLine } from '../../functions/domain/csv.ts';
-import { CSV_COLUMNS, csvHeader, csvRow } from '../../scripts/ops/export-format.ts';
+import { CSV_COLUMNS, csvHeader, csvRow } from '../../ops/export-format.ts';
 import { toCsv } from '../../web/dashboard/format.ts';
 import type { LakeRecord } from '../../functions/domain/lake.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dashboardLink } from '../../scripts/ops/dashboard-link.ts';
+import { dashboardLink } from '../../ops/dashboard-link.ts';
 
 describe('dashboardLink', () => {
   it('puts the site and key in the fragment of <api base>/dashboard', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { eventLedger, type StatsBody } from '../../scripts/bench/counts.ts';
-import { vmRssBytes } from '../../scripts/bench/memory.ts';
-import { eventsDue, LatencyWindows, planRequests } from '../../scripts/bench/soak-load.ts';
-import { parseSoakArgs, SOAK_CONTEXT } from '../../scripts/bench/soak-options.ts';
-import { emptyScope, prng, type ScopeTruth } from '../../scripts/bench/workload.ts';
+import { eventLedger, type StatsBody } from '../../bench/counts.ts';
+import { vmRssBytes } from '../../bench/memory.ts';
+import { eventsDue, LatencyWindows, planRequests } from '../../bench/soak-load.ts';
+import { parseSoakArgs, SOAK_CONTEXT } from '../../bench/soak-options.ts';
+import { emptyScope, prng, type ScopeTruth } from '../../bench/workload.ts';
 
 describe('npm run soak options', () => {
   it('defaults to 100 events/s for 10 minutes with a 2 s batching window', () => {

@@ -403,7 +403,7 @@ describe('the tracker handler', () => {
     vi.stubGlobal(DASHBOARD_GLOBALS.html, dashboard.html);
     vi.stubGlobal(DASHBOARD_GLOBALS.js, dashboard.js);
     vi.stubGlobal(DASHBOARD_GLOBALS.css, dashboard.css);
-    ({ handler } = await import('../../functions/tracker/handler.ts'));
+    ({ handler } = await import('../../functions/assets/handler.ts'));
   });
 
   afterEach(() => {

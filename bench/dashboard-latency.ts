@@ -1,0 +1,262 @@
+// npm run bench:dashboard: time to first figures of the dashboard in Chromium, on the local
+// runtime. Loads one site with --events events over the last 30 days (POST /events, 100 a
+// request) and --history events over the 700 days before them (so the last 12 months and the
+// year before have data; events older than the API's 400-day window are queued as the API
+// would have queued them when they were received), waits until every event is counted, then
+// opens /dashboard in a fresh browser context each run and times navigation start to every
+// top-line figure (`data-metric` with `data-value`) in the DOM, by the page's own clock:
+// - the default view (last 30 days), --runs times, after a first load;
+// - the last 12 months with the year before, the first time it is opened: the stats function
+//   is replaced before each of --cold-runs runs (a new sandbox, warmed by GET /sites, so
+//   nothing of the site's days is in its memory), and once more without the warm-up (a cold
+//   start as well).
+// Fails when the 30-day p50 is over 1,000 ms or a 12-month first open over 1,500 ms.
+//
+// Options: --events N (default 100000), --history N (default 30000), --runs N (default 7),
+// --cold-runs N (default 3), --data DIR (keep DynamoDB Local's data there: a later run with
+// the same numbers skips the loading; DynamoDB Local on files is slower, so the figures are not
+// those of `npm start`, which keeps its data in memory), --verbose (runtime output).
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { chromium, type Browser } from 'playwright-core';
+import { mapLimit } from '../functions/commons/map-limit.ts';
+import { createDocumentClient } from '../functions/commons/dynamodb-client.ts';
+import { hashApiKey, newApiKey } from '../functions/domain/api-keys.ts';
+import { acceptBatch, MAX_AGE_DAYS, toQueueMessages } from '../functions/domain/event.ts';
+import { classifyUserAgent } from '../functions/domain/user-agent.ts';
+import { saveApiKey } from '../functions/store/api-keys.ts';
+import { findChromium } from '../test/support/chromium.ts';
+import { localDynamoDbClient, localSqsClient } from '../local/clients.ts';
+import { PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
+import { dashboardWorkload, type Batch } from './dashboard-workload.ts';
+import { waitUntilDrained } from './dashboard-drain.ts';
+
+const LIMIT_30D_MS = 1000;
+const LIMIT_12M_MS = 1500;
+/** The whole run is given up after this long. */
+const RUN_LIMIT_MS = 20 * 60_000;
+/** Top-line figures the page shows (FIGURES in web/dashboard/app.ts). */
+const FIGURE_COUNT = 7;
+/** History older than this many days is queued directly (the API refuses events over 400 days old). */
+const API_WINDOW_DAYS = MAX_AGE_DAYS - 5;
+const SITE = 'dashboard-bench.example';
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '100000' },
+    history: { type: 'string', default: '30000' },
+    runs: { type: 'string', default: '7' },
+    'cold-runs': { type: 'string', default: '3' },
+    data: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+const recentEvents = Number(args.events);
+const historyEvents = Number(args.history);
+const runs = Number(args.runs);
+const coldRuns = Number(args['cold-runs']);
+for (const [name, value] of Object.entries({ events: recentEvents, history: historyEvents, runs, 'cold-runs': coldRuns })) {
+  if (!Number.isInteger(value) || value < 0 || value > 1_000_000) throw new Error(`--${name} must be a whole number from 0 to 1000000`);
+}
+
+/** The site's events: the last 30 days, the history the API takes, and the history it no longer takes. */
+function workload(nowMs: number) {
+  const oldShare = (730 - API_WINDOW_DAYS) / 700;
+  const apiHistory = Math.round(historyEvents * (1 - oldShare));
+  return {
+    recent: dashboardWorkload({ site: SITE, newestDaysAgo: 0, oldestDaysAgo: 30, events: recentEvents, users: 20_000, nowMs, seed: 1 }),
+    history: dashboardWorkload({ site: SITE, newestDaysAgo: 30, oldestDaysAgo: API_WINDOW_DAYS, events: apiHistory, users: 8_000, nowMs, seed: 2 }),
+    queued: dashboardWorkload({ site: SITE, newestDaysAgo: API_WINDOW_DAYS, oldestDaysAgo: 730, events: historyEvents - apiHistory, users: 8_000, nowMs, seed: 3 }),
+  };
+}
+
+/** Posts batches through POST /events, a few at once, with the site's key (events over 7 days old are imports). */
+async function post(api: string, batches: Batch[], key: string): Promise<void> {
+  await mapLimit(batches, 6, async (batch) => {
+    const response = await fetch(`${api}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': batch.userAgent, 'x-forwarded-for': batch.address, authorization: `Bearer ${key}` },
+      body: JSON.stringify(batch.events),
+    });
+    const body = await response.text();
+    if (response.status !== 202) throw new Error(`POST /events: ${response.status} ${body}`);
+  });
+}
+
+/** Queues batches as ingestion did when they were received (just after their latest event). */
+async function queueAsReceived(rt: LocalRuntime, batches: Batch[]): Promise<void> {
+  const sqs = localSqsClient(rt.sqsEndpoint);
+  const queueUrl = Object.entries(rt.queues).find(([id]) => id.startsWith('EventsQueue'))![1];
+  await mapLimit(batches, 6, async (batch) => {
+    const audience = { ...classifyUserAgent(batch.userAgent), country: batch.country };
+    const accepted = acceptBatch(batch.events, new Date(batch.latestMs + 60_000), randomUUID, audience);
+    if (!accepted.ok) throw new Error(`a queued batch is invalid: ${JSON.stringify(accepted.issues.slice(0, 3))}`);
+    for (const body of toQueueMessages(accepted.value, 262_144)) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+  });
+  sqs.destroy();
+}
+
+/** A site key, saved as `npm run keys -- create` saves one. */
+async function siteKey(rt: LocalRuntime): Promise<string> {
+  const key = newApiKey();
+  const sitesTable = Object.entries(rt.tables).find(([id]) => id.startsWith('SitesTable'))![1];
+  const doc = createDocumentClient(localDynamoDbClient(rt.dynamodbEndpoint));
+  await saveApiKey(doc, sitesTable, SITE, hashApiKey(key));
+  doc.destroy();
+  return key;
+}
+
+interface Timing {
+  /** Navigation start to every top-line figure in the DOM (the page's clock). */
+  figuresMs: number;
+  /** Navigation start to every panel and the chart drawn. */
+  readyMs: number;
+  figures: Record<string, number>;
+}
+
+/** Installed before the page's script (the page's code, as a string: this file is compiled without the DOM's types). */
+const MARKS_SCRIPT = `
+  const marks = (window.__bench = {});
+  new MutationObserver(() => {
+    if (marks.figures === undefined && document.querySelectorAll('#figures [data-metric][data-value]').length >= ${FIGURE_COUNT}) marks.figures = performance.now();
+    if (marks.ready === undefined && document.querySelector('main[data-state="ready"]')) marks.ready = performance.now();
+  }).observe(document, { subtree: true, childList: true, attributes: true });
+`;
+const READ_MARKS = `({
+  figuresMs: window.__bench.figures,
+  readyMs: window.__bench.ready,
+  figures: Object.fromEntries([...document.querySelectorAll('#figures [data-metric][data-value]')].map((item) => [item.dataset.metric, Number(item.dataset.value)])),
+})`;
+
+/**
+ * Opens the dashboard in a new browser context (nothing cached, nothing stored) signed in by
+ * its link, and times the figures with a MutationObserver installed before the page's script.
+ */
+async function timeToFigures(browser: Browser, url: string): Promise<Timing> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(MARKS_SCRIPT);
+    await page.goto(url);
+    await page.waitForFunction(() => (globalThis as unknown as { __bench: { ready?: number } }).__bench.ready !== undefined, null, { timeout: 60_000 });
+    return (await page.evaluate(READ_MARKS)) as Timing;
+  } finally {
+    await context.close();
+  }
+}
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const ms = (value: number): string => `${Math.round(value).toLocaleString('en-US').padStart(6)} ms`;
+
+let runtime: LocalRuntime | undefined;
+let browser: Browser | undefined;
+const guard = setTimeout(() => {
+  console.error(`FAILED: not done after ${RUN_LIMIT_MS / 60_000} min`);
+  void Promise.allSettled([browser?.close(), runtime?.stop()]).then(() => process.exit(1));
+}, RUN_LIMIT_MS);
+/** Store reads the stats function logged ("stats served") since the last reset, by route. */
+let served: Array<{ route: string; ms: number; from?: string; to?: string; dimension?: string; capacity?: Record<string, number> }> = [];
+try {
+  const load = workload(Date.now());
+  const sent = [load.recent, load.history, load.queued].reduce((sum, batches) => sum + batches.reduce((n, b) => n + b.events.length, 0), 0);
+  console.log(`site ${SITE}: ${recentEvents} events over the last 30 days, ${historyEvents} over the 700 days before them`);
+
+  console.log('starting the local runtime...');
+  runtime = await startLocalRuntime({
+    port: 0,
+    cdkOut: path.join(PROJECT_ROOT, '.local', 'cdk.out.dashboard'),
+    // Batches of 10 messages (1,000 events) within a second, so the load is counted batch by
+    // batch rather than as one batch of every message.
+    context: { batchWindowSeconds: '1', batchSize: '10' },
+    ...(args.data ? { dynamodb: { dbPath: args.data } } : {}),
+    log: (line) => {
+      const logged = /\{.*"message":"stats served".*\}/.exec(line);
+      if (logged) served.push(JSON.parse(logged[0]));
+      else if (args.verbose) console.log(line);
+    },
+  });
+  const rt = runtime;
+  const api = rt.apiUrl;
+  console.log(`runtime ready in ${(rt.startupMs / 1000).toFixed(1)} s: ${api}`);
+  const key = await siteKey(rt);
+  const get = async (route: string, query: Record<string, string>) => {
+    const response = await fetch(`${api}/${route}?${new URLSearchParams(query)}`, { headers: { authorization: `Bearer ${key}` } });
+    const body = (await response.json()) as Record<string, unknown>;
+    if (response.status !== 200) throw new Error(`GET /${route}: ${response.status} ${JSON.stringify(body)}`);
+    return body;
+  };
+
+  const counted = async () => Number((await get('stats', { site_id: SITE })).total_events);
+  if ((await counted()) === sent) console.log(`every one of the ${sent} events is already counted (--data ${args.data}): not loading them again`);
+  else {
+    if ((await counted()) !== 0) throw new Error(`${SITE} has events of another run: use another --data folder`);
+    const started = Date.now();
+    await post(api, load.recent, key);
+    await post(api, load.history, key);
+    await queueAsReceived(rt, load.queued);
+    console.log(`sent ${sent} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await waitUntilDrained(rt, counted, sent, 10 * 60_000);
+    console.log(`every event counted ${((Date.now() - started) / 1000).toFixed(1)} s after the first was sent`);
+  }
+
+  const binary = await findChromium();
+  browser = await chromium.launch({ executablePath: binary.executablePath, args: [...binary.args], headless: true });
+  const link = (period: string) => `${api}/dashboard?period=${period}#site=${encodeURIComponent(SITE)}&key=${encodeURIComponent(key)}`;
+  const stats = rt.hosts[Object.keys(rt.hosts).find((id) => id.startsWith('Stats'))!]!;
+
+  // The default view: a first load (the function's cold start, its first reads), then the runs.
+  await timeToFigures(browser, link('30d'));
+  const month: Timing[] = [];
+  for (let i = 0; i < runs; i++) month.push(await timeToFigures(browser, link('30d')));
+
+  // The last 12 months, the first time: a new sandbox before each run.
+  const year: Array<Timing & { label: string; reads: typeof served }> = [];
+  for (let i = 0; i <= coldRuns; i++) {
+    const coldStart = i === coldRuns;
+    stats.recycle();
+    if (!coldStart) await get('sites', {});
+    served = [];
+    const timing = await timeToFigures(browser, link('12m'));
+    year.push({ ...timing, label: coldStart ? 'cold start, nothing in memory' : `first open ${i + 1}, nothing in memory`, reads: served });
+  }
+  const repeat = await timeToFigures(browser, link('12m'));
+
+  // The figures are the API's.
+  const today = new Date().toISOString().slice(0, 10);
+  const want = await get('stats', { site_id: SITE, from: new Date(Date.parse(today) - 29 * 86_400_000).toISOString().slice(0, 10), to: today });
+  for (const [metric, value] of Object.entries(month.at(-1)!.figures)) {
+    if (want[metric] !== value) throw new Error(`the 30-day ${metric} shown is ${value}, the API says ${want[metric]}`);
+  }
+
+  const sorted = month.map((t) => t.figuresMs).sort((a, b) => a - b);
+  const p50 = percentile(sorted, 50);
+  console.log(`\n30-day figures: ${JSON.stringify(month.at(-1)!.figures)}`);
+  console.log(`\n${'navigation start to'.padEnd(52)} ${'figures'.padStart(9)} ${'all drawn'.padStart(9)}`);
+  console.log(`${`last 30 days, ${runs} runs, p50`.padEnd(52)} ${ms(p50)} ${ms(percentile(month.map((t) => t.readyMs).sort((a, b) => a - b), 50))}`);
+  console.log(`${`last 30 days, ${runs} runs, max`.padEnd(52)} ${ms(sorted.at(-1)!)} ${ms(Math.max(...month.map((t) => t.readyMs)))}`);
+  for (const run of year) console.log(`${`last 12 months + year before, ${run.label}`.padEnd(52)} ${ms(run.figuresMs)} ${ms(run.readyMs)}`);
+  console.log(`${'last 12 months + year before, opened again'.padEnd(52)} ${ms(repeat.figuresMs)} ${ms(repeat.readyMs)}`);
+  const last = year.at(-2) ?? year.at(-1)!;
+  console.log('\nstore reads of the stats function in the last first open (read units: one a key read by BatchGetItem):');
+  for (const r of last.reads) {
+    const units = Object.entries(r.capacity ?? {}).map(([operation, n]) => `${operation} ${Math.round(n)}`).join(', ');
+    console.log(`  ${`${r.route}${r.dimension ? ` ${r.dimension}` : ''}${r.from ? ` ${r.from}..${r.to}` : ''}`.padEnd(46)} ${ms(r.ms)}  ${units}`);
+  }
+
+  const firstOpens = year.slice(0, coldRuns);
+  const failures = [
+    ...(p50 > LIMIT_30D_MS ? [`the 30-day p50 is over ${LIMIT_30D_MS} ms`] : []),
+    ...(firstOpens.some((run) => run.figuresMs > LIMIT_12M_MS) ? [`a 12-month first open is over ${LIMIT_12M_MS} ms`] : []),
+  ];
+  console.log(failures.length ? `\nFAILED: ${failures.join('; ')}` : `\nOK: 30-day p50 within ${LIMIT_30D_MS} ms, every 12-month first open within ${LIMIT_12M_MS} ms`);
+  process.exitCode = failures.length ? 1 : 0;
+} catch (error) {
+  console.error(`FAILED: ${(error as Error).stack ?? error}`);
+  process.exitCode = 1;
+} finally {
+  clearTimeout(guard);
+  await browser?.close();
+  await runtime?.stop();
+}

@@ -1,0 +1,52 @@
+import { readRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
+
+/**
+ * The minified beacon script (functions/assets/t.src.js) and the dashboard's files
+ * (web/dashboard/). Bundling defines them as string constants (infra/tracker-script.ts,
+ * infra/dashboard-assets.ts), so a bundle without them fails at cold start.
+ */
+declare const TRACKER_SCRIPT: string;
+declare const DASHBOARD_HTML: string;
+declare const DASHBOARD_JS: string;
+declare const DASHBOARD_CSS: string;
+
+const script: HttpResponse = {
+  statusCode: 200,
+  headers: {
+    'content-type': 'application/javascript; charset=utf-8',
+    // Browsers and CDNs may keep it an hour, so a new version reaches every page within that.
+    'cache-control': 'public, max-age=3600',
+    'x-content-type-options': 'nosniff',
+  },
+  body: TRACKER_SCRIPT,
+};
+
+/**
+ * The dashboard loads nothing from elsewhere and runs no inline script; the key it holds is sent
+ * only to this origin, and no page it opens learns where it came from.
+ */
+export const DASHBOARD_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  // Files are not fingerprinted: browsers check for a new version on every load.
+  'cache-control': 'no-cache',
+};
+
+const dashboardFile = (contentType: string, body: string): HttpResponse => ({
+  statusCode: 200,
+  headers: { 'content-type': contentType, ...DASHBOARD_HEADERS },
+  body,
+});
+
+/** The responses by route (REST resource or HTTP API route). */
+const files: Record<string, HttpResponse> = {
+  '/t.js': script,
+  '/dashboard': dashboardFile('text/html; charset=utf-8', DASHBOARD_HTML),
+  '/dashboard/app.js': dashboardFile('application/javascript; charset=utf-8', DASHBOARD_JS),
+  '/dashboard/app.css': dashboardFile('text/css; charset=utf-8', DASHBOARD_CSS),
+};
+
+/** GET /t.js, the beacon script that websites embed, and GET /dashboard with its script and stylesheet. */
+export const handler = async (event: ProxyEventLike = {}): Promise<HttpResponse> => files[readRequest(event).route] ?? script;

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { buildSync } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../../local/paths.ts';
+
+/** A function's bundle as the stack builds it: ESM, the AWS SDK left to the runtime. */
+function bundle(entry: string): string {
+  const result = buildSync({
+    entryPoints: [path.join(PROJECT_ROOT, entry)],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    external: ['@aws-sdk/*'],
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+/** The packages a bundle imports when it loads (static imports), and those it imports on demand. */
+function imports(code: string): { atLoad: Set<string>; onDemand: Set<string> } {
+  return {
+    atLoad: new Set([...code.matchAll(/^import\s[^;]*?from\s*"(@aws-sdk\/[^"]+)"/gm)].map((m) => m[1]!)),
+    onDemand: new Set([...code.matchAll(/import\("(@aws-sdk\/[^"]+)"\)/g)].map((m) => m[1]!)),
+  };
+}
+
+describe('the stats function bundle', () => {
+  it('loads the S3 client and the URL signer only for an export, not when it starts', () => {
+    // Act
+    const { atLoad, onDemand } = imports(bundle('functions/stats/handler.ts'));
+
+    // Assess
+    expect(atLoad).toContain('@aws-sdk/client-dynamodb');
+    expect(atLoad).not.toContain('@aws-sdk/client-s3');
+    expect(atLoad).not.toContain('@aws-sdk/s3-request-presigner');
+    expect(onDemand).toContain('@aws-sdk/client-s3');
+    expect(onDemand).toContain('@aws-sdk/s3-request-presigner');
+  });
+});
+
+describe('the ingest function bundles', () => {
+  it('open ingestion loads the DynamoDB packages only for a request that back-dates events, not when it starts', () => {
+    // Act
+    const { atLoad, onDemand } = imports(bundle('functions/ingest/handler.ts'));
+
+    // Assess
+    expect(atLoad).toContain('@aws-sdk/client-sqs');
+    expect(atLoad).not.toContain('@aws-sdk/client-dynamodb');
+    expect(atLoad).not.toContain('@aws-sdk/lib-dynamodb');
+    expect(onDemand).toContain('@aws-sdk/client-dynamodb');
+    expect(onDemand).toContain('@aws-sdk/lib-dynamodb');
+    expect(onDemand).toContain('@aws-sdk/client-secrets-manager');
+  });
+
+  it('restricted ingestion loads the DynamoDB packages when it starts (it reads registrations)', () => {
+    // Act
+    const { atLoad } = imports(bundle('functions/ingest/restricted-handler.ts'));
+
+    // Assess
+    expect(atLoad).toContain('@aws-sdk/lib-dynamodb');
+  });
+});

@@ -1,0 +1,43 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { App, type CfnResource } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { PROJECT_ROOT } from '../../../infra/analytics-function.ts';
+import { AnalyticsStack } from '../../../infra/analytics-stack.ts';
+
+// The same context the CLI uses (feature flags), minus bundling: templates only, no esbuild runs.
+const cdkJsonContext = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Record<
+  string,
+  unknown
+>;
+
+const outdirs: string[] = [];
+
+export interface Synthesized {
+  stack: AnalyticsStack;
+  template: Template;
+  /** Logical id of a construct's CloudFormation resource. */
+  idOf: (construct: IConstruct) => string;
+}
+
+/** An app with `context` on top of cdk.json's (values as `-c key=value` gives them), without bundling. */
+export function testApp(context: Record<string, unknown> = {}): App {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'cdk.out.infra-test-'));
+  outdirs.push(outdir);
+  return new App({ outdir, context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], ...context } });
+}
+
+/** Synthesizes the stack with `context` on top of cdk.json's (values as `-c key=value` gives them). */
+export function synth(context: Record<string, unknown> = {}): Synthesized {
+  const stack = new AnalyticsStack(testApp(context), 'AnalyticsStack');
+  const template = Template.fromStack(stack);
+  const idOf = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnResource);
+  return { stack, template, idOf };
+}
+
+/** Deletes the output folders of every synth so far (call from afterAll). */
+export function removeSynthOutputs(): void {
+  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
