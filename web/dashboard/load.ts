@@ -1,0 +1,79 @@
+// Loading a period: every request of the report, the figures shown as soon as they are in, the
+// rest after; a later load wins over an earlier one.
+import { ApiError } from './api.ts';
+import { $ } from './dom.ts';
+import { LOCALES } from './format.ts';
+import { chartQuery, previousRange, rangeOf, rangeQuery, todayIn, type Range } from './periods.ts';
+import { DIMENSIONS, renderPanels } from './panels.ts';
+import { renderChart, renderFigures, renderHeading } from './report.ts';
+import { showSignIn } from './sites.ts';
+import { KEY_STORAGE, MAX_ROWS, state } from './state.ts';
+import { describeError, setStatus } from './status.ts';
+
+/** Loads every figure of the period and shows it; a later load wins over an earlier one. */
+export async function load(options: { quiet?: boolean } = {}): Promise<void> {
+  const client = state.client;
+  if (!client) return;
+  const range = rangeOf(state.period, todayIn(state.timezone), state.custom);
+  syncPeriodControls(range);
+  if (!range) {
+    setStatus('Choose a custom range of at most 366 days, its first day not after its last.', true);
+    return;
+  }
+  const previous = previousRange(range, state.period);
+  const count = ++state.loadCount;
+  const main = $('main');
+  main.dataset.state = 'loading';
+  if (!options.quiet) setStatus('Loading…');
+  const site = state.site;
+  try {
+    // The figures' requests go first, and the figures are shown as soon as they are in: without
+    // top paths (limit 0), a range reads only its totals and unique-user sketches.
+    const figures = Promise.all([client.stats(site, { ...rangeQuery(range), limit: '0' }), client.stats(site, { ...rangeQuery(previous), limit: '0' })]);
+    const rest = Promise.all([
+      client.stats(site, { ...rangeQuery(range), limit: String(MAX_ROWS) }),
+      client.timeseries(site, chartQuery(range)),
+      client.timeseries(site, chartQuery(previous)),
+      ...DIMENSIONS.map(({ dimension }) => client.breakdown(site, dimension, { ...rangeQuery(range), limit: String(MAX_ROWS) })),
+    ]);
+    rest.catch(() => undefined); // awaited below, unless the figures fail first
+    const [stats, previousStats] = await figures;
+    if (count !== state.loadCount) return;
+    renderHeading(range, stats);
+    renderFigures(stats, previousStats);
+    const [withPaths, series, previousSeries, ...breakdowns] = await rest;
+    if (count !== state.loadCount) return;
+    state.range = range;
+    renderChart(series, previousSeries);
+    renderPanels(withPaths, breakdowns.map((b) => b.results));
+    state.loadedAt = Date.now();
+    main.dataset.state = 'ready';
+    main.dataset.site = site;
+    main.dataset.from = range.from;
+    main.dataset.to = range.to;
+    setStatus(`Updated at ${new Intl.DateTimeFormat(LOCALES, { timeStyle: 'short' }).format(new Date())}.`);
+  } catch (error) {
+    if (count !== state.loadCount) return;
+    main.dataset.state = 'error';
+    if (error instanceof ApiError && error.status === 401) {
+      sessionStorage.removeItem(KEY_STORAGE);
+      showSignIn(describeError(error, site));
+      return;
+    }
+    setStatus(describeError(error, site), true);
+  }
+}
+
+function syncPeriodControls(range: Range | undefined): void {
+  ($('period') as HTMLSelectElement).value = state.period;
+  const custom = $('custom-range') as HTMLFormElement;
+  custom.hidden = state.period !== 'custom';
+  const shown = range ?? state.range;
+  if (shown && state.period !== 'custom') {
+    ($('custom-from') as HTMLInputElement).value = shown.from;
+    ($('custom-to') as HTMLInputElement).value = shown.to;
+  } else if (state.period === 'custom') {
+    ($('custom-from') as HTMLInputElement).value = state.custom.from ?? shown?.from ?? '';
+    ($('custom-to') as HTMLInputElement).value = state.custom.to ?? shown?.to ?? '';
+  }
+}

@@ -1,0 +1,86 @@
+// The dashboard's state, and its place in the URL: the period and site are in the page's query
+// string, so a view can be bookmarked; a `#site=S&key=K` fragment signs in. The key stays in
+// sessionStorage (this tab only).
+import type { StatsClient } from './api.ts';
+import { DEFAULT_PERIOD, isPeriodId, type PeriodId, type Range } from './periods.ts';
+
+export const KEY_STORAGE = 'dashboard.key';
+export const SITE_STORAGE = 'dashboard.site';
+export const REFRESH_MS = 60_000;
+/** Sites asked for per page of GET /sites. */
+export const SITES_PAGE = 100;
+/** Rows a panel shows, and shows when expanded (the API's largest `limit`). */
+export const ROWS = 10;
+export const MAX_ROWS = 100;
+
+/** A panel's row: what it counts, the counts, and whether they are exact (not an estimate). */
+export interface PanelRow {
+  label: string;
+  numbers: number[];
+  exact: boolean;
+}
+
+/** A panel's table: its columns (the first names the row) and its rows. */
+export interface PanelData {
+  id: string;
+  title: string;
+  columns: string[];
+  rows: PanelRow[];
+}
+
+export const state = {
+  client: undefined as StatsClient | undefined,
+  site: '',
+  timezone: 'UTC',
+  /** The sites the key may read that GET /sites listed so far (undefined until it answers, or where it is missing). */
+  sites: undefined as string[] | undefined,
+  /** The `next_cursor` of the last page of sites read: more sites to list on request. */
+  sitesCursor: undefined as string | undefined,
+  period: DEFAULT_PERIOD as PeriodId,
+  custom: {} as Partial<Range>,
+  expanded: new Set<string>(),
+  panels: new Map<string, PanelData>(),
+  chartCsv: '',
+  range: undefined as Range | undefined,
+  loadCount: 0,
+  loadedAt: 0,
+  destroyChart: undefined as (() => void) | undefined,
+};
+
+export function readUrl(): void {
+  const query = new URLSearchParams(location.search);
+  const period = query.get('period');
+  state.period = isPeriodId(period) ? period : DEFAULT_PERIOD;
+  state.custom = { from: query.get('from') ?? undefined, to: query.get('to') ?? undefined };
+  const site = query.get('site');
+  if (site) state.site = site;
+}
+
+export function writeUrl(push: boolean): void {
+  const query = new URLSearchParams();
+  if (state.site) query.set('site', state.site);
+  query.set('period', state.period);
+  if (state.period === 'custom' && state.custom.from && state.custom.to) {
+    query.set('from', state.custom.from);
+    query.set('to', state.custom.to);
+  }
+  const url = `${location.pathname}?${query}`;
+  if (push) history.pushState(null, '', url);
+  else history.replaceState(null, '', url);
+}
+
+/**
+ * `#site=S&key=K` signs in; the fragment never reaches a server, and is dropped at once. The key
+ * is returned, not stored: it is kept only once the API has accepted it (signIn).
+ */
+export function readFragment(): string | undefined {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const key = fragment.get('key');
+  const site = fragment.get('site');
+  if (site) state.site = site;
+  if (key || site) writeUrl(false);
+  return key ?? undefined;
+}
+
+/** The name of a CSV download of the current site and range. */
+export const fileName = (what: string): string => `${state.site}-${what}-${state.range?.from}-${state.range?.to}.csv`;
