@@ -1,8 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import { BatchGetCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
-import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
+import type { ProcessorSettings } from '../../functions/processor/process-batch.ts';
+import type { TrackedEvent } from '../../functions/domain/event.ts';
 import { ALL_TIME, sketchShardKey } from '../../functions/domain/keys.ts';
 import { daysIn, type DayRange } from '../../functions/domain/stats.ts';
 import { estimate, hashUser, SHARD_COUNT } from '../../functions/domain/sketch.ts';
@@ -14,10 +13,9 @@ import { backfillMonthSketches } from '../../ops/migrations/month-backfill.ts';
 import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.ts';
 import { lambdaContext, restEvent } from '../support/events.ts';
 import { trackedEvent } from '../support/factories.ts';
-import { loadHandler } from '../support/handlers.ts';
+import { loadStats, type HttpHandler } from '../support/handlers.ts';
 import { silenceOutput } from '../support/output.ts';
-
-type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
+import { processAll, processorSettings } from '../support/processing.ts';
 
 let aws: StackResources;
 let settings: ProcessorSettings;
@@ -25,8 +23,8 @@ let stats: HttpHandler;
 beforeAll(async () => {
   silenceOutput();
   aws = await stackResources();
-  settings = { tables: aws.tables, pathBuckets: 4, leaseMs: 90_000, retentionDays: 90, recordSites: siteRecorder(aws.doc, aws.tables.aggregates) };
-  stats = await loadHandler<HttpHandler>('functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
+  settings = processorSettings(aws, { recordSites: siteRecorder(aws.doc, aws.tables.aggregates) });
+  stats = await loadStats(aws);
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -35,12 +33,8 @@ let siteCounter = 0;
 const newSite = () => `months-${run}-${siteCounter++}`;
 let batchCounter = 0;
 
-async function load(events: TrackedEvent[], processor = settings): Promise<void> {
-  for (let i = 0; i < events.length; i += 1_000) {
-    const records = events.slice(i, i + 1_000).map((e) => ({ messageId: `m-${e.event_id}`, body: toQueueMessage(e) }));
-    expect((await processBatch(aws.doc, processor, records, `months-${run}-${batchCounter++}`)).failed).toEqual([]);
-  }
-}
+const load = (events: TrackedEvent[], processor = settings): Promise<void> =>
+  processAll(aws.doc, processor, events, () => `months-${run}-${batchCounter++}`);
 
 /** Three users a day from 2025-09-20 to 2025-11-10, drawn from 40, so users come back on other days and months. */
 function history(site: string): TrackedEvent[] {

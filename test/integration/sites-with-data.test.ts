@@ -1,5 +1,4 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { recordExistingSites } from '../../ops/migrations/existing-sites.ts';
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
@@ -15,10 +14,9 @@ import { listSitesWithData, readSitesPage, recordSiteWithData } from '../../func
 import { trackedEvent } from '../support/factories.ts';
 import { ADMIN_KEY, stackResources, type StackResources } from '../support/aws.ts';
 import { lambdaContext, restEvent } from '../support/events.ts';
-import { loadHandler } from '../support/handlers.ts';
+import { loadStats, type HttpHandler } from '../support/handlers.ts';
 import { silenceOutput } from '../support/output.ts';
-
-type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
+import { processorSettings } from '../support/processing.ts';
 
 let aws: StackResources;
 let settings: ProcessorSettings;
@@ -26,8 +24,8 @@ let stats: HttpHandler;
 beforeAll(async () => {
   silenceOutput();
   aws = await stackResources();
-  settings = { tables: aws.tables, pathBuckets: 4, leaseMs: 90_000, retentionDays: 90 };
-  stats = await loadHandler<HttpHandler>('functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
+  settings = processorSettings(aws);
+  stats = await loadStats(aws);
 });
 afterEach(() => vi.restoreAllMocks());
 
