@@ -17,30 +17,24 @@ import {
 } from '../../functions/domain/keys.ts';
 import { daysIn } from '../../functions/domain/stats.ts';
 import type { VisitMarks } from '../../functions/domain/visit.ts';
-import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
+import { processBatch } from '../../functions/processor/process-batch.ts';
 import { AGREEMENT_ATTEMPTS } from '../../functions/store/agreeing-read.ts';
 import { readBreakdown } from '../../functions/store/breakdowns.ts';
 import { readDayHours } from '../../functions/store/totals.ts';
-import { stackResources, type StackResources } from '../support/aws.ts';
 import { trackedEvent } from '../support/factories.ts';
-import { loadStats, type HttpHandler } from '../support/handlers.ts';
 import { silenceOutput } from '../support/output.ts';
-import { processorSettings, queueRecords } from '../support/processing.ts';
+import { countingStack, queueRecords, type CountingStack } from '../support/processing.ts';
 import { adminGets } from '../support/stats-requests.ts';
 
 // Visits, hours and breakdowns as the processor writes them and the stats function reads them
 // back: the store reads against DynamoDB Local, then the handler under both payload formats.
 
-let aws: StackResources;
-let settings: ProcessorSettings;
-let stats: HttpHandler;
+let { aws, settings, stats } = {} as CountingStack;
 const run = Date.now().toString(36);
 
 beforeAll(async () => {
   silenceOutput();
-  aws = await stackResources();
-  settings = processorSettings(aws);
-  stats = await loadStats(aws);
+  ({ aws, settings, stats } = await countingStack());
 });
 
 interface VisitPlan {

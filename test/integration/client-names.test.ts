@@ -5,22 +5,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@aws-sdk/client-sqs';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.ts';
+import { ADMIN_AUTH } from '../support/aws.ts';
 import { lambdaContext, restEvent, sqsEvent, sqsRecord } from '../support/events.ts';
 import { beacon } from '../support/factories.ts';
-import { loadIngest, loadProcessor, loadStats, type HttpHandler, type SqsHandler } from '../support/handlers.ts';
+import { stackHandlers, type StackHandlers } from '../support/handlers.ts';
 import { decodeQueued } from '../../functions/domain/queue-codec.ts';
 
-let aws: StackResources;
-let ingest: HttpHandler;
-let processor: SqsHandler;
-let stats: HttpHandler;
+let { aws, ingest, processor, stats } = {} as StackHandlers;
 
 beforeAll(async () => {
-  aws = await stackResources();
-  ingest = await loadIngest(aws);
-  processor = await loadProcessor(aws);
-  stats = await loadStats(aws);
+  ({ aws, ingest, processor, stats } = await stackHandlers());
 });
 
 /** Names of Object.prototype's members, and one that is not. */

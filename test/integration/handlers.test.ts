@@ -1,25 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { ADMIN_AUTH, ADMIN_KEY, stackResources, type StackResources } from '../support/aws.ts';
+import { ADMIN_AUTH, ADMIN_KEY } from '../support/aws.ts';
 import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
 import { saveApiKey } from '../../functions/store/api-keys.ts';
 import { beacon } from '../support/factories.ts';
 import { lambdaContext, restEvent, sqsEvent, sqsRecord } from '../support/events.ts';
 import { captureOutput } from '../support/output.ts';
-import { loadHandler, loadIngest, loadProcessor, loadStats, type HttpHandler, type SqsHandler } from '../support/handlers.ts';
+import { loadHandler, stackHandlers, type HttpHandler, type StackHandlers } from '../support/handlers.ts';
 import { decodeQueued } from '../../functions/domain/queue-codec.ts';
 
-let aws: StackResources;
-let ingest: HttpHandler;
-let processor: SqsHandler;
-let stats: HttpHandler;
-
+let { aws, ingest, processor, stats } = {} as StackHandlers;
 
 beforeAll(async () => {
-  aws = await stackResources();
-  ingest = await loadIngest(aws);
-  processor = await loadProcessor(aws);
-  stats = await loadStats(aws);
+  ({ aws, ingest, processor, stats } = await stackHandlers());
 });
 
 const post = (body: unknown, contentType = 'application/json') =>

@@ -1,6 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BatchGetCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import type { ProcessorSettings } from '../../functions/processor/process-batch.ts';
 import type { TrackedEvent } from '../../functions/domain/event.ts';
 import { ALL_TIME, sketchShardKey } from '../../functions/domain/keys.ts';
 import { daysIn, type DayRange } from '../../functions/domain/stats.ts';
@@ -10,21 +9,16 @@ import { siteRecorder } from '../../functions/store/site-recorder.ts';
 import { hasMonthSketches, recordSiteWithData } from '../../functions/store/sites-with-data.ts';
 import { mergeSketch, readSketch } from '../../functions/store/sketches.ts';
 import { backfillMonthSketches } from '../../ops/migrations/month-backfill.ts';
-import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.ts';
+import { ADMIN_AUTH } from '../support/aws.ts';
 import { lambdaContext, restEvent } from '../support/events.ts';
 import { trackedEvent } from '../support/factories.ts';
-import { loadStats, type HttpHandler } from '../support/handlers.ts';
 import { silenceOutput } from '../support/output.ts';
-import { processAll, processorSettings } from '../support/processing.ts';
+import { countingStack, processAll, type CountingStack } from '../support/processing.ts';
 
-let aws: StackResources;
-let settings: ProcessorSettings;
-let stats: HttpHandler;
+let { aws, settings, stats } = {} as CountingStack;
 beforeAll(async () => {
   silenceOutput();
-  aws = await stackResources();
-  settings = processorSettings(aws, { recordSites: siteRecorder(aws.doc, aws.tables.aggregates) });
-  stats = await loadStats(aws);
+  ({ aws, settings, stats } = await countingStack((aws) => ({ recordSites: siteRecorder(aws.doc, aws.tables.aggregates) })));
 });
 afterEach(() => vi.restoreAllMocks());
 

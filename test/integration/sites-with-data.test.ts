@@ -12,20 +12,15 @@ import { siteRecorder } from '../../functions/store/site-recorder.ts';
 import { readSiteSummaries } from '../../functions/store/site-summaries.ts';
 import { listSitesWithData, readSitesPage, recordSiteWithData } from '../../functions/store/sites-with-data.ts';
 import { trackedEvent } from '../support/factories.ts';
-import { ADMIN_KEY, stackResources, type StackResources } from '../support/aws.ts';
+import { ADMIN_KEY } from '../support/aws.ts';
 import { lambdaContext, restEvent } from '../support/events.ts';
-import { loadStats, type HttpHandler } from '../support/handlers.ts';
 import { silenceOutput } from '../support/output.ts';
-import { processorSettings } from '../support/processing.ts';
+import { countingStack, type CountingStack } from '../support/processing.ts';
 
-let aws: StackResources;
-let settings: ProcessorSettings;
-let stats: HttpHandler;
+let { aws, settings, stats } = {} as CountingStack;
 beforeAll(async () => {
   silenceOutput();
-  aws = await stackResources();
-  settings = processorSettings(aws);
-  stats = await loadStats(aws);
+  ({ aws, settings, stats } = await countingStack());
 });
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,25 +1,18 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { ProcessorSettings } from '../../functions/processor/process-batch.ts';
 import type { TrackedEvent } from '../../functions/domain/event.ts';
 import { daysIn, type DayRange } from '../../functions/domain/stats.ts';
 import { readAggregates } from '../../functions/store/site-aggregates.ts';
-import { stackResources, type StackResources } from '../support/aws.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { faultyClient } from '../support/faults.ts';
-import { loadStats, type HttpHandler } from '../support/handlers.ts';
 import { silenceOutput } from '../support/output.ts';
-import { processAll, processorSettings } from '../support/processing.ts';
+import { countingStack, processAll, type CountingStack } from '../support/processing.ts';
 import { adminGets } from '../support/stats-requests.ts';
 
-let aws: StackResources;
-let settings: ProcessorSettings;
-let stats: HttpHandler;
+let { aws, settings, stats } = {} as CountingStack;
 
 beforeAll(async () => {
   silenceOutput();
-  aws = await stackResources();
-  settings = processorSettings(aws);
-  stats = await loadStats(aws);
+  ({ aws, settings, stats } = await countingStack());
 });
 
 let siteCounter = 0;

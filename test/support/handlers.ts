@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda';
 import { vi } from 'vitest';
 import { PROJECT_ROOT } from '../../local/paths.ts';
-import type { StackResources } from './aws.ts';
+import { stackResources, type StackResources } from './aws.ts';
 
 /** A handler behind API Gateway: REST (v1) or HTTP API (v2) events in, a proxy result out. */
 export type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
@@ -37,3 +37,19 @@ export const loadProcessor = (aws: FunctionEnvironments): Promise<SqsHandler> =>
 /** The stats function's handler (GET /stats, /sites, ...) with the stack's environment. */
 export const loadStats = (aws: FunctionEnvironments): Promise<HttpHandler> =>
   loadHandler<HttpHandler>('functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
+
+/** The stack and its handlers along the pipeline: POST /event, the queue's batches, GET /stats. */
+export interface StackHandlers {
+  aws: StackResources;
+  ingest: HttpHandler;
+  processor: SqsHandler;
+  stats: HttpHandler;
+}
+
+/** The stack's resources, then its ingest, processor and stats handlers with the stack's environment, loaded in that order. */
+export async function stackHandlers(): Promise<StackHandlers> {
+  const aws = await stackResources();
+  const ingest = await loadIngest(aws);
+  const processor = await loadProcessor(aws);
+  return { aws, ingest, processor, stats: await loadStats(aws) };
+}

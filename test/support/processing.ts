@@ -4,7 +4,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
 import { processBatch, type ProcessorSettings, type QueueRecord } from '../../functions/processor/process-batch.ts';
-import type { StackResources } from './aws.ts';
+import { stackResources, type StackResources } from './aws.ts';
+import { loadStats, type HttpHandler } from './handlers.ts';
 
 /**
  * The processor's settings the tests count with: the stack's tables, 4 path buckets, a 90 s lease
@@ -12,6 +13,19 @@ import type { StackResources } from './aws.ts';
  */
 export function processorSettings(aws: Pick<StackResources, 'tables'>, extra: Partial<ProcessorSettings> = {}): ProcessorSettings {
   return { tables: aws.tables, pathBuckets: 4, leaseMs: 90_000, retentionDays: 90, ...extra };
+}
+
+/** What a test that counts events and reads them back starts from. */
+export interface CountingStack {
+  aws: StackResources;
+  settings: ProcessorSettings;
+  stats: HttpHandler;
+}
+
+/** The stack, the processor's settings against it (with what `extra` adds) and the stats handler. */
+export async function countingStack(extra: (aws: StackResources) => Partial<ProcessorSettings> = () => ({})): Promise<CountingStack> {
+  const aws = await stackResources();
+  return { aws, settings: processorSettings(aws, extra(aws)), stats: await loadStats(aws) };
 }
 
 /** Events as the queue delivers them, one message each, with message id `m-<event id>`. */
