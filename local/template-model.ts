@@ -1,7 +1,7 @@
 // The shapes of a synthesized CloudFormation template and of what the local runtime makes of it
-// (tables, buckets, queues, functions, event source mappings, REST APIs), and the local names of
-// resources. Types and names only: reading a template is template.ts, resolving intrinsic
-// functions template-resolver.ts.
+// (tables, buckets, queues, functions, event source mappings, REST APIs), the local names of
+// resources and the picking of properties. Types and names only: reading a template is
+// template.ts, resolving intrinsic functions template-resolver.ts.
 import { createHash } from 'node:crypto';
 
 export const LOCAL_REGION = 'us-east-1';
@@ -198,5 +198,12 @@ export function apiIdFor(stackName: string, logicalId: string): string {
 
 export function literalString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The properties of `keys` that are set, to resolve only what the local runtime reads. */
+export function pick(props: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (props[key] !== undefined) out[key] = props[key];
+  return out;
 }
 

@@ -3,7 +3,6 @@
 import {
   localPhysicalName,
   literalString,
-  type CfnTemplate,
   type FunctionModel,
   type TemplateModel,
 } from './template-model.ts';

@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildProxyEvent,
-  gatewayError,
-  isBinaryContentType,
-  matchRoute,
-  proxyResultToHttp,
-  startApiServer,
-  type ApiServer,
-  type HttpResponse,
-  type IncomingRequestData,
-} from '../api-server.ts';
-import { FunctionHost, lambdaEnvironment } from '../function-host.ts';
+import { buildProxyEvent, isBinaryContentType, type IncomingRequestData } from '../api-event.ts';
+import { gatewayError, proxyResultToHttp, type HttpResponse } from '../api-responses.ts';
+import { matchRoute } from '../api-routes.ts';
+import { startApiServer, type ApiServer } from '../api-server.ts';
+import { FunctionHost } from '../function-host.ts';
+import { lambdaEnvironment } from '../lambda-environment.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { loadTemplate, localBindings, resolveEnvironment, type RestApiModel, type RouteModel } from '../template.ts';
 import { fixtureAssembly } from './fixtures/synth-fixture.ts';

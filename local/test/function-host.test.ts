@@ -1,6 +1,7 @@
 import type { FunctionModel } from '../template.ts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FunctionHost, lambdaEnvironment, type InvokeResult } from '../function-host.ts';
+import { FunctionHost, type InvokeResult } from '../function-host.ts';
+import { lambdaEnvironment } from '../lambda-environment.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { standInFunction } from './fixtures/functions.ts';
 

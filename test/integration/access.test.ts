@@ -1,13 +1,11 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
 import { deleteApiKey, findApiKey, listApiKeys, saveApiKey } from '../../functions/store/api-keys.ts';
 import { ADMIN_KEY, stackResources, type StackResources } from '../support/aws.ts';
 import { httpApiEvent, lambdaContext, restEvent } from '../support/events.ts';
+import { loadHandler, loadStats, type HttpHandler } from '../support/handlers.ts';
 import { silenceOutput } from '../support/output.ts';
-
-type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
 
 let aws: StackResources;
 let stats: HttpHandler;
@@ -16,10 +14,7 @@ const run = Date.now().toString(36);
 beforeAll(async () => {
   silenceOutput();
   aws = await stackResources();
-  vi.resetModules();
-  for (const [name, value] of Object.entries(aws.functionEnv('StatsFunction'))) vi.stubEnv(name, value);
-  stats = ((await import('../../functions/stats/handler.ts')) as { handler: HttpHandler }).handler;
-  vi.unstubAllEnvs();
+  stats = await loadStats(aws);
 });
 
 const get = async (path: string, query: Record<string, string>, authorization?: string, format: 'rest' | 'http' = 'rest') => {
@@ -114,11 +109,8 @@ describe('stats access control while the admin key secret cannot be read', () =>
   beforeAll(async () => {
     // Prepare: the deployed configuration (a secret ARN, no ADMIN_API_KEY) with Secrets Manager
     // out of reach: every SDK call to it goes to a closed port on this machine.
-    vi.resetModules();
     const { ADMIN_API_KEY: _local, ...env } = aws.functionEnv('StatsFunction');
-    for (const [name, value] of Object.entries({ ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' })) vi.stubEnv(name, value);
-    statsWithoutSecret = ((await import('../../functions/stats/handler.ts')) as { handler: HttpHandler }).handler;
-    vi.unstubAllEnvs();
+    statsWithoutSecret = await loadHandler<HttpHandler>('functions/stats/handler.ts', { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
   });
   const call = async (key: string) => {
     const response = await statsWithoutSecret(restEvent({ method: 'GET', path: '/stats', query: { site_id: `acc-nosecret-${run}` }, headers: { Authorization: `Bearer ${key}` } }), lambdaContext());

@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DIMENSIONS, type Dimension } from '../../functions/domain/audience.ts';
 import type { ValueCounts } from '../../functions/domain/breakdown.ts';
-import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
+import type { TrackedEvent } from '../../functions/domain/event.ts';
 import {
   dimensionAttr,
   EVENTS_ATTR,
@@ -18,31 +17,24 @@ import {
 } from '../../functions/domain/keys.ts';
 import { daysIn } from '../../functions/domain/stats.ts';
 import type { VisitMarks } from '../../functions/domain/visit.ts';
-import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
+import { processBatch } from '../../functions/processor/process-batch.ts';
 import { AGREEMENT_ATTEMPTS } from '../../functions/store/agreeing-read.ts';
 import { readBreakdown } from '../../functions/store/breakdowns.ts';
 import { readDayHours } from '../../functions/store/totals.ts';
-import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.ts';
-import { httpApiEvent, lambdaContext, restEvent } from '../support/events.ts';
 import { trackedEvent } from '../support/factories.ts';
-import { loadHandler } from '../support/handlers.ts';
 import { silenceOutput } from '../support/output.ts';
+import { countingStack, queueRecords, type CountingStack } from '../support/processing.ts';
+import { adminGets } from '../support/stats-requests.ts';
 
 // Visits, hours and breakdowns as the processor writes them and the stats function reads them
 // back: the store reads against DynamoDB Local, then the handler under both payload formats.
 
-type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
-
-let aws: StackResources;
-let settings: ProcessorSettings;
-let stats: HttpHandler;
+let { aws, settings, stats } = {} as CountingStack;
 const run = Date.now().toString(36);
 
 beforeAll(async () => {
   silenceOutput();
-  aws = await stackResources();
-  settings = { tables: aws.tables, pathBuckets: 4, leaseMs: 90_000, retentionDays: 90 };
-  stats = await loadHandler<HttpHandler>('functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
+  ({ aws, settings, stats } = await countingStack());
 });
 
 interface VisitPlan {
@@ -117,16 +109,10 @@ function breakdownTruth(events: TrackedEvent[], dimension: Dimension): Map<strin
 }
 
 async function load(events: TrackedEvent[]): Promise<void> {
-  const records = events.map((e) => ({ messageId: `m-${e.event_id}`, body: toQueueMessage(e) }));
-  expect((await processBatch(aws.doc, settings, records, `audience-${run}-${events[0]!.site_id}`)).failed).toEqual([]);
+  expect((await processBatch(aws.doc, settings, queueRecords(events), `audience-${run}-${events[0]!.site_id}`)).failed).toEqual([]);
 }
 
-const call = async (event: unknown) => {
-  const response = await stats(event, lambdaContext('stats'));
-  return { statusCode: response.statusCode, json: JSON.parse(response.body) };
-};
-const getRest = (path: string, query: Record<string, string>) => call(restEvent({ method: 'GET', path, query, headers: ADMIN_AUTH }));
-const getHttpApi = (path: string, query: Record<string, string>) => call(httpApiEvent({ method: 'GET', path, query, headers: ADMIN_AUTH }));
+const { getRest, getHttpApi } = adminGets(() => stats);
 
 describe('a range breakdown read by key', () => {
   const site = `aud-keys-${run}`;

@@ -5,26 +5,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@aws-sdk/client-sqs';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda';
-import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.ts';
+import { ADMIN_AUTH } from '../support/aws.ts';
 import { lambdaContext, restEvent, sqsEvent, sqsRecord } from '../support/events.ts';
 import { beacon } from '../support/factories.ts';
-import { loadHandler } from '../support/handlers.ts';
+import { stackHandlers, type StackHandlers } from '../support/handlers.ts';
 import { decodeQueued } from '../../functions/domain/queue-codec.ts';
 
-type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
-type SqsHandler = (event: unknown, context: unknown) => Promise<SQSBatchResponse>;
-
-let aws: StackResources;
-let ingest: HttpHandler;
-let processor: SqsHandler;
-let stats: HttpHandler;
+let { aws, ingest, processor, stats } = {} as StackHandlers;
 
 beforeAll(async () => {
-  aws = await stackResources();
-  ingest = await loadHandler<HttpHandler>('functions/ingest/handler.ts', aws.functionEnv('IngestFunction'));
-  processor = await loadHandler<SqsHandler>('functions/processor/handler.ts', aws.functionEnv('ProcessorFunction'));
-  stats = await loadHandler<HttpHandler>('functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
+  ({ aws, ingest, processor, stats } = await stackHandlers());
 });
 
 /** Names of Object.prototype's members, and one that is not. */

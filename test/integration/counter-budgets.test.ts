@@ -21,17 +21,17 @@ import { stackResources, type StackResources } from '../support/aws.ts';
 import { createDocumentClient } from '../../functions/commons/dynamodb-client.ts';
 import { localDynamoDbClient } from '../../local/clients.ts';
 import { itemBytes, shuffled, tallyOf } from '../support/counters.ts';
+import { processorSettings, queueRecords as records } from '../support/processing.ts';
 
 let aws: StackResources;
 let settings: ProcessorSettings;
 beforeAll(async () => {
   aws = await stackResources();
-  settings = { tables: aws.tables, pathBuckets: 4, leaseMs: 90_000, retentionDays: 90 };
+  settings = processorSettings(aws);
 });
 
 const DAY = '2025-11-12';
 const run = Date.now().toString(36);
-const records = (events: TrackedEvent[]) => events.map((e) => ({ messageId: `m-${e.event_id}`, body: toQueueMessage(e) }));
 const visit = (overrides: Partial<VisitMarks>): VisitMarks => ({
   page: 1,
   gap_ms: 0,

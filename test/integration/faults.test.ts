@@ -12,6 +12,7 @@ import { faultyClient, type FaultMode } from '../support/faults.ts';
 import { lakeLines } from '../support/lake.ts';
 import { lakeWriter } from '../../functions/store/lake-objects.ts';
 import { silenceOutput } from '../support/output.ts';
+import { processorSettings } from '../support/processing.ts';
 
 let aws: StackResources;
 let settings: ProcessorSettings;
@@ -20,7 +21,7 @@ beforeAll(async () => {
   // Every injected fault is logged by the processor; the assertions speak for the outcome.
   silenceOutput();
   aws = await stackResources();
-  settings = { tables: aws.tables, pathBuckets: 4, leaseMs: LEASE_MS, retentionDays: 90, lake: lakeWriter(aws.s3, aws.lakeBucket) };
+  settings = processorSettings(aws, { leaseMs: LEASE_MS, lake: lakeWriter(aws.s3, aws.lakeBucket) });
 });
 
 /** The settings of a processor whose DynamoDB and S3 calls go through `faulty`. */

@@ -1,29 +1,18 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { ADMIN_AUTH, ADMIN_KEY, stackResources, type StackResources } from '../support/aws.ts';
+import { ADMIN_AUTH, ADMIN_KEY } from '../support/aws.ts';
 import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
 import { saveApiKey } from '../../functions/store/api-keys.ts';
 import { beacon } from '../support/factories.ts';
 import { lambdaContext, restEvent, sqsEvent, sqsRecord } from '../support/events.ts';
 import { captureOutput } from '../support/output.ts';
-import { loadHandler } from '../support/handlers.ts';
+import { loadHandler, stackHandlers, type HttpHandler, type StackHandlers } from '../support/handlers.ts';
 import { decodeQueued } from '../../functions/domain/queue-codec.ts';
 
-type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
-type SqsHandler = (event: unknown, context: unknown) => Promise<SQSBatchResponse>;
-
-let aws: StackResources;
-let ingest: HttpHandler;
-let processor: SqsHandler;
-let stats: HttpHandler;
-
+let { aws, ingest, processor, stats } = {} as StackHandlers;
 
 beforeAll(async () => {
-  aws = await stackResources();
-  ingest = await loadHandler<HttpHandler>('functions/ingest/handler.ts', aws.functionEnv('IngestFunction'));
-  processor = await loadHandler<SqsHandler>('functions/processor/handler.ts', aws.functionEnv('ProcessorFunction'));
-  stats = await loadHandler<HttpHandler>('functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
+  ({ aws, ingest, processor, stats } = await stackHandlers());
 });
 
 const post = (body: unknown, contentType = 'application/json') =>

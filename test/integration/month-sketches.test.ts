@@ -1,8 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import { BatchGetCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
-import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
+import type { TrackedEvent } from '../../functions/domain/event.ts';
 import { ALL_TIME, sketchShardKey } from '../../functions/domain/keys.ts';
 import { daysIn, type DayRange } from '../../functions/domain/stats.ts';
 import { estimate, hashUser, SHARD_COUNT } from '../../functions/domain/sketch.ts';
@@ -11,22 +9,16 @@ import { siteRecorder } from '../../functions/store/site-recorder.ts';
 import { hasMonthSketches, recordSiteWithData } from '../../functions/store/sites-with-data.ts';
 import { mergeSketch, readSketch } from '../../functions/store/sketches.ts';
 import { backfillMonthSketches } from '../../ops/migrations/month-backfill.ts';
-import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.ts';
+import { ADMIN_AUTH } from '../support/aws.ts';
 import { lambdaContext, restEvent } from '../support/events.ts';
 import { trackedEvent } from '../support/factories.ts';
-import { loadHandler } from '../support/handlers.ts';
 import { silenceOutput } from '../support/output.ts';
+import { countingStack, processAll, type CountingStack } from '../support/processing.ts';
 
-type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
-
-let aws: StackResources;
-let settings: ProcessorSettings;
-let stats: HttpHandler;
+let { aws, settings, stats } = {} as CountingStack;
 beforeAll(async () => {
   silenceOutput();
-  aws = await stackResources();
-  settings = { tables: aws.tables, pathBuckets: 4, leaseMs: 90_000, retentionDays: 90, recordSites: siteRecorder(aws.doc, aws.tables.aggregates) };
-  stats = await loadHandler<HttpHandler>('functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
+  ({ aws, settings, stats } = await countingStack((aws) => ({ recordSites: siteRecorder(aws.doc, aws.tables.aggregates) })));
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -35,12 +27,8 @@ let siteCounter = 0;
 const newSite = () => `months-${run}-${siteCounter++}`;
 let batchCounter = 0;
 
-async function load(events: TrackedEvent[], processor = settings): Promise<void> {
-  for (let i = 0; i < events.length; i += 1_000) {
-    const records = events.slice(i, i + 1_000).map((e) => ({ messageId: `m-${e.event_id}`, body: toQueueMessage(e) }));
-    expect((await processBatch(aws.doc, processor, records, `months-${run}-${batchCounter++}`)).failed).toEqual([]);
-  }
-}
+const load = (events: TrackedEvent[], processor = settings): Promise<void> =>
+  processAll(aws.doc, processor, events, () => `months-${run}-${batchCounter++}`);
 
 /** Three users a day from 2025-09-20 to 2025-11-10, drawn from 40, so users come back on other days and months. */
 function history(site: string): TrackedEvent[] {

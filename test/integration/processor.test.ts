@@ -11,12 +11,13 @@ import { saveSite } from '../../functions/store/sites.ts';
 import { siteZones, ZONE_CACHE_MS } from '../../functions/store/site-zones.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
+import { processorSettings } from '../support/processing.ts';
 
 let aws: StackResources;
 let settings: ProcessorSettings;
 beforeAll(async () => {
   aws = await stackResources();
-  settings = { tables: aws.tables, pathBuckets: 4, leaseMs: 90_000, retentionDays: 90 };
+  settings = processorSettings(aws);
 });
 
 let siteCounter = 0;

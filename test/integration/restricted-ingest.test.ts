@@ -1,5 +1,4 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { acceptBeacon, type TrackedEvent } from '../../functions/domain/event.ts';
 import { siteGate, SITE_CACHE_MS, UNKNOWN_SITE_CACHE_MS } from '../../functions/ingest/site-gate.ts';
@@ -10,10 +9,9 @@ import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
 import { saveApiKey } from '../../functions/store/api-keys.ts';
 import { beacon } from '../support/factories.ts';
 import { lambdaContext, restEvent } from '../support/events.ts';
+import { loadHandler, type HttpHandler } from '../support/handlers.ts';
 import { captureOutput } from '../support/output.ts';
 import { decodeQueued } from '../../functions/domain/queue-codec.ts';
-
-type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
 
 let aws: StackResources;
 let ingest: HttpHandler;
@@ -21,11 +19,8 @@ const run = Date.now().toString(36);
 
 beforeAll(async () => {
   aws = await stackResources();
-  vi.resetModules();
   // The default template's ingest environment, plus the sites table restrictIngestion=true adds.
-  for (const [name, value] of Object.entries({ ...aws.functionEnv('IngestFunction'), SITES_TABLE: aws.tables.sites })) vi.stubEnv(name, value);
-  ingest = ((await import('../../functions/ingest/restricted-handler.ts')) as { handler: HttpHandler }).handler;
-  vi.unstubAllEnvs();
+  ingest = await loadHandler<HttpHandler>('functions/ingest/restricted-handler.ts', { ...aws.functionEnv('IngestFunction'), SITES_TABLE: aws.tables.sites });
 });
 
 const post = async (route: '/event' | '/events', body: unknown, origin?: string, authorization?: string) => {

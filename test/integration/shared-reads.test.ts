@@ -1,7 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
-import { toQueueMessage } from '../../functions/domain/event.ts';
 import { daysIn } from '../../functions/domain/stats.ts';
 import { readAggregates } from '../../functions/store/site-aggregates.ts';
 import { readBreakdown } from '../../functions/store/breakdowns.ts';
@@ -9,13 +8,14 @@ import { siteRecorder } from '../../functions/store/site-recorder.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { silenceOutput } from '../support/output.ts';
+import { processorSettings, queueRecords } from '../support/processing.ts';
 
 let aws: StackResources;
 let settings: ProcessorSettings;
 beforeAll(async () => {
   silenceOutput();
   aws = await stackResources();
-  settings = { tables: aws.tables, pathBuckets: 4, leaseMs: 90_000, retentionDays: 90, recordSites: siteRecorder(aws.doc, aws.tables.aggregates) };
+  settings = processorSettings(aws, { recordSites: siteRecorder(aws.doc, aws.tables.aggregates) });
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -25,8 +25,7 @@ describe('reads shared by concurrent requests', () => {
     const site = `shared-${Date.now().toString(36)}`;
     const days = daysIn({ from: '2025-10-01', to: '2025-11-03' });
     const events = days.map((day, i) => trackedEvent({ site_id: site, user_id: `u${i % 9}`, path: `/p${i % 3}`, timestamp: `${day}T09:00:00.000Z` }));
-    const records = events.map((e) => ({ messageId: `m-${e.event_id}`, body: toQueueMessage(e) }));
-    expect((await processBatch(aws.doc, settings, records, `shared-${site}`)).failed).toEqual([]);
+    expect((await processBatch(aws.doc, settings, queueRecords(events), `shared-${site}`)).failed).toEqual([]);
     const range = daysIn({ from: '2025-10-05', to: '2025-11-03' });
     const read = { pathBuckets: 4, monthsComplete: async () => true };
     const send = vi.spyOn(aws.doc, 'send');

@@ -1,5 +1,4 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { recordExistingSites } from '../../ops/migrations/existing-sites.ts';
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
@@ -13,21 +12,15 @@ import { siteRecorder } from '../../functions/store/site-recorder.ts';
 import { readSiteSummaries } from '../../functions/store/site-summaries.ts';
 import { listSitesWithData, readSitesPage, recordSiteWithData } from '../../functions/store/sites-with-data.ts';
 import { trackedEvent } from '../support/factories.ts';
-import { ADMIN_KEY, stackResources, type StackResources } from '../support/aws.ts';
+import { ADMIN_KEY } from '../support/aws.ts';
 import { lambdaContext, restEvent } from '../support/events.ts';
-import { loadHandler } from '../support/handlers.ts';
 import { silenceOutput } from '../support/output.ts';
+import { countingStack, type CountingStack } from '../support/processing.ts';
 
-type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
-
-let aws: StackResources;
-let settings: ProcessorSettings;
-let stats: HttpHandler;
+let { aws, settings, stats } = {} as CountingStack;
 beforeAll(async () => {
   silenceOutput();
-  aws = await stackResources();
-  settings = { tables: aws.tables, pathBuckets: 4, leaseMs: 90_000, retentionDays: 90 };
-  stats = await loadHandler<HttpHandler>('functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
+  ({ aws, settings, stats } = await countingStack());
 });
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,27 +1,18 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { APIGatewayProxyResult } from 'aws-lambda';
-import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
-import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
+import type { TrackedEvent } from '../../functions/domain/event.ts';
 import { daysIn, type DayRange } from '../../functions/domain/stats.ts';
 import { readAggregates } from '../../functions/store/site-aggregates.ts';
-import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.ts';
-import { httpApiEvent, lambdaContext, restEvent } from '../support/events.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { faultyClient } from '../support/faults.ts';
-import { loadHandler } from '../support/handlers.ts';
 import { silenceOutput } from '../support/output.ts';
+import { countingStack, processAll, type CountingStack } from '../support/processing.ts';
+import { adminGets } from '../support/stats-requests.ts';
 
-type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
-
-let aws: StackResources;
-let settings: ProcessorSettings;
-let stats: HttpHandler;
+let { aws, settings, stats } = {} as CountingStack;
 
 beforeAll(async () => {
   silenceOutput();
-  aws = await stackResources();
-  settings = { tables: aws.tables, pathBuckets: 4, leaseMs: 90_000, retentionDays: 90 };
-  stats = await loadHandler<HttpHandler>('functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
+  ({ aws, settings, stats } = await countingStack());
 });
 
 let siteCounter = 0;
@@ -30,12 +21,7 @@ const newSite = () => `range-${Date.now().toString(36)}-${siteCounter++}`;
 let batchCounter = 0;
 
 /** Counts every event through the processor, a batch of at most 1,000 at a time. */
-async function load(events: TrackedEvent[]): Promise<void> {
-  for (let i = 0; i < events.length; i += 1_000) {
-    const records = events.slice(i, i + 1_000).map((e) => ({ messageId: `m-${e.event_id}`, body: toQueueMessage(e) }));
-    expect((await processBatch(aws.doc, settings, records, `range-batch-${Date.now()}-${batchCounter++}`)).failed).toEqual([]);
-  }
-}
+const load = (events: TrackedEvent[]): Promise<void> => processAll(aws.doc, settings, events, () => `range-batch-${Date.now()}-${batchCounter++}`);
 
 /** A visit of `user` on `day`: two page views and, for every fifth user, a signup. */
 function visit(site: string, day: string, user: number): TrackedEvent[] {
@@ -80,12 +66,7 @@ function truth(events: TrackedEvent[], range: DayRange) {
   };
 }
 
-const call = async (event: unknown) => {
-  const response = await stats(event, lambdaContext('stats'));
-  return { statusCode: response.statusCode, json: JSON.parse(response.body) };
-};
-const getRest = (path: string, query: Record<string, string>) => call(restEvent({ method: 'GET', path, query, headers: ADMIN_AUTH }));
-const getHttpApi = (path: string, query: Record<string, string>) => call(httpApiEvent({ method: 'GET', path, query, headers: ADMIN_AUTH }));
+const { getRest, getHttpApi } = adminGets(() => stats);
 
 describe('GET /stats over a range of days', () => {
   // Four days with data and a day without (2025-11-12); users come back on later days.

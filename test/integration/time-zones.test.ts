@@ -1,14 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda';
 import { toQueueMessage } from '../../functions/domain/event.ts';
 import { saveSite } from '../../functions/store/sites.ts';
 import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.ts';
 import { lambdaContext, restEvent, sqsEvent, sqsRecord } from '../support/events.ts';
 import { trackedEvent } from '../support/factories.ts';
-import { loadHandler } from '../support/handlers.ts';
-
-type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
-type SqsHandler = (event: unknown, context: unknown) => Promise<SQSBatchResponse>;
+import { loadProcessor, loadStats, type HttpHandler, type SqsHandler } from '../support/handlers.ts';
 
 let aws: StackResources;
 let processor: SqsHandler;
@@ -19,8 +15,8 @@ const unregistered = `tz-utc-${run}`;
 
 beforeAll(async () => {
   aws = await stackResources();
-  processor = await loadHandler<SqsHandler>('functions/processor/handler.ts', aws.functionEnv('ProcessorFunction'));
-  stats = await loadHandler<HttpHandler>('functions/stats/handler.ts', aws.functionEnv('StatsFunction'));
+  processor = await loadProcessor(aws);
+  stats = await loadStats(aws);
 
   // One batch, as the event source delivers it, of both sites' events.
   await saveSite(aws.doc, aws.tables.sites, berlin, { timeZone: 'Europe/Berlin' });

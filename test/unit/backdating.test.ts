@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
 import { backdatedIssues, MAX_UNKEYED_AGE_DAYS, parseQueuedEvents, UNKEYED_AGE_ISSUE } from '../../functions/domain/event.ts';
@@ -13,9 +12,8 @@ import { ingestHandler } from '../../functions/ingest/ingest.ts';
 import { siteGate } from '../../functions/ingest/site-gate.ts';
 import { beacon, trackedEvent } from '../support/factories.ts';
 import { lambdaContext, restEvent } from '../support/events.ts';
+import type { HttpHandler } from '../support/handlers.ts';
 import { captureOutput, type CapturedOutput } from '../support/output.ts';
-
-type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
 
 const DAY_MS = 86_400_000;
 const ADMIN_KEY = newApiKey();

@@ -3,7 +3,8 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localSqsClient } from '../../clients.ts';
 import { batchOutcome, startPoller, type BatchReport, type Poller, type SqsRecord } from '../../event-source.ts';
-import { FunctionHost, lambdaEnvironment, type InvokeResult } from '../../function-host.ts';
+import { FunctionHost, type InvokeResult } from '../../function-host.ts';
+import { lambdaEnvironment } from '../../lambda-environment.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
 import { isEarlyEmptyReceive } from '../../../bench/billing.ts';
 import type { EventSourceMappingModel } from '../../template.ts';
