@@ -12,20 +12,20 @@ import { daysIn, parseStatsQuery, scopesOf, shapeStats } from '../domain/stats.t
 import { parseTimeseriesQuery, shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
 import { parseSitesQuery, shapeSites, visibleSites } from '../domain/site-list.ts';
 import { EXPORT_URL_SECONDS, MAX_EXPORT_FILES, parseExportQuery, shapeExport } from '../domain/export.ts';
-import { listLakeObjects } from '../store/lake-listing.ts';
-import { signedUrls } from '../store/lake-urls.ts';
+import { listLakeObjects } from '../store/lake/lake-listing.ts';
+import { signedUrls } from '../store/lake/lake-urls.ts';
 import { lazyS3Client } from '../commons/lazy-s3-client.ts';
-import { readBreakdown } from '../store/breakdowns.ts';
-import { readSiteSummaries } from '../store/site-summaries.ts';
-import { readSiteRecords, readSitesPage } from '../store/sites-with-data.ts';
-import { readAggregates, readDailyTotals, readMonthlyTotals, type AggregateSettings } from '../store/site-aggregates.ts';
-import { monthSketchFlags } from '../store/month-sketch-flags.ts';
-import { readDayHours } from '../store/totals.ts';
-import { siteZones } from '../store/site-zones.ts';
+import { readBreakdown } from '../store/read/breakdowns.ts';
+import { readSiteSummaries } from '../store/read/site-summaries.ts';
+import { readSiteRecords, readSitesPage } from '../store/sites/sites-with-data.ts';
+import { readSiteStats as readAggregates, readDailyTotals, readMonthlyTotals, type StatsReadSettings as AggregateSettings } from '../store/read/site-stats.ts';
+import { monthSketchFlags } from '../store/read/month-sketch-flags.ts';
+import { readDayHours } from '../store/read/totals.ts';
+import { siteZones } from '../store/sites/site-zones.ts';
 import { authenticate, authorizeSite, principalLabel, type KeyCheck } from '../commons/authorize.ts';
-import { findApiKey } from '../store/api-key-lookup.ts';
+import { findApiKey } from '../store/sites/api-key-lookup.ts';
 import type { Principal } from '../domain/api-keys.ts';
-import { DEFAULT_PATH_BUCKETS } from '../domain/keys.ts';
+import { DEFAULT_PATH_BUCKETS } from '../domain/table-schema.ts';
 
 const config = {
   aggregatesTable: requireEnv('AGGREGATES_TABLE'),

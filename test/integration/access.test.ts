@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
-import { deleteApiKey, findApiKey, listApiKeys, saveApiKey } from '../../functions/store/api-keys.ts';
+import { deleteApiKey, findApiKey, listApiKeys, saveApiKey } from '../../functions/store/sites/api-keys.ts';
 import { ADMIN_KEY, stackResources, type StackResources } from '../support/aws.ts';
 import { httpApiEvent, lambdaContext, restEvent } from '../support/events.ts';
 import { silenceOutput } from '../support/output.ts';

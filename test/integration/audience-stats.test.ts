@@ -3,7 +3,8 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DIMENSIONS, type Dimension } from '../../functions/domain/audience.ts';
 import type { ValueCounts } from '../../functions/domain/breakdown.ts';
-import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
+import type { TrackedEvent } from '../../functions/domain/event.ts';
+import { toQueueMessage } from '../../functions/domain/queue-codec.ts';
 import {
   dimensionAttr,
   EVENTS_ATTR,
@@ -15,13 +16,13 @@ import {
   VISIT_VIEWS_ATTR,
   VISITS_ATTR,
   VISIT_WEIGHT,
-} from '../../functions/domain/keys.ts';
+} from '../../functions/domain/table-schema.ts';
 import { daysIn } from '../../functions/domain/stats.ts';
 import type { VisitMarks } from '../../functions/domain/visit.ts';
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
-import { AGREEMENT_ATTEMPTS } from '../../functions/store/agreeing-read.ts';
-import { readBreakdown } from '../../functions/store/breakdowns.ts';
-import { readDayHours } from '../../functions/store/totals.ts';
+import { AGREEMENT_ATTEMPTS } from '../../functions/store/read/agreeing-read.ts';
+import { readBreakdown } from '../../functions/store/read/breakdowns.ts';
+import { readDayHours } from '../../functions/store/read/totals.ts';
 import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.ts';
 import { httpApiEvent, lambdaContext, restEvent } from '../support/events.ts';
 import { trackedEvent } from '../support/factories.ts';

@@ -1,11 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
-import { toQueueMessage } from '../../functions/domain/event.ts';
+import { toQueueMessage } from '../../functions/domain/queue-codec.ts';
 import { daysIn } from '../../functions/domain/stats.ts';
-import { readAggregates } from '../../functions/store/site-aggregates.ts';
-import { readBreakdown } from '../../functions/store/breakdowns.ts';
-import { siteRecorder } from '../../functions/store/site-recorder.ts';
+import { readSiteStats as readAggregates } from '../../functions/store/read/site-stats.ts';
+import { readBreakdown } from '../../functions/store/read/breakdowns.ts';
+import { siteRecorder } from '../../functions/store/write/site-recorder.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { silenceOutput } from '../support/output.ts';

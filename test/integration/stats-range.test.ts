@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
-import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
+import type { TrackedEvent } from '../../functions/domain/event.ts';
+import { toQueueMessage } from '../../functions/domain/queue-codec.ts';
 import { daysIn, type DayRange } from '../../functions/domain/stats.ts';
-import { readAggregates } from '../../functions/store/site-aggregates.ts';
+import { readSiteStats as readAggregates } from '../../functions/store/read/site-stats.ts';
 import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.ts';
 import { httpApiEvent, lambdaContext, restEvent } from '../support/events.ts';
 import { trackedEvent } from '../support/factories.ts';

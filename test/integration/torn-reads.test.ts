@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BatchGetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { pathAttr, pathBucketKey, totalsKey, VIEWS_ATTR, EVENTS_ATTR } from '../../functions/domain/keys.ts';
-import { readAggregates, readScopeAggregates } from '../../functions/store/site-aggregates.ts';
-import { AGREEMENT_ATTEMPTS } from '../../functions/store/agreeing-read.ts';
+import { pathAttr, pathBucketKey, totalsKey, VIEWS_ATTR, EVENTS_ATTR } from '../../functions/domain/table-schema.ts';
+import { readSiteStats as readAggregates, readScopeStats as readScopeAggregates } from '../../functions/store/read/site-stats.ts';
+import { AGREEMENT_ATTEMPTS } from '../../functions/store/read/agreeing-read.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 
 // A commit writes a scope's totals and its path buckets in one transaction; a read that falls
