@@ -1,6 +1,6 @@
 // `npm run bench`: the sizes of the counter items at the end of a run, as DynamoDB Local bills them.
 import { CreateTableCommand, PutItemCommand, ScanCommand, type AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
-import { DIMENSION_CODES } from '../functions/domain/keys.ts';
+import { DIMENSION_CODES } from '../functions/domain/table-schema.ts';
 import { localDynamoDbClient } from '../local/clients.ts';
 import type { LocalRuntime } from '../local/runtime.ts';
 import { itemBytes, standardWriteUnits, valueBytes, WRITE_UNIT_BYTES, type WireItem } from './billing.ts';

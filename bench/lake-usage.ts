@@ -3,7 +3,7 @@
 // none is removed): objects are the lake's billed requests.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { LAKE_PREFIX } from '../functions/domain/lake.ts';
-import { lakeObjectsUnder } from '../functions/store/lake-listing.ts';
+import { lakeObjectsUnder } from '../functions/store/lake/lake-listing.ts';
 
 export interface LakeUsage {
   objects: number;

@@ -22,7 +22,7 @@ import { prng } from './workload.ts';
 import { PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { createDocumentClient } from '../functions/commons/dynamodb-client.ts';
 import { hashApiKey, newApiKey } from '../functions/domain/api-keys.ts';
-import { saveApiKey } from '../functions/store/api-keys.ts';
+import { saveApiKey } from '../functions/store/sites/api-keys.ts';
 
 const LIMIT_MS = 100;
 const DAY_MS = 86_400_000;

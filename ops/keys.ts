@@ -6,7 +6,7 @@
 // output) for create to print the key's dashboard link as it does locally.
 import { parseArgs } from 'node:util';
 import { hashApiKey, newApiKey } from '../functions/domain/api-keys.ts';
-import { deleteApiKey, listApiKeys, saveApiKey } from '../functions/store/api-keys.ts';
+import { deleteApiKey, listApiKeys, saveApiKey } from '../functions/store/sites/api-keys.ts';
 import { dashboardLink } from './dashboard-link.ts';
 import { fail } from './queues.ts';
 import { printer, siteOption, sitesTable, TABLE_OPTIONS, TABLE_USAGE } from './sites-table.ts';

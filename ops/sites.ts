@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { normalizeOrigin, type SiteChange, type SiteRegistration } from '../functions/domain/sites.ts';
 import { canonicalTimeZone } from '../functions/domain/time-zones.ts';
-import { deleteSite, readSites, saveSite } from '../functions/store/sites.ts';
+import { deleteSite, readSites, saveSite } from '../functions/store/sites/registrations.ts';
 import { fail } from './queues.ts';
 import { printer, siteOption, sitesTable, TABLE_OPTIONS, TABLE_USAGE } from './sites-table.ts';
 

@@ -1,5 +1,5 @@
 import { bearerToken, hashApiKey, mayAccess, sameHash, type Principal } from '../domain/api-keys.ts';
-import type { ApiKeyRecord } from '../store/api-key-lookup.ts';
+import type { ApiKeyRecord } from '../store/sites/api-key-lookup.ts';
 import type { AdminKey } from './admin-key.ts';
 import { HttpError } from './http.ts';
 import { logger } from './observability.ts';
@@ -9,7 +9,7 @@ import { logger } from './observability.ts';
  * by the stats function (every request) and the ingest function (requests that back-date events).
  */
 export interface KeyCheck {
-  /** The site key with this hash, if any (store/api-key-lookup.ts). */
+  /** The site key with this hash, if any (store/sites/api-key-lookup.ts). */
   findKey(hash: string): Promise<ApiKeyRecord | undefined>;
   adminKey: AdminKey;
 }

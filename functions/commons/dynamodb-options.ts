@@ -2,7 +2,7 @@ import type { TranslateConfig } from '@aws-sdk/lib-dynamodb';
 
 /**
  * A number as read: a JS number, or a bigint for an integer past 2^53, which a number would not
- * hold exactly (breakdown counters pack visits and page views into one number; keys.ts).
+ * hold exactly (breakdown counters pack visits and page views into one number; table-schema.ts).
  */
 function exactNumber(text: string): number | bigint {
   const value = Number(text);

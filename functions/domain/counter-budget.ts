@@ -1,4 +1,4 @@
-import type { ItemDelta } from './aggregate.ts';
+import type { ItemDelta } from './counter-units.ts';
 
 /**
  * Every counter item has a budget for the values a client can make unbounded: the event types

@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
-import { UNKNOWN_AUDIENCE, audienceSchema, type Audience } from './audience.ts';
-import { decodeQueued, encodeQueued, isQueuedTuple, queuedVisitSchema } from './queue-codec.ts';
+import { UNKNOWN_AUDIENCE, type Audience } from './audience.ts';
 import { isWellFormedText, TEXT_ISSUE } from './text.ts';
 import { readVisit, visitWireSchema, type VisitMarks } from './visit.ts';
 
@@ -22,6 +21,9 @@ export const MAX_AGE_DAYS = 400;
 export const MAX_UNKEYED_AGE_DAYS = 7;
 const DAY_MS = 86_400_000;
 
+/** An event id: letters, digits, `_` and `-`. */
+export const eventIdSchema = z.string().check(z.regex(EVENT_ID, 'must be 1-64 letters, digits, "_" or "-"'));
+
 /** No unpaired surrogates, no control characters (text.ts). */
 const wellFormed = z.refine<string>(isWellFormedText, TEXT_ISSUE);
 
@@ -37,7 +39,7 @@ export const beaconSchema = z.object({
     .check(z.maxLength(MAX_PATH_LENGTH, `must be at most ${MAX_PATH_LENGTH} characters`), z.startsWith('/', 'must start with "/"'), wellFormed),
   user_id: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(128, 'must be at most 128 characters'), wellFormed),
   timestamp: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with "Z" or an offset' }),
-  event_id: z.optional(z.string().check(z.regex(EVENT_ID, 'must be 1-64 letters, digits, "_" or "-"'))),
+  event_id: z.optional(eventIdSchema),
   /** The visit the event belongs to, as the tracker keeps it (see visit.ts); optional. */
   visit: z.optional(visitWireSchema),
 });
@@ -179,7 +181,7 @@ function atIndex(index: number, issues: FieldIssue[]): FieldIssue[] {
 }
 
 /** Validates every element of `items` with `accept`; all or nothing, issues named by index. */
-function acceptAll<T>(items: unknown[], accept: (item: unknown) => ParseResult<T>): ParseResult<T[]> {
+export function acceptAll<T>(items: unknown[], accept: (item: unknown) => ParseResult<T>): ParseResult<T[]> {
   const values: T[] = [];
   const issues: FieldIssue[] = [];
   items.forEach((item, index) => {
@@ -208,54 +210,6 @@ export function acceptBatch(
   return acceptAll(input, (item) => acceptBeacon(item, receivedAt, newId, audience));
 }
 
-const queuedSchema = z.extend(z.omit(beaconSchema, { visit: true }), {
-  event_id: z.string().check(z.regex(EVENT_ID, 'must be 1-64 letters, digits, "_" or "-"')),
-  received_at: z.iso.datetime(),
-  visit: z.optional(queuedVisitSchema),
-  ...audienceSchema.shape,
-});
-
-/**
- * Validates one queued event, checking the time window against when it was received, not now.
- * Events queued before audiences were found have none: they count as UNKNOWN_AUDIENCE.
- */
-function acceptQueued(json: unknown): ParseResult<TrackedEvent> {
-  const parsed = z.safeParse(queuedSchema, decodeQueued(json));
-  if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error) };
-  const { visit, device, browser, os, country, ...beacon } = parsed.data;
-  const receivedAt = new Date(beacon.received_at);
-  const audience = { ...UNKNOWN_AUDIENCE, ...definedOnly({ device, browser, os, country }) };
-  const result = acceptBeacon(beacon, receivedAt, () => beacon.event_id, audience);
-  if (!result.ok) return result;
-  const event: TrackedEvent = { ...result.value, received_at: receivedAt.toISOString() };
-  if (visit) event.visit = visit;
-  return { ok: true, value: event };
-}
-
-function definedOnly<T extends object>(fields: T): Partial<T> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-/**
- * Validates a queue message body again (the processor trusts nothing it reads): one event (a
- * tuple, see queue-codec.ts, or an object as earlier versions queued it) or several packed into
- * one message (a JSON array of them). A message is valid as a whole or not at all.
- */
-export function parseQueuedEvents(body: string): ParseResult<TrackedEvent[]> {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { ok: false, issues: [{ field: '(body)', message: 'is not valid JSON' }] };
-  }
-  if (!Array.isArray(json) || isQueuedTuple(json)) {
-    const result = acceptQueued(json);
-    return result.ok ? { ok: true, value: [result.value] } : result;
-  }
-  if (json.length === 0) return { ok: false, issues: [{ field: '(body)', message: 'must hold at least one event' }] };
-  return acceptAll(json, acceptQueued);
-}
-
 /** The earliest `received_at` of `events`, in epoch milliseconds (undefined for none). */
 export function oldestReceipt(events: readonly TrackedEvent[]): number | undefined {
   let oldest: number | undefined;
@@ -264,38 +218,4 @@ export function oldestReceipt(events: readonly TrackedEvent[]): number | undefin
     if (oldest === undefined || at < oldest) oldest = at;
   }
   return oldest;
-}
-
-/**
- * The queue message body for one accepted event, in its short form (queue-codec.ts); its day
- * is derived again from the timestamp.
- */
-export function toQueueMessage(event: TrackedEvent): string {
-  return JSON.stringify(encodeQueued(event));
-}
-
-/**
- * Packs accepted events into as few queue message bodies as fit in `maxBytes` each (UTF-8): one
- * event alone is its tuple, several are a JSON array of them. Throws if one event alone cannot fit.
- */
-export function toQueueMessages(events: readonly TrackedEvent[], maxBytes: number): string[] {
-  const messages: string[] = [];
-  const body = (parts: string[]) => (parts.length === 1 ? parts[0]! : `[${parts.join(',')}]`);
-  let parts: string[] = [];
-  let bytes = 0;
-  for (const event of events) {
-    const part = toQueueMessage(event);
-    const size = Buffer.byteLength(part);
-    if (size + 2 > maxBytes) throw new RangeError(`a queued event of ${size} bytes does not fit in a message of ${maxBytes}`);
-    // An array of n + 1 parts: their bytes, n commas and two brackets.
-    if (parts.length && bytes + size + parts.length + 2 > maxBytes) {
-      messages.push(body(parts));
-      parts = [];
-      bytes = 0;
-    }
-    parts.push(part);
-    bytes += size;
-  }
-  if (parts.length) messages.push(body(parts));
-  return messages;
 }

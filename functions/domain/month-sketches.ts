@@ -1,4 +1,4 @@
-import type { Scope } from './keys.ts';
+import type { Scope } from './table-schema.ts';
 
 /**
  * Which sketches make up the unique users of a range of days. The processor merges each event's

@@ -1,6 +1,6 @@
 import { OTHER } from './counter-budget.ts';
 import { isHeavy, summaryOf, type HeavyEntry } from './heavy-hitters.ts';
-import { heavyNameOf, heavySummaryCode } from './keys.ts';
+import { heavyNameOf, heavySummaryCode } from './table-schema.ts';
 
 /**
  * The rows a day's path buckets give once a dimension overflowed its budget: the named values

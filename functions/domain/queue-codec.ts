@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { UNKNOWN_AUDIENCE, type Audience } from './audience.ts';
-import type { TrackedEvent } from './event.ts';
+import { audienceSchema, UNKNOWN_AUDIENCE, type Audience } from './audience.ts';
+import { acceptAll, acceptBeacon, beaconSchema, eventIdSchema, toFieldIssues, type ParseResult, type TrackedEvent } from './event.ts';
 import { DIRECT, NONE, visitMarksSchema, type VisitMarks } from './visit.ts';
 
 /**
@@ -15,6 +15,9 @@ import { DIRECT, NONE, visitMarksSchema, type VisitMarks } from './visit.ts';
  * `[page, gap_ms, entry_page, source, utm_medium, utm_campaign]`; trailing defaults are left out
  * (no visit, the unknown audience; a visit's `(direct)`, `(none)`, `(none)`). The processor also
  * reads the object form queued by earlier versions (field names as in TrackedEvent).
+ *
+ * Ingestion packs accepted events into message bodies (toQueueMessages); the processor reads
+ * them back and validates them again (parseQueuedEvents).
  */
 
 const VISIT_FIELDS = ['page', 'gap_ms', 'entry_page', 'source', 'utm_medium', 'utm_campaign'] as const;
@@ -97,4 +100,86 @@ export function decodeQueued(value: unknown): unknown {
     ...decodeAudience(audience),
     ...(visit === undefined ? {} : { visit }),
   };
+}
+
+const queuedSchema = z.extend(z.omit(beaconSchema, { visit: true }), {
+  event_id: eventIdSchema,
+  received_at: z.iso.datetime(),
+  visit: z.optional(queuedVisitSchema),
+  ...audienceSchema.shape,
+});
+
+/**
+ * Validates one queued event, checking the time window against when it was received, not now.
+ * Events queued before audiences were found have none: they count as UNKNOWN_AUDIENCE.
+ */
+function acceptQueued(json: unknown): ParseResult<TrackedEvent> {
+  const parsed = z.safeParse(queuedSchema, decodeQueued(json));
+  if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error) };
+  const { visit, device, browser, os, country, ...beacon } = parsed.data;
+  const receivedAt = new Date(beacon.received_at);
+  const audience = { ...UNKNOWN_AUDIENCE, ...definedOnly({ device, browser, os, country }) };
+  const result = acceptBeacon(beacon, receivedAt, () => beacon.event_id, audience);
+  if (!result.ok) return result;
+  const event: TrackedEvent = { ...result.value, received_at: receivedAt.toISOString() };
+  if (visit) event.visit = visit;
+  return { ok: true, value: event };
+}
+
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/**
+ * Validates a queue message body again (the processor trusts nothing it reads): one event (a
+ * tuple, see the module comment, or an object as earlier versions queued it) or several packed into
+ * one message (a JSON array of them). A message is valid as a whole or not at all.
+ */
+export function parseQueuedEvents(body: string): ParseResult<TrackedEvent[]> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, issues: [{ field: '(body)', message: 'is not valid JSON' }] };
+  }
+  if (!Array.isArray(json) || isQueuedTuple(json)) {
+    const result = acceptQueued(json);
+    return result.ok ? { ok: true, value: [result.value] } : result;
+  }
+  if (json.length === 0) return { ok: false, issues: [{ field: '(body)', message: 'must hold at least one event' }] };
+  return acceptAll(json, acceptQueued);
+}
+
+/**
+ * The queue message body for one accepted event, in its short form (see the module comment); its day
+ * is derived again from the timestamp.
+ */
+export function toQueueMessage(event: TrackedEvent): string {
+  return JSON.stringify(encodeQueued(event));
+}
+
+/**
+ * Packs accepted events into as few queue message bodies as fit in `maxBytes` each (UTF-8): one
+ * event alone is its tuple, several are a JSON array of them. Throws if one event alone cannot fit.
+ */
+export function toQueueMessages(events: readonly TrackedEvent[], maxBytes: number): string[] {
+  const messages: string[] = [];
+  const body = (parts: string[]) => (parts.length === 1 ? parts[0]! : `[${parts.join(',')}]`);
+  let parts: string[] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const part = toQueueMessage(event);
+    const size = Buffer.byteLength(part);
+    if (size + 2 > maxBytes) throw new RangeError(`a queued event of ${size} bytes does not fit in a message of ${maxBytes}`);
+    // An array of n + 1 parts: their bytes, n commas and two brackets.
+    if (parts.length && bytes + size + parts.length + 2 > maxBytes) {
+      messages.push(body(parts));
+      parts = [];
+      bytes = 0;
+    }
+    parts.push(part);
+    bytes += size;
+  }
+  if (parts.length) messages.push(body(parts));
+  return messages;
 }

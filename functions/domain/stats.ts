@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { toFieldIssues, type FieldIssue, type ParseResult } from './event.ts';
-import { ALL_TIME, countsByName, type Scope } from './keys.ts';
+import { ALL_TIME, countsByName, type Scope } from './table-schema.ts';
 import { isExactRow } from './overflow-rows.ts';
 import { unionShards, type ShardState } from './sketch.ts';
 import { visitFigures, type VisitCounters, type VisitFigures } from './visit-figures.ts';
@@ -135,7 +135,7 @@ export function daysIn(range: DayRange): string[] {
   return Array.from({ length: Math.max(0, dayCount(range)) }, (_, i) => new Date(start + i * DAY_MS).toISOString().slice(0, 10));
 }
 
-/** The aggregate scopes a period reads: all time, one day, or each day of the range. */
+/** The scopes a period reads: all time, one day, or each day of the range. */
 export function scopesOf(period: Period): Scope[] {
   switch (period.kind) {
     case 'all':
@@ -151,7 +151,7 @@ export function scopesOf(period: Period): Scope[] {
 export interface SiteTotals extends VisitCounters {
   views: number;
   events: number;
-  /** Without a prototype (keys.ts countsByName): event types are names clients choose. */
+  /** Without a prototype (table-schema.ts countsByName): event types are names clients choose. */
   eventsByType: Record<string, number>;
 }
 
@@ -159,8 +159,8 @@ export interface SiteTotals extends VisitCounters {
 export const eventsByScope = (totals: ReadonlyMap<Scope, SiteTotals>): Map<Scope, number> =>
   new Map([...totals].map(([scope, { events }]) => [scope, events]));
 
-/** What the store returns for one site and one or more scopes. */
-export interface ScopeAggregates extends SiteTotals {
+/** The stats of one site for one or more scopes: its counters summed, its page views per path and its unique users. */
+export interface ScopeStats extends SiteTotals {
   pathViews: ReadonlyMap<string, number>;
   uniqueUsers: number;
 }
@@ -246,16 +246,16 @@ export const periodFields = (period: Period): { date: string | null } | DayRange
   period.kind === 'range' ? { from: period.from, to: period.to } : { date: period.kind === 'day' ? period.date : null };
 
 /** The GET /stats response body; `timeZone` is the site's, in which its days are dates. */
-export function shapeStats(query: StatsQuery, aggregates: ScopeAggregates, timeZone: string): StatsResponse {
+export function shapeStats(query: StatsQuery, stats: ScopeStats, timeZone: string): StatsResponse {
   return {
     site_id: query.siteId,
     timezone: timeZone,
     ...periodFields(query.period),
-    total_views: aggregates.views,
-    unique_users: aggregates.uniqueUsers,
-    total_events: aggregates.events,
-    ...visitFigures(aggregates),
-    events_by_type: aggregates.eventsByType,
-    top_paths: topPaths(aggregates.pathViews, query.limit),
+    total_views: stats.views,
+    unique_users: stats.uniqueUsers,
+    total_events: stats.events,
+    ...visitFigures(stats),
+    events_by_type: stats.eventsByType,
+    top_paths: topPaths(stats.pathViews, query.limit),
   };
 }

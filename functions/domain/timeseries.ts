@@ -55,8 +55,8 @@ export function parseTimeseriesQuery(params: Params): ParseResult<TimeseriesQuer
   return parsed.ok ? { ok: true, value: { interval, ...parsed.value } } : parsed;
 }
 
-/** Views, events, visits and unique users of one site on one day. */
-export interface DayTotals {
+/** Views, events, visits and unique users of one site in one scope: a day, or a month (its days in the range). */
+export interface ScopeTotals {
   views: number;
   events: number;
   visits: number;
@@ -78,7 +78,7 @@ export interface TimeseriesResponse extends DayRange {
 }
 
 /** The body by the day: one point per day of the range, in order; days without data are zeros. */
-export function shapeTimeseries(query: RangeQuery, days: ReadonlyMap<string, DayTotals>, timeZone: string): TimeseriesResponse {
+export function shapeTimeseries(query: RangeQuery, days: ReadonlyMap<string, ScopeTotals>, timeZone: string): TimeseriesResponse {
   return {
     site_id: query.siteId,
     timezone: timeZone,
@@ -110,7 +110,7 @@ export interface MonthlyTimeseriesResponse extends DayRange {
 }
 
 /** The body by the month: one point per calendar month the range touches, in order; months without data are zeros. */
-export function shapeMonthlyTimeseries(query: RangeQuery, months: ReadonlyMap<string, DayTotals>, timeZone: string): MonthlyTimeseriesResponse {
+export function shapeMonthlyTimeseries(query: RangeQuery, months: ReadonlyMap<string, ScopeTotals>, timeZone: string): MonthlyTimeseriesResponse {
   const points: MonthPoint[] = [];
   for (const date of daysIn(query.range)) {
     const month = date.slice(0, 7);

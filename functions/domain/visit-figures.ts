@@ -1,6 +1,6 @@
 /**
  * The visit figures of GET /stats, from the visit counters of the totals items (see
- * aggregate.ts for what each counter adds up).
+ * counter-units.ts for what each counter adds up).
  */
 
 /** The visit counters of one or more scopes. */

@@ -5,7 +5,7 @@ import { adminKey } from '../commons/admin-key.ts';
 import { authenticate, principalLabel, type KeyCheck } from '../commons/authorize.ts';
 import { HttpError } from '../commons/http.ts';
 import { logger } from '../commons/observability.ts';
-import { findApiKey } from '../store/api-key-lookup.ts';
+import { findApiKey } from '../store/sites/api-key-lookup.ts';
 
 /** Keys as the stats function checks them: site keys in `sitesTable`, read with the client `documentClient` gives. */
 export function keyCheck(documentClient: () => Promise<DynamoDBDocumentClient>, sitesTable: string): KeyCheck {

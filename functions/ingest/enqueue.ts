@@ -1,5 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { toQueueMessages, type TrackedEvent } from '../domain/event.ts';
+import type { TrackedEvent } from '../domain/event.ts';
+import { toQueueMessages } from '../domain/queue-codec.ts';
 import { HttpError } from '../commons/http.ts';
 import { intEnv, requireEnv } from '../commons/env.ts';
 import { logger } from '../commons/observability.ts';

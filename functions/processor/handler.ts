@@ -5,10 +5,11 @@ import { createDocumentClient } from '../commons/dynamodb-client.ts';
 import { intEnv, requireEnv } from '../commons/env.ts';
 import { METRICS } from '../commons/metric-names.ts';
 import { logger, metrics, MetricUnit, observability } from '../commons/observability.ts';
-import { processBatch, type BatchResult, type ProcessorSettings } from './process-batch.ts';
-import { siteRecorder } from '../store/site-recorder.ts';
-import { siteZones } from '../store/site-zones.ts';
-import { lakeWriter } from '../store/lake-objects.ts';
+import { processBatch, type ProcessorSettings } from './process-batch.ts';
+import type { BatchResult } from './batch-outcome.ts';
+import { siteRecorder } from '../store/write/site-recorder.ts';
+import { siteZones } from '../store/sites/site-zones.ts';
+import { lakeWriter } from '../store/lake/lake-objects.ts';
 import { createS3Client } from '../commons/s3-client.ts';
 
 const doc = createDocumentClient();

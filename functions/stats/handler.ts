@@ -12,20 +12,20 @@ import { daysIn, parseStatsQuery, scopesOf, shapeStats } from '../domain/stats.t
 import { parseTimeseriesQuery, shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
 import { parseSitesQuery, shapeSites, visibleSites } from '../domain/site-list.ts';
 import { EXPORT_URL_SECONDS, MAX_EXPORT_FILES, parseExportQuery, shapeExport } from '../domain/export.ts';
-import { listLakeObjects } from '../store/lake-listing.ts';
-import { signedUrls } from '../store/lake-urls.ts';
+import { listLakeObjects } from '../store/lake/lake-listing.ts';
+import { signedUrls } from '../store/lake/lake-urls.ts';
 import { lazyS3Client } from '../commons/lazy-s3-client.ts';
-import { readBreakdown } from '../store/breakdowns.ts';
-import { readSiteSummaries } from '../store/site-summaries.ts';
-import { readSiteRecords, readSitesPage } from '../store/sites-with-data.ts';
-import { readAggregates, readDailyTotals, readMonthlyTotals, type AggregateSettings } from '../store/site-aggregates.ts';
-import { monthSketchFlags } from '../store/month-sketch-flags.ts';
-import { readDayHours } from '../store/totals.ts';
-import { siteZones } from '../store/site-zones.ts';
+import { readBreakdown } from '../store/read/breakdowns.ts';
+import { readSiteSummaries } from '../store/read/site-summaries.ts';
+import { readSiteRecords, readSitesPage } from '../store/sites/sites-with-data.ts';
+import { readSiteStats, readDailyTotals, readMonthlyTotals, type StatsReadSettings } from '../store/read/site-stats.ts';
+import { monthSketchFlags } from '../store/read/month-sketch-flags.ts';
+import { readDayHours } from '../store/read/totals.ts';
+import { siteZones } from '../store/sites/site-zones.ts';
 import { authenticate, authorizeSite, principalLabel, type KeyCheck } from '../commons/authorize.ts';
-import { findApiKey } from '../store/api-key-lookup.ts';
+import { findApiKey } from '../store/sites/api-key-lookup.ts';
 import type { Principal } from '../domain/api-keys.ts';
-import { DEFAULT_PATH_BUCKETS } from '../domain/keys.ts';
+import { DEFAULT_PATH_BUCKETS } from '../domain/table-schema.ts';
 
 const config = {
   aggregatesTable: requireEnv('AGGREGATES_TABLE'),
@@ -57,7 +57,7 @@ async function logged<T>(fields: Record<string, unknown>, read: () => Promise<T>
 /** Sites' zones as the processor reads them: each read at most once a minute per instance. */
 const zones = siteZones(doc, config.sitesTable);
 /** How ranges are read: days' path buckets by key, and whole months from month sketches where a site has them complete. */
-const aggregateSettings: AggregateSettings = { pathBuckets: config.pathBuckets, monthsComplete: monthSketchFlags(doc, config.aggregatesTable) };
+const aggregateSettings: StatsReadSettings = { pathBuckets: config.pathBuckets, monthsComplete: monthSketchFlags(doc, config.aggregatesTable) };
 
 /**
  * The time zone whose dates a site's days are (UTC unless registered with another). Read with
@@ -76,7 +76,7 @@ async function serveStats(request: HttpRequest, principal: Principal): Promise<H
   authorizeSite(principal, query.siteId);
   const [aggregates, timeZone] = await logged({ route: 'stats', site_id: query.siteId, reader: principalLabel(principal), ...query.period }, () =>
     Promise.all([
-      readAggregates(doc, config.aggregatesTable, query.siteId, scopesOf(query.period), aggregateSettings, { paths: query.limit > 0 }),
+      readSiteStats(doc, config.aggregatesTable, query.siteId, scopesOf(query.period), aggregateSettings, { paths: query.limit > 0 }),
       timeZoneOf(query.siteId),
     ]),
   );

@@ -2,9 +2,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mapLimit } from '../../functions/commons/map-limit.ts';
 import { monthOfDay } from '../../functions/domain/month-sketches.ts';
 import { unionSketches } from '../../functions/domain/stats.ts';
-import { mergeSketchStates, readSketch } from '../../functions/store/sketches.ts';
-import { hasMonthSketches, listSitesWithData, markMonthSketches } from '../../functions/store/sites-with-data.ts';
-import { readSiteDays } from '../../functions/store/totals.ts';
+import { mergeSketchStates } from '../../functions/store/write/sketch-merges.ts';
+import { readSketch } from '../../functions/store/read/sketches.ts';
+import { hasMonthSketches, listSitesWithData, markMonthSketches } from '../../functions/store/sites/sites-with-data.ts';
+import { readSiteDays } from '../../functions/store/read/totals.ts';
 import { recordExistingSites } from './existing-sites.ts';
 
 const DAY_READS = 8;

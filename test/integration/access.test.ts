@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
-import { deleteApiKey, findApiKey, listApiKeys, saveApiKey } from '../../functions/store/api-keys.ts';
+import { deleteApiKey, findApiKey, listApiKeys, saveApiKey } from '../../functions/store/sites/api-keys.ts';
 import { ADMIN_KEY, stackResources, type StackResources } from '../support/aws.ts';
 import { httpApiEvent, lambdaContext, restEvent } from '../support/events.ts';
 import { loadHandler, loadStats, type HttpHandler } from '../support/handlers.ts';

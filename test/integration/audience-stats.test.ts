@@ -14,13 +14,13 @@ import {
   VISIT_VIEWS_ATTR,
   VISITS_ATTR,
   VISIT_WEIGHT,
-} from '../../functions/domain/keys.ts';
+} from '../../functions/domain/table-schema.ts';
 import { daysIn } from '../../functions/domain/stats.ts';
 import type { VisitMarks } from '../../functions/domain/visit.ts';
 import { processBatch } from '../../functions/processor/process-batch.ts';
-import { AGREEMENT_ATTEMPTS } from '../../functions/store/agreeing-read.ts';
-import { readBreakdown } from '../../functions/store/breakdowns.ts';
-import { readDayHours } from '../../functions/store/totals.ts';
+import { AGREEMENT_ATTEMPTS } from '../../functions/store/read/agreeing-read.ts';
+import { readBreakdown } from '../../functions/store/read/breakdowns.ts';
+import { readDayHours } from '../../functions/store/read/totals.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { silenceOutput } from '../support/output.ts';
 import { countingStack, queueRecords, type CountingStack } from '../support/processing.ts';

@@ -4,16 +4,17 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { claimEvents } from '../../functions/store/raw-events.ts';
-import { lakeWriter } from '../../functions/store/lake-objects.ts';
+import { claimEvents } from '../../functions/store/write/raw-events.ts';
+import { lakeWriter } from '../../functions/store/lake/lake-objects.ts';
 import { lakeLines } from '../support/lake.ts';
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
-import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
-import { readAggregates, readScopeAggregates } from '../../functions/store/site-aggregates.ts';
+import type { TrackedEvent } from '../../functions/domain/event.ts';
+import { toQueueMessage } from '../../functions/domain/queue-codec.ts';
+import { readSiteStats, readScopeStats } from '../../functions/store/read/site-stats.ts';
 import { isExactRow } from '../../functions/domain/overflow-rows.ts';
 import { topPaths } from '../../functions/domain/stats.ts';
-import { readBreakdown } from '../../functions/store/breakdowns.ts';
-import { ALL_TIME, pathAttr, pathBucket, pathBucketKey, pathPartition, totalsKey, typeAttr, type Key } from '../../functions/domain/keys.ts';
+import { readBreakdown } from '../../functions/store/read/breakdowns.ts';
+import { ALL_TIME, pathAttr, pathBucket, pathBucketKey, pathPartition, totalsKey, typeAttr, type Key } from '../../functions/domain/table-schema.ts';
 import { BUCKET_BUDGET_BYTES, MAX_EVENT_TYPES, OTHER, TOTALS_BUDGET_BYTES } from '../../functions/domain/counter-budget.ts';
 import type { VisitMarks } from '../../functions/domain/visit.ts';
 import { trackedEvent } from '../support/factories.ts';
@@ -96,7 +97,7 @@ describe('counter budgets', () => {
     const all = batches.flat();
     for (const site of [flooded, plain]) {
       const tally = tallyOf(all.filter((e) => e.site_id === site));
-      const day = await readScopeAggregates(aws.doc, aws.tables.aggregates, site, DAY, 4);
+      const day = await readScopeStats(aws.doc, aws.tables.aggregates, site, DAY, 4);
       expect(day.views).toBe(tally.views);
       expect(day.events).toBe(tally.events);
       expect(day.visits).toBe(tally.visits);
@@ -108,7 +109,7 @@ describe('counter budgets', () => {
       const campaigns = await readBreakdown(aws.doc, aws.tables.aggregates, site, [DAY], 'utm_campaign');
       expect(sum([...campaigns.values()].map((c) => c.visits))).toBe(tally.visits);
       for (const [campaign, { visits }] of campaigns) if (campaign !== OTHER) expect(visits).toBe(tally.campaigns.get(campaign));
-      const allTime = await readScopeAggregates(aws.doc, aws.tables.aggregates, site, ALL_TIME, 4);
+      const allTime = await readScopeStats(aws.doc, aws.tables.aggregates, site, ALL_TIME, 4);
       expect([allTime.views, allTime.events]).toEqual([tally.views, tally.events]);
       if (site === plain) {
         // The ordinary site stays within its budgets: every value named, exactly as sent.
@@ -169,8 +170,8 @@ describe('a value that first comes after the budget filled', () => {
 
     // Assess, for one day (a Query of its partition) and as part of a range (its items by key).
     const views = batches.flat().length;
-    const oneDay = await readScopeAggregates(aws.doc, aws.tables.aggregates, site, DAY, 4);
-    const range = await readAggregates(aws.doc, aws.tables.aggregates, site, [DAY, '2025-11-13'], { pathBuckets: 4, monthsComplete: async () => false });
+    const oneDay = await readScopeStats(aws.doc, aws.tables.aggregates, site, DAY, 4);
+    const range = await readSiteStats(aws.doc, aws.tables.aggregates, site, [DAY, '2025-11-13'], { pathBuckets: 4, monthsComplete: async () => false });
     for (const read of [oneDay, range]) {
       expect(read.views).toBe(views);
       expect(sum([...read.pathViews.values()])).toBe(views);
@@ -215,10 +216,10 @@ describe('a counter update DynamoDB refuses as invalid', () => {
     expect(result).toMatchObject({ failed: [], counted: 10, isolated: 1 });
     expect(transactions.filter((sites) => sites.includes(refused))).toHaveLength(2);
     expect(transactions.filter((sites) => sites.includes(plain))).toHaveLength(1);
-    const refusedDay = await readScopeAggregates(aws.doc, aws.tables.aggregates, refused, DAY, 4);
+    const refusedDay = await readScopeStats(aws.doc, aws.tables.aggregates, refused, DAY, 4);
     expect([refusedDay.views, refusedDay.events, sum([...refusedDay.pathViews.values()])]).toEqual([5, 5, 5]);
     expect(refusedDay.pathViews.get('/x') ?? 0).toBe(0);
-    const plainDay = await readScopeAggregates(aws.doc, aws.tables.aggregates, plain, DAY, 4);
+    const plainDay = await readScopeStats(aws.doc, aws.tables.aggregates, plain, DAY, 4);
     expect(Object.fromEntries(plainDay.pathViews)).toEqual({ '/y': 5 });
   });
 });
@@ -308,14 +309,14 @@ describe('messages parked in the dead-letter queue by an item that overflowed be
       tally.views++;
       bump(tally.paths, event.path);
     }
-    const day = await readScopeAggregates(aws.doc, aws.tables.aggregates, site, DAY, 4);
+    const day = await readScopeStats(aws.doc, aws.tables.aggregates, site, DAY, 4);
     expect([day.views, day.events]).toEqual([tally.views, tally.events]);
     expect(sum(Object.values(day.eventsByType))).toBe(tally.events);
     for (const [type, count] of Object.entries(day.eventsByType)) if (type !== OTHER) expect(count).toBe(tally.types.get(type));
     expect(sum([...day.pathViews.values()])).toBe(tally.views);
     for (const [path, views] of day.pathViews) if (path !== OTHER) expect(views).toBe(tally.paths.get(path));
     expect(day.pathViews.get('/legacy-path-0')).toBe(21);
-    const allTime = await readScopeAggregates(aws.doc, aws.tables.aggregates, site, ALL_TIME, 4);
+    const allTime = await readScopeStats(aws.doc, aws.tables.aggregates, site, ALL_TIME, 4);
     expect(allTime.events).toBe(tally.events);
     // The lake holds each parked event once: the old unit's object was removed when its events were taken over.
     const lines = await lakeLines(aws.s3, aws.lakeBucket, [site]);
@@ -390,7 +391,7 @@ describe('a batch past its deadline', () => {
     // Redelivered after the claims' lease, the events are taken over and counted once.
     const again = await processBatch(aws.doc, settings, records(events), `late-again-${run}`, Date.now() + settings.leaseMs + 1);
     expect(again).toMatchObject({ failed: [], counted: 4 });
-    expect((await readScopeAggregates(aws.doc, aws.tables.aggregates, site, DAY, 4)).views).toBe(4);
+    expect((await readScopeStats(aws.doc, aws.tables.aggregates, site, DAY, 4)).views).toBe(4);
   });
 });
 
@@ -405,7 +406,7 @@ describe('a long tail past the budget', () => {
     const result = await processBatch(aws.doc, settings, records(tail), `tail-${run}`);
     // Assess: one unit (200 new names an item would have made several), every event counted.
     expect(result).toMatchObject({ failed: [], counted: 1200, units: 1 });
-    const day = await readScopeAggregates(aws.doc, aws.tables.aggregates, site, DAY, 4);
+    const day = await readScopeStats(aws.doc, aws.tables.aggregates, site, DAY, 4);
     expect(day.views).toBe(1800);
     expect(sum([...day.pathViews.values()])).toBe(1800);
   });

@@ -1,16 +1,18 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { processBatch, type ProcessorSettings, type QueueRecord } from '../../functions/processor/process-batch.ts';
-import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
-import { ALL_TIME, rawEventKey } from '../../functions/domain/keys.ts';
+import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
+import type { QueueRecord } from '../../functions/processor/decode-messages.ts';
+import type { TrackedEvent } from '../../functions/domain/event.ts';
+import { toQueueMessage } from '../../functions/domain/queue-codec.ts';
+import { ALL_TIME, rawEventKey } from '../../functions/domain/table-schema.ts';
 import { estimate } from '../../functions/domain/sketch.ts';
-import { readSketch } from '../../functions/store/sketches.ts';
-import { readScopeAggregates } from '../../functions/store/site-aggregates.ts';
+import { readSketch } from '../../functions/store/read/sketches.ts';
+import { readScopeStats } from '../../functions/store/read/site-stats.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 import { faultyClient, type FaultMode } from '../support/faults.ts';
 import { lakeLines } from '../support/lake.ts';
-import { lakeWriter } from '../../functions/store/lake-objects.ts';
+import { lakeWriter } from '../../functions/store/lake/lake-objects.ts';
 import { silenceOutput } from '../support/output.ts';
 import { processorSettings } from '../support/processing.ts';
 
@@ -65,7 +67,7 @@ function truth(events: TrackedEvent[], site: string, scope: string) {
 async function expectExact(events: TrackedEvent[]): Promise<void> {
   for (const site of new Set(events.map((e) => e.site_id))) {
     for (const scope of ['2025-11-12', '2025-11-13', ALL_TIME]) {
-      expect(await readScopeAggregates(aws.doc, aws.tables.aggregates, site, scope, 4), `${site} ${scope}`).toEqual(truth(events, site, scope));
+      expect(await readScopeStats(aws.doc, aws.tables.aggregates, site, scope, 4), `${site} ${scope}`).toEqual(truth(events, site, scope));
     }
     // The month sketch holds the month's users, each once (ranges read whole months from it).
     const month = estimate(await readSketch(aws.doc, aws.tables.aggregates, site, '2025-11', { consistent: true }));

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { ADMIN_AUTH, ADMIN_KEY } from '../support/aws.ts';
 import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
-import { saveApiKey } from '../../functions/store/api-keys.ts';
+import { saveApiKey } from '../../functions/store/sites/api-keys.ts';
 import { beacon } from '../support/factories.ts';
 import { lambdaContext, restEvent, sqsEvent, sqsRecord } from '../support/events.ts';
 import { captureOutput } from '../support/output.ts';

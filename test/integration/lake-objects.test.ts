@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lakeWriter, readLakeObject } from '../../functions/store/lake-objects.ts';
-import { listLakeObjects } from '../../functions/store/lake-listing.ts';
+import { lakeWriter, readLakeObject } from '../../functions/store/lake/lake-objects.ts';
+import { listLakeObjects } from '../../functions/store/lake/lake-listing.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 import { trackedEvent } from '../support/factories.ts';
 

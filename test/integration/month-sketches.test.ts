@@ -1,13 +1,14 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BatchGetCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TrackedEvent } from '../../functions/domain/event.ts';
-import { ALL_TIME, sketchShardKey } from '../../functions/domain/keys.ts';
+import { ALL_TIME, sketchShardKey } from '../../functions/domain/table-schema.ts';
 import { daysIn, type DayRange } from '../../functions/domain/stats.ts';
 import { estimate, hashUser, SHARD_COUNT } from '../../functions/domain/sketch.ts';
-import { readAggregates, readMonthlyTotals, readScopeAggregates } from '../../functions/store/site-aggregates.ts';
-import { siteRecorder } from '../../functions/store/site-recorder.ts';
-import { hasMonthSketches, recordSiteWithData } from '../../functions/store/sites-with-data.ts';
-import { mergeSketch, readSketch } from '../../functions/store/sketches.ts';
+import { readSiteStats, readMonthlyTotals, readScopeStats } from '../../functions/store/read/site-stats.ts';
+import { siteRecorder } from '../../functions/store/write/site-recorder.ts';
+import { hasMonthSketches, recordSiteWithData } from '../../functions/store/sites/sites-with-data.ts';
+import { mergeSketch } from '../../functions/store/write/sketch-merges.ts';
+import { readSketch } from '../../functions/store/read/sketches.ts';
 import { backfillMonthSketches } from '../../ops/migrations/month-backfill.ts';
 import { ADMIN_AUTH } from '../support/aws.ts';
 import { lambdaContext, restEvent } from '../support/events.ts';
@@ -73,7 +74,7 @@ describe('month sketches', () => {
       expect(estimate(sketch), month).toBe(usersIn(events, { from: `${month}-01`, to: `${month}-31` }));
     }
     expect((await readSketch(aws.doc, aws.tables.aggregates, site, ALL_TIME, { consistent: true })).size).toBe(0);
-    const allTime = await readScopeAggregates(aws.doc, aws.tables.aggregates, site, ALL_TIME, 4);
+    const allTime = await readScopeStats(aws.doc, aws.tables.aggregates, site, ALL_TIME, 4);
     expect(allTime.uniqueUsers).toBe(40);
   });
 
@@ -88,7 +89,7 @@ describe('month sketches', () => {
     // Act
     const { status, body } = await get('/stats', { site_id: site, ...range });
     const reads = keysRead();
-    const read = await readAggregates(aws.doc, aws.tables.aggregates, site, daysIn(range), {
+    const read = await readSiteStats(aws.doc, aws.tables.aggregates, site, daysIn(range), {
       pathBuckets: 4,
       monthsComplete: (id) => hasMonthSketches(aws.doc, aws.tables.aggregates, id),
     });
@@ -101,7 +102,7 @@ describe('month sketches', () => {
     const partitions = [...reads.sketchPartitions()].sort();
     expect(partitions).toEqual([...daysIn({ from: '2025-09-25', to: '2025-09-30' }), '2025-10', '2025-11']);
     // The same figure from the days alone.
-    const byDays = await readAggregates(aws.doc, aws.tables.aggregates, site, daysIn(range), { pathBuckets: 4, monthsComplete: async () => false });
+    const byDays = await readSiteStats(aws.doc, aws.tables.aggregates, site, daysIn(range), { pathBuckets: 4, monthsComplete: async () => false });
     expect(byDays.uniqueUsers).toBe(expected);
   });
 
@@ -139,7 +140,7 @@ describe('month sketches', () => {
     // Act
     const { status, body } = await get('/stats', { site_id: site, from: '2025-10-01', to: '2025-10-31', limit: '0' });
     const reads = keysRead();
-    const withoutPaths = await readAggregates(aws.doc, aws.tables.aggregates, site, october, settings, { paths: false });
+    const withoutPaths = await readSiteStats(aws.doc, aws.tables.aggregates, site, october, settings, { paths: false });
 
     // Assess
     expect(status).toBe(200);
@@ -147,7 +148,7 @@ describe('month sketches', () => {
     expect(body.total_views).toBe(93);
     expect(withoutPaths.views).toBe(93);
     expect(reads.pathKeys()).toBe(0);
-    expect((await readAggregates(aws.doc, aws.tables.aggregates, site, october, settings)).pathViews.size).toBe(3);
+    expect((await readSiteStats(aws.doc, aws.tables.aggregates, site, october, settings)).pathViews.size).toBe(3);
     expect(reads.pathKeys()).toBe(31 * 4);
   });
 
@@ -169,10 +170,10 @@ describe('month sketches', () => {
 
     // Before: ranges read days (the site is not marked), all time the old all-time sketch.
     expect(await complete()).toBe(false);
-    expect((await readAggregates(aws.doc, aws.tables.aggregates, site, range, { pathBuckets: 4, monthsComplete: complete })).uniqueUsers).toBe(
+    expect((await readSiteStats(aws.doc, aws.tables.aggregates, site, range, { pathBuckets: 4, monthsComplete: complete })).uniqueUsers).toBe(
       usersIn(events, { from: '2025-09-25', to: '2025-11-30' }),
     );
-    expect((await readScopeAggregates(aws.doc, aws.tables.aggregates, site, ALL_TIME, 4, complete)).uniqueUsers).toBe(40);
+    expect((await readScopeStats(aws.doc, aws.tables.aggregates, site, ALL_TIME, 4, complete)).uniqueUsers).toBe(40);
 
     // Act
     const first = await backfillMonthSketches(aws.doc, aws.tables.aggregates);
@@ -190,7 +191,7 @@ describe('month sketches', () => {
       ['2025-10', usersIn(events, { from: '2025-10-01', to: '2025-10-31' })],
       ['2025-11', usersIn(events, { from: '2025-11-01', to: '2025-11-30' })],
     ]);
-    expect((await readAggregates(aws.doc, aws.tables.aggregates, site, range, { pathBuckets: 4, monthsComplete: complete })).uniqueUsers).toBe(
+    expect((await readSiteStats(aws.doc, aws.tables.aggregates, site, range, { pathBuckets: 4, monthsComplete: complete })).uniqueUsers).toBe(
       usersIn(events, { from: '2025-09-25', to: '2025-11-30' }),
     );
     expect([...reads.sketchPartitions()].filter((scope) => scope?.length === 7).sort()).toEqual(['2025-10', '2025-11']);

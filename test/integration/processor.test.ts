@@ -1,14 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
-import { toQueueMessage, toQueueMessages, type TrackedEvent } from '../../functions/domain/event.ts';
-import { readScopeAggregates } from '../../functions/store/site-aggregates.ts';
-import { claimEvents } from '../../functions/store/raw-events.ts';
-import { ALL_TIME, rawEventKey } from '../../functions/domain/keys.ts';
+import type { TrackedEvent } from '../../functions/domain/event.ts';
+import { toQueueMessage, toQueueMessages } from '../../functions/domain/queue-codec.ts';
+import { readScopeStats } from '../../functions/store/read/site-stats.ts';
+import { claimEvents } from '../../functions/store/write/raw-events.ts';
+import { ALL_TIME, rawEventKey } from '../../functions/domain/table-schema.ts';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { meterCapacity } from '../../functions/commons/capacity.ts';
-import { itemCount, unitDeltas } from '../../functions/domain/aggregate.ts';
-import { saveSite } from '../../functions/store/sites.ts';
-import { siteZones, ZONE_CACHE_MS } from '../../functions/store/site-zones.ts';
+import { itemCount, unitDeltas } from '../../functions/domain/counter-units.ts';
+import { saveSite } from '../../functions/store/sites/registrations.ts';
+import { siteZones, ZONE_CACHE_MS } from '../../functions/store/sites/site-zones.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 import { processorSettings } from '../support/processing.ts';
@@ -23,7 +24,7 @@ beforeAll(async () => {
 let siteCounter = 0;
 const newSite = () => `proc-${Date.now().toString(36)}-${siteCounter++}`;
 const records = (events: TrackedEvent[]) => events.map((e, i) => ({ messageId: `m-${e.event_id}-${i}`, body: toQueueMessage(e) }));
-const aggregates = (site: string, scope: string) => readScopeAggregates(aws.doc, aws.tables.aggregates, site, scope, 4);
+const aggregates = (site: string, scope: string) => readScopeStats(aws.doc, aws.tables.aggregates, site, scope, 4);
 
 describe('processBatch', () => {
   it('stores raw events with a TTL and counts views, types, paths and users exactly', async () => {

@@ -2,9 +2,9 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
 import { daysIn } from '../../functions/domain/stats.ts';
-import { readAggregates } from '../../functions/store/site-aggregates.ts';
-import { readBreakdown } from '../../functions/store/breakdowns.ts';
-import { siteRecorder } from '../../functions/store/site-recorder.ts';
+import { readSiteStats } from '../../functions/store/read/site-stats.ts';
+import { readBreakdown } from '../../functions/store/read/breakdowns.ts';
+import { siteRecorder } from '../../functions/store/write/site-recorder.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { silenceOutput } from '../support/output.ts';
@@ -32,8 +32,8 @@ describe('reads shared by concurrent requests', () => {
 
     // Act: the figures, the top paths and two breakdowns of the range, at once.
     const [figures, withPaths, sources, devices] = await Promise.all([
-      readAggregates(aws.doc, aws.tables.aggregates, site, range, read, { paths: false }),
-      readAggregates(aws.doc, aws.tables.aggregates, site, range, read),
+      readSiteStats(aws.doc, aws.tables.aggregates, site, range, read, { paths: false }),
+      readSiteStats(aws.doc, aws.tables.aggregates, site, range, read),
       readBreakdown(aws.doc, aws.tables.aggregates, site, range, 'source', { pathBuckets: 4 }),
       readBreakdown(aws.doc, aws.tables.aggregates, site, range, 'device', { pathBuckets: 4 }),
     ]);

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { siteRegistrationKey } from '../../functions/domain/keys.ts';
-import { deleteSite, readSites, saveSite } from '../../functions/store/sites.ts';
+import { siteRegistrationKey } from '../../functions/domain/table-schema.ts';
+import { deleteSite, readSites, saveSite } from '../../functions/store/sites/registrations.ts';
 import { PROJECT_ROOT } from '../../local/paths.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 

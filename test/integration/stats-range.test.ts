@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TrackedEvent } from '../../functions/domain/event.ts';
 import { daysIn, type DayRange } from '../../functions/domain/stats.ts';
-import { readAggregates } from '../../functions/store/site-aggregates.ts';
+import { readSiteStats } from '../../functions/store/read/site-stats.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { faultyClient } from '../support/faults.ts';
 import { silenceOutput } from '../support/output.ts';
@@ -281,7 +281,7 @@ describe('a range of more than 100 days', () => {
 
     // Act
     const [aggregates, body] = await Promise.all([
-      readAggregates(faulty.doc, aws.tables.aggregates, site, days, { pathBuckets: 4, monthsComplete: async () => true }),
+      readSiteStats(faulty.doc, aws.tables.aggregates, site, days, { pathBuckets: 4, monthsComplete: async () => true }),
       getRest('/stats/timeseries', { site_id: site, ...range }),
     ]);
 

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
-import { saveApiKey } from '../../functions/store/api-keys.ts';
+import { saveApiKey } from '../../functions/store/sites/api-keys.ts';
 import { headersArb, queryArb } from '../support/arbitraries.ts';
 import { ADMIN_KEY, stackResources, type StackResources } from '../support/aws.ts';
 import { httpApiEvent, lambdaContext, restEvent, sqsEvent, sqsRecord, type ClientRequest } from '../support/events.ts';

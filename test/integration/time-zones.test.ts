@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toQueueMessage } from '../../functions/domain/event.ts';
-import { saveSite } from '../../functions/store/sites.ts';
+import { toQueueMessage } from '../../functions/domain/queue-codec.ts';
+import { saveSite } from '../../functions/store/sites/registrations.ts';
 import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.ts';
 import { lambdaContext, restEvent, sqsEvent, sqsRecord } from '../support/events.ts';
 import { trackedEvent } from '../support/factories.ts';

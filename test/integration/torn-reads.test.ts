@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BatchGetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { pathAttr, pathBucketKey, totalsKey, VIEWS_ATTR, EVENTS_ATTR } from '../../functions/domain/keys.ts';
-import { readAggregates, readScopeAggregates } from '../../functions/store/site-aggregates.ts';
-import { AGREEMENT_ATTEMPTS } from '../../functions/store/agreeing-read.ts';
+import { pathAttr, pathBucketKey, totalsKey, VIEWS_ATTR, EVENTS_ATTR } from '../../functions/domain/table-schema.ts';
+import { readSiteStats, readScopeStats } from '../../functions/store/read/site-stats.ts';
+import { AGREEMENT_ATTEMPTS } from '../../functions/store/read/agreeing-read.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
 
 // A commit writes a scope's totals and its path buckets in one transaction; a read that falls
@@ -56,7 +56,7 @@ describe('reads that fall in the middle of a commit', () => {
     await tornState(site, '2025-09-30');
     const { doc, pathQueries } = completingAfterFirstPathRead(site, '2025-09-30');
 
-    const result = await readScopeAggregates(doc, aws.tables.aggregates, site, '2025-09-30', 4);
+    const result = await readScopeStats(doc, aws.tables.aggregates, site, '2025-09-30', 4);
 
     expect(result.views).toBe(5);
     expect(Object.fromEntries(result.pathViews)).toEqual({ '/a': 5 });
@@ -81,9 +81,9 @@ describe('reads that fall in the middle of a commit', () => {
     });
 
     // Act
-    const first = await readAggregates(counting, aws.tables.aggregates, site, ['2025-10-01', '2025-10-02'], { pathBuckets: 4, monthsComplete: async () => false });
+    const first = await readSiteStats(counting, aws.tables.aggregates, site, ['2025-10-01', '2025-10-02'], { pathBuckets: 4, monthsComplete: async () => false });
     const queriesFirst = queries;
-    const second = await readAggregates(counting, aws.tables.aggregates, site, ['2025-10-01', '2025-10-02'], { pathBuckets: 4, monthsComplete: async () => false });
+    const second = await readSiteStats(counting, aws.tables.aggregates, site, ['2025-10-01', '2025-10-02'], { pathBuckets: 4, monthsComplete: async () => false });
 
     // Assess: both days were torn in the batched read of the range; day 1 agreed when its
     // partition was queried and was cached; day 2 was queried AGREEMENT_ATTEMPTS times each call
@@ -105,7 +105,7 @@ describe('reads that fall in the middle of a commit', () => {
     }
 
     // Act: read with 4 buckets a day, buckets 00-03.
-    const result = await readAggregates(aws.doc, table, site, ['2025-10-01', '2025-10-02'], { pathBuckets: 4, monthsComplete: async () => false });
+    const result = await readSiteStats(aws.doc, table, site, ['2025-10-01', '2025-10-02'], { pathBuckets: 4, monthsComplete: async () => false });
 
     // Assess: the days disagreed with their view counters, so their partitions were queried whole.
     expect(result.views).toBe(8);

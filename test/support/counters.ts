@@ -1,5 +1,5 @@
 // What tests expect of the counters: a tally of the events sent, item sizes, a seeded shuffle.
-import { PAGE_VIEW } from '../../functions/domain/aggregate.ts';
+import { PAGE_VIEW } from '../../functions/domain/counter-units.ts';
 import type { TrackedEvent } from '../../functions/domain/event.ts';
 
 export interface Tally {

@@ -1,8 +1,8 @@
 // Reads the raw-event lake back in tests: every line of every object of some sites.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { LakeRecord } from '../../functions/domain/lake.ts';
-import { readLakeObject } from '../../functions/store/lake-objects.ts';
-import { listLakeObjects } from '../../functions/store/lake-listing.ts';
+import { readLakeObject } from '../../functions/store/lake/lake-objects.ts';
+import { listLakeObjects } from '../../functions/store/lake/lake-listing.ts';
 
 export interface LakeLine {
   key: string;

@@ -2,8 +2,10 @@
 // events turned into the queue's records and counted a batch at a time.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
-import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
-import { processBatch, type ProcessorSettings, type QueueRecord } from '../../functions/processor/process-batch.ts';
+import type { TrackedEvent } from '../../functions/domain/event.ts';
+import { toQueueMessage } from '../../functions/domain/queue-codec.ts';
+import type { QueueRecord } from '../../functions/processor/decode-messages.ts';
+import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
 import { stackResources, type StackResources } from './aws.ts';
 import { loadStats, type HttpHandler } from './handlers.ts';
 

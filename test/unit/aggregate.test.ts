@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventIncrements, itemCount, MAX_ATTRS_PER_ITEM, MAX_UNIT_ITEMS, planUnits, unitDeltas, type UnitDeltas } from '../../functions/domain/aggregate.ts';
-import { ALL_TIME, pathBucket, unpackDimensionCount, VISIT_WEIGHT } from '../../functions/domain/keys.ts';
+import { eventIncrements, itemCount, MAX_ATTRS_PER_ITEM, MAX_UNIT_ITEMS, planUnits, unitDeltas, type UnitDeltas } from '../../functions/domain/counter-units.ts';
+import { ALL_TIME, pathBucket, unpackDimensionCount, VISIT_WEIGHT } from '../../functions/domain/table-schema.ts';
 import type { VisitMarks } from '../../functions/domain/visit.ts';
 import { trackedEvent } from '../support/factories.ts';
 

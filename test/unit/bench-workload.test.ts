@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { eventIncrements } from '../../functions/domain/aggregate.ts';
+import { eventIncrements } from '../../functions/domain/counter-units.ts';
 import { DIMENSIONS } from '../../functions/domain/audience.ts';
 import { acceptBeacon } from '../../functions/domain/event.ts';
-import { ALL_TIME, DIMENSION_CODES, MULTI_VIEW_VISITS_ATTR, VISIT_MS_ATTR, VISIT_VIEWS_ATTR, VISITS_ATTR, VISIT_WEIGHT } from '../../functions/domain/keys.ts';
+import { ALL_TIME, DIMENSION_CODES, MULTI_VIEW_VISITS_ATTR, VISIT_MS_ATTR, VISIT_VIEWS_ATTR, VISITS_ATTR, VISIT_WEIGHT } from '../../functions/domain/table-schema.ts';
 import { VISIT_TIMEOUT_MS } from '../../functions/domain/visit.ts';
 import { stampVisit, type VisitEvent } from '../../bench/audience-workload.ts';
 import { compareBreakdown, comparePaths, compareScope, overflowOf, type StatsBody } from '../../bench/counts.ts';

@@ -5,12 +5,10 @@ import {
   MAX_BATCH_EVENTS,
   normalizePath,
   oldestReceipt,
-  parseQueuedEvents,
-  toQueueMessage,
-  toQueueMessages,
   utcDay,
   type TrackedEvent,
 } from '../../functions/domain/event.ts';
+import { parseQueuedEvents, toQueueMessage, toQueueMessages } from '../../functions/domain/queue-codec.ts';
 import { beacon, trackedEvent } from '../support/factories.ts';
 
 const now = new Date('2025-11-12T20:00:00Z');

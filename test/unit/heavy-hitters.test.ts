@@ -16,7 +16,7 @@ import {
   type HeavySummary,
 } from '../../functions/domain/heavy-hitters.ts';
 import { inexactRows, listHeavyPaths, markInexact, carryInexact } from '../../functions/domain/overflow-rows.ts';
-import { heavyNameKey, heavySummaryKey } from '../../functions/domain/keys.ts';
+import { heavyNameKey, heavySummaryKey } from '../../functions/domain/table-schema.ts';
 
 describe('addToSummary (weighted Space-Saving)', () => {
   it('never underestimates a value, overestimates by at most 1/500 of the views added, and keeps every value of 1% or more', () => {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ingestHandler } from '../../functions/ingest/ingest.ts';
 import { siteGate } from '../../functions/ingest/site-gate.ts';
 import { MAX_BATCH_BODY_BYTES, MAX_BODY_BYTES } from '../../functions/ingest/read-beacon.ts';
-import { parseQueuedEvents } from '../../functions/domain/event.ts';
+import { parseQueuedEvents } from '../../functions/domain/queue-codec.ts';
 import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
 import type { KeyCheck } from '../../functions/commons/authorize.ts';
 import { beaconArbitraries, headersArb } from '../support/arbitraries.ts';

@@ -1,12 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import {
-  PRECISION,
-  REGISTER_COUNT,
-  REGISTERS_PER_SHARD,
   SHARD_COUNT,
   SPARSE_LIMIT,
-  PACKED_BYTES,
   decodeShard,
   encodeShard,
   estimate,
@@ -19,6 +15,7 @@ import {
   unionShards,
   type ShardState,
 } from '../../functions/domain/sketch.ts';
+import { PRECISION, REGISTER_COUNT, REGISTERS_PER_SHARD, PACKED_BYTES } from '../../functions/domain/sketch-registers.ts';
 
 // ---- helpers ---------------------------------------------------------------------------------
 

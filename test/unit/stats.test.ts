@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { typeAttr } from '../../functions/domain/keys.ts';
-import { totalsOf } from '../../functions/store/totals.ts';
+import { typeAttr } from '../../functions/domain/table-schema.ts';
+import { totalsOf } from '../../functions/store/read/totals.ts';
 import {
   daysIn,
   MAX_RANGE_DAYS,
@@ -11,7 +11,7 @@ import {
   sumTotals,
   topPaths,
   unionSketches,
-  type ScopeAggregates,
+  type ScopeStats as ScopeAggregates,
 } from '../../functions/domain/stats.ts';
 import { estimate, groupByShard, hashUser, mergeShard, type ShardState } from '../../functions/domain/sketch.ts';
 

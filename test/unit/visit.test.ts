@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { acceptBeacon, parseQueuedEvents, toQueueMessage } from '../../functions/domain/event.ts';
-import { decodeQueued } from '../../functions/domain/queue-codec.ts';
+import { acceptBeacon } from '../../functions/domain/event.ts';
+import { decodeQueued, parseQueuedEvents, toQueueMessage } from '../../functions/domain/queue-codec.ts';
 import { DIRECT, NONE, sourceOf, visitMarks } from '../../functions/domain/visit.ts';
 import { beacon } from '../support/factories.ts';
 
