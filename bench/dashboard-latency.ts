@@ -27,7 +27,7 @@ import { hashApiKey, newApiKey } from '../functions/domain/api-keys.ts';
 import { acceptBatch, MAX_AGE_DAYS, toQueueMessages } from '../functions/domain/event.ts';
 import { classifyUserAgent } from '../functions/domain/user-agent.ts';
 import { saveApiKey } from '../functions/store/api-keys.ts';
-import { findChromium } from '../test/support/chromium.ts';
+import { findChromium } from '../local/chromium.ts';
 import { localDynamoDbClient, localSqsClient } from '../local/clients.ts';
 import { PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { dashboardWorkload, type Batch } from './dashboard-workload.ts';
