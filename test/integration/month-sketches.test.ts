@@ -10,7 +10,7 @@ import { readAggregates, readMonthlyTotals, readScopeAggregates } from '../../fu
 import { siteRecorder } from '../../functions/store/site-recorder.ts';
 import { hasMonthSketches, recordSiteWithData } from '../../functions/store/sites-with-data.ts';
 import { mergeSketch, readSketch } from '../../functions/store/sketches.ts';
-import { backfillMonthSketches } from '../../ops/migrations/month-backfill.ts';
+import { backfillMonthSketches } from '../../ops/migrations/backfill-months/backfill-months.ts';
 import { ADMIN_AUTH, stackResources, type StackResources } from '../support/aws.ts';
 import { lambdaContext, restEvent } from '../support/events.ts';
 import { trackedEvent } from '../support/factories.ts';

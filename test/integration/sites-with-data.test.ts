@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { recordExistingSites } from '../../ops/migrations/existing-sites.ts';
+import { recordExistingSites } from '../../ops/migrations/record-sites/record-sites.ts';
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
 import { toQueueMessage, type TrackedEvent } from '../../functions/domain/event.ts';
 import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
