@@ -24,7 +24,7 @@ import { build, type BuildOptions } from 'esbuild';
 import type { UserAgentClass } from '../functions/domain/user-agent.ts';
 import { USER_AGENT_SAMPLES } from '../test/support/user-agents.ts';
 import { PROJECT_ROOT } from '../local/paths.ts';
-import { fmt, percentile, sortedCopy } from './numbers.ts';
+import { fmt, percentile, sortedCopy } from './lib/numbers.ts';
 import { prng } from './workload.ts';
 
 const { values: args } = parseArgs({
