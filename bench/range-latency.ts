@@ -21,7 +21,7 @@ import type { StackHandle } from '../local/stack-handle.ts';
 import { drainUntilCounted } from './lib/drain.ts';
 import { percentile } from './lib/numbers.ts';
 import { runtimeStack } from './lib/stack.ts';
-import { prng } from './workload.ts';
+import { prng } from './lib/random.ts';
 
 const LIMIT_MS = 100;
 const DAY_MS = 86_400_000;

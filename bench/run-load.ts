@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { cpuSnapshot, type CpuSnapshot } from './cpu-split.ts';
 import type { BatchLine } from './function-logs.ts';
-import { USER_AGENTS } from './audience-workload.ts';
+import { USER_AGENTS } from './audience-clients.ts';
 import { drain } from './lib/drain.ts';
 import { BenchFailure, sum } from './lib/numbers.ts';
 import type { LoadData, LoadToHost } from './load-worker.ts';

@@ -3,7 +3,7 @@
 import { billedWriteUnits, WRITE_UNIT_BYTES } from './billing.ts';
 import { counterKind, type ItemSizeReport } from './item-sizes.ts';
 import { sum } from './lib/numbers.ts';
-import type { DynamoDbWireSnapshot, SqsWireSnapshot, TransactionItemRecord } from './wire-proxy.ts';
+import type { DynamoDbWireSnapshot, SqsWireSnapshot, TransactionItemRecord } from './wire-snapshot.ts';
 
 /** Units per operation, summed over the processor's per-batch `capacity` log lines. */
 export function capacityTotalsOf(lines: Array<{ capacity?: Record<string, number> }>): Record<string, number> {

@@ -2,12 +2,13 @@
 // POST /event and POST /events, each retried on 5xx, 429 or a lost connection.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { USER_AGENTS } from './audience-workload.ts';
+import { USER_AGENTS } from './audience-clients.ts';
 import { sleep } from './lib/numbers.ts';
 import { post } from './post.ts';
 import { eventsDue, planRequests, type LatencyWindows } from './soak-load.ts';
 import type { SoakOptions } from './soak-options.ts';
-import { prng, recordTruth, type SiteTruth, type Workload } from './workload.ts';
+import { prng } from './lib/random.ts';
+import { recordTruth, type SiteTruth, type Workload } from './workload.ts';
 
 /** Requests in flight at most; past it the load falls behind (reported) instead of piling up. */
 const MAX_IN_FLIGHT = 256;

@@ -25,7 +25,7 @@ import type { UserAgentClass } from '../functions/domain/user-agent.ts';
 import { USER_AGENT_SAMPLES } from '../test/support/user-agents.ts';
 import { PROJECT_ROOT } from '../local/paths.ts';
 import { fmt, percentile, sortedCopy } from './lib/numbers.ts';
-import { prng } from './workload.ts';
+import { prng } from './lib/random.ts';
 
 const { values: args } = parseArgs({
   options: {

@@ -2,7 +2,7 @@
 import { COUNTER_KINDS, type ItemSizeReport, type KindSizes } from './item-sizes.ts';
 import { fmt } from './lib/numbers.ts';
 import type { KindUnits } from './run-units.ts';
-import type { DynamoDbWireSnapshot, SqsWireSnapshot } from './wire-proxy.ts';
+import type { DynamoDbWireSnapshot, SqsWireSnapshot } from './wire-snapshot.ts';
 
 /**
  * Where the transaction write units go, by kind of item: writes, units (at each write's size and
