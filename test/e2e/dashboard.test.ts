@@ -13,7 +13,7 @@ import { addDays, previousRange, rangeOf, type PeriodId, type Range } from '../.
 import { findChromium } from '../../local/chromium.ts';
 import { apiClient, waitFor } from '../support/http-client.ts';
 import { keysCli } from '../support/keys-cli.ts';
-import { USER_AGENT_SAMPLES } from '../support/user-agents.ts';
+import { USER_AGENT_SAMPLES } from '../../bench/lib/user-agent-samples.ts';
 
 const baseUrl = inject('baseUrl');
 const apiBase = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
