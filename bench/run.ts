@@ -9,7 +9,8 @@
 // to 127.0.0.1; every loop is bounded in count and time. The last line on stdout is one JSON object.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs, type Options } from './options.ts';
+import { optionsOrMessage } from './lib/command-line.ts';
+import { parseArgs } from './options.ts';
 import { checkCounts, measureStack } from './run-checks.ts';
 import { computeFigures } from './run-figures.ts';
 import { guardRun } from './run-guard.ts';
@@ -19,13 +20,8 @@ import { detailsOf, resultOf } from './run-result.ts';
 import { generateRunWorkload, runBasics, startBenchStack } from './run-stack.ts';
 
 async function main(): Promise<number> {
-  let opts: Options;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error((error as Error).message);
-    return 2;
-  }
+  const opts = optionsOrMessage(parseArgs);
+  if (!opts) return 2;
   const basics = runBasics(opts);
   const { progress, logs, running, outDir } = basics;
   const guard = guardRun({

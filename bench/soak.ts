@@ -20,11 +20,12 @@ import { checkBreakdowns, checkStats, eventLedger } from './counts.ts';
 import { FunctionLogs } from './function-logs.ts';
 import { drain, queued } from './lib/drain.ts';
 import { BenchFailure, fmt, round, sum } from './lib/numbers.ts';
+import { optionsOrMessage } from './lib/command-line.ts';
 import { tableLines, type ReportRow } from './lib/report.ts';
 import { dlqMessages, eventsMapping, runtimeStack } from './lib/stack.ts';
 import { guardRun } from './run-guard.ts';
 import { LatencyWindows } from './soak-load.ts';
-import { parseSoakArgs, type SoakOptions } from './soak-options.ts';
+import { parseSoakArgs } from './soak-options.ts';
 import { sampleMemory, WINDOW_HEADER, windowLine, type MemorySample } from './soak-report.ts';
 import { steadyLoad } from './soak-steady.ts';
 import { generateWorkload } from './workload.ts';
@@ -44,13 +45,8 @@ async function waitForDrain(rt: LocalRuntime, stack: StackHandle, deadline: numb
 }
 
 async function main(): Promise<number> {
-  let opts: SoakOptions;
-  try {
-    opts = parseSoakArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error((error as Error).message);
-    return 2;
-  }
+  const opts = optionsOrMessage(parseSoakArgs);
+  if (!opts) return 2;
   const say = (line = ''): void => {
     if (!opts.jsonOnly) process.stdout.write(`${line}\n`);
   };
