@@ -14,9 +14,9 @@ import { COUNTRY_DATABASE_FILE, countryDatabasePath, openCountryDatabase } from 
 import { countryOf, type CountryLookup } from '../functions/domain/country.ts';
 import { countryDatabaseSourceFile } from '../infra/geo-database.ts';
 import { measureInit } from './init-time.ts';
-import { fmt, percentile, sortedCopy } from './numbers.ts';
+import { fmt, percentile, sortedCopy } from './lib/numbers.ts';
 import { PROJECT_ROOT } from '../local/paths.ts';
-import { prng } from './workload.ts';
+import { prng } from './lib/random.ts';
 
 const RUNS = 9;
 const OUT = path.join(PROJECT_ROOT, '.local', 'bench-country');

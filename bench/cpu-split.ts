@@ -2,7 +2,7 @@
 // server, the load generator, the proxies, each function), DynamoDB Local's JVM and the rest of
 // the machine, between two snapshots.
 import { allProcessesCpu, machineCpu, processCpu, threadCpu, type CpuSample, type MachineCpu } from './cpu.ts';
-import { fmt, sum } from './numbers.ts';
+import { fmt, sum } from './lib/numbers.ts';
 
 export interface CpuSnapshot {
   threads: Map<number, CpuSample>;

@@ -22,17 +22,16 @@ import { parseArgs } from 'node:util';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { chromium, type Browser } from 'playwright-core';
 import { mapLimit } from '../functions/commons/map-limit.ts';
-import { createDocumentClient } from '../functions/commons/dynamodb-client.ts';
-import { hashApiKey, newApiKey } from '../functions/domain/api-keys.ts';
 import { acceptBatch, MAX_AGE_DAYS } from '../functions/domain/event.ts';
 import { toQueueMessages } from '../functions/domain/queue-codec.ts';
 import { classifyUserAgent } from '../functions/domain/user-agent.ts';
-import { saveApiKey } from '../functions/store/sites/api-keys.ts';
-import { findChromium } from '../test/support/chromium.ts';
-import { localDynamoDbClient, localSqsClient } from '../local/clients.ts';
+import { findChromium } from '../local/chromium.ts';
 import { PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
+import { findByRole, type StackHandle } from '../local/stack-handle.ts';
 import { dashboardWorkload, type Batch } from './dashboard-workload.ts';
-import { waitUntilDrained } from './dashboard-drain.ts';
+import { drainUntilCounted } from './lib/drain.ts';
+import { percentile } from './lib/numbers.ts';
+import { runtimeStack } from './lib/stack.ts';
 
 const LIMIT_30D_MS = 1000;
 const LIMIT_12M_MS = 1500;
@@ -87,26 +86,15 @@ async function post(api: string, batches: Batch[], key: string): Promise<void> {
 }
 
 /** Queues batches as ingestion did when they were received (just after their latest event). */
-async function queueAsReceived(rt: LocalRuntime, batches: Batch[]): Promise<void> {
-  const sqs = localSqsClient(rt.sqsEndpoint);
-  const queueUrl = Object.entries(rt.queues).find(([id]) => id.startsWith('EventsQueue'))![1];
+async function queueAsReceived(stack: StackHandle, batches: Batch[]): Promise<void> {
+  const { sqs } = stack;
+  const queueUrl = stack.get('eventsQueue');
   await mapLimit(batches, 6, async (batch) => {
     const audience = { ...classifyUserAgent(batch.userAgent), country: batch.country };
     const accepted = acceptBatch(batch.events, new Date(batch.latestMs + 60_000), randomUUID, audience);
     if (!accepted.ok) throw new Error(`a queued batch is invalid: ${JSON.stringify(accepted.issues.slice(0, 3))}`);
     for (const body of toQueueMessages(accepted.value, 262_144)) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
   });
-  sqs.destroy();
-}
-
-/** A site key, saved as `npm run keys -- create` saves one. */
-async function siteKey(rt: LocalRuntime): Promise<string> {
-  const key = newApiKey();
-  const sitesTable = Object.entries(rt.tables).find(([id]) => id.startsWith('SitesTable'))![1];
-  const doc = createDocumentClient(localDynamoDbClient(rt.dynamodbEndpoint));
-  await saveApiKey(doc, sitesTable, SITE, hashApiKey(key));
-  doc.destroy();
-  return key;
 }
 
 interface Timing {
@@ -148,10 +136,10 @@ async function timeToFigures(browser: Browser, url: string): Promise<Timing> {
   }
 }
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const ms = (value: number): string => `${Math.round(value).toLocaleString('en-US').padStart(6)} ms`;
 
 let runtime: LocalRuntime | undefined;
+let stack: StackHandle | undefined;
 let browser: Browser | undefined;
 const guard = setTimeout(() => {
   console.error(`FAILED: not done after ${RUN_LIMIT_MS / 60_000} min`);
@@ -181,7 +169,9 @@ try {
   const rt = runtime;
   const api = rt.apiUrl;
   console.log(`runtime ready in ${(rt.startupMs / 1000).toFixed(1)} s: ${api}`);
-  const key = await siteKey(rt);
+  stack = runtimeStack(rt);
+  // A site key, saved as `npm run keys -- create` saves one.
+  const key = await stack.newSiteKey(SITE);
   const get = async (route: string, query: Record<string, string>) => {
     const response = await fetch(`${api}/${route}?${new URLSearchParams(query)}`, { headers: { authorization: `Bearer ${key}` } });
     const body = (await response.json()) as Record<string, unknown>;
@@ -196,16 +186,16 @@ try {
     const started = Date.now();
     await post(api, load.recent, key);
     await post(api, load.history, key);
-    await queueAsReceived(rt, load.queued);
+    await queueAsReceived(stack, load.queued);
     console.log(`sent ${sent} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    await waitUntilDrained(rt, counted, sent, 10 * 60_000);
+    await drainUntilCounted(stack, counted, sent, { timeoutMs: 10 * 60_000, intervalMs: 500, progressMs: 15_000 });
     console.log(`every event counted ${((Date.now() - started) / 1000).toFixed(1)} s after the first was sent`);
   }
 
   const binary = await findChromium();
   browser = await chromium.launch({ executablePath: binary.executablePath, args: [...binary.args], headless: true });
   const link = (period: string) => `${api}/dashboard?period=${period}#site=${encodeURIComponent(SITE)}&key=${encodeURIComponent(key)}`;
-  const stats = rt.hosts[Object.keys(rt.hosts).find((id) => id.startsWith('Stats'))!]!;
+  const stats = findByRole(rt.hosts, 'statsFunction')!;
 
   // The default view: a first load (the function's cold start, its first reads), then the runs.
   await timeToFigures(browser, link('30d'));
@@ -259,5 +249,6 @@ try {
 } finally {
   clearTimeout(guard);
   await browser?.close();
+  stack?.destroy();
   await runtime?.stop();
 }

@@ -1,7 +1,8 @@
 // The events `npm run bench:dashboard` loads: one site's visits, as a tracker would send them
 // (a visit object on each event, entry URLs with UTM tags, referrers), in POST /events batches
 // of 100 that share a request's User-Agent and address. Seeded, so every run loads the same.
-import { prng, type Beacon as WorkloadBeacon } from './workload.ts';
+import { prng } from './lib/random.ts';
+import type { Beacon as WorkloadBeacon } from './workload.ts';
 import type { VisitWire } from '../functions/domain/visit.ts';
 
 const DAY_MS = 86_400_000;

@@ -3,7 +3,7 @@
 // batch, the stats function's one per request) are kept by function logical id; errors and
 // warnings are kept and the first 20 echoed. Metrics lines (EMF) are neither.
 import { createWriteStream } from 'node:fs';
-import { sleep } from './numbers.ts';
+import { sleep } from './lib/numbers.ts';
 
 /** The processor's line per batch. */
 export interface BatchLine {

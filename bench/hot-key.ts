@@ -1,6 +1,6 @@
 // `npm run bench`: the busiest site's hottest partition key, extrapolated to 5,000 events/s.
 import type { BatchReport } from '../local/event-source.ts';
-import type { KeyLoad } from './wire-proxy.ts';
+import type { KeyLoad } from './wire-snapshot.ts';
 
 /** The rate the issue asks about: one busy site at 5,000 events/s. */
 const TARGET_EVENTS_PER_SECOND = 5000;

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../local/paths.ts';
-import { percentile, sortedCopy } from './numbers.ts';
+import { percentile, sortedCopy } from './lib/numbers.ts';
 
 /** Runs `code` (an ES module) in a fresh Node process in the project folder; returns its stdout. */
 function runFresh(code: string, env: Record<string, string>): Promise<string> {

@@ -15,14 +15,13 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { mapLimit } from '../functions/commons/map-limit.ts';
-import { localDynamoDbClient, localSqsClient } from '../local/clients.ts';
-import { prng } from './workload.ts';
 import { PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
-import { createDocumentClient } from '../functions/commons/dynamodb-client.ts';
-import { hashApiKey, newApiKey } from '../functions/domain/api-keys.ts';
-import { saveApiKey } from '../functions/store/sites/api-keys.ts';
+import type { StackHandle } from '../local/stack-handle.ts';
+import { drainUntilCounted } from './lib/drain.ts';
+import { percentile } from './lib/numbers.ts';
+import { runtimeStack } from './lib/stack.ts';
+import { prng } from './lib/random.ts';
 
 const LIMIT_MS = 100;
 const DAY_MS = 86_400_000;
@@ -82,8 +81,6 @@ function workload(site: string) {
   return { days, bodies, distinctUsers: users.size, dailyUniques };
 }
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
 function summary(samples: number[]): { p50: number; p95: number; max: number } {
   const sorted = [...samples].sort((a, b) => a - b);
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1)! };
@@ -92,6 +89,7 @@ function summary(samples: number[]): { p50: number; p95: number; max: number } {
 const fmt = (ms: number): string => `${ms.toFixed(1).padStart(6)} ms`;
 
 let runtime: LocalRuntime | undefined;
+let stack: StackHandle | undefined;
 /** Store-read times the stats function logs ("stats served"), by route. */
 const serverMs: Record<string, number[]> = { stats: [], timeseries: [] };
 try {
@@ -119,11 +117,8 @@ try {
 
   // Read as a dashboard does: with the site's own key (each request looks it up by hash). Events
   // over 7 days old are imports, sent with the same key.
-  const key = newApiKey();
-  const sitesTable = Object.entries(rt.tables).find(([id]) => id.startsWith('SitesTable'))![1];
-  const doc = createDocumentClient(localDynamoDbClient(rt.dynamodbEndpoint));
-  await saveApiKey(doc, sitesTable, site, hashApiKey(key));
-  doc.destroy();
+  stack = runtimeStack(rt);
+  const key = await stack.newSiteKey(site);
   const postHeaders = { 'content-type': 'application/json', 'user-agent': BROWSER, authorization: `Bearer ${key}` };
 
   // Load through the API, as browsers would (the older days as an import would).
@@ -147,22 +142,9 @@ try {
 
   // Counted: nothing left in the queue, and the all-time total (a single-scope read, which
   // leaves the range's partitions alone) has every event.
-  const queueUrl = Object.entries(rt.queues).find(([id]) => id.startsWith('EventsQueue'))![1];
-  const sqs = localSqsClient(rt.sqsEndpoint);
   let expected = load.bodies.length;
-  const waitUntilCounted = async (): Promise<void> => {
-    const started = Date.now();
-    for (;;) {
-      const { Attributes: a = {} } = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-      );
-      const queued = Number(a.ApproximateNumberOfMessages) + Number(a.ApproximateNumberOfMessagesNotVisible);
-      const counted = (await get('stats', { site_id: site })).total_events;
-      if (queued === 0 && counted === expected) return;
-      if (Date.now() - started > 600_000) throw new Error(`not drained after 10 min: ${queued} queued, ${counted} of ${expected} counted`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  };
+  const counted = async () => Number((await get('stats', { site_id: site })).total_events);
+  const waitUntilCounted = (): Promise<void> => drainUntilCounted(stack!, counted, expected, { timeoutMs: 600_000, intervalMs: 250 });
   const drainStarted = Date.now();
   await waitUntilCounted();
   console.log(`queue drained, every event counted, ${((Date.now() - drainStarted) / 1000).toFixed(1)} s after the last send`);
@@ -219,7 +201,6 @@ try {
   await afterChanges('latest day changed', [load.days.at(-1)!]);
   const freshDayEvents = round;
   await afterChanges('every day changed', load.days);
-  sqs.destroy();
 
   const final = await get('stats', range);
   const points = (await get('stats/timeseries', range)).points as unknown[];
@@ -244,5 +225,6 @@ try {
   console.error(`FAILED: ${(error as Error).stack ?? error}`);
   process.exitCode = 1;
 } finally {
+  stack?.destroy();
   await runtime?.stop();
 }

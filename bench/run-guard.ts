@@ -1,7 +1,7 @@
 // What the bench and the soak share around a run: Ctrl-C and SIGTERM stop it, a watchdog
 // stops it at its deadline, a failure is reported in one line, and the local runtime and
 // everything else the run started are stopped once, however the run ends.
-import { BenchFailure } from './numbers.ts';
+import { BenchFailure } from './lib/numbers.ts';
 
 export interface RunGuard {
   /** The exit code of a run that threw, after saying why. */

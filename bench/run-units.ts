@@ -2,8 +2,8 @@
 // processor's log lines, the counting proxies (when wired) and the counter items' end sizes.
 import { billedWriteUnits, WRITE_UNIT_BYTES } from './billing.ts';
 import { counterKind, type ItemSizeReport } from './item-sizes.ts';
-import { sum } from './numbers.ts';
-import type { DynamoDbWireSnapshot, SqsWireSnapshot, TransactionItemRecord } from './wire-proxy.ts';
+import { sum } from './lib/numbers.ts';
+import type { DynamoDbWireSnapshot, SqsWireSnapshot, TransactionItemRecord } from './wire-snapshot.ts';
 
 /** Units per operation, summed over the processor's per-batch `capacity` log lines. */
 export function capacityTotalsOf(lines: Array<{ capacity?: Record<string, number> }>): Record<string, number> {

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { post } from './post.ts';
-import { USER_AGENTS } from './audience-workload.ts';
+import { USER_AGENTS } from './audience-clients.ts';
 
 /** One POST at a time over one keep-alive connection; returns client-side latencies. */
 export async function sequentialPosts(url: string, bodies: string[], deadline: number): Promise<number[]> {

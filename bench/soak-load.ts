@@ -1,6 +1,6 @@
 // `npm run soak`: the pure parts of a steady load: which events go out together, when each is
 // due, and the latency of each window of the run.
-import { percentile, sortedCopy } from './numbers.ts';
+import { percentile, sortedCopy } from './lib/numbers.ts';
 
 /**
  * Sizes of the requests that carry `events` events in order: 1 for a POST /event, `batchSize`

@@ -6,7 +6,7 @@
 // - import time of the bundle in a fresh Node process, over that of an empty bundle (median);
 // - the first call after import, and CPU time per call over a corpus of User-Agents (the test
 //   samples with other version numbers), after two passes of warm-up (median of passes);
-// - how many of the test samples (test/support/user-agents.ts) it classifies as expected.
+// - how many of the test samples (bench/lib/user-agent-samples.ts) it classifies as expected.
 //
 // bowser is not a dependency of the project: install it in a folder of its own first.
 //   npm install --prefix /tmp/ua-candidates --no-audit --no-fund bowser@2.15.1
@@ -22,10 +22,10 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
 import type { UserAgentClass } from '../functions/domain/user-agent.ts';
-import { USER_AGENT_SAMPLES } from '../test/support/user-agents.ts';
+import { USER_AGENT_SAMPLES } from './lib/user-agent-samples.ts';
 import { PROJECT_ROOT } from '../local/paths.ts';
-import { fmt, percentile, sortedCopy } from './numbers.ts';
-import { prng } from './workload.ts';
+import { fmt, percentile, sortedCopy } from './lib/numbers.ts';
+import { prng } from './lib/random.ts';
 
 const { values: args } = parseArgs({
   options: {

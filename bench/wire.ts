@@ -1,6 +1,6 @@
 // `npm run bench`: starts the counting proxies (wire-proxy.ts) in a worker thread.
 import { Worker } from 'node:worker_threads';
-import type { HostToProxy, ProxyToHost, WireProxyData } from './wire-proxy.ts';
+import type { HostToProxy, ProxyToHost, WireProxyData } from './wire-snapshot.ts';
 
 export interface WireProxy {
   dynamodbEndpoint: string;

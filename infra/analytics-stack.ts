@@ -166,11 +166,11 @@ export class AnalyticsStack extends Stack {
       description: 'Reads site statistics (GET /stats) for holders of a site key or the admin key',
       memorySize: 256,
       timeout: Duration.seconds(10),
-      // PATH_BUCKETS: a range of days reads each day's path buckets by key (store/range-partitions.ts).
+      // PATH_BUCKETS: a range of days reads each day's path buckets by key (store/read/range-partitions.ts).
       environment: { ADMIN_API_KEY_SECRET_ARN: this.adminApiKey.secretArn, PATH_BUCKETS: String(config.pathBuckets) },
     })
       .useTable(this.aggregatesTable, 'AGGREGATES_TABLE', 'read')
-      // GetItem: keys by hash; BatchGetItem: sites' time zones (store/site-zones.ts, as the processor reads them).
+      // GetItem: keys by hash; BatchGetItem: sites' time zones (store/sites/site-zones.ts, as the processor reads them).
       .useTable(this.sitesTable, 'SITES_TABLE', ['GetItem', 'BatchGetItem'])
       // GET /stats/export lists a site's objects and signs URLs to them (the URLs carry this role's rights).
       .useBucket(this.lake.bucket, 'LAKE_BUCKET', LAKE_PREFIX, ['GetObject']);

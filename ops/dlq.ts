@@ -9,7 +9,8 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { fail, queueTarget } from './queues.ts';
+import { fail } from './cli.ts';
+import { queueTarget } from './queues.ts';
 
 const HOLD_SECONDS = 60;
 const MAX_MESSAGES = 10_000;

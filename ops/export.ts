@@ -2,30 +2,25 @@
 // Writes a site's raw events of those days (dates in the site's time zone) from the lake: one
 // line per counted event, by day. Against the running npm start by default; --bucket NAME (a
 // deployed stack's LakeBucketName output) reads AWS with the default credentials and region.
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { parseRangeQuery } from '../functions/domain/stats.ts';
 import { readLakeObject } from '../functions/store/lake/lake-objects.ts';
 import { listLakeObjects } from '../functions/store/lake/lake-listing.ts';
-import { localS3Client } from '../local/clients.ts';
 import { RUNTIME_STATE_FILE } from '../local/runtime.ts';
 import { csvHeader, csvRow, EXPORT_FORMATS, ndjsonLine, type ExportFormat } from './export-format.ts';
-import { fail } from './queues.ts';
+import { fail } from './cli.ts';
+import { operatorStack, required } from './stack.ts';
 
 const USAGE = `usage: npm run export -- --site S --from YYYY-MM-DD --to YYYY-MM-DD [--format ndjson|csv] [--out FILE]
 options: [--bucket NAME] (a deployed stack's LakeBucketName; default: the running npm start) [--state-file FILE]`;
 
 function lake(values: { bucket?: string; 'state-file'?: string }): { s3: S3Client; bucket: string } {
-  if (values.bucket) return { s3: new S3Client({}), bucket: values.bucket };
-  const stateFile = values['state-file'] ?? RUNTIME_STATE_FILE;
-  if (!existsSync(stateFile)) fail(`No running local runtime (${stateFile} not found): start one with npm start, or give --bucket`);
-  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { s3Endpoint?: string; buckets?: Record<string, string> };
-  const bucket = Object.entries(state.buckets ?? {}).find(([id]) => id.startsWith('LakeBucket'))?.[1];
-  if (!bucket || !state.s3Endpoint) fail('The local runtime has no lake bucket: restart npm start');
-  return { s3: localS3Client(state.s3Endpoint), bucket };
+  const stack = operatorStack({ given: { lakeBucket: values.bucket }, stateFile: values['state-file'], hint: ', or give --bucket' });
+  return { s3: stack.s3, bucket: required(stack, 'lakeBucket', ': restart npm start') };
 }
 
 async function write(out: Writable, text: string): Promise<void> {

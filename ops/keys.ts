@@ -8,8 +8,8 @@ import { parseArgs } from 'node:util';
 import { hashApiKey, newApiKey } from '../functions/domain/api-keys.ts';
 import { deleteApiKey, listApiKeys, saveApiKey } from '../functions/store/sites/api-keys.ts';
 import { dashboardLink } from './dashboard-link.ts';
-import { fail } from './queues.ts';
-import { printer, siteOption, sitesTable, TABLE_OPTIONS, TABLE_USAGE } from './sites-table.ts';
+import { fail, printer } from './cli.ts';
+import { siteOption, sitesTable, TABLE_OPTIONS, TABLE_USAGE } from './sites-table.ts';
 
 const USAGE = `usage: npm run keys -- create --site S | list --site S | revoke --site S --key-id ID
 options: ${TABLE_USAGE} [--api-url URL] (with --table: the stack's ApiUrl, for the dashboard link)`;

@@ -1,10 +1,10 @@
 // Which queues the operator commands act on: the running `npm start` (default), or a deployed
 // stack's queues given by URL (its EventsQueueUrl and EventsDlqUrl outputs).
-import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { localSqsClient } from '../local/clients.ts';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { RUNTIME_STATE_FILE } from '../local/runtime.ts';
+import { fail } from './cli.ts';
+import { operatorStack, required } from './stack.ts';
 
 export interface QueueTarget {
   sqs: SQSClient;
@@ -29,24 +29,7 @@ export function queueTarget(argv: string[] = process.argv.slice(2)): QueueTarget
       limit: { type: 'string' },
     },
   });
-  if (values['queue-url'] || values['dlq-url']) {
-    if (!values['queue-url'] || !values['dlq-url']) fail(`give both --queue-url and --dlq-url\n${USAGE}`);
-    // An explicit endpoint (an emulator, a VPC endpoint) is used as given, not the queue URL's host.
-    const sqs = new SQSClient(process.env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {});
-    return { sqs, queueUrl: values['queue-url']!, dlqUrl: values['dlq-url']!, args: positionals };
-  }
-  const stateFile = values['state-file']!;
-  if (!existsSync(stateFile)) fail(`No running local runtime (${stateFile} not found): start one with npm start\n${USAGE}`);
-  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { sqsEndpoint: string; queues: Record<string, string> };
-  const url = (prefix: string) => {
-    const found = Object.entries(state.queues).find(([id]) => id.startsWith(prefix));
-    if (!found) fail(`The local runtime has no ${prefix} queue`);
-    return found![1];
-  };
-  return { sqs: localSqsClient(state.sqsEndpoint), queueUrl: url('EventsQueue'), dlqUrl: url('EventsDlq'), args: positionals };
-}
-
-export function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
+  if ((values['queue-url'] || values['dlq-url']) && !(values['queue-url'] && values['dlq-url'])) fail(`give both --queue-url and --dlq-url\n${USAGE}`);
+  const stack = operatorStack({ given: { eventsQueue: values['queue-url'], eventsDlq: values['dlq-url'] }, stateFile: values['state-file'], hint: `\n${USAGE}` });
+  return { sqs: stack.sqs, queueUrl: required(stack, 'eventsQueue', ' queue'), dlqUrl: required(stack, 'eventsDlq', ' queue'), args: positionals };
 }

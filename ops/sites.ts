@@ -8,8 +8,8 @@ import { parseArgs } from 'node:util';
 import { normalizeOrigin, type SiteChange, type SiteRegistration } from '../functions/domain/sites.ts';
 import { canonicalTimeZone } from '../functions/domain/time-zones.ts';
 import { deleteSite, readSites, saveSite } from '../functions/store/sites/registrations.ts';
-import { fail } from './queues.ts';
-import { printer, siteOption, sitesTable, TABLE_OPTIONS, TABLE_USAGE } from './sites-table.ts';
+import { fail, printer } from './cli.ts';
+import { siteOption, sitesTable, TABLE_OPTIONS, TABLE_USAGE } from './sites-table.ts';
 
 const USAGE = `usage: npm run sites -- register --site S [--origin URL ... | --any-origin] [--timezone ZONE] | show --site S | unregister --site S
 options: ${TABLE_USAGE}`;

@@ -1,4 +1,4 @@
-// The beacon script in a real browser: Chromium (test/support/chromium.ts says which), driven by
+// The beacon script in a real browser: Chromium (local/chromium.ts says which), driven by
 // playwright-core, loads a test page from its own origin on 127.0.0.1 that embeds <baseUrl>/t.js, so every event crosses origins
 // as on a customer's website. A page on a second origin links to it, as a newsletter or another
 // site would. Needs only baseUrl: works against the local runtime and a deployed API.
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { findChromium } from '../support/chromium.ts';
+import { findChromium } from '../../local/chromium.ts';
 import { apiClient, BROWSER_USER_AGENT, waitFor } from '../support/http-client.ts';
 
 const baseUrl = inject('baseUrl');

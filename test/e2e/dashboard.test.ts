@@ -1,4 +1,4 @@
-// The dashboard in Chromium (test/support/chromium.ts says which), driven by playwright-core,
+// The dashboard in Chromium (local/chromium.ts says which), driven by playwright-core,
 // against the API of the suite: seeded visits of two sites over the last 60 days, then the page
 // read back figure by figure and row by row against the stats API's own answers for the period.
 // Screenshots of the page at 1440x900 and 390x844, light and dark, go to docs/screenshots/.
@@ -10,10 +10,10 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PROJECT_ROOT } from '../../local/paths.ts';
 import { addDays, previousRange, rangeOf, type PeriodId, type Range } from '../../web/dashboard/periods.ts';
-import { findChromium } from '../support/chromium.ts';
+import { findChromium } from '../../local/chromium.ts';
 import { apiClient, waitFor } from '../support/http-client.ts';
 import { keysCli } from '../support/keys-cli.ts';
-import { USER_AGENT_SAMPLES } from '../support/user-agents.ts';
+import { USER_AGENT_SAMPLES } from '../../bench/lib/user-agent-samples.ts';
 
 const baseUrl = inject('baseUrl');
 const apiBase = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiClient, waitFor, type ApiResponse } from '../support/http-client.ts';
-import { USER_AGENT_SAMPLES } from '../support/user-agents.ts';
+import { USER_AGENT_SAMPLES } from '../../bench/lib/user-agent-samples.ts';
 
 // Visits over HTTP: browsers' events with visit marks, posted with their User-Agents and (as a
 // server posting for its visitors would) their addresses in X-Forwarded-For, then the visit

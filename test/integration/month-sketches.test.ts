@@ -9,7 +9,7 @@ import { siteRecorder } from '../../functions/store/write/site-recorder.ts';
 import { hasMonthSketches, recordSiteWithData } from '../../functions/store/sites/sites-with-data.ts';
 import { mergeSketch } from '../../functions/store/write/sketch-merges.ts';
 import { readSketch } from '../../functions/store/read/sketches.ts';
-import { backfillMonthSketches } from '../../ops/migrations/month-backfill.ts';
+import { backfillMonthSketches } from '../../ops/migrations/backfill-months/backfill-months.ts';
 import { ADMIN_AUTH } from '../support/aws.ts';
 import { lambdaContext, restEvent } from '../support/events.ts';
 import { trackedEvent } from '../support/factories.ts';

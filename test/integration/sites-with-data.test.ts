@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { recordExistingSites } from '../../ops/migrations/existing-sites.ts';
+import { recordExistingSites } from '../../ops/migrations/record-sites/record-sites.ts';
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
 import type { TrackedEvent } from '../../functions/domain/event.ts';
 import { toQueueMessage } from '../../functions/domain/queue-codec.ts';

@@ -1,15 +1,16 @@
 // The stack's resources in the emulators, for integration tests: tables, queues and each
-// function's environment all come from the synthesized template, never restated here.
+// function's environment all come from the synthesized template, found by role through the
+// stack handle (local/stack-handle.ts), never restated here.
 import { inject } from 'vitest';
 import { DeleteMessageCommand, ChangeMessageVisibilityCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../functions/commons/dynamodb-client.ts';
 import { newApiKey } from '../../functions/domain/api-keys.ts';
 import { localDynamoDbClient, localS3Client, localSqsClient, LOCAL_CREDENTIALS } from '../../local/clients.ts';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createResources } from '../../local/resources.ts';
 import { projectAssembly } from '../../local/test/fixtures/synth-fixture.ts';
-import { loadTemplate, resolveEnvironment, LOCAL_REGION, type TemplateModel } from '../../local/template.ts';
+import { localNames, localStack, oneByPrefix, ROLE_PREFIXES } from '../../local/stack-handle.ts';
+import { loadTemplate, LOCAL_REGION, type TemplateModel } from '../../local/template.ts';
 
 /** The stats API's admin key in the integration suite (what ADMIN_API_KEY gives the local runtime). */
 export const ADMIN_KEY = newApiKey();
@@ -34,12 +35,6 @@ export interface StackResources {
   dlqBodies(): Promise<string[]>;
 }
 
-const byPrefix = <T extends { logicalId: string }>(items: Record<string, T>, prefix: string): T => {
-  const found = Object.values(items).filter((item) => item.logicalId.startsWith(prefix));
-  if (found.length !== 1) throw new Error(`expected one resource named ${prefix}*, found ${found.length}`);
-  return found[0]!;
-};
-
 /** The project's synthesized stack, shared by test files until infra/ or functions/ change. */
 async function synthesized(): Promise<TemplateModel> {
   return loadTemplate(await projectAssembly());
@@ -61,28 +56,22 @@ export async function stackResources(): Promise<StackResources> {
   });
   const model = await synthesized();
   const sqs = localSqsClient(sqsEndpoint);
-  const s3 = localS3Client(sqsEndpoint);
-  const bindings = await createResources(model, { dynamodb: localDynamoDbClient(dynamodbEndpoint), sqs, s3, sqsEndpoint });
-  const queue = byPrefix(model.queues, 'EventsQueue');
-  const dlq = byPrefix(model.queues, 'EventsDlq');
-  const dlqUrl = bindings.queues[dlq.logicalId]!.url;
+  const bindings = await createResources(model, { dynamodb: localDynamoDbClient(dynamodbEndpoint), sqs, s3: localS3Client(sqsEndpoint), sqsEndpoint });
+  const stack = localStack({ dynamodbEndpoint, sqsEndpoint, ...localNames(model, bindings), model, bindings });
+  const queueUrl = stack.get('eventsQueue');
+  const dlqUrl = stack.get('eventsDlq');
 
   return {
-    doc: createDocumentClient(localDynamoDbClient(dynamodbEndpoint)),
+    doc: stack.doc,
     sqs,
-    s3,
-    lakeBucket: byPrefix(model.buckets, 'LakeBucket').name,
-    tables: {
-      events: bindings.tables[byPrefix(model.tables, 'EventsTable').logicalId]!.name,
-      aggregates: bindings.tables[byPrefix(model.tables, 'AggregatesTable').logicalId]!.name,
-      sites: bindings.tables[byPrefix(model.tables, 'SitesTable').logicalId]!.name,
-    },
-    queueUrl: bindings.queues[queue.logicalId]!.url,
+    s3: stack.s3,
+    lakeBucket: stack.get('lakeBucket'),
+    tables: { events: stack.get('eventsTable'), aggregates: stack.get('aggregatesTable'), sites: stack.get('sitesTable') },
+    queueUrl,
     dlqUrl,
-    maxReceiveCount: queue.redrive!.maxReceiveCount,
-    functionEnv: (name) => ({ ADMIN_API_KEY: ADMIN_KEY, ...resolveEnvironment(model, byPrefix(model.functions, name), bindings) }),
+    maxReceiveCount: oneByPrefix(model.queues, ROLE_PREFIXES.eventsQueue).redrive!.maxReceiveCount,
+    functionEnv: (name) => ({ ADMIN_API_KEY: ADMIN_KEY, ...stack.functionEnv(name) }),
     async settle(messages, failedIds) {
-      const queueUrl = bindings.queues[queue.logicalId]!.url;
       await Promise.all(
         messages.map((m) =>
           failedIds.includes(m.MessageId!)

@@ -8,7 +8,9 @@ import { VISIT_TIMEOUT_MS } from '../../functions/domain/visit.ts';
 import { stampVisit, type VisitEvent } from '../../bench/audience-workload.ts';
 import { compareBreakdown, comparePaths, compareScope, overflowOf, type StatsBody } from '../../bench/counts.ts';
 import { PROFILE_DEFAULTS, parseArgs } from '../../bench/options.ts';
-import { emptyScope, generateWorkload, LONG_TAIL, longTailPicker, prng, type ScopeTruth } from '../../bench/workload.ts';
+import { prng } from '../../bench/lib/random.ts';
+import { emptyScope, generateWorkload, type ScopeTruth } from '../../bench/workload.ts';
+import { LONG_TAIL, longTailPicker } from '../../bench/workload-layouts.ts';
 
 const NOW = Date.parse('2026-03-04T15:00:00Z');
 

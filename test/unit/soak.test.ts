@@ -3,7 +3,8 @@ import { eventLedger, type StatsBody } from '../../bench/counts.ts';
 import { vmRssBytes } from '../../bench/memory.ts';
 import { eventsDue, LatencyWindows, planRequests } from '../../bench/soak-load.ts';
 import { parseSoakArgs, SOAK_CONTEXT } from '../../bench/soak-options.ts';
-import { emptyScope, prng, type ScopeTruth } from '../../bench/workload.ts';
+import { prng } from '../../bench/lib/random.ts';
+import { emptyScope, type ScopeTruth } from '../../bench/workload.ts';
 
 describe('npm run soak options', () => {
   it('defaults to 100 events/s for 10 minutes with a 2 s batching window', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BROWSERS, classifyUserAgent, DEVICES, OPERATING_SYSTEMS } from '../../functions/domain/user-agent.ts';
-import { USER_AGENT_SAMPLES } from '../support/user-agents.ts';
+import { USER_AGENT_SAMPLES } from '../../bench/lib/user-agent-samples.ts';
 
 describe('classifyUserAgent', () => {
   it.each(USER_AGENT_SAMPLES)('classifies $name as $device, $browser, $os', ({ userAgent, device, browser, os }) => {

@@ -1,4 +1,4 @@
-// Where the browser tests find a Chromium: CHROMIUM_PATH, else a Chromium or Chrome installed
+// Where the browser tests and the dashboard benchmark find a Chromium: CHROMIUM_PATH, else a Chromium or Chrome installed
 // on the system, else the headless Chromium that the @sparticuz/chromium devDependency ships
 // inside its npm package (unpacked to the temp folder on first use; nothing is downloaded).
 import { existsSync } from 'node:fs';

@@ -1,6 +1,8 @@
+// The record-sites migration (cli.ts runs it): sites with data counted before the processor
+// recorded them. Delete this folder once every deployment has run it (see cli.ts).
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ALL_TIME, DAY_TOTALS_FIRST, DAY_TOTALS_LAST, dayOfTotalsKey, totalsKey } from '../../functions/domain/table-schema.ts';
-import { lowerFirstDay, raiseLastDay, recordSiteWithData, type DaySpan } from '../../functions/store/sites/sites-with-data.ts';
+import { ALL_TIME, DAY_TOTALS_FIRST, DAY_TOTALS_LAST, dayOfTotalsKey, totalsKey } from '../../../functions/domain/table-schema.ts';
+import { lowerFirstDay, raiseLastDay, recordSiteWithData, type DaySpan } from '../../../functions/store/sites/sites-with-data.ts';
 
 const SITE_PREFIX = totalsKey('', ALL_TIME).pk;
 const ALL_TIME_SK = totalsKey('', ALL_TIME).sk;

@@ -1,12 +1,14 @@
+// The backfill-months migration (cli.ts runs it): month sketches of data counted before the
+// processor kept them. Delete this folder once every deployment has run it (see cli.ts).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { mapLimit } from '../../functions/commons/map-limit.ts';
-import { monthOfDay } from '../../functions/domain/month-sketches.ts';
-import { unionSketches } from '../../functions/domain/stats.ts';
-import { mergeSketchStates } from '../../functions/store/write/sketch-merges.ts';
-import { readSketch } from '../../functions/store/read/sketches.ts';
-import { hasMonthSketches, listSitesWithData, markMonthSketches } from '../../functions/store/sites/sites-with-data.ts';
-import { readSiteDays } from '../../functions/store/read/totals.ts';
-import { recordExistingSites } from './existing-sites.ts';
+import { mapLimit } from '../../../functions/commons/map-limit.ts';
+import { monthOfDay } from '../../../functions/domain/month-sketches.ts';
+import { unionSketches } from '../../../functions/domain/stats.ts';
+import { mergeSketchStates } from '../../../functions/store/write/sketch-merges.ts';
+import { readSketch } from '../../../functions/store/read/sketches.ts';
+import { hasMonthSketches, listSitesWithData, markMonthSketches } from '../../../functions/store/sites/sites-with-data.ts';
+import { readSiteDays } from '../../../functions/store/read/totals.ts';
+import { recordExistingSites } from '../record-sites/record-sites.ts';
 
 const DAY_READS = 8;
 
@@ -23,7 +25,7 @@ export interface MonthBackfill {
 /**
  * Gives every site with data complete month sketches, for data counted before the processor
  * merged users into month sketches (once, after deploying that change, when no processor of
- * the version before runs any more): records sites not yet recorded (see existing-sites.ts),
+ * the version before runs any more): records sites not yet recorded (see ../record-sites),
  * then for each site not yet marked, merges each month's day sketches into its month sketch
  * (a max-merge with conditional writes, so processors merging new events meanwhile lose
  * nothing) and marks the site, after which ranges read its whole months from month sketches.

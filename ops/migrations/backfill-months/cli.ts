@@ -3,17 +3,17 @@
 // no processor of the version before runs; running it again builds nothing). Against the running
 // npm start by default; add --table NAME (a deployed stack's AggregatesTableName output) for AWS
 // with the default credentials and region.
+//
+// This migration (this folder) can be deleted once every deployment has run it after its
+// processor started keeping month sketches; it runs the record-sites migration first, so that
+// one goes with it or after it.
 import { parseArgs } from 'node:util';
-import { RUNTIME_STATE_FILE } from '../../local/runtime.ts';
-import { aggregatesTable } from '../aggregates-table.ts';
-import { backfillMonthSketches } from './month-backfill.ts';
-import { printer } from '../sites-table.ts';
+import { printer } from '../../cli.ts';
+import { TABLE_OPTIONS, tableTarget } from '../../stack.ts';
+import { backfillMonthSketches } from './backfill-months.ts';
 
-const { values } = parseArgs({
-  options: { table: { type: 'string' }, 'state-file': { type: 'string', default: RUNTIME_STATE_FILE }, json: { type: 'boolean', default: false } },
-});
-
-const { doc, table } = aggregatesTable(values.table, values['state-file']!);
+const { values } = parseArgs({ options: TABLE_OPTIONS });
+const { doc, table } = tableTarget('aggregatesTable', values);
 const result = await backfillMonthSketches(doc, table);
 printer(values.json)(
   result,

@@ -1,19 +1,8 @@
-// `npm run bench`: the report's tables, as lines of text.
+// `npm run bench`: the report's tables of what the counting proxies saw, as lines of text.
 import { COUNTER_KINDS, type ItemSizeReport, type KindSizes } from './item-sizes.ts';
-import { fmt } from './numbers.ts';
+import { fmt } from './lib/numbers.ts';
 import type { KindUnits } from './run-units.ts';
-import type { DynamoDbWireSnapshot, SqsWireSnapshot } from './wire-proxy.ts';
-
-/** A figure: its name, value, target (or ''), and an optional note. */
-export type ReportRow = [name: string, value: string, target: string, note?: string];
-
-/** Rows in aligned columns. */
-export function tableLines(rows: ReportRow[]): string[] {
-  const w0 = Math.max(...rows.map((r) => r[0].length));
-  const w1 = Math.max(...rows.map((r) => r[1].length));
-  const w2 = Math.max(...rows.map((r) => r[2].length));
-  return ['-'.repeat(w0 + w1 + w2 + 6), ...rows.map(([a, b, c, d]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${c.padEnd(w2)}  ${d ?? ''}`.trimEnd())];
-}
+import type { DynamoDbWireSnapshot, SqsWireSnapshot } from './wire-snapshot.ts';
 
 /**
  * Where the transaction write units go, by kind of item: writes, units (at each write's size and

@@ -1,3 +1,5 @@
+// User-Agents of real browsers, apps and clients, and how each must be classified: the samples
+// the user-agent tests and the parser comparison (bench/user-agent-parsers.ts) check.
 import type { Browser, Device, Os } from '../../functions/domain/user-agent.ts';
 
 /** A User-Agent a real browser, app or client sends, and how it is classified. */
