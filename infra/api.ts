@@ -1,17 +1,11 @@
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RouteFunction } from '../functions/api/routes.ts';
 import type { ApiType } from './config.ts';
 
-/** The functions behind the API's routes. */
-export interface ApiFunctions {
-  /** POST /event */
-  readonly ingest: IFunction;
-  /** GET /stats, GET /stats/timeseries, GET /stats/breakdown and GET /sites */
-  readonly stats: IFunction;
-  /** GET /t.js, and GET /dashboard with its script and stylesheet */
-  readonly tracker: IFunction;
-}
+/** The functions behind the API's routes (functions/api/routes.ts says which serves each). */
+export type ApiFunctions = Readonly<Record<RouteFunction, IFunction>>;
 
 /** What the stack needs of either API type: the construct and the values it outputs. */
 export type AnalyticsApi = (

@@ -71,10 +71,10 @@ describe('AnalyticsStack with apiType=http', () => {
     ['GET /stats/breakdown', 'statsFunction'],
     ['GET /stats/export', 'statsFunction'],
     ['GET /sites', 'statsFunction'],
-    ['GET /t.js', 'trackerFunction'],
-    ['GET /dashboard', 'trackerFunction'],
-    ['GET /dashboard/app.js', 'trackerFunction'],
-    ['GET /dashboard/app.css', 'trackerFunction'],
+    ['GET /t.js', 'assetsFunction'],
+    ['GET /dashboard', 'assetsFunction'],
+    ['GET /dashboard/app.js', 'assetsFunction'],
+    ['GET /dashboard/app.css', 'assetsFunction'],
   ] as const)('routes %s to the %s through a Lambda proxy integration of payload format 2.0', (routeKey, fn) => {
     // Act
     const { route, integration } = routeFor(synthesized, routeKey);
@@ -148,7 +148,7 @@ describe('AnalyticsStack with apiType=http', () => {
     for (const [fn, paths] of [
       [stack.ingestFunction, ['/*/*/event', '/*/*/events']],
       [stack.statsFunction, ['/*/*/stats', '/*/*/stats/timeseries', '/*/*/stats/breakdown', '/*/*/stats/export', '/*/*/sites']],
-      [stack.trackerFunction, ['/*/*/t.js', '/*/*/dashboard', '/*/*/dashboard/app.js', '/*/*/dashboard/app.css']],
+      [stack.assetsFunction, ['/*/*/t.js', '/*/*/dashboard', '/*/*/dashboard/app.js', '/*/*/dashboard/app.css']],
     ] as const) {
       const grants = grantsOf(fn);
       expect(grants).toHaveLength(paths.length);
