@@ -7,6 +7,12 @@ import type { ApiType } from './config.ts';
 /** The functions behind the API's routes (functions/api/routes.ts says which serves each). */
 export type ApiFunctions = Readonly<Record<RouteFunction, IFunction>>;
 
+/** `make` run once per function, however many routes it serves (one integration per function). */
+export function perFunction<T>(make: (fn: RouteFunction) => T): (fn: RouteFunction) => T {
+  const made = new Map<RouteFunction, T>();
+  return (fn) => made.get(fn) ?? made.set(fn, make(fn)).get(fn)!;
+}
+
 /** What the stack needs of either API type: the construct and the values it outputs. */
 export type AnalyticsApi = (
   | { readonly type: Extract<ApiType, 'rest'>; readonly api: RestApi }

@@ -2,10 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Construct } from 'constructs';
-import { ROUTE_LIST, type RouteFunction } from '../functions/api/routes.ts';
+import { ROUTE_LIST } from '../functions/api/routes.ts';
 import { acknowledge } from './acknowledgments.ts';
 import { accessLogFormat, accessLogGroup } from './access-log.ts';
-import type { AnalyticsApi, ApiFunctions } from './api.ts';
+import { perFunction, type AnalyticsApi, type ApiFunctions } from './api.ts';
 import type { StackConfig } from './config.ts';
 
 /**
@@ -39,12 +39,12 @@ export function httpApi(scope: Construct, functions: ApiFunctions, config: Stack
     },
   });
 
-  const integrations = new Map<RouteFunction, HttpLambdaIntegration>();
+  // One integration per function, e.g. StatsIntegration.
+  const integration = perFunction(
+    (fn) => new HttpLambdaIntegration(`${fn[0]!.toUpperCase()}${fn.slice(1)}Integration`, functions[fn], { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 }),
+  );
   for (const route of ROUTE_LIST) {
-    const id = `${route.fn[0]!.toUpperCase()}${route.fn.slice(1)}Integration`;
-    const integration = integrations.get(route.fn) ?? new HttpLambdaIntegration(id, functions[route.fn], { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
-    integrations.set(route.fn, integration);
-    for (const added of api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration })) {
+    for (const added of api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration: integration(route.fn) })) {
       acknowledge(added, ['AwsSolutions-APIG4'], route.reason);
     }
   }

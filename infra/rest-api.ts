@@ -1,11 +1,11 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Cors, EndpointType, LambdaIntegration, LogGroupLogDestination, ResponseType, RestApi, type IResource, type ResourceOptions } from 'aws-cdk-lib/aws-apigateway';
 import type { Construct } from 'constructs';
-import { ROUTE_LIST, type Route, type RouteFunction } from '../functions/api/routes.ts';
+import { ROUTE_LIST, type Route } from '../functions/api/routes.ts';
 import { acknowledge } from './acknowledgments.ts';
 import { accessLogFormat, accessLogGroup } from './access-log.ts';
 import { jsonGatewayResponses } from './gateway-responses.ts';
-import type { AnalyticsApi, ApiFunctions } from './api.ts';
+import { perFunction, type AnalyticsApi, type ApiFunctions } from './api.ts';
 import type { StackConfig } from './config.ts';
 import { RATE_LIMITED_CODE, RateLimitWebAcl, WAF_RATE_WINDOW_SECONDS } from './waf.ts';
 
@@ -43,15 +43,14 @@ export function restApi(scope: Construct, functions: ApiFunctions, config: Stack
     },
   });
   // Browsers sending JSON from any site preflight first; the handler adds the CORS header to its response.
-  const preflight = (route: Route): ResourceOptions =>
-    route.cors
-      ? { defaultCorsPreflightOptions: { allowOrigins: Cors.ALL_ORIGINS, allowMethods: [route.method, 'OPTIONS'], allowHeaders: ['Content-Type'], maxAge: Duration.days(1) } }
-      : {};
-  const integrations = new Map<RouteFunction, LambdaIntegration>();
+  const preflight = (route: Route): ResourceOptions => {
+    if (!route.cors) return {};
+    const allowMethods = [route.method, 'OPTIONS'];
+    return { defaultCorsPreflightOptions: { allowOrigins: Cors.ALL_ORIGINS, allowMethods, allowHeaders: ['Content-Type'], maxAge: Duration.days(1) } };
+  };
+  const integration = perFunction((fn) => new LambdaIntegration(functions[fn]));
   for (const route of ROUTE_LIST) {
-    const integration = integrations.get(route.fn) ?? new LambdaIntegration(functions[route.fn]);
-    integrations.set(route.fn, integration);
-    const method = resourceAt(api.root, route.path, preflight(route)).addMethod(route.method, integration);
+    const method = resourceAt(api.root, route.path, preflight(route)).addMethod(route.method, integration(route.fn));
     acknowledge(method, OPEN_METHOD_RULES, route.reason);
   }
 
