@@ -9,25 +9,13 @@
 import { performance } from 'node:perf_hooks';
 import { mapLimit } from '../functions/commons/map-limit.ts';
 import { DIMENSIONS, type Dimension } from '../functions/domain/audience.ts';
-import { visitFigures, type VisitFigures } from '../functions/domain/visit-figures.ts';
+import type { BreakdownRow, PathRow, StatsFigures } from '../functions/api/responses.ts';
+import { visitFigures } from '../functions/domain/visit-figures.ts';
 import type { DimensionCounts } from './audience-workload.ts';
 import { emptyScope, type ScopeTruth, type Workload } from './workload.ts';
 
-/** One row of `top_paths`. */
-export interface PathRow {
-  path: string;
-  views: number;
-  /** false: the count is an estimate. */
-  exact?: boolean;
-}
-
-export interface StatsBody extends VisitFigures {
-  total_views: number;
-  unique_users: number;
-  total_events: number;
-  events_by_type: Record<string, number>;
-  top_paths: PathRow[];
-}
+/** What the checks read of a GET /stats answer: its figures. */
+export type StatsBody = StatsFigures;
 
 export const EMPTY_SCOPE: ScopeTruth = emptyScope();
 
@@ -190,15 +178,6 @@ export async function checkStats(opts: { apiUrl: string; adminKey: string; workl
     }),
   );
   return { calls: checks.length, mismatches, latencies, answers };
-}
-
-/** One row of GET /stats/breakdown. */
-export interface BreakdownRow {
-  value: string;
-  visits: number;
-  views: number;
-  /** false: the counts are estimates. */
-  exact?: boolean;
 }
 
 /**

@@ -1,7 +1,7 @@
 // `npm run bench`: an export of the bench's events through GET /stats/export, each file downloaded
 // from its pre-signed URL, must equal the events the bench sent (count and event_ids), no event twice.
 import { gunzipSync } from 'node:zlib';
-import type { ExportResponse } from '../functions/domain/export.ts';
+import type { ExportResponse } from '../functions/api/responses.ts';
 import { mapLimit } from '../functions/commons/map-limit.ts';
 import type { Workload } from './workload.ts';
 

@@ -12,7 +12,7 @@ import { readStackConfig, type StackConfig } from './config.ts';
 import { httpApi } from './http-api.ts';
 import { Monitoring } from './monitoring.ts';
 import { restApi } from './rest-api.ts';
-import { trackerBundling } from './tracker-script.ts';
+import { assetsBundling } from './tracker-script.ts';
 import { Lake } from './lake.ts';
 import { LAKE_PREFIX } from '../functions/domain/lake.ts';
 
@@ -21,9 +21,8 @@ export const QUEUE_MAX_MESSAGE_BYTES = 1_048_576;
 
 /**
  * POST /event, POST /events -> Ingest -> EventsQueue -> Processor -> EventsTable + AggregatesTable;
- * GET /stats -> Stats -> AggregatesTable; GET /t.js, GET /dashboard -> Tracker (the beacon script,
- * the dashboard), behind a
- * REST or HTTP API (context `apiType`).
+ * GET /stats -> Stats -> AggregatesTable; GET /t.js, GET /dashboard -> Assets (the beacon script,
+ * the dashboard), behind a REST or HTTP API (context `apiType`) whose routes are functions/api/routes.ts.
  * See docs/architecture.md.
  * Every tunable comes from CDK context (see config.ts).
  */
@@ -40,7 +39,8 @@ export class AnalyticsStack extends Stack {
   readonly ingestFunction: AnalyticsFunction;
   readonly processorFunction: AnalyticsFunction;
   readonly statsFunction: AnalyticsFunction;
-  readonly trackerFunction: AnalyticsFunction;
+  /** Serves the beacon script (GET /t.js) and the dashboard's files. */
+  readonly assetsFunction: AnalyticsFunction;
   /** The REST or HTTP API, as chosen by context `apiType`. */
   readonly api: AnalyticsApi;
   /** The raw-event lake: its bucket, Glue table and Athena workgroup. */
@@ -177,18 +177,18 @@ export class AnalyticsStack extends Stack {
     this.adminApiKey.grantRead(this.statsFunction);
 
     // Serves a constant: no access to tables or queues, only the logging settings every function gets.
-    this.trackerFunction = new AnalyticsFunction(this, 'TrackerFunction', {
+    this.assetsFunction = new AnalyticsFunction(this, 'AssetsFunction', {
       ...logs,
-      service: SERVICES.tracker,
+      service: SERVICES.assets,
       entry: 'functions/assets/handler.ts',
       description: 'Serves the beacon script websites embed (GET /t.js) and the dashboard (GET /dashboard)',
       memorySize: 128,
       timeout: Duration.seconds(3),
-      bundling: trackerBundling(),
+      bundling: assetsBundling(),
     });
 
     // API: REST (default; what free LocalStack and `npm start` serve) or HTTP (cheaper on AWS)
-    const functions = { ingest: this.ingestFunction, stats: this.statsFunction, tracker: this.trackerFunction };
+    const functions = { ingest: this.ingestFunction, stats: this.statsFunction, assets: this.assetsFunction };
     this.api = config.apiType === 'http' ? httpApi(this, functions, config) : restApi(this, functions, config);
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -196,7 +196,7 @@ export class AnalyticsStack extends Stack {
       api: this.api,
       eventsQueue: this.eventsQueue,
       eventsDlq: this.eventsDlq,
-      functions: { ingest: this.ingestFunction, processor: this.processorFunction, stats: this.statsFunction, tracker: this.trackerFunction },
+      functions: { ingest: this.ingestFunction, processor: this.processorFunction, stats: this.statsFunction, assets: this.assetsFunction },
       tables: { events: this.eventsTable, aggregates: this.aggregatesTable, sites: this.sitesTable },
     });
 

@@ -1,16 +1,16 @@
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RouteFunction } from '../functions/api/routes.ts';
 import type { ApiType } from './config.ts';
 
-/** The functions behind the API's routes. */
-export interface ApiFunctions {
-  /** POST /event */
-  readonly ingest: IFunction;
-  /** GET /stats, GET /stats/timeseries, GET /stats/breakdown and GET /sites */
-  readonly stats: IFunction;
-  /** GET /t.js, and GET /dashboard with its script and stylesheet */
-  readonly tracker: IFunction;
+/** The functions behind the API's routes (functions/api/routes.ts says which serves each). */
+export type ApiFunctions = Readonly<Record<RouteFunction, IFunction>>;
+
+/** `make` run once per function, however many routes it serves (one integration per function). */
+export function perFunction<T>(make: (fn: RouteFunction) => T): (fn: RouteFunction) => T {
+  const made = new Map<RouteFunction, T>();
+  return (fn) => made.get(fn) ?? made.set(fn, make(fn)).get(fn)!;
 }
 
 /** What the stack needs of either API type: the construct and the values it outputs. */

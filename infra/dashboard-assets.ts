@@ -6,10 +6,7 @@ import { PROJECT_ROOT } from './analytics-function.ts';
 /** The dashboard's sources (browser code), relative to the repository root. */
 export const DASHBOARD_DIR = 'web/dashboard';
 
-/** The routes of the dashboard: the page, its script and its stylesheet. */
-export const DASHBOARD_PATHS = ['/dashboard', '/dashboard/app.js', '/dashboard/app.css'] as const;
-
-/** The globals the tracker handler reads the dashboard's files from (esbuild `define`s). */
+/** The globals the assets handler reads the dashboard's files from (esbuild `define`s). */
 export const DASHBOARD_GLOBALS = { html: 'DASHBOARD_HTML', js: 'DASHBOARD_JS', css: 'DASHBOARD_CSS' } as const;
 
 /** The dashboard as served: one HTML page, one script, one stylesheet. */
@@ -43,7 +40,7 @@ export function buildDashboard(): DashboardAssets {
   };
 }
 
-/** Bundling `define`s that give the tracker handler the dashboard's files. */
+/** Bundling `define`s that give the assets handler the dashboard's files. */
 export function dashboardDefines(assets: DashboardAssets = buildDashboard()): Record<string, string> {
   return {
     [DASHBOARD_GLOBALS.html]: JSON.stringify(assets.html),

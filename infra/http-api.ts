@@ -2,17 +2,17 @@ import { Duration } from 'aws-cdk-lib';
 import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Construct } from 'constructs';
-import { acknowledge, type Reason } from './acknowledgments.ts';
+import { ROUTE_LIST } from '../functions/api/routes.ts';
+import { acknowledge } from './acknowledgments.ts';
 import { accessLogFormat, accessLogGroup } from './access-log.ts';
-import type { AnalyticsApi, ApiFunctions } from './api.ts';
+import { perFunction, type AnalyticsApi, type ApiFunctions } from './api.ts';
 import type { StackConfig } from './config.ts';
-import { DASHBOARD_PATHS } from './dashboard-assets.ts';
 
 /**
  * API Gateway HTTP API (payload format 2.0): cheaper per request than a REST API, but not
  * served by free LocalStack or `npm start`. One `$default` stage, deployed automatically,
- * throttled through its default route settings, with an access log; POST /event, POST /events,
- * GET /stats, GET /stats/timeseries, GET /stats/breakdown, GET /sites, GET /t.js and GET /dashboard with its files.
+ * throttled through its default route settings, with an access log; the routes of
+ * functions/api/routes.ts.
  */
 export function httpApi(scope: Construct, functions: ApiFunctions, config: StackConfig): AnalyticsApi {
   // Not "Api": CloudFormation cannot change the type of an existing resource, so switching
@@ -23,7 +23,7 @@ export function httpApi(scope: Construct, functions: ApiFunctions, config: Stack
     // API Gateway answers preflights (OPTIONS) itself and adds the CORS headers to responses.
     corsPreflight: {
       allowOrigins: ['*'],
-      allowMethods: [CorsHttpMethod.POST],
+      allowMethods: [...new Set(ROUTE_LIST.filter((route) => route.cors).map((route) => CorsHttpMethod[route.method]))],
       allowHeaders: ['content-type'],
       maxAge: Duration.days(1),
     },
@@ -39,23 +39,15 @@ export function httpApi(scope: Construct, functions: ApiFunctions, config: Stack
     },
   });
 
-  const integration = (id: string, fn: ApiFunctions['ingest']) =>
-    new HttpLambdaIntegration(id, fn, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
-  const route = (path: string, method: HttpMethod, fn: HttpLambdaIntegration, reason: Reason) => {
-    for (const added of api.addRoutes({ path, methods: [method], integration: fn })) acknowledge(added, ['AwsSolutions-APIG4'], reason);
-  };
-  const ingestIntegration = integration('IngestIntegration', functions.ingest);
-  route('/event', HttpMethod.POST, ingestIntegration, 'publicIngestion');
-  route('/events', HttpMethod.POST, ingestIntegration, 'publicIngestion');
-  const statsIntegration = integration('StatsIntegration', functions.stats);
-  route('/stats', HttpMethod.GET, statsIntegration, 'statsKeys');
-  route('/stats/timeseries', HttpMethod.GET, statsIntegration, 'statsKeys');
-  route('/stats/breakdown', HttpMethod.GET, statsIntegration, 'statsKeys');
-  route('/stats/export', HttpMethod.GET, statsIntegration, 'statsKeys');
-  route('/sites', HttpMethod.GET, statsIntegration, 'statsKeys');
-  const trackerIntegration = integration('TrackerIntegration', functions.tracker);
-  route('/t.js', HttpMethod.GET, trackerIntegration, 'publicScript');
-  for (const path of DASHBOARD_PATHS) route(path, HttpMethod.GET, trackerIntegration, 'publicDashboard');
+  // One integration per function, e.g. StatsIntegration.
+  const integration = perFunction(
+    (fn) => new HttpLambdaIntegration(`${fn[0]!.toUpperCase()}${fn.slice(1)}Integration`, functions[fn], { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 }),
+  );
+  for (const route of ROUTE_LIST) {
+    for (const added of api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration: integration(route.fn) })) {
+      acknowledge(added, ['AwsSolutions-APIG4'], route.reason);
+    }
+  }
 
   return { type: 'http', api, url: stage.url, apiId: api.httpApiId, stageName: stage.stageName };
 }

@@ -1,20 +1,27 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Cors, EndpointType, LambdaIntegration, LogGroupLogDestination, ResponseType, RestApi } from 'aws-cdk-lib/aws-apigateway';
-import type { Construct, IConstruct } from 'constructs';
-import { acknowledge, type Reason } from './acknowledgments.ts';
+import { Cors, EndpointType, LambdaIntegration, LogGroupLogDestination, ResponseType, RestApi, type IResource, type ResourceOptions } from 'aws-cdk-lib/aws-apigateway';
+import type { Construct } from 'constructs';
+import { ROUTE_LIST, type Route } from '../functions/api/routes.ts';
+import { acknowledge } from './acknowledgments.ts';
 import { accessLogFormat, accessLogGroup } from './access-log.ts';
 import { jsonGatewayResponses } from './gateway-responses.ts';
-import type { AnalyticsApi, ApiFunctions } from './api.ts';
+import { perFunction, type AnalyticsApi, type ApiFunctions } from './api.ts';
 import type { StackConfig } from './config.ts';
 import { RATE_LIMITED_CODE, RateLimitWebAcl, WAF_RATE_WINDOW_SECONDS } from './waf.ts';
 
 const OPEN_METHOD_RULES = ['AwsSolutions-APIG4', 'AwsSolutions-COG4'];
 
+/** The resource of `path` under `root`, made with its parents where missing; `options` go to the last. */
+function resourceAt(root: IResource, path: string, options: ResourceOptions): IResource {
+  const parts = path.split('/').filter(Boolean);
+  return parts.reduce((parent, part, i) => parent.getResource(part) ?? parent.addResource(part, i === parts.length - 1 ? options : {}), root);
+}
+
 /**
  * API Gateway REST API (v1, payload format 1.0): the API type free LocalStack and `npm start`
- * also serve. Stage `stageName` with throttling and an access log; POST /event with a CORS
- * preflight, POST /events (a batch), GET /stats, GET /stats/timeseries, GET /stats/breakdown,
- * GET /sites, GET /t.js and GET /dashboard (with /dashboard/app.js and /dashboard/app.css); with `wafRateLimit`, an AWS WAF rate limit per client IP on the stage.
+ * also serve. Stage `stageName` with throttling and an access log; the routes of
+ * functions/api/routes.ts, those browsers post to with a CORS preflight; with `wafRateLimit`, an
+ * AWS WAF rate limit per client IP on the stage.
  */
 export function restApi(scope: Construct, functions: ApiFunctions, config: StackConfig): AnalyticsApi {
   const api = new RestApi(scope, 'Api', {
@@ -36,33 +43,16 @@ export function restApi(scope: Construct, functions: ApiFunctions, config: Stack
     },
   });
   // Browsers sending JSON from any site preflight first; the handler adds the CORS header to its response.
-  const ingestion = {
-    defaultCorsPreflightOptions: {
-      allowOrigins: Cors.ALL_ORIGINS,
-      allowMethods: ['POST', 'OPTIONS'],
-      allowHeaders: ['Content-Type'],
-      maxAge: Duration.days(1),
-    },
+  const preflight = (route: Route): ResourceOptions => {
+    if (!route.cors) return {};
+    const allowMethods = [route.method, 'OPTIONS'];
+    return { defaultCorsPreflightOptions: { allowOrigins: Cors.ALL_ORIGINS, allowMethods, allowHeaders: ['Content-Type'], maxAge: Duration.days(1) } };
   };
-  const ingestIntegration = new LambdaIntegration(functions.ingest);
-  const open = (method: IConstruct, reason: Reason) => acknowledge(method, OPEN_METHOD_RULES, reason);
-  open(api.root.addResource('event', ingestion).addMethod('POST', ingestIntegration), 'publicIngestion');
-  open(api.root.addResource('events', ingestion).addMethod('POST', ingestIntegration), 'publicIngestion');
-  const statsIntegration = new LambdaIntegration(functions.stats);
-  const stats = api.root.addResource('stats');
-  open(stats.addMethod('GET', statsIntegration), 'statsKeys');
-  open(stats.addResource('timeseries').addMethod('GET', statsIntegration), 'statsKeys');
-  open(stats.addResource('breakdown').addMethod('GET', statsIntegration), 'statsKeys');
-  open(stats.addResource('export').addMethod('GET', statsIntegration), 'statsKeys');
-  open(api.root.addResource('sites').addMethod('GET', statsIntegration), 'statsKeys');
-  // The beacon script; a <script> tag loads it without CORS.
-  const trackerIntegration = new LambdaIntegration(functions.tracker);
-  open(api.root.addResource('t.js').addMethod('GET', trackerIntegration), 'publicScript');
-  // The dashboard's page and files: public, as the key is typed into the page and sent to /stats.
-  const dashboard = api.root.addResource('dashboard');
-  open(dashboard.addMethod('GET', trackerIntegration), 'publicDashboard');
-  open(dashboard.addResource('app.js').addMethod('GET', trackerIntegration), 'publicDashboard');
-  open(dashboard.addResource('app.css').addMethod('GET', trackerIntegration), 'publicDashboard');
+  const integration = perFunction((fn) => new LambdaIntegration(functions[fn]));
+  for (const route of ROUTE_LIST) {
+    const method = resourceAt(api.root, route.path, preflight(route)).addMethod(route.method, integration(route.fn));
+    acknowledge(method, OPEN_METHOD_RULES, route.reason);
+  }
 
   jsonGatewayResponses(api);
   acknowledge(api.node.defaultChild!, ['AwsSolutions-APIG2'], 'requestValidation');

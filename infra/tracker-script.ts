@@ -7,12 +7,12 @@ import { dashboardDefines } from './dashboard-assets.ts';
 /** The beacon script served as GET /t.js, relative to the repository root. */
 export const TRACKER_SOURCE = 'functions/assets/t.src.js';
 
-/** The global the tracker handler reads the minified script from (an esbuild `define`). */
+/** The global the assets handler reads the minified script from (an esbuild `define`). */
 export const TRACKER_SCRIPT_GLOBAL = 'TRACKER_SCRIPT';
 
 /**
  * The beacon script minified by esbuild, for browsers of the last several years (ES2017). Done at
- * synth time and put into the tracker bundle as a constant, so the function reads no files.
+ * synth time and put into the assets function's bundle as a constant, so the function reads no files.
  */
 export function minifyTrackerScript(): string {
   const source = readFileSync(path.join(PROJECT_ROOT, TRACKER_SOURCE), 'utf8');
@@ -20,7 +20,7 @@ export function minifyTrackerScript(): string {
   return code.trim();
 }
 
-/** Bundling options that give the tracker handler its script and the dashboard's files. */
-export function trackerBundling(): { define: Record<string, string> } {
+/** Bundling options that give the assets handler the script and the dashboard's files. */
+export function assetsBundling(): { define: Record<string, string> } {
   return { define: { [TRACKER_SCRIPT_GLOBAL]: JSON.stringify(minifyTrackerScript()), ...dashboardDefines() } };
 }

@@ -1,3 +1,4 @@
+import { routeOf, type RouteOf } from '../api/routes.ts';
 import { readRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
 
 /**
@@ -40,13 +41,13 @@ const dashboardFile = (contentType: string, body: string): HttpResponse => ({
   body,
 });
 
-/** The responses by route (REST resource or HTTP API route). */
-const files: Record<string, HttpResponse> = {
-  '/t.js': script,
-  '/dashboard': dashboardFile('text/html; charset=utf-8', DASHBOARD_HTML),
-  '/dashboard/app.js': dashboardFile('application/javascript; charset=utf-8', DASHBOARD_JS),
-  '/dashboard/app.css': dashboardFile('text/css; charset=utf-8', DASHBOARD_CSS),
+/** The response of each route of the assets function in functions/api/routes.ts. */
+const files: Record<RouteOf<'assets'>, HttpResponse> = {
+  script,
+  dashboard: dashboardFile('text/html; charset=utf-8', DASHBOARD_HTML),
+  dashboardScript: dashboardFile('application/javascript; charset=utf-8', DASHBOARD_JS),
+  dashboardStyles: dashboardFile('text/css; charset=utf-8', DASHBOARD_CSS),
 };
 
-/** GET /t.js, the beacon script that websites embed, and GET /dashboard with its script and stylesheet. */
-export const handler = async (event: ProxyEventLike = {}): Promise<HttpResponse> => files[readRequest(event).route] ?? script;
+/** GET /t.js, the beacon script that websites embed, and GET /dashboard with its script and stylesheet; the script for any other route. */
+export const handler = async (event: ProxyEventLike = {}): Promise<HttpResponse> => files[routeOf('assets', readRequest(event).route) ?? 'script'];

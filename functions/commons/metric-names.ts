@@ -14,7 +14,7 @@ export const SERVICES = {
   ingest: 'ingest',
   processor: 'processor',
   stats: 'stats',
-  tracker: 'tracker',
+  assets: 'assets',
 } as const;
 
 export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];

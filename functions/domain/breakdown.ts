@@ -2,7 +2,8 @@ import { DIMENSIONS, isVisitDimension, type Dimension } from './audience.ts';
 import { agreementOf, type Agreement } from './agreement.ts';
 import { isExactRow } from './overflow-rows.ts';
 import type { FieldIssue, ParseResult } from './event.ts';
-import { parseStatsQuery, periodFields, type DayRange, type SiteTotals, type StatsQuery } from './stats.ts';
+import { parseStatsQuery, periodFields, type SiteTotals, type StatsQuery } from './stats.ts';
+import type { BreakdownResponse, BreakdownRow } from '../api/responses.ts';
 
 /**
  * GET /stats/breakdown: a site's visits and page views by the values of one dimension (see
@@ -68,12 +69,6 @@ export function breakdownAgreement(
   return agreementOf(isVisitDimension(dimension) ? [[visits, totals.visits], [views, totals.visitViews]] : [[visits, totals.visits]]);
 }
 
-/** A breakdown row; `exact: false` when its counts are estimates (see PathRow). */
-export interface BreakdownRow extends ValueCounts {
-  value: string;
-  exact?: false;
-}
-
 /** Values by visits, then views (both descending), then value (ascending), at most `limit`; values with neither are left out. */
 export function topValues(counts: ReadonlyMap<string, ValueCounts>, limit: number): BreakdownRow[] {
   return [...counts]
@@ -83,13 +78,8 @@ export function topValues(counts: ReadonlyMap<string, ValueCounts>, limit: numbe
     .map(([value, { visits, views }]) => (isExactRow(counts, value) ? { value, visits, views } : { value, visits, views, exact: false }));
 }
 
-/** GET /stats/breakdown body: the site, its time zone, the dimension, the period as GET /stats names it, and the values. */
-export type BreakdownResponse = { site_id: string; timezone: string; dimension: Dimension } & ({ date: string | null } | DayRange) & {
-  results: BreakdownRow[];
-};
-
 /** The GET /stats/breakdown response body; `timeZone` is the site's, in which its days are dates. */
-export function shapeBreakdown(query: BreakdownQuery, counts: ReadonlyMap<string, ValueCounts>, timeZone: string): BreakdownResponse {
+export function shapeBreakdown(query: BreakdownQuery, counts: ReadonlyMap<string, ValueCounts>, timeZone: string): BreakdownResponse<Dimension> {
   return {
     site_id: query.siteId,
     timezone: timeZone,

@@ -1,6 +1,7 @@
 import type { FieldIssue, ParseResult } from './event.ts';
 import { parseLakeKey, siteFolder, type LakeObject } from './lake.ts';
 import { parseRangeQuery, type DayRange } from './stats.ts';
+import type { ExportFile, ExportResponse } from '../api/responses.ts';
 
 /**
  * GET /stats/export: the lake objects of a site's days, each with a pre-signed URL, so an export
@@ -17,25 +18,6 @@ export interface ExportQuery {
   range: DayRange;
   /** The key the previous page ended with. */
   cursor: string | undefined;
-}
-
-export interface ExportFile {
-  date: string;
-  url: string;
-  bytes: number;
-  events: number;
-}
-
-export interface ExportResponse {
-  site_id: string;
-  from: string;
-  to: string;
-  /** The files of the range, by day; every line of a file is one event (gzipped NDJSON). */
-  files: ExportFile[];
-  /** Present when more files follow: pass it as `cursor` for the next page. */
-  next_cursor?: string;
-  /** Seconds the URLs work after the response. */
-  expires_in: number;
 }
 
 /** `site_id`, `from` and `to` (at most 366 days, the site's dates) as the stats routes take them, and an optional `cursor`. */

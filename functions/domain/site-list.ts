@@ -1,15 +1,8 @@
 import type { Principal } from './api-keys.ts';
 import { isSiteId, type FieldIssue, type ParseResult } from './event.ts';
+import type { SiteSummary, SitesResponse } from '../api/responses.ts';
 
-/** What GET /sites says of one site with data. */
-export interface SiteSummary {
-  site_id: string;
-  /** The first and last local dates with counted events. */
-  first_day: string;
-  last_day: string;
-  /** Page views of all time. */
-  views: number;
-}
+export type { SiteSummary };
 
 /**
  * A site's record among the sites with data, as far as GET /sites reads it: its first and last
@@ -75,7 +68,7 @@ export async function visibleSites(
  * The body of GET /sites: the page's sites with data in site id order (`summaries` in the order of
  * `page.records`; a site without a day of data is left out), and `next_cursor` when more follow.
  */
-export function shapeSites(page: SitesPage, summaries: ReadonlyArray<SiteSummary | undefined>): { sites: SiteSummary[]; next_cursor?: string } {
+export function shapeSites(page: SitesPage, summaries: ReadonlyArray<SiteSummary | undefined>): SitesResponse {
   const sites = summaries.filter((summary): summary is SiteSummary => summary !== undefined);
   const last = page.records.at(-1);
   return { sites, ...(page.more && last ? { next_cursor: siteCursor(last.site_id) } : {}) };

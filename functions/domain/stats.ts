@@ -3,7 +3,8 @@ import { toFieldIssues, type FieldIssue, type ParseResult } from './event.ts';
 import { ALL_TIME, countsByName, type Scope } from './table-schema.ts';
 import { isExactRow } from './overflow-rows.ts';
 import { unionShards, type ShardState } from './sketch.ts';
-import { visitFigures, type VisitCounters, type VisitFigures } from './visit-figures.ts';
+import { visitFigures, type VisitCounters } from './visit-figures.ts';
+import type { PathRow, StatsResponse } from '../api/responses.ts';
 
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 100;
@@ -207,27 +208,6 @@ export function unionSketches(sketches: readonly ReadonlyMap<number, ShardState>
   for (const shard of shards) union.set(shard, unionShards(shard, sketches.map((sketch) => sketch.get(shard)))!);
   return union;
 }
-
-interface StatsFigures extends VisitFigures {
-  total_views: number;
-  unique_users: number;
-  total_events: number;
-  events_by_type: Record<string, number>;
-  top_paths: PathRow[];
-}
-
-/** A row of top paths; `exact: false` when its count is an estimate (a heavy hitter past the day's budget, see overflow-rows.ts). */
-export interface PathRow {
-  path: string;
-  views: number;
-  exact?: false;
-}
-
-/**
- * GET /stats body: the site and the time zone its days are dates in, `date` (a day, or null for
- * all time) or `from` and `to` (a range), then the figures (the visit figures among them).
- */
-export type StatsResponse = { site_id: string; timezone: string } & ({ date: string | null } | DayRange) & StatsFigures;
 
 /**
  * Paths by views descending, then path ascending, at most `limit`; `(other)` holds what days past

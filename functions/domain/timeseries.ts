@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { toFieldIssues, type FieldIssue, type ParseResult } from './event.ts';
 import { daySchema, daysIn, parseRangeQuery, siteIdSchema, type DayRange, type RangeQuery } from './stats.ts';
 import { hoursOfLocalDay } from './time-zones.ts';
+import type { HourlyTimeseriesResponse, HourPoint, MonthlyTimeseriesResponse, MonthPoint, TimeseriesPoint, TimeseriesResponse } from '../api/responses.ts';
 
 /**
  * GET /stats/timeseries: a site's figures day by day over a range (`interval=day`, the default),
@@ -63,20 +64,6 @@ export interface ScopeTotals {
   uniqueUsers: number;
 }
 
-export interface TimeseriesPoint {
-  date: string;
-  views: number;
-  unique_users: number;
-  events: number;
-  visits: number;
-}
-
-export interface TimeseriesResponse extends DayRange {
-  site_id: string;
-  timezone: string;
-  points: TimeseriesPoint[];
-}
-
 /** The body by the day: one point per day of the range, in order; days without data are zeros. */
 export function shapeTimeseries(query: RangeQuery, days: ReadonlyMap<string, ScopeTotals>, timeZone: string): TimeseriesResponse {
   return {
@@ -89,24 +76,6 @@ export function shapeTimeseries(query: RangeQuery, days: ReadonlyMap<string, Sco
       return { date, views: day?.views ?? 0, unique_users: day?.uniqueUsers ?? 0, events: day?.events ?? 0, visits: day?.visits ?? 0 };
     }),
   };
-}
-
-export interface MonthPoint {
-  /** The calendar month, YYYY-MM. */
-  month: string;
-  /** Its first and last days in the range (the range may start or end inside it). */
-  from: string;
-  to: string;
-  views: number;
-  unique_users: number;
-  events: number;
-  visits: number;
-}
-
-export interface MonthlyTimeseriesResponse extends DayRange {
-  site_id: string;
-  timezone: string;
-  points: MonthPoint[];
 }
 
 /** The body by the month: one point per calendar month the range touches, in order; months without data are zeros. */
@@ -138,18 +107,6 @@ export interface HourCounts {
   views: number;
   visits: number;
   events: number;
-}
-
-export interface HourPoint extends HourCounts {
-  /** The hour's start, local ISO 8601 time with the offset in force: `2026-03-29T03:00:00+02:00`. */
-  hour: string;
-}
-
-export interface HourlyTimeseriesResponse {
-  site_id: string;
-  timezone: string;
-  date: string;
-  points: HourPoint[];
 }
 
 /**

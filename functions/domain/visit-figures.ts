@@ -2,6 +2,7 @@
  * The visit figures of GET /stats, from the visit counters of the totals items (see
  * counter-units.ts for what each counter adds up).
  */
+import type { VisitFigures } from '../api/responses.ts';
 
 /** The visit counters of one or more scopes. */
 export interface VisitCounters {
@@ -13,16 +14,6 @@ export interface VisitCounters {
   visitMs: number;
   /** Page views that belong to visits. */
   visitViews: number;
-}
-
-export interface VisitFigures {
-  visits: number;
-  /** Share of visits with a single page view, 0 to 1, to 4 decimals. */
-  bounce_rate: number;
-  /** Mean visit duration, whole seconds. */
-  visit_duration_s: number;
-  /** Page views of visits per visit, to 2 decimals. */
-  views_per_visit: number;
 }
 
 const roundTo = (value: number, decimals: number): number => {

@@ -26,6 +26,7 @@ import { authenticate, authorizeSite, principalLabel, type KeyCheck } from '../c
 import { findApiKey } from '../store/sites/api-key-lookup.ts';
 import type { Principal } from '../domain/api-keys.ts';
 import { DEFAULT_PATH_BUCKETS } from '../domain/table-schema.ts';
+import { routeOf, type RouteOf } from '../api/routes.ts';
 
 const config = {
   aggregatesTable: requireEnv('AGGREGATES_TABLE'),
@@ -151,19 +152,24 @@ async function serveExport(request: HttpRequest, principal: Principal): Promise<
   return json(200, shapeExport(query, objects, urls, more));
 }
 
-/** The route each request path ends with, and what serves it; anything else is GET /stats. */
-const ROUTES = [
-  ['/stats/timeseries', serveTimeseries],
-  ['/stats/breakdown', serveBreakdown],
-  ['/stats/export', serveExport],
-  ['/sites', serveSites],
-] as const;
+/** What serves a stats route. */
+type Serve = (request: HttpRequest, principal: Principal) => Promise<HttpResponse>;
+
+/** What serves each route of the stats function in functions/api/routes.ts; a route added there needs its entry here. */
+const SERVE: Record<RouteOf<'stats'>, Serve> = {
+  stats: serveStats,
+  timeseries: serveTimeseries,
+  breakdown: serveBreakdown,
+  export: serveExport,
+  sites: serveSites,
+};
 
 /**
- * The stats function: GET /stats, GET /stats/timeseries, GET /stats/breakdown, GET /stats/export and GET /sites,
- * under either API payload format.
- * The key is checked first (401 without a valid one), then the query (400), then whether the
- * key may read the site (403). `StatsLatency` times the requests that are served.
+ * The stats function: its routes in functions/api/routes.ts (GET /stats, GET /stats/timeseries,
+ * GET /stats/breakdown, GET /stats/export and GET /sites), under either API payload format; any
+ * other route is a 404 not_found. The key is checked first (401 without a valid one), then the
+ * query (400), then whether the key may read the site (403). `StatsLatency` times the requests
+ * that are served.
  */
 export const handler = middy<ProxyEventLike, HttpResponse>()
   .use(observability())
@@ -171,9 +177,10 @@ export const handler = middy<ProxyEventLike, HttpResponse>()
   .handler(async (event) => {
     const started = Date.now();
     const request = readRequest(event);
+    const route = routeOf('stats', request.route);
+    if (route === undefined) throw new HttpError(404, 'not_found', 'No such route');
     const principal = await authenticate(keyCheck, request.headers.authorization);
-    const serve = ROUTES.find(([route]) => request.route.endsWith(route))?.[1] ?? serveStats;
-    const response = await serve(request, principal);
+    const response = await SERVE[route](request, principal);
     metrics.addMetric(METRICS.statsLatency, MetricUnit.Milliseconds, Date.now() - started);
     return response;
   });

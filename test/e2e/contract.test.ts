@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { ROUTE_LIST, ROUTES } from '../../functions/api/routes.ts';
 import { apiClient, type ApiResponse } from '../support/http-client.ts';
 import { beacon } from '../support/factories.ts';
 import { keysCli } from '../support/keys-cli.ts';
@@ -14,18 +15,29 @@ const today = new Date().toISOString().slice(0, 10);
 const monthAgo = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
 const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
 
-const STATS_ROUTES = ['/stats', '/stats/timeseries', '/stats/breakdown', '/stats/export'];
+/** The routes of the route table, by the function that serves them. */
+const pathsOf = (fn: (typeof ROUTE_LIST)[number]['fn']) => ROUTE_LIST.filter((route) => route.fn === fn).map((route) => route.path);
+const STATS_ROUTES = pathsOf('stats');
+/** The stats routes that read one site (GET /sites lists those a key reads). */
+const SITE_ROUTES = STATS_ROUTES.filter((path) => path !== ROUTES.sites.path);
 
 const conforms = (method: string, route: string, response: ApiResponse) => {
   expect(contract.check(method, route, response), `${method} ${route} -> ${response.status} ${JSON.stringify(response.body)}`).toEqual([]);
 };
 
 afterAll(() => {
-  // Every documented operation was exercised by a test below.
+  // Every documented operation, and so every route of the route table, was exercised by a test below.
   expect([...contract.exercised].sort()).toEqual(documentedOperations(doc).sort());
+  for (const { method, path } of ROUTE_LIST) expect(contract.exercised, `${method} ${path}`).toContain(`${method} ${path}`);
 });
 
 describe('responses conform to docs/openapi.yaml', () => {
+  it.each(ROUTE_LIST)('$method $path, asked with the admin key and no parameters, is served as documented', async ({ method, path }) => {
+    const response = method === 'GET' ? await api.get(path.slice(1)) : await api.post(path.slice(1), '{}');
+    expect(response.status).not.toBe(404);
+    conforms(method, path, response);
+  });
+
   it.each([
     ['accepted', () => api.postEvent(beacon({ site_id: site })), 202],
     ['accepted with the client event_id', () => api.postEvent(beacon({ site_id: site, event_id: 'contract-1' }), 'text/plain'), 202],
@@ -85,7 +97,7 @@ describe('responses conform to docs/openapi.yaml', () => {
   it.each([
     ['no key', undefined, 401],
     ['a wrong key', 'bak_wrong', 401],
-  ] as const)('GET /stats, /stats/timeseries and /stats/breakdown: %s', async (_name, key, status) => {
+  ] as const)('every stats route: %s', async (_name, key, status) => {
     const anonymous = apiClient(baseUrl, undefined, key);
     for (const route of STATS_ROUTES) {
       const response = await anonymous.get(route.slice(1), { site_id: site, from: today, to: today, dimension: 'source' });
@@ -94,10 +106,10 @@ describe('responses conform to docs/openapi.yaml', () => {
     }
   });
 
-  it.runIf(inject('keysTarget'))('GET /stats, /stats/timeseries, /stats/breakdown and /stats/export: 403 for a key of another site', async () => {
+  it.runIf(inject('keysTarget'))('every stats route of one site: 403 for a key of another site', async () => {
     const { key } = keysCli(inject('keysTarget')!, 'create', '--site', `${site}-other`);
     const other = apiClient(baseUrl, undefined, key);
-    for (const route of STATS_ROUTES) {
+    for (const route of SITE_ROUTES) {
       const response = await other.get(route.slice(1), { site_id: site, from: today, to: today, dimension: 'source' });
       expect(response.status).toBe(403);
       conforms('GET', route, response);
@@ -172,14 +184,8 @@ describe('responses conform to docs/openapi.yaml', () => {
     conforms('GET', '/sites', response);
   });
 
-  it('GET /t.js', async () => {
-    const response = await api.get('t.js');
-    expect(response.status).toBe(200);
-    conforms('GET', '/t.js', response);
-  });
-
-  it.each(['/dashboard', '/dashboard/app.js', '/dashboard/app.css'])('GET %s', async (path) => {
-    const response = await api.get(path);
+  it.each(pathsOf('assets'))('GET %s', async (path) => {
+    const response = await api.get(path.slice(1));
     expect(response.status).toBe(200);
     conforms('GET', path, response);
   });

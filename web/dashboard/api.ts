@@ -1,78 +1,18 @@
 // The stats API as the dashboard reads it: same origin, the key as a Bearer token.
 
-export interface Stats {
-  site_id: string;
-  timezone: string;
-  total_views: number;
-  unique_users: number;
-  total_events: number;
-  visits: number;
-  bounce_rate: number;
-  visit_duration_s: number;
-  views_per_visit: number;
-  events_by_type: Record<string, number>;
-  top_paths: { path: string; views: number; exact?: boolean }[];
-}
+import type { AnyTimeseriesResponse, BreakdownResponse, HourPoint, MonthPoint, SitesResponse, StatsResponse, TimeseriesPoint } from '../../functions/api/responses.ts';
+
+export type { BreakdownRow, SiteSummary } from '../../functions/api/responses.ts';
+export type Stats = StatsResponse;
+export type Timeseries = AnyTimeseriesResponse;
+export type ChartPoint = TimeseriesPoint | MonthPoint | HourPoint;
+export type SitesPage = SitesResponse;
 
 /**
  * The row of a panel (a path of `top_paths`, a value of a breakdown) that holds what no longer
  * fitted a day's counters: every value past their budget, summed.
  */
 export const OTHER = '(other)';
-
-export interface DayPoint {
-  date: string;
-  views: number;
-  unique_users: number;
-  events: number;
-  visits: number;
-}
-
-export interface HourPoint {
-  hour: string;
-  views: number;
-  visits: number;
-  events: number;
-}
-
-export interface MonthPoint {
-  /** YYYY-MM; `from` and `to` are its days in the range. */
-  month: string;
-  from: string;
-  to: string;
-  views: number;
-  unique_users: number;
-  events: number;
-  visits: number;
-}
-
-export type ChartPoint = DayPoint | MonthPoint | HourPoint;
-
-export interface Timeseries {
-  timezone: string;
-  points: ChartPoint[];
-}
-
-export interface BreakdownRow {
-  value: string;
-  visits: number;
-  views: number;
-  /** false when the counts are an estimate; absent when they are exact. */
-  exact?: boolean;
-}
-
-export interface SiteSummary {
-  site_id: string;
-  first_day: string;
-  last_day: string;
-  views: number;
-}
-
-/** A page of GET /sites: `next_cursor` when more follow. */
-export interface SitesPage {
-  sites: SiteSummary[];
-  next_cursor?: string;
-}
 
 /** An answer other than 200, with the API's error code when it sent one. */
 export class ApiError extends Error {
@@ -111,7 +51,7 @@ export function statsClient(base: string, key: string) {
     stats: (site: string, query: Record<string, string>) => get<Stats>('stats', { site_id: site, ...query }),
     timeseries: (site: string, query: Record<string, string>) => get<Timeseries>('stats/timeseries', { site_id: site, ...query }),
     breakdown: (site: string, dimension: string, query: Record<string, string>) =>
-      get<{ results: BreakdownRow[] }>('stats/breakdown', { site_id: site, dimension, ...query }),
+      get<BreakdownResponse>('stats/breakdown', { site_id: site, dimension, ...query }),
     /** One page of the sites the key reads (GET /sites), from the start or from a `next_cursor`. */
     sites: (query: { limit: string; cursor?: string }) => get<SitesPage>('sites', query),
   };

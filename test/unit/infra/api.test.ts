@@ -1,5 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTE_LIST } from '../../../functions/api/routes.ts';
 import { removeSynthOutputs, synth, type Synthesized } from './synth.ts';
 
 afterAll(removeSynthOutputs);
@@ -63,19 +64,7 @@ describe('AnalyticsStack with apiType=http', () => {
     expect(typesOf(synthesized).filter((type) => type.startsWith('AWS::ApiGateway::'))).toEqual([]);
   });
 
-  it.each([
-    ['POST /event', 'ingestFunction'],
-    ['POST /events', 'ingestFunction'],
-    ['GET /stats', 'statsFunction'],
-    ['GET /stats/timeseries', 'statsFunction'],
-    ['GET /stats/breakdown', 'statsFunction'],
-    ['GET /stats/export', 'statsFunction'],
-    ['GET /sites', 'statsFunction'],
-    ['GET /t.js', 'trackerFunction'],
-    ['GET /dashboard', 'trackerFunction'],
-    ['GET /dashboard/app.js', 'trackerFunction'],
-    ['GET /dashboard/app.css', 'trackerFunction'],
-  ] as const)('routes %s to the %s through a Lambda proxy integration of payload format 2.0', (routeKey, fn) => {
+  it.each(ROUTE_LIST.map((route) => [`${route.method} ${route.path}`, `${route.fn}Function`] as const))('routes %s to the %s through a Lambda proxy integration of payload format 2.0', (routeKey, fn) => {
     // Act
     const { route, integration } = routeFor(synthesized, routeKey);
 
@@ -90,26 +79,14 @@ describe('AnalyticsStack with apiType=http', () => {
     });
   });
 
-  it('has no routes besides POST /event, POST /events, GET /stats, GET /stats/timeseries, GET /stats/breakdown, GET /stats/export, GET /sites, GET /t.js and the dashboard', () => {
+  it('has the routes of functions/api/routes.ts and no others, with one integration per function', () => {
     // Act
     const routes = Object.values(synthesized.template.findResources('AWS::ApiGatewayV2::Route'));
 
     // Assess
-    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual([
-      'GET /dashboard',
-      'GET /dashboard/app.css',
-      'GET /dashboard/app.js',
-      'GET /sites',
-      'GET /stats',
-      'GET /stats/breakdown',
-      'GET /stats/export',
-      'GET /stats/timeseries',
-      'GET /t.js',
-      'POST /event',
-      'POST /events',
-    ]);
-    // One integration per function: both ingestion routes share one, the five stats routes too.
-    synthesized.template.resourceCountIs('AWS::ApiGatewayV2::Integration', 3);
+    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(ROUTE_LIST.map((route) => `${route.method} ${route.path}`).sort());
+    // Both ingestion routes share one integration, the five stats routes too.
+    synthesized.template.resourceCountIs('AWS::ApiGatewayV2::Integration', new Set(ROUTE_LIST.map((route) => route.fn)).size);
   });
 
   it('answers CORS preflights for any origin, POST and content-type', () => {
@@ -144,13 +121,10 @@ describe('AnalyticsStack with apiType=http', () => {
         .filter((props) => JSON.stringify(props.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [idOf(fn), 'Arn'] }));
 
     // Assess
-    expect(permissions).toHaveLength(11);
-    for (const [fn, paths] of [
-      [stack.ingestFunction, ['/*/*/event', '/*/*/events']],
-      [stack.statsFunction, ['/*/*/stats', '/*/*/stats/timeseries', '/*/*/stats/breakdown', '/*/*/stats/export', '/*/*/sites']],
-      [stack.trackerFunction, ['/*/*/t.js', '/*/*/dashboard', '/*/*/dashboard/app.js', '/*/*/dashboard/app.css']],
-    ] as const) {
-      const grants = grantsOf(fn);
+    expect(permissions).toHaveLength(ROUTE_LIST.length);
+    for (const fn of ['ingest', 'stats', 'assets'] as const) {
+      const paths = ROUTE_LIST.filter((route) => route.fn === fn).map((route) => `/*/*${route.path}`);
+      const grants = grantsOf(stack[`${fn}Function`]);
       expect(grants).toHaveLength(paths.length);
       paths.forEach((path, i) => {
         expect(grants[i]).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });

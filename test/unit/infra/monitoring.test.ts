@@ -305,7 +305,7 @@ describe('Monitoring with default configuration (REST API)', () => {
     const { stack } = synthesized;
     const lambda = graphedMetrics(synthesized).filter((m) => m.namespace === 'AWS/Lambda');
 
-    for (const fn of [stack.ingestFunction, stack.processorFunction, stack.statsFunction, stack.trackerFunction]) {
+    for (const fn of [stack.ingestFunction, stack.processorFunction, stack.statsFunction, stack.assetsFunction]) {
       // Act
       const graphed = lambda.filter((m) => m.dimensions.FunctionName === ref(synthesized, fn)).map((m) => `${m.metricName} ${m.stat}`);
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ROUTE_LIST } from '../../../functions/api/routes.ts';
 import { DIMENSIONS } from '../../../functions/domain/audience.ts';
 import { contractChecker, documentedOperations, loadOpenApi } from '../../support/openapi.ts';
 import { removeSynthOutputs, synth } from './synth.ts';
@@ -42,6 +43,17 @@ describe('docs/openapi.yaml', () => {
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
     expect(doc.openapi).toMatch(/^3\.1\./);
+  });
+
+  it('documents every route of functions/api/routes.ts with its method, the CORS preflights of those browsers post to, and nothing else', () => {
+    // Prepare
+    const table = ROUTE_LIST.flatMap((route) => [`${route.method} ${route.path}`, ...(route.cors ? [`OPTIONS ${route.path}`] : [])]);
+
+    // Act
+    const documented = documentedOperations(doc);
+
+    // Assess
+    expect(documented.sort()).toEqual(table.sort());
   });
 
   it('documents exactly the REST API routes the stack deploys (the CORS preflights included)', () => {

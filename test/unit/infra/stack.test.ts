@@ -97,7 +97,7 @@ describe('AnalyticsStack with default configuration', () => {
     // Prepare
     const { stack, template, idOf } = synthesized;
 
-    for (const fn of [stack.ingestFunction, stack.processorFunction, stack.statsFunction, stack.trackerFunction]) {
+    for (const fn of [stack.ingestFunction, stack.processorFunction, stack.statsFunction, stack.assetsFunction]) {
       // Act
       const props = template.toJSON().Resources[idOf(fn)].Properties;
 
@@ -136,7 +136,7 @@ describe('AnalyticsStack with default configuration', () => {
       [stack.ingestFunction, 'ingest'],
       [stack.processorFunction, 'processor'],
       [stack.statsFunction, 'stats'],
-      [stack.trackerFunction, 'tracker'],
+      [stack.assetsFunction, 'assets'],
     ] as const;
 
     // Assess
@@ -184,7 +184,7 @@ describe('AnalyticsStack with default configuration', () => {
       POWERTOOLS_METRICS_NAMESPACE: 'BeaconAnalytics/AnalyticsStack',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     });
-    expect(Object.keys(env(stack.trackerFunction)).sort()).toEqual(['NODE_OPTIONS', ...logging]);
+    expect(Object.keys(env(stack.assetsFunction)).sort()).toEqual(['NODE_OPTIONS', ...logging]);
   });
 
   it('feeds the processor from the queue in large batches that report partial failures', () => {
@@ -439,7 +439,7 @@ describe('AnalyticsStack configured through context', () => {
 
     // Assess: ingest runs once per request, so Lambda's START/END/REPORT lines (INFO) are left out there.
     expect(loggingOf(stack.ingestFunction)).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: level, SystemLogLevel: 'WARN' });
-    for (const fn of [stack.processorFunction, stack.statsFunction, stack.trackerFunction]) {
+    for (const fn of [stack.processorFunction, stack.statsFunction, stack.assetsFunction]) {
       expect(loggingOf(fn)).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: level, SystemLogLevel: 'INFO' });
     }
   });

@@ -1,15 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ROUTE_LIST, ROUTES, routeOf } from '../../../functions/api/routes.ts';
+import { httpApiEvent, lambdaContext, restEvent, type ClientRequest } from '../../support/events.ts';
+import { silenceOutput } from '../../support/output.ts';
 import { removeSynthOutputs, synth, type Synthesized } from './synth.ts';
 
 afterAll(removeSynthOutputs);
 
-/** The logical id of the REST API resource with `pathPart` under the resource `parentId` (or the root). */
-function restResource({ template }: Synthesized, pathPart: string, parentId?: string): string {
-  const found = Object.entries(template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: pathPart } })).filter(
-    ([, resource]) => parentId === undefined || JSON.stringify(resource.Properties.ParentId) === JSON.stringify({ Ref: parentId }),
-  );
-  expect(found, `resource ${pathPart}`).toHaveLength(1);
-  return found[0]![0];
+/** The routes the stats function serves, by the route table. */
+const STATS_ROUTES = ROUTE_LIST.filter((route) => route.fn === 'stats');
+
+/** The logical id of the REST API resource of `path` (e.g. `/stats/timeseries`), found part by part from the root. */
+function restResource({ template }: Synthesized, path: string): string {
+  let parentId: string | undefined;
+  for (const pathPart of path.split('/').filter(Boolean)) {
+    const found = Object.entries(template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: pathPart } })).filter(
+      ([, resource]) => parentId === undefined ? resource.Properties.ParentId['Fn::GetAtt'] !== undefined : JSON.stringify(resource.Properties.ParentId) === JSON.stringify({ Ref: parentId }),
+    );
+    expect(found, `resource ${pathPart} of ${path}`).toHaveLength(1);
+    parentId = found[0]![0];
+  }
+  return parentId!;
 }
 
 /** The REST API method for `verb` on the resource `resourceId`. */
@@ -27,33 +38,22 @@ function httpRouteIntegration({ template }: Synthesized, routeKey: string) {
   return template.toJSON().Resources[ref.Ref].Properties;
 }
 
-describe.each(['timeseries', 'breakdown'])('GET /stats/%s with apiType=rest', (route) => {
+describe('the stats routes with apiType=rest', () => {
   let synthesized: Synthesized;
   beforeAll(() => {
     synthesized = synth({ apiType: 'rest' });
   });
 
-  it('is a resource under /stats whose GET goes to the stats function through a Lambda proxy integration', () => {
-    // Prepare
-    const stats = restResource(synthesized, 'stats');
-
+  it.each(STATS_ROUTES)('$method $path goes to the stats function through a Lambda proxy integration', ({ method, path }) => {
     // Act
-    const method = restMethod(synthesized, restResource(synthesized, route, stats), 'GET');
+    const found = restMethod(synthesized, restResource(synthesized, path), method);
 
     // Assess
-    expect(method.Integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
-    expect(JSON.stringify(method.Integration.Uri)).toContain(synthesized.idOf(synthesized.stack.statsFunction));
+    expect(found.Integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
+    expect(JSON.stringify(found.Integration.Uri)).toContain(synthesized.idOf(synthesized.stack.statsFunction));
   });
 
-  it('keeps GET /stats on the stats function', () => {
-    // Act
-    const method = restMethod(synthesized, restResource(synthesized, 'stats'), 'GET');
-
-    // Assess
-    expect(JSON.stringify(method.Integration.Uri)).toContain(synthesized.idOf(synthesized.stack.statsFunction));
-  });
-
-  it('lets API Gateway invoke the stats function for it', () => {
+  it.each(STATS_ROUTES)('lets API Gateway invoke the stats function for $method $path', ({ method, path }) => {
     // Prepare
     const { template, idOf, stack } = synthesized;
     const grants = Object.values(template.findResources('AWS::Lambda::Permission'))
@@ -61,17 +61,19 @@ describe.each(['timeseries', 'breakdown'])('GET /stats/%s with apiType=rest', (r
       .filter((props) => JSON.stringify(props.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [idOf(stack.statsFunction), 'Arn'] }));
 
     // Assess
-    expect(grants.some((grant) => JSON.stringify(grant.SourceArn).includes(`/GET/stats/${route}`))).toBe(true);
+    expect(grants.some((grant) => JSON.stringify(grant.SourceArn).includes(`/${method}${path}"`))).toBe(true);
   });
 });
 
-describe.each(['timeseries', 'breakdown'])('GET /stats/%s with apiType=http', (route) => {
-  it('routes to the stats function through the integration GET /stats uses, payload format 2.0', () => {
-    // Prepare
-    const synthesized = synth({ apiType: 'http' });
+describe('the stats routes with apiType=http', () => {
+  let synthesized: Synthesized;
+  beforeAll(() => {
+    synthesized = synth({ apiType: 'http' });
+  });
 
+  it.each(STATS_ROUTES)('$method $path goes to the stats function through the integration GET /stats uses, payload format 2.0', ({ method, path }) => {
     // Act
-    const integration = httpRouteIntegration(synthesized, `GET /stats/${route}`);
+    const integration = httpRouteIntegration(synthesized, `${method} ${path}`);
 
     // Assess
     expect(integration).toMatchObject({
@@ -79,6 +81,97 @@ describe.each(['timeseries', 'breakdown'])('GET /stats/%s with apiType=http', (r
       PayloadFormatVersion: '2.0',
       IntegrationUri: { 'Fn::GetAtt': [synthesized.idOf(synthesized.stack.statsFunction), 'Arn'] },
     });
-    expect(integration).toEqual(httpRouteIntegration(synthesized, 'GET /stats'));
+    expect(integration).toEqual(httpRouteIntegration(synthesized, `${ROUTES.stats.method} ${ROUTES.stats.path}`));
+  });
+});
+
+describe('routeOf', () => {
+  it.each(ROUTE_LIST)('finds $name by its path, with or without a stage in front', ({ name, fn, path }) => {
+    // Act & Assess
+    expect(routeOf(fn, path)).toBe(name);
+    expect(routeOf(fn, `/v1${path}`)).toBe(name);
+  });
+
+  it.each([
+    ['an unknown path', 'stats', '/stats/nope'],
+    ['the root', 'stats', '/'],
+    ['nothing', 'stats', ''],
+    ['a route of another function', 'stats', '/t.js'],
+    ['a route of another function', 'assets', '/stats'],
+  ] as const)('finds nothing for %s (%s, %j)', (_name, fn, route) => {
+    // Act & Assess
+    expect(routeOf(fn, route)).toBeUndefined();
+  });
+});
+
+describe("the stats function's dispatch", () => {
+  type Handler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
+  let handler: Handler;
+  let restore: () => void;
+  const ADMIN = 'bak_dispatch-test';
+
+  beforeAll(async () => {
+    // Prepare: configuration only; the key check and every route's query check come before any read.
+    restore = silenceOutput();
+    for (const [name, value] of Object.entries({ AGGREGATES_TABLE: 'aggregates', SITES_TABLE: 'sites', LAKE_BUCKET: 'lake', ADMIN_API_KEY: ADMIN })) {
+      vi.stubEnv(name, value);
+    }
+    vi.resetModules();
+    ({ handler } = (await import('../../../functions/stats/handler.ts')) as unknown as { handler: Handler });
+    vi.unstubAllEnvs();
+  });
+
+  afterAll(() => restore());
+
+  const call = async (format: 'rest' | 'http', request: ClientRequest) => {
+    const response = await handler(format === 'rest' ? restEvent(request) : httpApiEvent(request), lambdaContext('stats'));
+    return { status: response.statusCode, headers: response.headers, json: JSON.parse(response.body) };
+  };
+  // Invalid for every route, each in its own way: the fields the answer names show which query parser read it.
+  const query = { cursor: '!', interval: 'x' };
+
+  it.each(['rest', 'http'] as const)('answers an unknown route 404 not_found in the JSON error shape, before the key check (%s)', async (format) => {
+    for (const path of ['/nope', '/stats/nope', '/', ROUTES.script.path, ROUTES.event.path]) {
+      // Act
+      const response = await call(format, { method: 'GET', path });
+
+      // Assess
+      expect(response.status, path).toBe(404);
+      expect(response.json).toEqual({ error: { code: 'not_found', message: 'No such route' } });
+      expect(response.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
+    }
+  });
+
+  it('brings each stats route to its own handler, alike under both payload formats', async () => {
+    // Act
+    const answers = new Map<string, string[]>();
+    for (const { method, path } of STATS_ROUTES) {
+      const request = { method, path, query, headers: { Authorization: `Bearer ${ADMIN}` } };
+      const [rest, http] = [await call('rest', request), await call('http', request)];
+      expect([rest.status, rest.json.error.code], path).toEqual([400, 'invalid_query']);
+      expect(http.json, path).toEqual(rest.json);
+      answers.set(path, rest.json.error.details.map((detail: { field: string }) => detail.field));
+    }
+
+    // Assess: no two routes answered alike, and these are the parameters each route's parser names.
+    expect(new Set([...answers.values()].map(String)).size).toBe(STATS_ROUTES.length);
+    expect(Object.fromEntries(answers)).toMatchObject({
+      '/stats': ['site_id'],
+      '/stats/timeseries': ['interval'],
+      '/stats/breakdown': ['site_id', 'dimension'],
+      '/stats/export': ['site_id', 'from', 'to'],
+      '/sites': ['cursor'],
+    });
+  });
+
+  it('reads a request path with the stage in front, as GET /stats?site_id=...&date=... is sent', async () => {
+    // Act
+    const response = await handler(
+      { rawPath: '/v1/stats', queryStringParameters: { date: '2025-11-12' }, headers: { authorization: `Bearer ${ADMIN}` } },
+      lambdaContext('stats'),
+    );
+
+    // Assess: GET /stats's parser answered (site_id missing), not a 404.
+    expect([response.statusCode, JSON.parse(response.body).error.details]).toEqual([400, [{ field: 'site_id', message: 'is required' }]]);
   });
 });

@@ -6,7 +6,7 @@ import { removeSynthOutputs, synth, type Synthesized } from './synth.ts';
 afterAll(removeSynthOutputs);
 
 /** Where GET /t.js goes: the ARN reference in its integration's URI, for either API type. */
-function trackerRouteTarget({ template, stack }: Synthesized): string {
+function scriptRouteTarget({ template, stack }: Synthesized): string {
   if (stack.api.type === 'http') {
     const [route] = Object.values(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: 'GET /t.js' } }));
     expect(route, 'route GET /t.js').toBeDefined();
@@ -31,16 +31,16 @@ describe.each(API_TYPES)('GET /t.js with apiType=%s', (apiType) => {
     synthesized = synth({ apiType });
   });
 
-  it('routes to the tracker function', () => {
+  it('routes to the assets function', () => {
     // Act
-    const target = trackerRouteTarget(synthesized);
+    const target = scriptRouteTarget(synthesized);
 
     // Assess
-    expect(target).toContain(JSON.stringify([synthesized.idOf(synthesized.stack.trackerFunction), 'Arn']));
+    expect(target).toContain(JSON.stringify([synthesized.idOf(synthesized.stack.assetsFunction), 'Arn']));
   });
 });
 
-describe('TrackerFunction', () => {
+describe('AssetsFunction', () => {
   let synthesized: Synthesized;
 
   beforeAll(() => {
@@ -53,7 +53,7 @@ describe('TrackerFunction', () => {
     const { stack, template, idOf } = synthesized;
 
     // Assess
-    expect(template.toJSON().Resources[idOf(stack.trackerFunction)].Properties).toMatchObject({
+    expect(template.toJSON().Resources[idOf(stack.assetsFunction)].Properties).toMatchObject({
       MemorySize: 128,
       Timeout: 3,
       Runtime: 'nodejs24.x',
@@ -64,14 +64,14 @@ describe('TrackerFunction', () => {
   it('gets no environment but NODE_OPTIONS and the logging settings, no access to tables or queues, only to its log group', () => {
     // Prepare
     const { stack, template, idOf } = synthesized;
-    const roleId = idOf(stack.trackerFunction.role!);
+    const roleId = idOf(stack.assetsFunction.role!);
 
     // Act
     const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) } });
     const role = template.toJSON().Resources[roleId].Properties;
 
     // Assess
-    expect(Object.keys(template.toJSON().Resources[idOf(stack.trackerFunction)].Properties.Environment.Variables).sort()).toEqual([
+    expect(Object.keys(template.toJSON().Resources[idOf(stack.assetsFunction)].Properties.Environment.Variables).sort()).toEqual([
       'NODE_OPTIONS',
       'POWERTOOLS_LOG_LEVEL',
       'POWERTOOLS_METRICS_NAMESPACE',
