@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../../runtime.ts';
 import { localSqsClient } from '../../clients.ts';
+import { localStack, type StackHandle } from '../../stack-handle.ts';
 import { apiClient, waitFor } from '../../../test/support/http-client.ts';
 import { beacon } from '../../../test/support/factories.ts';
 import { newApiKey } from '../../../functions/domain/api-keys.ts';
@@ -15,6 +16,8 @@ const CONTEXT = { processorTimeoutSeconds: '2', batchWindowSeconds: '1', batchSi
 const ADMIN_API_KEY = newApiKey();
 
 let runtime: LocalRuntime;
+/** The runtime's stack: its queues by role. */
+let stack: StackHandle;
 let dataDir: string;
 let batchesDone = 0;
 let batchesFailed = 0;
@@ -34,21 +37,19 @@ beforeAll(async () => {
       if (/whole batch failed/.test(line)) batchesFailed++;
     },
   });
+  stack = localStack(runtime);
 });
 
 afterAll(async () => {
+  stack?.destroy();
   await runtime?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const queueUrl = (prefix: string) => Object.entries(runtime.queues).find(([id]) => id.startsWith(prefix))![1];
-
-async function depth(prefix: string): Promise<number> {
-  const sqs = localSqsClient(runtime.sqsEndpoint);
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl(prefix), AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-  );
-  return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
+/** Messages in a queue, visible or in flight. */
+async function depth(role: 'eventsQueue' | 'eventsDlq'): Promise<number> {
+  const { visible, inFlight } = await stack.queueDepth(role);
+  return visible + inFlight;
 }
 
 const today = new Date().toISOString().slice(0, 10);
@@ -75,7 +76,7 @@ describe('the local runtime under faults', () => {
 
     // Assess: once the queue drains, every site's counts equal the events sent, and no message
     // ended in the dead-letter queue.
-    await waitFor(() => depth('EventsQueue'), (n) => n === 0, 120_000, 500);
+    await waitFor(() => depth('eventsQueue'), (n) => n === 0, 120_000, 500);
     for (const site of sites) {
       const sent = events.filter((e) => e.site_id === site);
       const stats = await api.get('stats', { site_id: site, date: today });
@@ -86,7 +87,7 @@ describe('the local runtime under faults', () => {
       expect(pathViews, site).toBe(sent.length);
     }
     expect(batchesFailed).toBeGreaterThan(0);
-    expect(await depth('EventsDlq')).toBe(0);
+    expect(await depth('eventsDlq')).toBe(0);
     // Its own bound: a JVM restart and a redelivery after the 12 s visibility timeout take most of
     // the suite's 60 s on a busy machine; every wait above is bounded on its own.
   }, 180_000);
@@ -99,7 +100,7 @@ describe('the local runtime under faults', () => {
     const sqs = localSqsClient(runtime.sqsEndpoint);
     await sqs.send(
       new SendMessageBatchCommand({
-        QueueUrl: queueUrl('EventsQueue'),
+        QueueUrl: stack.get('eventsQueue'),
         Entries: [
           { Id: 'a', MessageBody: body },
           { Id: 'b', MessageBody: body },
@@ -107,10 +108,10 @@ describe('the local runtime under faults', () => {
         ],
       }),
     );
-    await waitFor(() => depth('EventsQueue'), (n) => n === 0, 60_000, 200);
+    await waitFor(() => depth('eventsQueue'), (n) => n === 0, 60_000, 200);
     // And once more, after the first copies were counted.
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('EventsQueue'), MessageBody: body }));
-    await waitFor(() => depth('EventsQueue'), (n) => n === 0, 60_000, 200);
+    await sqs.send(new SendMessageCommand({ QueueUrl: stack.get('eventsQueue'), MessageBody: body }));
+    await waitFor(() => depth('eventsQueue'), (n) => n === 0, 60_000, 200);
     const stats = await api.get('stats', { site_id: site });
     expect(stats.body).toMatchObject({ total_events: 2, total_views: 2, unique_users: 2 });
   });
