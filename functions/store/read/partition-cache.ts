@@ -4,12 +4,11 @@ import { breakdownAgreement, type ValueCounts } from '../../domain/breakdown.ts'
 import { agreementOf } from '../../domain/agreement.ts';
 import { addDimensionCounts, addPathCounts, DIMENSION_CODES, PATHS_CODE, type Scope } from '../../domain/table-schema.ts';
 import { listHeavyPaths, listHeavyValues } from '../../domain/overflow-rows.ts';
-import { estimate, type ShardState } from '../../domain/sketch.ts';
+import type { ShardState } from '../../domain/sketch.ts';
 import { totalPathViews, type SiteTotals } from '../../domain/stats.ts';
 import { WeightedLru } from '../../commons/weighted-lru.ts';
 import { readAgreeingDimensionCounts } from './dimension-counts.ts';
 import { readAgreeingPathViews } from './path-views.ts';
-import { readSketch } from './sketches.ts';
 
 /**
  * The stats function's cache of partitions: what it read of a day's path buckets (paths and the
@@ -148,25 +147,6 @@ export function readDayPathViews(
       return { value: pathViews, keep: agrees };
     },
     mapWeight,
-  );
-}
-
-/** One day's unique-user sketch with its estimate. */
-export function readDaySketch(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  siteId: string,
-  day: Scope,
-  version: number,
-): Promise<ScopeSketch> {
-  return cached(
-    cacheKey('sketch', table, siteId, day),
-    version,
-    async () => {
-      const shards = await readSketch(doc, table, siteId, day, { consistent: true });
-      return { value: { shards, uniqueUsers: estimate(shards) }, keep: true };
-    },
-    sketchWeight,
   );
 }
 
