@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import { COUNTRY_DATABASE_FILE, countryDatabasePath, openCountryDatabase } from '../functions/commons/country-database.ts';
 import { countryOf, type CountryLookup } from '../functions/domain/country.ts';
 import { countryDatabaseSourceFile } from '../infra/geo-database.ts';
-import { measureInit } from './init-time.ts';
+import { measureInit } from './run/init-time.ts';
 import { fmt, percentile, sortedCopy } from './lib/numbers.ts';
 import { PROJECT_ROOT } from '../local/paths.ts';
 import { prng } from './lib/random.ts';

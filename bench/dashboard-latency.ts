@@ -28,7 +28,7 @@ import { classifyUserAgent } from '../functions/domain/user-agent.ts';
 import { findChromium } from '../local/chromium.ts';
 import { PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { findByRole, type StackHandle } from '../local/stack-handle.ts';
-import { dashboardWorkload, type Batch } from './dashboard-workload.ts';
+import { dashboardWorkload, type Batch } from './workload/dashboard.ts';
 import { drainUntilCounted } from './lib/drain.ts';
 import { percentile } from './lib/numbers.ts';
 import { runtimeStack } from './lib/stack.ts';

@@ -10,14 +10,14 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { optionsOrMessage } from './lib/command-line.ts';
-import { parseArgs } from './options.ts';
-import { checkCounts, measureStack } from './run-checks.ts';
-import { computeFigures } from './run-figures.ts';
-import { guardRun } from './run-guard.ts';
-import { drainQueue, sendLoad } from './run-load.ts';
-import { reportRun } from './run-report.ts';
-import { detailsOf, resultOf } from './run-result.ts';
-import { generateRunWorkload, runBasics, startBenchStack } from './run-stack.ts';
+import { parseArgs } from './run/options.ts';
+import { checkCounts, measureStack } from './run/checks.ts';
+import { computeFigures } from './run/figures.ts';
+import { guardRun } from './lib/run-guard.ts';
+import { drainQueue, sendLoad } from './run/load.ts';
+import { reportRun } from './run/report.ts';
+import { detailsOf, resultOf } from './run/result.ts';
+import { generateRunWorkload, runBasics, startBenchStack } from './run/stack.ts';
 
 async function main(): Promise<number> {
   const opts = optionsOrMessage(parseArgs);

@@ -16,19 +16,19 @@ import { newApiKey } from '../functions/domain/api-keys.ts';
 import type { BatchReport } from '../local/event-source.ts';
 import { PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import type { StackHandle } from '../local/stack-handle.ts';
-import { checkBreakdowns, checkStats, eventLedger } from './counts.ts';
-import { FunctionLogs } from './function-logs.ts';
+import { checkBreakdowns, checkStats, eventLedger } from './workload/counts.ts';
+import { FunctionLogs } from './run/function-logs.ts';
 import { drain, queued } from './lib/drain.ts';
 import { BenchFailure, fmt, round, sum } from './lib/numbers.ts';
 import { optionsOrMessage } from './lib/command-line.ts';
 import { tableLines, type ReportRow } from './lib/report.ts';
 import { dlqMessages, eventsMapping, runtimeStack } from './lib/stack.ts';
-import { guardRun } from './run-guard.ts';
-import { LatencyWindows } from './soak-load.ts';
-import { parseSoakArgs } from './soak-options.ts';
-import { sampleMemory, WINDOW_HEADER, windowLine, type MemorySample } from './soak-report.ts';
-import { steadyLoad } from './soak-steady.ts';
-import { generateWorkload } from './workload.ts';
+import { guardRun } from './lib/run-guard.ts';
+import { LatencyWindows } from './soak/load.ts';
+import { parseSoakArgs } from './soak/options.ts';
+import { sampleMemory, WINDOW_HEADER, windowLine, type MemorySample } from './soak/report.ts';
+import { steadyLoad } from './soak/steady.ts';
+import { generateWorkload } from './workload/workload.ts';
 
 /** Waits until the queue and the pollers hold nothing, or throws at `deadline`; returns the seconds it took. */
 async function waitForDrain(rt: LocalRuntime, stack: StackHandle, deadline: number): Promise<number> {

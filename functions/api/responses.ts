@@ -1,5 +1,5 @@
 // The bodies the stats routes answer with (200), declared once: functions/domain shapes them,
-// the dashboard (web/dashboard/api.ts) and the benchmarks (bench/counts.ts) read them, and
+// the dashboard (web/dashboard/api.ts) and the benchmarks (bench/workload/counts.ts) read them, and
 // docs/openapi.yaml documents them. Types only, importing nothing, so that browser code
 // type-checked without Node's types can import them.
 

@@ -5,12 +5,12 @@ import { DIMENSIONS } from '../../functions/domain/audience.ts';
 import { acceptBeacon } from '../../functions/domain/event.ts';
 import { ALL_TIME, DIMENSION_CODES, MULTI_VIEW_VISITS_ATTR, VISIT_MS_ATTR, VISIT_VIEWS_ATTR, VISITS_ATTR, VISIT_WEIGHT } from '../../functions/domain/table-schema.ts';
 import { VISIT_TIMEOUT_MS } from '../../functions/domain/visit.ts';
-import { stampVisit, type VisitEvent } from '../../bench/audience-workload.ts';
-import { compareBreakdown, comparePaths, compareScope, overflowOf, type StatsBody } from '../../bench/counts.ts';
-import { PROFILE_DEFAULTS, parseArgs } from '../../bench/options.ts';
+import { stampVisit, type VisitEvent } from '../../bench/workload/audience.ts';
+import { compareBreakdown, comparePaths, compareScope, overflowOf, type StatsBody } from '../../bench/workload/counts.ts';
+import { PROFILE_DEFAULTS, parseArgs } from '../../bench/run/options.ts';
 import { prng } from '../../bench/lib/random.ts';
-import { emptyScope, generateWorkload, type ScopeTruth } from '../../bench/workload.ts';
-import { LONG_TAIL, longTailPicker } from '../../bench/workload-layouts.ts';
+import { emptyScope, generateWorkload, type ScopeTruth } from '../../bench/workload/workload.ts';
+import { LONG_TAIL, longTailPicker } from '../../bench/workload/layouts.ts';
 
 const NOW = Date.parse('2026-03-04T15:00:00Z');
 

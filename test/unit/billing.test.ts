@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { billedWriteUnits, isEarlyEmptyReceive, sqsBilledRequests } from '../../bench/billing.ts';
-import { attributeFamily, counterKind, type ItemSizeReport } from '../../bench/item-sizes.ts';
-import { sqsRequestsOfRun, transactionUnitsByKind, writeUnitsOfRun } from '../../bench/run-units.ts';
-import type { DynamoDbWireSnapshot, SqsWireSnapshot } from '../../bench/wire-snapshot.ts';
+import { billedWriteUnits, isEarlyEmptyReceive, sqsBilledRequests } from '../../bench/lib/billing.ts';
+import { attributeFamily, counterKind, type ItemSizeReport } from '../../bench/run/item-sizes.ts';
+import { sqsRequestsOfRun, transactionUnitsByKind, writeUnitsOfRun } from '../../bench/run/units.ts';
+import type { DynamoDbWireSnapshot, SqsWireSnapshot } from '../../bench/wire/snapshot.ts';
 
 describe('the bench billing rules', () => {
   it('bills SQS one request per started 64 KB of payload', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readLogLine } from '../../bench/function-logs.ts';
+import { readLogLine } from '../../bench/run/function-logs.ts';
 
 const batchLine = {
   level: 'INFO',

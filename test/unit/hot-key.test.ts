@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BatchReport } from '../../local/event-source.ts';
-import { hotKeyAt5000 } from '../../bench/hot-key.ts';
+import { hotKeyAt5000 } from '../../bench/run/hot-key.ts';
 
 const key = (k: string, peakPerSecond: number) => ({ key: k, peakPerSecond, peakSecond: 0, totalUnits: peakPerSecond, activeSeconds: 1, writes: 1 });
 const batch = (closedBy: BatchReport['closedBy']): BatchReport => ({ mapping: 'm', records: 100, failures: 0, durationMs: 1, closedBy });

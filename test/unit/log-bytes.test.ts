@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { billedLogBytes, logBytesPerEvent, logsUsdPerMillion, PLATFORM_LINES_JSON } from '../../bench/log-bytes.ts';
+import { billedLogBytes, logBytesPerEvent, logsUsdPerMillion, PLATFORM_LINES_JSON } from '../../bench/run/log-bytes.ts';
 
 describe('CloudWatch Logs bytes of a bench run', () => {
   it('bills 26 bytes of metadata with every log event', () => {

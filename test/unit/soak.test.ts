@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { eventLedger, type StatsBody } from '../../bench/counts.ts';
-import { vmRssBytes } from '../../bench/memory.ts';
-import { eventsDue, LatencyWindows, planRequests } from '../../bench/soak-load.ts';
-import { parseSoakArgs, SOAK_CONTEXT } from '../../bench/soak-options.ts';
+import { eventLedger, type StatsBody } from '../../bench/workload/counts.ts';
+import { vmRssBytes } from '../../bench/soak/memory.ts';
+import { eventsDue, LatencyWindows, planRequests } from '../../bench/soak/load.ts';
+import { parseSoakArgs, SOAK_CONTEXT } from '../../bench/soak/options.ts';
 import { prng } from '../../bench/lib/random.ts';
-import { emptyScope, type ScopeTruth } from '../../bench/workload.ts';
+import { emptyScope, type ScopeTruth } from '../../bench/workload/workload.ts';
 
 describe('npm run soak options', () => {
   it('defaults to 100 events/s for 10 minutes with a 2 s batching window', () => {

@@ -6,7 +6,7 @@ import { batchOutcome, startPoller, type BatchReport, type Poller, type SqsRecor
 import { FunctionHost, type InvokeResult } from '../../function-host.ts';
 import { lambdaEnvironment } from '../../lambda-environment.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
-import { isEarlyEmptyReceive } from '../../../bench/billing.ts';
+import { isEarlyEmptyReceive } from '../../../bench/lib/billing.ts';
 import type { EventSourceMappingModel } from '../../template.ts';
 import { standInFunction } from '../fixtures/functions.ts';
 
