@@ -20,8 +20,6 @@ export interface Execution {
   completedAt?: Date;
   result?: QueryResult;
   running?: RunningQuery;
-  /** Settles when the background run is over, whatever its outcome. */
-  finished?: Promise<void>;
 }
 
 /** A request the endpoint refuses (400 InvalidRequestException), as Athena does. */
@@ -44,6 +42,8 @@ const isOpen = (execution: Execution): boolean => execution.state === 'QUEUED' |
 
 export class Executions {
   private readonly executions = new Map<string, Execution>();
+  /** Background runs not yet over (a stopped query's until DuckDB lets go of it). */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: ExecutionsOptions) {}
 
@@ -65,7 +65,9 @@ export class Executions {
       if (this.executions.size <= KEPT_EXECUTIONS) break;
       this.executions.delete(id);
     }
-    execution.finished = this.run(execution, input.parameters ?? []);
+    const finished = this.run(execution, input.parameters ?? []);
+    this.inFlight.add(finished);
+    void finished.finally(() => this.inFlight.delete(finished));
     return execution;
   }
 
@@ -83,11 +85,15 @@ export class Executions {
     execution.running?.interrupt();
   }
 
+  /** How many queries are still being mirrored for or run in DuckDB (a stopped one until DuckDB lets go of it). */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
   /** Interrupts every query still running and waits until each has let go of DuckDB (the endpoint is stopping). */
   async stopAll(): Promise<void> {
-    const open = [...this.executions.values()].filter(isOpen);
-    for (const execution of open) this.stop(execution.id);
-    await Promise.allSettled(open.map((execution) => execution.finished));
+    for (const execution of this.executions.values()) if (isOpen(execution)) this.stop(execution.id);
+    await Promise.allSettled([...this.inFlight]);
   }
 
   private end(execution: Execution, state: QueryState, reason?: string): void {

@@ -26,6 +26,8 @@ export interface AthenaLocal {
   readonly endpoint: string;
   /** The folder the lake is mirrored into. */
   readonly mirrorDir: string;
+  /** Queries still being mirrored for or run in DuckDB (a stopped one until DuckDB lets go of it). */
+  inFlight(): number;
   stop(): Promise<void>;
 }
 
@@ -183,6 +185,7 @@ export async function startAthenaLocal(options: AthenaLocalOptions): Promise<Ath
   return {
     endpoint: `http://127.0.0.1:${port}`,
     mirrorDir,
+    inFlight: () => executions.inFlightCount,
     stop() {
       stopping ??= (async () => {
         server.closeAllConnections();
