@@ -104,11 +104,11 @@ describe('the raw-event lake', () => {
       JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`]] });
 
     // Assess
-    expect(env.LAKE_WORKGROUP).toEqual({ Ref: idOf(stack.lake.workGroup) });
+    expect(env.LAKE_WORKGROUP).toEqual({ Ref: stack.getLogicalId(stack.lake.workGroup) });
     expect(env.LAKE_DATABASE).toBe('analyticsstack_lake');
     expect(statements.every((statement) => statement.Effect === 'Allow')).toBe(true);
     const workGroupArn = JSON.stringify({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':athena:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':workgroup/', { Ref: idOf(stack.lake.workGroup) }]],
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':athena:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':workgroup/', { Ref: stack.getLogicalId(stack.lake.workGroup) }]],
     });
     expect(of('athena').map((grant) => [grant.action, grant.resource]).sort()).toEqual(
       ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution', 'athena:StopQueryExecution'].map((action) => [action, workGroupArn]),

@@ -179,7 +179,7 @@ describe('AnalyticsStack with default configuration', () => {
       SITES_TABLE: { Ref: idOf(stack.sitesTable) },
       ADMIN_API_KEY_SECRET_ARN: { Ref: idOf(stack.adminApiKey) },
       PATH_BUCKETS: '4',
-      LAKE_WORKGROUP: { Ref: idOf(stack.lake.workGroup) },
+      LAKE_WORKGROUP: { Ref: stack.getLogicalId(stack.lake.workGroup) },
       LAKE_DATABASE: 'analyticsstack_lake',
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'stats',
