@@ -168,6 +168,16 @@ describe('the local Athena endpoint, through athenaEngine and the Athena client'
     );
   });
 
+  it('runs queries side by side, as a dashboard view asks them', async () => {
+    // Act
+    const counts = await Promise.all(
+      ['shop', 'blog', 'shop', 'none'].map((site) => engine.run({ sql: 'SELECT count(*) AS n FROM events WHERE site_id = ?', params: [site] })),
+    );
+
+    // Assess
+    expect(counts).toEqual([[{ n: shop.length }], [{ n: blog.length }], [{ n: shop.length }], [{ n: 0 }]]);
+  });
+
   it('follows the bucket: a new object is read, a deleted one no longer is', async () => {
     // Prepare
     const count = { sql: 'SELECT count(*) AS n FROM events WHERE site_id = ?', params: ['news'] };
