@@ -1,0 +1,156 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { TrackedEvent } from '../../functions/domain/event.ts';
+import { isCompacted } from '../../functions/domain/lake-compaction.ts';
+import { compactLake, OpenDayError, type CompactionRun } from '../../functions/compactor/compact-lake.ts';
+import type { CompactionContext } from '../../functions/compactor/compact-day.ts';
+import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
+import { lakeWriter } from '../../functions/store/lake/lake-objects.ts';
+import { abortUnit } from '../../functions/store/write/commit-markers.ts';
+import { readScopeStats } from '../../functions/store/read/site-stats.ts';
+import { stackResources, type StackResources } from '../support/aws.ts';
+import { trackedEvent } from '../support/factories.ts';
+import { faultyClient, type FaultMode } from '../support/faults.ts';
+import { lakeLines } from '../support/lake.ts';
+import { silenceOutput } from '../support/output.ts';
+import { processorSettings, queueRecords } from '../support/processing.ts';
+
+// Compaction of the lake against the S3 emulator and DynamoDB Local: a closed day's objects become
+// one, every event in it once, the export and the counters as they were, under crashes too.
+let aws: StackResources;
+let settings: ProcessorSettings;
+let context: CompactionContext;
+const run = Date.now().toString(36);
+const DAY = '2025-11-12';
+const NEXT = '2025-11-13';
+/** A moment when both days are closed (well past their end everywhere and the margin). */
+const CLOSED: Omit<CompactionRun, 'siteId'> = { now: Date.parse('2025-11-20T00:00:00Z'), marginMs: 3_600_000, lookbackDays: 31 };
+
+beforeAll(async () => {
+  silenceOutput();
+  aws = await stackResources();
+  settings = processorSettings(aws, { lake: lakeWriter(aws.s3, aws.lakeBucket) });
+  context = { s3: aws.s3, bucket: aws.lakeBucket, doc: aws.doc, eventsTable: aws.tables.events };
+});
+
+let batches = 0;
+/** Counts `count` events of a site, on DAY and NEXT, in batches of `perBatch` (one object per batch and day). */
+async function countEvents(siteId: string, count: number, perBatch: number): Promise<TrackedEvent[]> {
+  const events = Array.from({ length: count }, (_, i) =>
+    trackedEvent({ site_id: siteId, event_id: `${siteId}-${batches}-${i}`, user_id: `u${i % 5}`, path: `/p${i % 3}`, timestamp: `${i % 3 ? DAY : NEXT}T10:00:00.000Z` }),
+  );
+  for (let i = 0; i < count; i += perBatch) {
+    expect((await processBatch(aws.doc, settings, queueRecords(events.slice(i, i + perBatch)), `cb${run}-${++batches}`)).failed).toEqual([]);
+  }
+  return events;
+}
+
+/** A unit's object that no commit followed: its processor died (no marker) or it was aborted. */
+async function uncommittedObject(siteId: string, batch: string, abort: boolean): Promise<string> {
+  const unitId = `${batch}:${siteId}:0`;
+  const event = trackedEvent({ site_id: siteId, event_id: `${siteId}-${batch}`, timestamp: `${DAY}T11:00:00.000Z` });
+  await lakeWriter(aws.s3, aws.lakeBucket).write(unitId, siteId, [event]);
+  if (abort) await abortUnit(aws.doc, aws.tables.events, unitId, undefined);
+  return event.event_id;
+}
+
+/** The event ids an export of the site hands out, or that its stored objects hold, sorted. */
+const ids = async (siteId: string, as: 'exported' | 'stored' = 'exported') =>
+  (await lakeLines(aws.s3, aws.lakeBucket, [siteId], as)).map((line) => line.record.event_id).sort();
+const objectsOf = async (siteId: string) => [...new Set((await lakeLines(aws.s3, aws.lakeBucket, [siteId], 'stored')).map((line) => line.key))];
+const counts = (siteId: string) => Promise.all([DAY, NEXT].map((day) => readScopeStats(aws.doc, aws.tables.aggregates, siteId, day, 4)));
+const sorted = (events: TrackedEvent[], extra: string[] = []) => [...events.map((e) => e.event_id), ...extra].sort();
+
+describe('lake compaction', () => {
+  it('rewrites a closed day’s objects into one, every event in it once; export and counts unchanged', async () => {
+    const site = `compact-${run}`;
+    const events = await countEvents(site, 60, 6);
+    expect((await objectsOf(site)).length).toBe(20);
+    const before = { ids: await ids(site), counts: await counts(site) };
+
+    const done = await compactLake(context, { ...CLOSED, siteId: site });
+
+    expect(done.map(({ day, folded, events: n }) => [day, folded, n])).toEqual([
+      [DAY, 10, 40],
+      [NEXT, 10, 20],
+    ]);
+    const objects = await objectsOf(site);
+    expect(objects).toHaveLength(2);
+    expect(objects.every(isCompacted)).toBe(true);
+    expect(await ids(site, 'stored')).toEqual(sorted(events));
+    expect(await ids(site)).toEqual(before.ids);
+    expect(await counts(site)).toEqual(before.counts);
+    // Nothing left to do: a second run changes nothing.
+    expect((await compactLake(context, { ...CLOSED, siteId: site })).length).toBe(0);
+    expect(await objectsOf(site)).toEqual(objects);
+  });
+
+  it('leaves the objects of units that did not commit, and folds in a late object on the next run', async () => {
+    const site = `late-${run}`;
+    const events = await countEvents(site, 12, 3);
+    const dead = await uncommittedObject(site, `dead${run}`, false);
+    const aborted = await uncommittedObject(site, `aborted${run}`, true);
+    await compactLake(context, { ...CLOSED, siteId: site });
+    expect((await objectsOf(site)).filter((key) => !isCompacted(key))).toHaveLength(2);
+    expect(await ids(site, 'stored')).toEqual(sorted(events, [dead, aborted]));
+
+    const late = await countEvents(site, 3, 3);
+    const [folded] = await compactLake(context, { ...CLOSED, siteId: site, day: DAY });
+    expect(folded).toMatchObject({ folded: 2, uncommitted: 2 });
+    expect((await objectsOf(site)).filter(isCompacted)).toHaveLength(2);
+    expect(await ids(site, 'stored')).toEqual(sorted([...events, ...late], [dead, aborted]));
+  });
+
+  it('does not touch a day that is not closed', async () => {
+    const site = `open-${run}`;
+    await countEvents(site, 6, 2);
+    const objects = await objectsOf(site);
+    // Twelve hours into NEXT: DAY has not ended at UTC-12 yet.
+    const open = { now: Date.parse(`${NEXT}T12:00:00Z`), marginMs: 3_600_000, lookbackDays: 31, siteId: site };
+    expect(await compactLake(context, open)).toEqual([]);
+    await expect(compactLake(context, { ...open, day: DAY })).rejects.toThrow(OpenDayError);
+    expect(await objectsOf(site)).toEqual(objects);
+  });
+});
+
+/** A day with a compacted object, two late objects and one of a unit that never committed. */
+async function dayToCompactAgain(site: string): Promise<{ expected: string[]; exported: string[] }> {
+  const events = await countEvents(site, 6, 3);
+  await compactLake(context, { ...CLOSED, siteId: site });
+  const late = await countEvents(site, 6, 3);
+  const dead = await uncommittedObject(site, `dead${run}`, false);
+  return { expected: sorted([...events, ...late], [dead]), exported: await ids(site) };
+}
+
+/** Calls (DynamoDB and S3) a clean compaction of such a day makes, so every crash point can be visited. */
+async function callsOfCleanRun(): Promise<number> {
+  const site = `clean-${run}`;
+  await dayToCompactAgain(site);
+  const probe = faultyClient(inject('dynamodbEndpoint'), 'crash-before', Infinity, inject('sqsEndpoint'));
+  await compactLake({ ...context, s3: probe.s3, doc: probe.doc }, { ...CLOSED, siteId: site });
+  return probe.calls();
+}
+
+describe.each<FaultMode>(['crash-before', 'crash-after'])('a compaction that dies (%s) at any DynamoDB or S3 call', (mode) => {
+  it('exports every event once at the crash, and the next run leaves each in exactly one object', async () => {
+    const calls = await callsOfCleanRun();
+    expect(calls).toBeGreaterThan(10);
+    for (let k = 1; k <= calls; k++) {
+      // Prepare
+      const site = `${mode}-${k}-${run}`;
+      const { expected, exported } = await dayToCompactAgain(site);
+      const before = await counts(site);
+      const faulty = faultyClient(inject('dynamodbEndpoint'), mode, k, inject('sqsEndpoint'));
+      // Act: the run dies at call k; the export meanwhile lists every event once; the next run finishes.
+      await expect(compactLake({ ...context, s3: faulty.s3, doc: faulty.doc }, { ...CLOSED, siteId: site })).rejects.toThrow();
+      expect(await ids(site), `export after a crash at call ${k}`).toEqual(exported);
+      await compactLake(context, { ...CLOSED, siteId: site });
+      // Assess
+      expect(await ids(site, 'stored'), `events stored after a crash at call ${k}`).toEqual(expected);
+      expect(await ids(site), `export after a crash at call ${k}`).toEqual(exported);
+      expect(await counts(site)).toEqual(before);
+      const objects = await objectsOf(site);
+      expect(objects.filter(isCompacted), `compacted objects after a crash at call ${k}`).toHaveLength(2);
+      expect(objects.filter((key) => !isCompacted(key)), `the dead unit's object after a crash at call ${k}`).toHaveLength(1);
+    }
+  });
+});
