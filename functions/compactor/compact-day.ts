@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseLakeKey } from '../domain/lake.ts';
 import { compactedKey, isCompacted, isManifest, manifestKey, unitOfKey } from '../domain/lake-compaction.ts';
-import { mapLimit } from '../commons/map-limit.ts';
+import { mapLimitSettled } from '../commons/map-limit.ts';
 import { deleteKeys, listDayKeys, readManifest, writeCompacted } from '../store/lake/compaction-objects.ts';
 import { readLakeText } from '../store/lake/lake-objects.ts';
 import { readMarker } from '../store/write/commit-markers.ts';
@@ -71,7 +71,7 @@ export async function compactDay(context: CompactionContext, siteId: string, day
   // 2. The compacted objects left and the objects of committed units, as one object.
   const left = objects.filter((key) => present.has(key));
   const unitObjects = left.filter((key) => !isCompacted(key));
-  const states = await mapLimit(unitObjects, READ_CONCURRENCY, async (key) => {
+  const states = await mapLimitSettled(unitObjects, READ_CONCURRENCY, async (key) => {
     const unitId = unitOfKey(siteId, key);
     return unitId ? readMarker(context.doc, context.eventsTable, unitId) : undefined;
   });
@@ -79,7 +79,7 @@ export async function compactDay(context: CompactionContext, siteId: string, day
   outcome.uncommitted = unitObjects.length - (sources.length - left.filter(isCompacted).length);
   if (sources.length <= 1) return outcome;
 
-  const texts = await mapLimit(sources, READ_CONCURRENCY, (key) => readLakeText(s3, bucket, key));
+  const texts = await mapLimitSettled(sources, READ_CONCURRENCY, (key) => readLakeText(s3, bucket, key));
   const events = sources.reduce((sum, key) => sum + parseLakeKey(key)!.events, 0);
   const body = texts.join('');
   const lines = body.split('\n').length - 1;

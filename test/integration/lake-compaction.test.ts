@@ -122,8 +122,8 @@ async function dayToCompactAgain(site: string): Promise<{ expected: string[]; ex
 }
 
 /** Calls (DynamoDB and S3) a clean compaction of such a day makes, so every crash point can be visited. */
-async function callsOfCleanRun(): Promise<number> {
-  const site = `clean-${run}`;
+async function callsOfCleanRun(mode: FaultMode): Promise<number> {
+  const site = `clean-${mode}-${run}`;
   await dayToCompactAgain(site);
   const probe = faultyClient(inject('dynamodbEndpoint'), 'crash-before', Infinity, inject('sqsEndpoint'));
   await compactLake({ ...context, s3: probe.s3, doc: probe.doc }, { ...CLOSED, siteId: site });
@@ -132,7 +132,7 @@ async function callsOfCleanRun(): Promise<number> {
 
 describe.each<FaultMode>(['crash-before', 'crash-after'])('a compaction that dies (%s) at any DynamoDB or S3 call', (mode) => {
   it('exports every event once at the crash, and the next run leaves each in exactly one object', async () => {
-    const calls = await callsOfCleanRun();
+    const calls = await callsOfCleanRun(mode);
     expect(calls).toBeGreaterThan(10);
     for (let k = 1; k <= calls; k++) {
       // Prepare

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { dayFolder, LAKE_PREFIX } from '../../domain/lake.ts';
 import { encodeManifest, manifestKey } from '../../domain/lake-compaction.ts';
-import { mapLimit } from '../../commons/map-limit.ts';
+import { mapLimitSettled } from '../../commons/map-limit.ts';
 
 export { readManifest } from './held-sources.ts';
 
@@ -32,7 +32,7 @@ export async function writeCompacted(s3: S3Client, bucket: string, key: string, 
 
 /** Deletes objects (a key already gone is no error). */
 export async function deleteKeys(s3: S3Client, bucket: string, keys: readonly string[]): Promise<void> {
-  await mapLimit(keys, DELETE_CONCURRENCY, (Key) => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key })));
+  await mapLimitSettled(keys, DELETE_CONCURRENCY, (Key) => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key })));
 }
 
 /** The sites that have a folder in the lake. */
