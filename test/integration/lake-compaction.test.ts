@@ -121,12 +121,18 @@ async function dayToCompactAgain(site: string): Promise<{ expected: string[]; ex
   return { expected: sorted([...events, ...late], [dead]), exported: await ids(site) };
 }
 
+/** A compaction of `site` whose DynamoDB and S3 calls fail as `mode` says at call `k`. */
+function faultyCompaction(mode: FaultMode, k: number, site: string): { done: Promise<unknown>; calls: () => number } {
+  const faulty = faultyClient(inject('dynamodbEndpoint'), mode, k, inject('sqsEndpoint'));
+  return { done: compactLake({ ...context, s3: faulty.s3, doc: faulty.doc }, { ...CLOSED, siteId: site }), calls: faulty.calls };
+}
+
 /** Calls (DynamoDB and S3) a clean compaction of such a day makes, so every crash point can be visited. */
 async function callsOfCleanRun(mode: FaultMode): Promise<number> {
   const site = `clean-${mode}-${run}`;
   await dayToCompactAgain(site);
-  const probe = faultyClient(inject('dynamodbEndpoint'), 'crash-before', Infinity, inject('sqsEndpoint'));
-  await compactLake({ ...context, s3: probe.s3, doc: probe.doc }, { ...CLOSED, siteId: site });
+  const probe = faultyCompaction('crash-before', Infinity, site);
+  await probe.done;
   return probe.calls();
 }
 
@@ -139,9 +145,8 @@ describe.each<FaultMode>(['crash-before', 'crash-after'])('a compaction that die
       const site = `${mode}-${k}-${run}`;
       const { expected, exported } = await dayToCompactAgain(site);
       const before = await counts(site);
-      const faulty = faultyClient(inject('dynamodbEndpoint'), mode, k, inject('sqsEndpoint'));
       // Act: the run dies at call k; the export meanwhile lists every event once; the next run finishes.
-      await expect(compactLake({ ...context, s3: faulty.s3, doc: faulty.doc }, { ...CLOSED, siteId: site })).rejects.toThrow();
+      await expect(faultyCompaction(mode, k, site).done).rejects.toThrow();
       expect(await ids(site), `export after a crash at call ${k}`).toEqual(exported);
       await compactLake(context, { ...CLOSED, siteId: site });
       // Assess
