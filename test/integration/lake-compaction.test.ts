@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TrackedEvent } from '../../functions/domain/event.ts';
 import { compactedKey, isCompacted } from '../../functions/domain/lake-compaction.ts';
@@ -129,6 +131,16 @@ describe('lake compaction', () => {
     await compactLake(context, { ...CLOSED, siteId: site });
     expect(await ids(site, 'stored')).toEqual(sorted(events));
     expect(await objectsOf(site)).toHaveLength(2);
+  });
+
+  it('runs from the command line: npm run compact -- --site S --date D against a deployed stack’s bucket and table', async () => {
+    const site = `cli-${run}`;
+    const events = await countEvents(site, 9, 3);
+    const args = ['--import', 'tsx', 'ops/compact.ts', '--site', site, '--date', DAY, '--bucket', aws.lakeBucket, '--events-table', aws.tables.events];
+    const { stdout } = await promisify(execFile)(process.execPath, args);
+    expect(stdout).toContain(`${site} ${DAY}: 3 objects -> 1 (6 events)`);
+    expect((await objectsOf(site)).filter((key) => key.includes(`/date=${DAY}/`)).every(isCompacted)).toBe(true);
+    expect(await ids(site, 'stored')).toEqual(sorted(events));
   });
 
   it('does not touch a day that is not closed', async () => {
