@@ -8,7 +8,7 @@ import type { CompactionContext } from '../../functions/compactor/compact-day.ts
 import { processBatch, type ProcessorSettings } from '../../functions/processor/process-batch.ts';
 import { lakeWriter, readLakeObject, readLakeText } from '../../functions/store/lake/lake-objects.ts';
 import { listLakeObjects } from '../../functions/store/lake/lake-listing.ts';
-import { writeCompacted } from '../../functions/store/lake/compaction-objects.ts';
+import { listSites, writeCompacted } from '../../functions/store/lake/compaction-objects.ts';
 import { abortUnit } from '../../functions/store/write/commit-markers.ts';
 import { readScopeStats } from '../../functions/store/read/site-stats.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
@@ -141,6 +141,13 @@ describe('lake compaction', () => {
     expect(stdout).toContain(`${site} ${DAY}: 3 objects -> 1 (6 events)`);
     expect((await objectsOf(site)).filter((key) => key.includes(`/date=${DAY}/`)).every(isCompacted)).toBe(true);
     expect(await ids(site, 'stored')).toEqual(sorted(events));
+  });
+
+  it('finds the sites a scheduled run looks at: every site folder of the lake', async () => {
+    // A run over all sites would also compact other test files' sites, which run alongside: only the listing is run here.
+    const sites = await listSites(aws.s3, aws.lakeBucket);
+    expect(sites).toEqual(expect.arrayContaining([`compact-${run}`, `late-${run}`, `pages-${run}`]));
+    expect(new Set(sites).size).toBe(sites.length);
   });
 
   it('does not touch a day that is not closed', async () => {
