@@ -23,8 +23,8 @@ const TIMEOUT = Duration.minutes(10);
 
 /**
  * The lake's compactor: every hour, a site's objects of each closed day become one object
- * (functions/compactor). Its timeout is shorter than the hour between runs, so two scheduled runs
- * never overlap.
+ * (functions/compactor). Its timeout is shorter than a site's compaction lease, which a run holds
+ * while it compacts the site.
  */
 export function lakeCompactor(scope: Construct, props: LakeCompactorProps): AnalyticsFunction {
   const { config } = props;
@@ -40,8 +40,9 @@ export function lakeCompactor(scope: Construct, props: LakeCompactorProps): Anal
     timeout: TIMEOUT,
     environment: { CLOSE_MARGIN_SECONDS: String(marginSeconds) },
   })
-    // GetItem: the commit markers of the units whose objects are folded.
-    .useTable(props.eventsTable, 'EVENTS_TABLE', ['GetItem'])
+    // GetItem: the commit markers of the units whose objects are folded; PutItem and DeleteItem:
+    // a site's compaction lease (compaction-lease.ts).
+    .useTable(props.eventsTable, 'EVENTS_TABLE', ['GetItem', 'PutItem', 'DeleteItem'])
     // Reads the objects of a day, writes the compacted object and its manifest, deletes the sources.
     .useBucket(props.lake.bucket, 'LAKE_BUCKET', LAKE_PREFIX, ['GetObject', 'PutObject', 'DeleteObject']);
   new Rule(scope, 'CompactorSchedule', {

@@ -34,7 +34,9 @@ async function main(): Promise<void> {
     hint: ', or give --bucket and --events-table',
   });
   const context = { s3: stack.s3, bucket: required(stack, 'lakeBucket'), doc: stack.doc, eventsTable: required(stack, 'eventsTable') };
-  const days = await compactLake(context, { now: Date.now(), marginMs: margin * 60_000, lookbackDays: 31, siteId: values.site, day: values.date });
+  // Days start for 10 minutes at most, as in the compactor, so the sites' leases outlive the run.
+  const now = Date.now();
+  const days = await compactLake(context, { now, marginMs: margin * 60_000, lookbackDays: 31, siteId: values.site, day: values.date, deadline: now + 10 * 60_000 });
   for (const day of days) {
     const what = day.folded > 0 ? `${day.folded} objects -> 1 (${day.events} events)` : 'nothing to fold';
     console.log(`${day.siteId} ${day.day}: ${what}; ${day.finished} left by an earlier run removed; ${day.uncommitted} of uncommitted units left`);

@@ -43,7 +43,8 @@ export interface DayCompaction {
  *    first), then deleted.
  *
  * A crash anywhere leaves every event in one object or in a compacted object whose manifest names
- * the other; the next run finishes the job. Runs of the same day must not overlap.
+ * the other; the next run finishes the job. Runs of the same site must not overlap (compactLake
+ * holds the site's lease).
  */
 export async function compactDay(context: CompactionContext, siteId: string, day: string): Promise<DayCompaction> {
   const { s3, bucket } = context;

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { siteFolder } from '../domain/lake.ts';
 import { daysBefore, lastClosedDay } from '../domain/lake-compaction.ts';
 import { listSites } from '../store/lake/compaction-objects.ts';
+import { giveLeaseBack, takeLease } from '../store/lake/compaction-lease.ts';
 import { lakeObjectsUnder } from '../store/lake/lake-listing.ts';
 import { compactDay, type CompactionContext, type DayCompaction } from './compact-day.ts';
 
@@ -19,8 +21,19 @@ export interface CompactionRun {
   deadline?: number;
 }
 
+/**
+ * How long a run holds a site: longer than any run lasts (the compactor's timeout is 10 minutes,
+ * and a run starts no day after its deadline), so a lease outlives a run that died holding it.
+ */
+export const LEASE_MS = 15 * 60_000;
+
 export class OpenDayError extends Error {
   override name = 'OpenDayError';
+}
+
+/** Another run holds the site's lease (a run of one site only). */
+export class SiteBusyError extends Error {
+  override name = 'SiteBusyError';
 }
 
 /** The days from..to of a site's folder that hold more than one object. */
@@ -36,7 +49,9 @@ async function daysToCompact(context: CompactionContext, siteId: string, from: s
 
 /**
  * Compacts the closed days of the lake (all sites, or one site, or one site's day), a day at a
- * time, until the deadline. A day that is not closed is refused (OpenDayError).
+ * time, until the deadline. A day that is not closed is refused (OpenDayError). Each site is
+ * compacted under its lease (compaction-lease.ts): a site another run holds is left to it
+ * (SiteBusyError for a run of that site only).
  */
 export async function compactLake(context: CompactionContext, run: CompactionRun): Promise<DayCompaction[]> {
   const lastClosed = lastClosedDay(run.now, run.marginMs);
@@ -45,11 +60,24 @@ export async function compactLake(context: CompactionContext, run: CompactionRun
   const to = run.day ?? lastClosed;
   const sites = run.siteId ? [run.siteId] : await listSites(context.s3, context.bucket);
   const done: DayCompaction[] = [];
+  const owner = randomUUID();
   for (const siteId of sites) {
-    for (const day of await daysToCompact(context, siteId, from, to)) {
-      if (run.deadline !== undefined && Date.now() > run.deadline) return done;
-      done.push(await compactDay(context, siteId, day));
+    const days = await daysToCompact(context, siteId, from, to);
+    if (days.length === 0) continue;
+    if (!(await takeLease(context.doc, context.eventsTable, siteId, owner, run.now, run.now + LEASE_MS))) {
+      if (run.siteId) throw new SiteBusyError(`another compaction of ${siteId} is running (its lease ends within ${LEASE_MS / 60_000} minutes)`);
+      continue;
     }
+    try {
+      for (const day of days) {
+        if (run.deadline !== undefined && Date.now() > run.deadline) break;
+        done.push(await compactDay(context, siteId, day));
+      }
+    } finally {
+      // A lease that cannot be given back ends by itself.
+      await giveLeaseBack(context.doc, context.eventsTable, siteId, owner).catch(() => undefined);
+    }
+    if (run.deadline !== undefined && Date.now() > run.deadline) break;
   }
   return done;
 }

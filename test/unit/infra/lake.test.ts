@@ -82,7 +82,7 @@ describe('the raw-event lake', () => {
     expect(statements[1]!.Condition).toEqual({ StringLike: { 's3:prefix': ['events/*'] } });
   });
 
-  it('lets the compactor read, put and delete objects under events/ only, list that prefix and read commit markers, hourly', () => {
+  it('lets the compactor read, put and delete objects under events/ only, list that prefix, read commit markers and hold its leases, hourly', () => {
     const { template, idOf, stack } = synthesized;
     const roleId = idOf(stack.compactorFunction.role!);
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
@@ -93,7 +93,7 @@ describe('the raw-event lake', () => {
     expect(JSON.stringify(onBucket[0]!.Resource)).toContain('/events/*');
     expect(onBucket[1]!.Condition).toEqual({ StringLike: { 's3:prefix': ['events/*'] } });
     const onTables = statements.filter((statement) => JSON.stringify(statement.Resource).includes('Table'));
-    expect(onTables.map((statement) => statement.Action)).toEqual(['dynamodb:GetItem']);
+    expect(onTables.map((statement) => statement.Action)).toEqual([['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']]);
     expect(JSON.stringify(onTables[0]!.Resource)).toContain(idOf(stack.eventsTable));
     const rules = Object.values(template.findResources('AWS::Events::Rule'));
     expect(rules.map((rule) => rule.Properties.ScheduleExpression)).toEqual(['rate(1 hour)']);
