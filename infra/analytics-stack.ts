@@ -14,6 +14,7 @@ import { Monitoring } from './monitoring.ts';
 import { restApi } from './rest-api.ts';
 import { assetsBundling } from './tracker-script.ts';
 import { Lake } from './lake.ts';
+import { lakeCompactor } from './lake-compactor.ts';
 import { LAKE_PREFIX } from '../functions/domain/lake.ts';
 
 /** The queues' MaximumMessageSize (SQS's largest). */
@@ -41,6 +42,8 @@ export class AnalyticsStack extends Stack {
   readonly statsFunction: AnalyticsFunction;
   /** Serves the beacon script (GET /t.js) and the dashboard's files. */
   readonly assetsFunction: AnalyticsFunction;
+  /** Compacts the lake's closed days, hourly (docs/lake.md#compaction). */
+  readonly compactorFunction: AnalyticsFunction;
   /** The REST or HTTP API, as chosen by context `apiType`. */
   readonly api: AnalyticsApi;
   /** The raw-event lake: its bucket, Glue table and Athena workgroup. */
@@ -189,6 +192,8 @@ export class AnalyticsStack extends Stack {
       bundling: assetsBundling(),
     });
 
+    this.compactorFunction = lakeCompactor(this, { logs, config, lake: this.lake, eventsTable: this.eventsTable });
+
     // API: REST (default; what free LocalStack and `npm start` serve) or HTTP (cheaper on AWS)
     const functions = { ingest: this.ingestFunction, stats: this.statsFunction, assets: this.assetsFunction };
     this.api = config.apiType === 'http' ? httpApi(this, functions, config) : restApi(this, functions, config);
@@ -198,7 +203,13 @@ export class AnalyticsStack extends Stack {
       api: this.api,
       eventsQueue: this.eventsQueue,
       eventsDlq: this.eventsDlq,
-      functions: { ingest: this.ingestFunction, processor: this.processorFunction, stats: this.statsFunction, assets: this.assetsFunction },
+      functions: {
+        ingest: this.ingestFunction,
+        processor: this.processorFunction,
+        stats: this.statsFunction,
+        assets: this.assetsFunction,
+        compactor: this.compactorFunction,
+      },
       tables: { events: this.eventsTable, aggregates: this.aggregatesTable, sites: this.sitesTable },
     });
 

@@ -47,6 +47,8 @@ export interface MonitoringAlarms {
   readonly ingestErrors: Alarm;
   /** The API answered with a 5xx status. */
   readonly apiServerErrors: Alarm;
+  /** A run of the lake's compactor failed; the next run finishes what it left. */
+  readonly compactorErrors: Alarm;
 }
 
 interface AlarmSpec {
@@ -164,6 +166,14 @@ export class Monitoring extends Construct {
         description:
           'The API answered requests with a 5xx status: a function answered 500 (e.g. the queue refused a message), failed, ' +
           'timed out or was throttled. The Errors widget of the dashboard shows which function; read its logs.',
+      }),
+      compactorErrors: alarm('CompactorErrorsAlarm', {
+        name: 'compactor-errors',
+        metric: functions.compactor.metricErrors({ statistic: Stats.SUM, period: Duration.hours(1) }),
+        threshold: 1,
+        description:
+          'A run of the lake compactor failed: the lake stays exact (the next run, an hour later, finishes the job), ' +
+          'but Athena opens more files per day until one succeeds. Read the compactor logs.',
       }),
     };
 

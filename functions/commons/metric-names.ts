@@ -15,6 +15,7 @@ export const SERVICES = {
   processor: 'processor',
   stats: 'stats',
   assets: 'assets',
+  compactor: 'compactor',
 } as const;
 
 export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];

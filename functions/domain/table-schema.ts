@@ -26,6 +26,9 @@ export const rawEventKey = (siteId: string, eventId: string): Key => ({ pk: `E#$
 /** Commit marker of one unit of counter updates. */
 export const markerKey = (unitId: string): Key => ({ pk: `C#${unitId}`, sk: 'C' });
 
+/** The lease of a run compacting a site's lake objects (one run per site at a time). */
+export const compactionLeaseKey = (siteId: string): Key => ({ pk: `L#${siteId}`, sk: 'L' });
+
 // Aggregates table: totals, path buckets, heavy hitters, sketch shards, the sites with data.
 
 /** Views, events and per-type counts of a site for one scope. */

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { parseLakeKey, siteFolder, type LakeObject } from '../../domain/lake.ts';
+import { heldOfDay, withoutHeld } from './held-sources.ts';
 
 /**
  * Lists the lake's objects (GET /stats/export, `npm run export`, the bench). The S3 package is
@@ -36,7 +37,9 @@ export async function* lakeObjectsUnder(s3: S3Client, bucket: string, prefix: st
 
 /**
  * A site's lake objects of the days from..to (YYYY-MM-DD, both included), in key order (by day):
- * at most `limit` of them, after the key `after` when given. Lists only the site's folder.
+ * at most `limit` of them, after the key `after` when given. Lists only the site's folder. An
+ * object that a compacted object beside it already holds is left out (held-sources.ts), so the
+ * listing holds every event once even while a compaction is under way.
  */
 export async function listLakeObjects(
   s3: S3Client,
@@ -48,8 +51,11 @@ export async function listLakeObjects(
   const folder = siteFolder(siteId);
   const limit = options.limit ?? Infinity;
   const objects: LakeObject[] = [];
+  const afterDay = options.after ? parseLakeKey(options.after)?.date : undefined;
+  const resumed = afterDay ? { day: afterDay, held: await heldOfDay(s3, bucket, siteId, afterDay) } : undefined;
   // Every key of day `from` sorts after its folder name without the slash.
-  for await (const object of lakeObjectsUnder(s3, bucket, folder, options.after ?? `${folder}date=${range.from}`)) {
+  const listed = lakeObjectsUnder(s3, bucket, folder, options.after ?? `${folder}date=${range.from}`);
+  for await (const object of withoutHeld(s3, bucket, listed, resumed)) {
     if (object.date > range.to) return { objects, more: false };
     if (objects.length === limit) return { objects, more: true };
     objects.push(object);

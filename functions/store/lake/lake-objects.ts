@@ -38,9 +38,14 @@ export function lakeWriter(s3: S3Client, bucket: string): LakeWriter {
   };
 }
 
+/** The lines of one lake object as written (NDJSON, each line ending in a newline). */
+export async function readLakeText(s3: S3Client, bucket: string, key: string): Promise<string> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return gunzipSync(await object.Body!.transformToByteArray()).toString('utf8');
+}
+
 /** The events of one lake object, in the order they were written. */
 export async function readLakeObject(s3: S3Client, bucket: string, key: string): Promise<LakeRecord[]> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const text = gunzipSync(await object.Body!.transformToByteArray()).toString('utf8');
+  const text = await readLakeText(s3, bucket, key);
   return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LakeRecord);
 }

@@ -114,7 +114,12 @@ describe('AnalyticsStack with apiType=http', () => {
   it('lets API Gateway invoke each function for its own route only', () => {
     // Prepare
     const { stack, template, idOf } = synthesized;
-    const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
+    const all = Object.values(template.findResources('AWS::Lambda::Permission'));
+    // The compactor's schedule (EventBridge) is the only other caller.
+    const permissions = all.filter((permission) => permission.Properties.Principal === 'apigateway.amazonaws.com');
+    expect(all.filter((permission) => !permissions.includes(permission)).map((permission) => permission.Properties)).toEqual([
+      expect.objectContaining({ Principal: 'events.amazonaws.com', FunctionName: { 'Fn::GetAtt': [idOf(stack.compactorFunction), 'Arn'] } }),
+    ]);
     const grantsOf = (fn: IConstruct) =>
       permissions
         .map((permission) => permission.Properties)

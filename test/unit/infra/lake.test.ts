@@ -129,4 +129,22 @@ describe('the raw-event lake', () => {
     }
     expect(grants.some((grant) => grant.resource === '"*"')).toBe(false);
   });
+
+  it('lets the compactor read, put and delete objects under events/ only, list that prefix, read commit markers and hold its leases, hourly', () => {
+    const { template, idOf, stack } = synthesized;
+    const roleId = idOf(stack.compactorFunction.role!);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>);
+    const onBucket = statements.filter((statement) => JSON.stringify(statement.Resource).includes(idOf(stack.lake.bucket)));
+    expect(onBucket.map((statement) => statement.Action)).toEqual([['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], 's3:ListBucket']);
+    expect(JSON.stringify(onBucket[0]!.Resource)).toContain('/events/*');
+    expect(onBucket[1]!.Condition).toEqual({ StringLike: { 's3:prefix': ['events/*'] } });
+    const onTables = statements.filter((statement) => JSON.stringify(statement.Resource).includes('Table'));
+    expect(onTables.map((statement) => statement.Action)).toEqual([['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']]);
+    expect(JSON.stringify(onTables[0]!.Resource)).toContain(idOf(stack.eventsTable));
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    expect(rules.map((rule) => rule.Properties.ScheduleExpression)).toEqual(['rate(1 hour)']);
+    expect(JSON.stringify(rules[0]!.Properties.Targets)).toContain(idOf(stack.compactorFunction));
+  });
 });

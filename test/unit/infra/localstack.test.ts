@@ -14,6 +14,7 @@ const SERVICE_OF: Record<string, string> = {
   ApiGatewayV2: 'apigatewayv2',
   CloudWatch: 'cloudwatch',
   DynamoDB: 'dynamodb',
+  Events: 'events',
   IAM: 'iam',
   Lambda: 'lambda',
   Logs: 'logs',

@@ -153,6 +153,19 @@ describe('Monitoring with default configuration (REST API)', () => {
       }),
     ],
     [
+      'compactorErrors',
+      'a run of the lake compactor fails',
+      (s) => ({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: functionDimension(s, s.stack.compactorFunction),
+        Statistic: 'Sum',
+        Period: 3600,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      }),
+    ],
+    [
       'apiServerErrors',
       'the REST API answers 5xx (5XXError by ApiName and Stage)',
       (s) => ({
@@ -182,11 +195,11 @@ describe('Monitoring with default configuration (REST API)', () => {
     expect(alarm.OKActions).toEqual([topicRef(synthesized)]);
   });
 
-  it('has exactly these six alarms, all on one topic', () => {
+  it('has exactly these seven alarms, all on one topic', () => {
     // Assess
     const alarms = Object.values(synthesized.template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(6);
-    expect(Object.keys(synthesized.stack.monitoring.alarms)).toHaveLength(6);
+    expect(alarms).toHaveLength(7);
+    expect(Object.keys(synthesized.stack.monitoring.alarms)).toHaveLength(7);
     synthesized.template.resourceCountIs('AWS::SNS::Topic', 1);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicRef(synthesized)]);
   });
@@ -300,12 +313,12 @@ describe('Monitoring with default configuration (REST API)', () => {
     );
   });
 
-  it('graphs errors, throttles and durations of all four functions', () => {
+  it('graphs errors, throttles and durations of all five functions', () => {
     // Prepare
     const { stack } = synthesized;
     const lambda = graphedMetrics(synthesized).filter((m) => m.namespace === 'AWS/Lambda');
 
-    for (const fn of [stack.ingestFunction, stack.processorFunction, stack.statsFunction, stack.assetsFunction]) {
+    for (const fn of [stack.ingestFunction, stack.processorFunction, stack.statsFunction, stack.assetsFunction, stack.compactorFunction]) {
       // Act
       const graphed = lambda.filter((m) => m.dimensions.FunctionName === ref(synthesized, fn)).map((m) => `${m.metricName} ${m.stat}`);
 

@@ -74,7 +74,7 @@ describe('AnalyticsStack security settings with default configuration', () => {
     // Prepare
     const { stack, idOf } = synthesized;
 
-    for (const fn of [stack.ingestFunction, stack.processorFunction, stack.statsFunction, stack.assetsFunction]) {
+    for (const fn of [stack.ingestFunction, stack.processorFunction, stack.statsFunction, stack.assetsFunction, stack.compactorFunction]) {
       // Act
       const role = resourcesOf(synthesized)[idOf(fn.role!)]!.Properties;
 

@@ -124,7 +124,7 @@ describe('AnalyticsStack with default configuration', () => {
   it('keeps function and API access logs for 30 days', () => {
     // Assess: one group per function, one for the API's access log
     const groups = Object.values(synthesized.template.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(5);
+    expect(groups).toHaveLength(6);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
   });
 
@@ -137,6 +137,7 @@ describe('AnalyticsStack with default configuration', () => {
       [stack.processorFunction, 'processor'],
       [stack.statsFunction, 'stats'],
       [stack.assetsFunction, 'assets'],
+      [stack.compactorFunction, 'compactor'],
     ] as const;
 
     // Assess
@@ -172,6 +173,16 @@ describe('AnalyticsStack with default configuration', () => {
       PATH_BUCKETS: '4',
       CLAIM_LEASE_SECONDS: '120',
       LAKE_BUCKET: { Ref: idOf(stack.lake.bucket) },
+    });
+    expect(env(stack.compactorFunction)).toEqual({
+      EVENTS_TABLE: { Ref: idOf(stack.eventsTable) },
+      LAKE_BUCKET: { Ref: idOf(stack.lake.bucket) },
+      // Twice the queue's visibility timeout (6 x 60 s) and the batching window (30 s).
+      CLOSE_MARGIN_SECONDS: '780',
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'compactor',
+      POWERTOOLS_METRICS_NAMESPACE: 'BeaconAnalytics/AnalyticsStack',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
     });
     expect(env(stack.statsFunction)).toEqual({
       LAKE_BUCKET: { Ref: idOf(stack.lake.bucket) },
