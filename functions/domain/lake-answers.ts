@@ -1,0 +1,54 @@
+import type { BreakdownRow } from '../api/responses.ts';
+import type { LakeRow } from './lake-query.ts';
+import { countOf, FIGURE_PARTS, textOf } from './lake-sql.ts';
+import type { ScopeStats } from './stats.ts';
+import { countsByName } from './table-schema.ts';
+import type { HourCounts, ScopeTotals } from './timeseries.ts';
+
+/**
+ * The rows of the lake's queries (lake-sql.ts) as the structures the counters' reads give, so
+ * that the same shaping functions write both answers.
+ */
+
+/** The figures query's rows as the stats of the range: totals, events by type, page views of the top paths. */
+export function lakeScopeStats(rows: readonly LakeRow[]): ScopeStats {
+  const total = rows.find((row) => countOf(row, 'part') === FIGURE_PARTS.total);
+  const eventsByType = countsByName();
+  const pathViews = new Map<string, number>();
+  for (const row of rows) {
+    const part = countOf(row, 'part');
+    if (part === FIGURE_PARTS.type) eventsByType[textOf(row, 'event_type')] = countOf(row, 'events');
+    if (part === FIGURE_PARTS.path) pathViews.set(textOf(row, 'path'), countOf(row, 'views'));
+  }
+  const count = (column: string) => (total ? countOf(total, column) : 0);
+  return {
+    views: count('views'),
+    events: count('events'),
+    uniqueUsers: count('users'),
+    visits: count('visits'),
+    multiViewVisits: count('multi_view_visits'),
+    visitMs: count('visit_ms'),
+    visitViews: count('visit_views'),
+    eventsByType,
+    pathViews,
+  };
+}
+
+/** The time series query's rows by bucket (a date or a month). */
+export function lakeBucketTotals(rows: readonly LakeRow[]): Map<string, ScopeTotals> {
+  return new Map(
+    rows.map((row) => [
+      textOf(row, 'bucket'),
+      { views: countOf(row, 'views'), events: countOf(row, 'events'), visits: countOf(row, 'visits'), uniqueUsers: countOf(row, 'users') },
+    ]),
+  );
+}
+
+/** The time series query's rows by hour index. */
+export function lakeHourCounts(rows: readonly LakeRow[]): Map<number, HourCounts> {
+  return new Map(rows.map((row) => [countOf(row, 'bucket'), { views: countOf(row, 'views'), events: countOf(row, 'events'), visits: countOf(row, 'visits') }]));
+}
+
+/** The breakdown query's rows, in its order. */
+export const lakeBreakdownRows = (rows: readonly LakeRow[]): BreakdownRow[] =>
+  rows.map((row) => ({ value: textOf(row, 'item'), visits: countOf(row, 'visits'), views: countOf(row, 'views') }));
