@@ -1,7 +1,10 @@
-// Loading a period: every request of the report, the figures shown as soon as they are in, the
-// rest after; a later load wins over an earlier one.
+// Loading a period: every request of the report, each with the view's filters (the lake answers
+// those, the counters the others), the figures shown as soon as they are in, the rest after; a
+// later load wins over an earlier one.
 import { ApiError } from './api.ts';
+import { renderChips, showLakeState } from './chips.ts';
 import { $ } from './dom.ts';
+import { filtersQuery } from './filter-list.ts';
 import { LOCALES } from './format.ts';
 import { chartQuery, previousRange, rangeOf, rangeQuery, todayIn, type Range } from './periods.ts';
 import { DIMENSIONS, renderPanels } from './panels.ts';
@@ -24,17 +27,23 @@ export async function load(options: { quiet?: boolean } = {}): Promise<void> {
   const count = ++state.loadCount;
   const main = $('main');
   main.dataset.state = 'loading';
-  if (!options.quiet) setStatus('Loading…');
+  const filtered = state.filters.length > 0;
+  renderChips();
+  showLakeState(filtered);
+  if (!options.quiet) setStatus(filtered ? 'Loading from the lake…' : 'Loading…');
   const site = state.site;
+  const scope = filtersQuery(state.filters);
+  main.dataset.filters = scope.filters ?? '';
+  const of = (days: Range) => ({ ...rangeQuery(days), ...scope });
   try {
     // The figures' requests go first, and the figures are shown as soon as they are in: without
     // top paths (limit 0), a range reads only its totals and unique-user sketches.
-    const figures = Promise.all([client.stats(site, { ...rangeQuery(range), limit: '0' }), client.stats(site, { ...rangeQuery(previous), limit: '0' })]);
+    const figures = Promise.all([client.stats(site, { ...of(range), limit: '0' }), client.stats(site, { ...of(previous), limit: '0' })]);
     const rest = Promise.all([
-      client.stats(site, { ...rangeQuery(range), limit: String(MAX_ROWS) }),
-      client.timeseries(site, chartQuery(range)),
-      client.timeseries(site, chartQuery(previous)),
-      ...DIMENSIONS.map(({ dimension }) => client.breakdown(site, dimension, { ...rangeQuery(range), limit: String(MAX_ROWS) })),
+      client.stats(site, { ...of(range), limit: String(MAX_ROWS) }),
+      client.timeseries(site, { ...chartQuery(range), ...scope }),
+      client.timeseries(site, { ...chartQuery(previous), ...scope }),
+      ...DIMENSIONS.map(({ dimension }) => client.breakdown(site, dimension, { ...of(range), limit: String(MAX_ROWS) })),
     ]);
     rest.catch(() => undefined); // awaited below, unless the figures fail first
     const [stats, previousStats] = await figures;
@@ -47,6 +56,7 @@ export async function load(options: { quiet?: boolean } = {}): Promise<void> {
     renderChart(series, previousSeries);
     renderPanels(withPaths, breakdowns.map((b) => b.results));
     state.loadedAt = Date.now();
+    showLakeState(false, answeredBy(withPaths));
     main.dataset.state = 'ready';
     main.dataset.site = site;
     main.dataset.from = range.from;
@@ -54,6 +64,7 @@ export async function load(options: { quiet?: boolean } = {}): Promise<void> {
     setStatus(`Updated at ${new Intl.DateTimeFormat(LOCALES, { timeStyle: 'short' }).format(new Date())}.`);
   } catch (error) {
     if (count !== state.loadCount) return;
+    showLakeState(false);
     main.dataset.state = 'error';
     if (error instanceof ApiError && error.status === 401) {
       sessionStorage.removeItem(KEY_STORAGE);
@@ -77,3 +88,6 @@ function syncPeriodControls(range: Range | undefined): void {
     ($('custom-to') as HTMLInputElement).value = state.custom.to ?? shown?.to ?? '';
   }
 }
+
+/** Which engine answered (`counters` or `lake`), where the API says. */
+const answeredBy = (body: object): string | undefined => (body as { answered_by?: string }).answered_by;

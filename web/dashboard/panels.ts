@@ -1,7 +1,9 @@
 // The panels of the report: top pages, events by type and the breakdowns by dimension, each a
 // table of 10 rows (up to 100 on request) with `(other)` and estimated counts marked, and its CSV.
+// A row's name is a button that filters the view to its value.
 import { OTHER, type BreakdownRow, type Stats } from './api.ts';
 import { $, el } from './dom.ts';
+import { DIMENSION_NAMES, panelDimension } from './filter-list.ts';
 import { formatInteger, toCsv } from './format.ts';
 import { MAX_ROWS, ROWS, state, type PanelData, type PanelRow } from './state.ts';
 
@@ -53,8 +55,15 @@ function exactnessNote(rows: PanelRow[]): string | undefined {
   return `Some days had more distinct values than the counters keep: ${marks}.`;
 }
 
-/** A row's name: `(other)` set apart, with what it holds. */
-function rowHeader(label: string, noteId: string): HTMLElement {
+/** A row's name: a button filtering the view to it, or `(other)` set apart, with what it holds. */
+function rowHeader(panelId: string, label: string, noteId: string): HTMLElement {
+  const dimension = panelDimension(panelId);
+  if (label !== OTHER && dimension) {
+    const button = el('button', { type: 'button', className: 'row-filter', title: `Filter by ${DIMENSION_NAMES[dimension]} ${label}`, textContent: label });
+    button.setAttribute('aria-label', `${label}: filter by this ${DIMENSION_NAMES[dimension].toLowerCase()}`);
+    button.dataset.action = 'filter';
+    return el('th', { scope: 'row' }, button);
+  }
   if (label !== OTHER) return el('th', { scope: 'row', title: label }, label);
   const cell = el('th', { scope: 'row', className: 'other', title: OTHER_TITLE }, el('em', {}, OTHER));
   cell.setAttribute('aria-describedby', noteId);
@@ -88,7 +97,7 @@ export function renderPanel(panel: PanelData): HTMLElement {
       {},
       ...(shown.length
         ? shown.map(({ label, numbers, exact }) => {
-            const row = el('tr', {}, rowHeader(label, noteId), ...numbers.map((n) => countCell(n, exact)));
+            const row = el('tr', {}, rowHeader(panel.id, label, noteId), ...numbers.map((n) => countCell(n, exact)));
             row.dataset.value = label;
             if (!exact) row.dataset.exact = 'false';
             row.style.setProperty('--share', String((numbers[0] ?? 0) / top));
