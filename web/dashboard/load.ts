@@ -29,8 +29,11 @@ export async function load(options: { quiet?: boolean } = {}): Promise<void> {
   main.dataset.state = 'loading';
   const filtered = state.filters.length > 0;
   renderChips();
-  showLakeState(filtered);
-  if (!options.quiet) setStatus(filtered ? 'Loading from the lake…' : 'Loading…');
+  // A refresh (quiet) leaves the figures as they are until the new ones are in.
+  if (!options.quiet) {
+    showLakeState(filtered);
+    setStatus(filtered ? 'Loading from the lake…' : 'Loading…');
+  }
   const site = state.site;
   const scope = filtersQuery(state.filters);
   main.dataset.filters = scope.filters ?? '';
