@@ -721,6 +721,41 @@ describe('the dashboard in Chromium', () => {
     expect(await viewFilteredBy(page, `source!=${source}`)).toEqual(notSourceOnly);
   });
 
+  it('reads a breakdown past the counters’ rows a page at a time, the (other) row replaced by the rows it summed', async () => {
+    // Prepare: the first answer for Sources ends in an (other) row, as where the counters stopped.
+    const page = await openPage();
+    const asked: URLSearchParams[] = [];
+    await page.route(isRoute('/stats/breakdown'), async (route) => {
+      const url = new URL(route.request().url());
+      if (url.searchParams.get('dimension') !== 'source') return route.continue();
+      asked.push(url.searchParams);
+      const response = await route.fetch();
+      if (url.searchParams.has('offset')) return route.fulfill({ response });
+      const body = (await response.json()) as { results: Array<{ value: string; visits: number; views: number }> };
+      body.results = [...body.results.slice(0, 2), { value: '(other)', visits: 9, views: 9 }];
+      await route.fulfill({ response, json: body });
+    });
+    const range = rangeOf('30d', today)!;
+    await openDashboard(page, { filters: 'device==desktop' }, { site: siteA, key: adminKey });
+    await viewFilteredBy(page, 'device==desktop');
+    const first = (await panelsOn(page)).source!;
+
+    // Act
+    await page.click('[data-panel="source"] [data-action="next-rows"]');
+    await expect.poll(async () => (await panelsOn(page)).source!.length).not.toBe(first.length);
+
+    // Assess: the next page asked from the first row past those kept, with the view's filters.
+    const next = asked.at(-1)!;
+    expect(Object.fromEntries(next)).toEqual({ site_id: siteA, dimension: 'source', from: range.from, to: range.to, filters: 'device==desktop', limit: '100', offset: '2' });
+    const want = await admin.get('stats/breakdown', Object.fromEntries(next));
+    expect(want.status).toBe(200);
+    expect((await panelsOn(page)).source).toEqual([
+      ...first.slice(0, 2),
+      ...want.body.results.map((r: { value: string; visits: number; views: number }) => [r.value, r.visits, r.views]),
+    ]);
+    expect(await page.isVisible('[data-panel="source"] [data-action="next-rows"]')).toBe(want.body.results.length === 100);
+  });
+
   it('has no serious or critical accessibility violations (axe-core), light and dark', async () => {
     // Prepare: the CSP would refuse the injected axe script.
     const page = await openPage({ bypassCSP: true });

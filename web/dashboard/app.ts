@@ -4,9 +4,9 @@
 // so a view can be bookmarked.
 import { ApiError, apiBase, statsClient } from './api.ts';
 import { $, download } from './dom.ts';
-import { load } from './load.ts';
+import { load, loadNextRows } from './load.ts';
 import { panelDimension, withFilter, without, withOperator, type Filter, type FilterOperator } from './filter-list.ts';
-import { panelCsv, renderPanel } from './panels.ts';
+import { panelCsv, redrawPanel } from './panels.ts';
 import type { PeriodId } from './periods.ts';
 import { checkSite, listSites, mostViewed, moreSites, readSites, renderSitePicker, showSignIn } from './sites.ts';
 import { fileName, KEY_STORAGE, readFragment, readUrl, REFRESH_MS, SITE_STORAGE, state, writeUrl } from './state.ts';
@@ -130,10 +130,9 @@ function wire(): void {
     if (button.dataset.action === 'expand') {
       if (state.expanded.has(panel.id)) state.expanded.delete(panel.id);
       else state.expanded.add(panel.id);
-      const section = renderPanel(panel);
-      button.closest('section')!.replaceWith(section);
-      (section.querySelector('[data-action="expand"]') as HTMLElement | null)?.focus();
+      redrawPanel(panel, '[data-action="expand"]');
     }
+    if (button.dataset.action === 'next-rows') void loadNextRows(panel);
   });
   $('filter-chips').addEventListener('change', (event) => {
     const select = event.target as HTMLSelectElement;

@@ -1,16 +1,16 @@
 // Loading a period: every request of the report, each with the view's filters (the lake answers
 // those, the counters the others), the figures shown as soon as they are in, the rest after; a
 // later load wins over an earlier one.
-import { ApiError } from './api.ts';
+import { ApiError, OTHER } from './api.ts';
 import { renderChips, showLakeState } from './chips.ts';
 import { $ } from './dom.ts';
 import { filtersQuery } from './filter-list.ts';
 import { LOCALES } from './format.ts';
 import { chartQuery, previousRange, rangeOf, rangeQuery, todayIn, type Range } from './periods.ts';
-import { DIMENSIONS, renderPanels } from './panels.ts';
+import { breakdownRow, DIMENSIONS, redrawPanel, renderPanels } from './panels.ts';
 import { renderChart, renderFigures, renderHeading } from './report.ts';
 import { showSignIn } from './sites.ts';
-import { KEY_STORAGE, MAX_ROWS, state } from './state.ts';
+import { KEY_STORAGE, MAX_ROWS, state, type PanelData } from './state.ts';
 import { describeError, setStatus } from './status.ts';
 
 /** Loads every figure of the period and shows it; a later load wins over an earlier one. */
@@ -76,6 +76,31 @@ export async function load(options: { quiet?: boolean } = {}): Promise<void> {
     }
     setStatus(describeError(error, site), true);
   }
+}
+
+/**
+ * Reads a breakdown panel's next page of rows and shows it after those loaded: past the counters'
+ * rows (or in place of their `(other)`), the lake answers. A load meanwhile drops it.
+ */
+export async function loadNextRows(panel: PanelData): Promise<void> {
+  const { client, range } = state;
+  if (!client || !range || panel.paging) return;
+  const count = state.loadCount;
+  const rows = panel.rows.filter((row) => row.label !== OTHER);
+  panel.paging = true;
+  redrawPanel(panel, '[data-action="next-rows"]');
+  try {
+    const query = { ...rangeQuery(range), ...filtersQuery(state.filters), limit: String(MAX_ROWS), offset: String(rows.length) };
+    const page = await client.breakdown(state.site, panel.id, query);
+    if (count !== state.loadCount) return;
+    panel.rows = [...rows, ...page.results.map(breakdownRow)];
+    panel.more = page.results.length === MAX_ROWS;
+  } catch (error) {
+    if (count === state.loadCount) setStatus(describeError(error, state.site), true);
+  } finally {
+    panel.paging = false;
+  }
+  if (count === state.loadCount) redrawPanel(panel, panel.more ? '[data-action="next-rows"]' : '[data-action="expand"]');
 }
 
 function syncPeriodControls(range: Range | undefined): void {

@@ -10,7 +10,7 @@ export const SITE_STORAGE = 'dashboard.site';
 export const REFRESH_MS = 60_000;
 /** Sites asked for per page of GET /sites. */
 export const SITES_PAGE = 100;
-/** Rows a panel shows, and shows when expanded (the API's largest `limit`). */
+/** Rows a panel shows, and the rows of a page of it (the API's largest `limit`). */
 export const ROWS = 10;
 export const MAX_ROWS = 100;
 
@@ -27,6 +27,10 @@ export interface PanelData {
   title: string;
   columns: string[];
   rows: PanelRow[];
+  /** A breakdown with rows past those loaded: its last page was full, or the counters summed the rest as `(other)`. */
+  more?: boolean;
+  /** Whether its next page is being read. */
+  paging?: boolean;
 }
 
 export const state = {
