@@ -241,6 +241,15 @@ async function apiFilteredBy(site: string, range: Range, filters: string) {
   return { figures: want.figures, panels: want.panels, chart: await expectedChart(site, range, filters || undefined) };
 }
 
+/** axe-core's script, which a test adds to a page (with the CSP bypassed). */
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** The serious and critical accessibility violations axe-core finds on the page (a string: the tests' TypeScript knows no DOM). */
+const seriousViolations = (page: Page) =>
+  page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
+
 /** The chips on the page: dimension, operator and value. */
 const chipsOn = (page: Page) =>
   page.$$eval('.chip', (chips) => chips.map((chip) => [chip.getAttribute('data-filter'), chip.querySelector('select')?.value, chip.querySelector('.chip-value')?.textContent]));
@@ -619,13 +628,10 @@ describe('the dashboard in Chromium', () => {
     expect(pagesCsv).toContain('\r\n(other),');
 
     // Assess: still no serious accessibility violation, light and dark; screenshots to look at.
-    const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-    await page.addScriptTag({ path: axe });
+    await page.addScriptTag({ path: AXE });
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
-      const violations = await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
+      const violations = await seriousViolations(page);
       expect(violations, colorScheme).toEqual([]);
       if (process.env.DASHBOARD_SHOTS_DIR) await page.locator(source).screenshot({ path: path.join(process.env.DASHBOARD_SHOTS_DIR, `exactness-${colorScheme}.png`) });
     }
@@ -692,13 +698,10 @@ describe('the dashboard in Chromium', () => {
     expect(reloaded).toEqual(bothView);
     expect(notSourceView).toEqual(await apiFilteredBy(siteA, range, notSource));
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-filtered-1440-light.png') });
-    const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-    await page.addScriptTag({ path: axe });
+    await page.addScriptTag({ path: AXE });
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
-      const violations = await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
+      const violations = await seriousViolations(page);
       expect(violations, colorScheme).toEqual([]);
     }
     await page.setViewportSize({ width: 390, height: 844 });
@@ -760,17 +763,13 @@ describe('the dashboard in Chromium', () => {
     // Prepare: the CSP would refuse the injected axe script.
     const page = await openPage({ bypassCSP: true });
     await openDashboard(page, {}, { site: siteA, key: adminKey });
-    const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
     for (const colorScheme of ['light', 'dark'] as const) {
       // Act
       await page.emulateMedia({ colorScheme });
       await page.waitForSelector('main[data-state="ready"]');
-      await page.addScriptTag({ path: axe });
-      // A string: the tests' TypeScript knows no DOM.
-      const violations = await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
+      await page.addScriptTag({ path: AXE });
+      const violations = await seriousViolations(page);
 
       // Assess
       expect(violations, colorScheme).toEqual([]);
