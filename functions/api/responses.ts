@@ -6,6 +6,16 @@
 /** How an answer names its period: `date` (a day, or null for all time), or `from` and `to` (a range of days). */
 export type PeriodFields = { date: string | null } | { from: string; to: string };
 
+/**
+ * Which store answered: `counters` (the counters in DynamoDB: requests without `filters`) or
+ * `lake` (the raw events, queried with Athena; requests with `filters`, or a breakdown's rows
+ * from an `offset`).
+ */
+export type AnsweredBy = 'counters' | 'lake';
+
+/** A stats route's body with the store that answered it. */
+export type Answered<T> = T & { answered_by: AnsweredBy };
+
 /** The visit figures of a period. */
 export interface VisitFigures {
   visits: number;

@@ -7,9 +7,14 @@ import { METRICS } from '../commons/metric-names.ts';
 import { logger, metrics, MetricUnit, observability } from '../commons/observability.ts';
 import { HttpError, httpErrors, json, readRequest, type HttpRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
 import type { ParseResult } from '../domain/event.ts';
-import { parseBreakdownQuery, shapeBreakdown } from '../domain/breakdown.ts';
-import { daysIn, parseStatsQuery, scopesOf, shapeStats } from '../domain/stats.ts';
-import { parseTimeseriesQuery, shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
+import { shapeBreakdown } from '../domain/breakdown.ts';
+import { daysIn, scopesOf, shapeStats } from '../domain/stats.ts';
+import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
+import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredTimeseriesQuery } from '../domain/filtered-queries.ts';
+import type { LakeEngine } from '../domain/lake-query.ts';
+import type { Answered } from '../api/responses.ts';
+import { lakeBreakdown, lakeStats, lakeTimeseries } from './lake-reads.ts';
+import { lakeEngine } from './lake-engine.ts';
 import { parseSitesQuery, shapeSites, visibleSites } from '../domain/site-list.ts';
 import { EXPORT_URL_SECONDS, MAX_EXPORT_FILES, parseExportQuery, shapeExport } from '../domain/export.ts';
 import { listLakeObjects } from '../store/lake/lake-listing.ts';
@@ -71,40 +76,53 @@ async function timeZoneOf(siteId: string): Promise<string> {
   return zone;
 }
 
-/** GET /stats: totals, unique users and top paths of a site, for all time, a day or a range of days. */
+/** A body the counters answered. */
+const counted = <T>(body: T): Answered<T> => ({ ...body, answered_by: 'counters' });
+
+/** A request the lake answers (lake-reads.ts), with the site's time zone; a 503 when the lake is not set up or too slow. */
+async function fromLake(fields: Record<string, unknown>, siteId: string, answer: (engine: LakeEngine, timeZone: string) => Promise<unknown>): Promise<HttpResponse> {
+  const engine = lakeEngine();
+  return json(200, await logged({ ...fields, answered_by: 'lake' }, async () => answer(engine, await timeZoneOf(siteId))));
+}
+
+/** GET /stats: totals, unique users and top paths of a site, for all time, a day or a range of days; with filters, from the lake. */
 async function serveStats(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
-  const query = queryOf(request, parseStatsQuery);
+  const query = queryOf(request, parseFilteredStatsQuery);
   authorizeSite(principal, query.siteId);
-  const [aggregates, timeZone] = await logged({ route: 'stats', site_id: query.siteId, reader: principalLabel(principal), ...query.period }, () =>
+  const fields = { route: 'stats', site_id: query.siteId, reader: principalLabel(principal), ...query.period };
+  if (query.fromLake) return fromLake({ ...fields, filters: request.query.filters }, query.siteId, (engine, zone) => lakeStats(engine, query, query.filters, zone));
+  const [aggregates, timeZone] = await logged(fields, () =>
     Promise.all([
       readSiteStats(doc, config.aggregatesTable, query.siteId, scopesOf(query.period), aggregateSettings, { paths: query.limit > 0 }),
       timeZoneOf(query.siteId),
     ]),
   );
-  return json(200, shapeStats(query, aggregates, timeZone));
+  return json(200, counted(shapeStats(query, aggregates, timeZone)));
 }
 
-/** GET /stats/breakdown: visits and page views of a site by the values of one dimension. */
+/** GET /stats/breakdown: visits and page views of a site by the values of one dimension; with filters or an offset, from the lake. */
 async function serveBreakdown(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
-  const query = queryOf(request, parseBreakdownQuery);
+  const query = queryOf(request, parseFilteredBreakdownQuery);
   authorizeSite(principal, query.siteId);
   const fields = { route: 'breakdown', site_id: query.siteId, reader: principalLabel(principal), dimension: query.dimension, ...query.period };
+  if (query.fromLake) return fromLake({ ...fields, filters: request.query.filters, offset: query.offset }, query.siteId, (engine, zone) => lakeBreakdown(engine, query, query.filters, zone));
   const [counts, timeZone] = await logged(fields, () =>
     Promise.all([readBreakdown(doc, config.aggregatesTable, query.siteId, scopesOf(query.period), query.dimension, { pathBuckets: config.pathBuckets }), timeZoneOf(query.siteId)]),
   );
-  return json(200, shapeBreakdown(query, counts, timeZone));
+  return json(200, counted(shapeBreakdown(query, counts, timeZone)));
 }
 
-/** GET /stats/timeseries: a site's figures for each day or month of a range, or each hour of a day. */
+/** GET /stats/timeseries: a site's figures for each day or month of a range, or each hour of a day; with filters, from the lake. */
 async function serveTimeseries(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
-  const query = queryOf(request, parseTimeseriesQuery);
+  const query = queryOf(request, parseFilteredTimeseriesQuery);
   authorizeSite(principal, query.siteId);
   const fields = { route: 'timeseries', site_id: query.siteId, reader: principalLabel(principal) };
+  if (query.fromLake) return fromLake({ ...fields, interval: query.interval, filters: request.query.filters }, query.siteId, (engine, zone) => lakeTimeseries(engine, query, query.filters, zone));
   if (query.interval === 'hour') {
     const [hours, timeZone] = await logged({ ...fields, interval: 'hour', date: query.date }, () =>
       Promise.all([readDayHours(doc, config.aggregatesTable, query.siteId, query.date), timeZoneOf(query.siteId)]),
     );
-    return json(200, shapeHourlyTimeseries(query, hours, timeZone));
+    return json(200, counted(shapeHourlyTimeseries(query, hours, timeZone)));
   }
   if (query.interval === 'month') {
     const [months, timeZone] = await logged({ ...fields, interval: 'month', ...query.range }, () =>
@@ -113,12 +131,12 @@ async function serveTimeseries(request: HttpRequest, principal: Principal): Prom
         timeZoneOf(query.siteId),
       ]),
     );
-    return json(200, shapeMonthlyTimeseries(query, months, timeZone));
+    return json(200, counted(shapeMonthlyTimeseries(query, months, timeZone)));
   }
   const [days, timeZone] = await logged({ ...fields, ...query.range }, () =>
     Promise.all([readDailyTotals(doc, config.aggregatesTable, query.siteId, daysIn(query.range)), timeZoneOf(query.siteId)]),
   );
-  return json(200, shapeTimeseries(query, days, timeZone));
+  return json(200, counted(shapeTimeseries(query, days, timeZone)));
 }
 
 /**

@@ -88,10 +88,23 @@ describe('responses conform to docs/openapi.yaml', () => {
     ['an impossible date', { site_id: site, date: '2025-02-30' }],
     ['date with from', { site_id: site, date: today, from: today, to: today }],
     ['a bad limit', { site_id: site, limit: '101' }],
+    ['a bad filter', { site_id: site, from: today, to: today, filters: 'planet==mars' }],
+    ['filters over all time', { site_id: site, filters: 'source==google.com' }],
   ])('GET /stats: 400 for %s', async (_name, query) => {
     const response = await api.get('stats', query);
     expect(response.status).toBe(400);
     conforms('GET', '/stats', response);
+  });
+
+  it.each([
+    ['/stats', {}],
+    ['/stats/timeseries', {}],
+    ['/stats/breakdown', { dimension: 'source' }],
+  ])('%s with filters: the lake answers (503 where the deployment does not query it)', async (route, extra) => {
+    const response = await api.get(route.slice(1), { site_id: site, from: monthAgo, to: today, filters: 'source!=(direct);page~/', ...extra });
+    expect([200, 503]).toContain(response.status);
+    expect(response.status === 200 ? response.body.answered_by : response.body.error.code).toMatch(/^(lake|lake_unavailable)$/);
+    conforms('GET', route, response);
   });
 
   it.each([
@@ -140,6 +153,7 @@ describe('responses conform to docs/openapi.yaml', () => {
     ['no dimension', { date: today }, 400],
     ['an unknown dimension', { dimension: 'path' }, 400],
     ['a bad limit', { dimension: 'os', limit: '101' }, 400],
+    ['a bad offset', { dimension: 'os', date: today, offset: '-1' }, 400],
   ] as const)('GET /stats/breakdown: %s', async (_name, query, status) => {
     const response = await api.get('stats/breakdown', { site_id: site, ...query });
     expect(response.status).toBe(status);

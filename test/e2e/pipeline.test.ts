@@ -87,7 +87,7 @@ describe('events in, stats out', () => {
       PIPELINE_TIMEOUT_MS,
     );
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ site_id: site, timezone: 'UTC', date: dayOf(today), ...expected });
+    expect(response.body).toEqual({ site_id: site, timezone: 'UTC', answered_by: 'counters', date: dayOf(today), ...expected });
   });
 
   it('counts all time exactly, with the previous day included', async () => {
@@ -97,7 +97,7 @@ describe('events in, stats out', () => {
       (r) => r.body?.total_events >= expected.total_events,
       PIPELINE_TIMEOUT_MS,
     );
-    expect(response.body).toEqual({ site_id: site, timezone: 'UTC', date: null, ...expected });
+    expect(response.body).toEqual({ site_id: site, timezone: 'UTC', answered_by: 'counters', date: null, ...expected });
   });
 
   it('keeps counts exact after the retried event has been processed', async () => {
@@ -109,7 +109,7 @@ describe('events in, stats out', () => {
       (r) => r.body?.total_events >= expected.total_events,
       PIPELINE_TIMEOUT_MS,
     );
-    expect(day.body).toEqual({ site_id: site, timezone: 'UTC', date: dayOf(yesterday), ...expected });
+    expect(day.body).toEqual({ site_id: site, timezone: 'UTC', answered_by: 'counters', date: dayOf(yesterday), ...expected });
     expect((await stats({ site_id: site })).body.total_events).toBe(truth().total_events);
   });
 
@@ -125,7 +125,7 @@ describe('events in, stats out', () => {
     const daily = [truth(range.from).unique_users, truth(range.to).unique_users];
 
     // Assess: the same users came on both days, so the range counts fewer than the days summed.
-    expect(response.body).toEqual({ site_id: site, timezone: 'UTC', ...range, ...expected });
+    expect(response.body).toEqual({ site_id: site, timezone: 'UTC', answered_by: 'counters', ...range, ...expected });
     expect(response.body.unique_users).toBeLessThan(daily[0]! + daily[1]!);
   });
 
@@ -140,6 +140,7 @@ describe('events in, stats out', () => {
     expect(response.body).toEqual({
       site_id: site,
       timezone: 'UTC',
+      answered_by: 'counters',
       from: dayBefore,
       to: dayOf(today),
       points: [{ date: dayBefore, views: 0, unique_users: 0, events: 0, visits: 0 }, point(dayOf(yesterday)), point(dayOf(today))],
@@ -158,7 +159,7 @@ describe('GET /stats', () => {
     const response = await stats({ site_id: `nobody-${run}`, date: '2025-11-12' });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
-      site_id: `nobody-${run}`, timezone: 'UTC', date: '2025-11-12', total_views: 0, unique_users: 0, total_events: 0, ...NO_VISIT_FIGURES,
+      site_id: `nobody-${run}`, timezone: 'UTC', answered_by: 'counters', date: '2025-11-12', total_views: 0, unique_users: 0, total_events: 0, ...NO_VISIT_FIGURES,
       events_by_type: {}, top_paths: [],
     });
   });

@@ -99,6 +99,7 @@ describe('visits over HTTP', () => {
     expect(country).toEqual({
       site_id: site,
       timezone: 'UTC',
+      answered_by: 'counters',
       dimension: 'country',
       date: day,
       results: [

@@ -213,6 +213,7 @@ describe('visit counters read back', () => {
     expect(rest.json).toEqual({
       site_id: site,
       timezone: 'UTC',
+      answered_by: 'counters',
       dimension: 'entry_page',
       from: '2025-11-10',
       to: '2025-11-12',

@@ -125,6 +125,7 @@ describe('month sketches', () => {
     expect(body).toEqual({
       site_id: site,
       timezone: 'UTC',
+      answered_by: 'counters',
       ...range,
       points: [point('2025-09', '2025-09-25', '2025-09-30'), point('2025-10', '2025-10-01', '2025-10-31'), point('2025-11', '2025-11-01', '2025-11-05')],
     });

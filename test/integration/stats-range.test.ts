@@ -92,6 +92,7 @@ describe('GET /stats over a range of days', () => {
     expect(json).toEqual({
       site_id: site,
       timezone: 'UTC',
+      answered_by: 'counters',
       from: range.from,
       to: range.to,
       total_views: expected.views,
@@ -188,7 +189,7 @@ describe('GET /stats/timeseries', () => {
 
     // Assess
     expect(statusCode).toBe(200);
-    expect(json).toEqual({ site_id: site, timezone: 'UTC', ...range, points: truth(events, range).points });
+    expect(json).toEqual({ site_id: site, timezone: 'UTC', answered_by: 'counters', ...range, points: truth(events, range).points });
     expect(json.points.map((p: { unique_users: number }) => p.unique_users)).toEqual([0, 30, 40, 0, 5, 0]);
   });
 

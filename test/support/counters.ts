@@ -45,16 +45,21 @@ export function itemBytes(item: Record<string, unknown>): number {
   return bytes;
 }
 
-/** The same order for the same seed (mulberry32). */
-export function shuffled<T>(items: readonly T[], seed: number): T[] {
+/** A small seeded generator of floats in [0, 1) (mulberry32), so that a failing workload can be replayed. */
+export function seeded(seed: number): () => number {
   let state = seed >>> 0;
-  const random = () => {
+  return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
+}
+
+/** The same order for the same seed (mulberry32). */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const random = seeded(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

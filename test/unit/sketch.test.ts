@@ -16,20 +16,12 @@ import {
   type ShardState,
 } from '../../functions/domain/sketch.ts';
 import { PRECISION, REGISTER_COUNT, REGISTERS_PER_SHARD, PACKED_BYTES } from '../../functions/domain/sketch-registers.ts';
+import { seeded } from '../support/counters.ts';
 
 // ---- helpers ---------------------------------------------------------------------------------
 
 /** mulberry32: small seeded PRNG returning floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seeded;
 
 function randomId(rand: () => number): string {
   const word = () => Math.floor(rand() * 0x100000000).toString(16).padStart(8, '0');
