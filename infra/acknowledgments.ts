@@ -57,6 +57,11 @@ export const REASONS = {
   bucketPrefix:
     'The lake holds one object per commit unit and day, named when it is written; access is granted to the ' +
     'prefix that holds them (events/) and to no other object of the bucket.',
+  /** AwsSolutions-IAM5 on the stats function's access to the workgroup's results (Lake.grantQueries). */
+  athenaResults:
+    'Athena writes each query\'s results under the workgroup\'s output location (athena-results/<query id>.csv and ' +
+    '.metadata) with the rights of the caller, who then reads them back; the object names are made by Athena per ' +
+    'query, so access is granted to that prefix and to no other object of the bucket.',
   /** AwsSolutions-S1 on the lake bucket. */
   lakeAccessLogs:
     'The lake bucket is written by the processor and read through pre-signed URLs from GET /stats/export and by ' +

@@ -175,6 +175,8 @@ export class AnalyticsStack extends Stack {
       // GET /stats/export lists a site's objects and signs URLs to them (the URLs carry this role's rights).
       .useBucket(this.lake.bucket, 'LAKE_BUCKET', LAKE_PREFIX, ['GetObject']);
     this.adminApiKey.grantRead(this.statsFunction);
+    // Filtered figures and rows past the counters: Athena queries of the lake in its workgroup.
+    this.lake.grantQueries(this.statsFunction);
 
     // Serves a constant: no access to tables or queues, only the logging settings every function gets.
     this.assetsFunction = new AnalyticsFunction(this, 'AssetsFunction', {

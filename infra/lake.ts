@@ -1,6 +1,8 @@
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, type CfnResource } from 'aws-cdk-lib';
 import { CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { LAKE_PREFIX } from '../functions/domain/lake.ts';
@@ -19,7 +21,7 @@ export const ATHENA_RESULTS_PREFIX = 'athena-results/';
 const RESULTS_DAYS = 7;
 
 /** The columns of a lake line (functions/domain/lake.ts, LakeRecord); site_id and date are the partitions. */
-const COLUMNS = [
+export const LAKE_COLUMNS = [
   { name: 'event_id', type: 'string' },
   { name: 'event_type', type: 'string' },
   { name: 'path', type: 'string' },
@@ -34,6 +36,12 @@ const COLUMNS = [
     name: 'visit',
     type: 'struct<page:int,gap_ms:int,entry_page:string,source:string,utm_medium:string,utm_campaign:string>',
   },
+];
+
+/** The Hive partitions of the lake's keys (`events/site_id=S/date=D/`). */
+export const LAKE_PARTITION_KEYS = [
+  { name: 'site_id', type: 'string' },
+  { name: 'date', type: 'string', comment: 'YYYY-MM-DD in the site time zone' },
 ];
 
 /**
@@ -79,10 +87,7 @@ export class Lake extends Construct {
         name: this.tableName,
         description: 'Every counted event once; query with WHERE site_id = ... (and a date range)',
         tableType: 'EXTERNAL_TABLE',
-        partitionKeys: [
-          { name: 'site_id', type: 'string' },
-          { name: 'date', type: 'string', comment: 'YYYY-MM-DD in the site time zone' },
-        ],
+        partitionKeys: LAKE_PARTITION_KEYS,
         parameters: {
           classification: 'json',
           compressionType: 'gzip',
@@ -98,7 +103,7 @@ export class Lake extends Construct {
         },
         storageDescriptor: {
           location,
-          columns: COLUMNS,
+          columns: LAKE_COLUMNS,
           inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
           outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
           serdeInfo: { serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe', parameters: { 'ignore.malformed.json': 'false' } },
@@ -123,5 +128,49 @@ export class Lake extends Construct {
         },
       },
     });
+  }
+
+  /**
+   * Lets a function run queries in the workgroup (env LAKE_WORKGROUP, LAKE_DATABASE) and nothing
+   * more: Athena calls on this workgroup only; Glue reads of this database and table; S3 reads of
+   * the events under `events/` and read/write of the workgroup's results under `athena-results/`,
+   * which Athena does with the caller's rights.
+   */
+  grantQueries(fn: LambdaFunction): void {
+    const stack = Stack.of(this);
+    const workGroupArn = stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroup.ref });
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
+        resources: [workGroupArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['glue:GetDatabase', 'glue:GetTable'],
+        resources: [
+          stack.formatArn({ service: 'glue', resource: 'catalog' }),
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/${this.tableName}` }),
+        ],
+      }),
+    );
+    const prefixes = [LAKE_PREFIX, ATHENA_RESULTS_PREFIX].map((prefix) => `${prefix}*`);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${LAKE_PREFIX}*`)] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [this.bucket.arnForObjects(`${ATHENA_RESULTS_PREFIX}*`)],
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': prefixes } } }),
+    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [this.bucket.bucketArn] }));
+    fn.addEnvironment('LAKE_WORKGROUP', this.workGroup.ref);
+    fn.addEnvironment('LAKE_DATABASE', this.databaseName);
+    const bucketId = stack.resolve((this.bucket.node.defaultChild as CfnResource).logicalId) as string;
+    acknowledge(fn.role!, [`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${LAKE_PREFIX}*]`], 'bucketPrefix');
+    acknowledge(fn.role!, [`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${ATHENA_RESULTS_PREFIX}*]`], 'athenaResults');
   }
 }

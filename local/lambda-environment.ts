@@ -11,6 +11,8 @@ export interface LambdaEnvironmentOptions {
   sqsEndpoint: string;
   /** The S3 emulator's endpoint (http://127.0.0.1:PORT). */
   s3Endpoint?: string;
+  /** The local Athena endpoint (http://127.0.0.1:PORT), when the stack has a lake workgroup. */
+  athenaEndpoint?: string;
   /** Local-only variables on top of the template's (e.g. ADMIN_API_KEY); the template's win. */
   extra?: Record<string, string>;
 }
@@ -42,6 +44,7 @@ export function lambdaEnvironment(opts: LambdaEnvironmentOptions): Record<string
     AWS_ENDPOINT_URL_SQS: opts.sqsEndpoint,
     // An IP address, so the SDK addresses buckets path-style (no <bucket>.localhost host names).
     ...(opts.s3Endpoint ? { AWS_ENDPOINT_URL_S3: opts.s3Endpoint } : {}),
+    ...(opts.athenaEndpoint ? { AWS_ENDPOINT_URL_ATHENA: opts.athenaEndpoint } : {}),
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime ?? 'nodejs'}`,
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',

@@ -5,6 +5,8 @@
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startApiServer, type ApiServer } from './api-server.ts';
+import { startAthenaLocal } from './athena/server.ts';
+import { templateLake } from './athena/template-lake.ts';
 import { localDynamoDbClient, localS3Client, localSqsClient } from './clients.ts';
 import { startDynamoDbLocal, type DynamoDbLocal, type DynamoDbLocalOptions } from './dynamodb-local.ts';
 import { startPoller, type BatchReport, type Poller } from './event-source.ts';
@@ -80,6 +82,8 @@ export interface LocalRuntime {
   readonly routes: RouteInfo[];
   readonly dynamodbEndpoint: string;
   readonly sqsEndpoint: string;
+  /** The local Athena endpoint (DuckDB over the lake), when the template has a workgroup and the lake's table. */
+  readonly athenaEndpoint?: string;
   /** Table names by logical id. */
   readonly tables: Record<string, string>;
   /** Queue URLs by logical id. */
@@ -159,6 +163,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
       s3Client.destroy();
     });
     const bindings = await createResources(model, { dynamodb: ddbClient, sqs: sqsClient, s3: s3Client, sqsEndpoint: sqs.endpoint, log });
+    // Athena's workgroup and the Glue table over a bucket of the stack: DuckDB behind Athena's API.
+    const lake = templateLake(model, bindings);
+    const athena = lake ? await startAthenaLocal({ lake, s3: s3Client }) : undefined;
+    if (athena) cleanup.push(() => athena.stop());
 
     // Functions reach SQS at the queue URLs' own origin (sqs.<region>.localhost:PORT, which the
     // worker resolves to 127.0.0.1), so SDK clients work with default settings, as on AWS.
@@ -182,6 +190,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
           sqsEndpoint: endpoints.sqs,
           // fauxqs serves S3 on its SQS port.
           s3Endpoint: sqs.endpoint,
+          athenaEndpoint: athena?.endpoint,
           extra: opts.environment,
         }),
         moduleFallbackDir: PROJECT_ROOT,
@@ -265,6 +274,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
       })),
       dynamodbEndpoint: dynamodb.endpoint,
       sqsEndpoint: sqs.endpoint,
+      athenaEndpoint: athena?.endpoint,
       tables: Object.fromEntries(Object.entries(bindings.tables).map(([id, t]) => [id, t.name])),
       queues: Object.fromEntries(Object.entries(bindings.queues).map(([id, q]) => [id, q.url])),
       buckets: Object.fromEntries(Object.values(model.buckets).map((b) => [b.logicalId, b.name])),
@@ -301,6 +311,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
             dynamodbPid: dynamodb.pid,
             sqsEndpoint: sqs.endpoint,
             s3Endpoint: sqs.endpoint,
+            athenaEndpoint: athena?.endpoint,
             tables: runtime.tables,
             queues: runtime.queues,
             buckets: runtime.buckets,

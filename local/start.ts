@@ -67,8 +67,9 @@ function summary(runtime: LocalRuntime): string {
   for (const [id, name] of Object.entries(runtime.tables)) lines.push(`${pad('')}table ${displayName(id)}: ${name}`);
   lines.push(`${pad('SQS')}${runtime.sqsEndpoint}`);
   for (const [id, url] of Object.entries(runtime.queues)) lines.push(`${pad('')}queue ${displayName(id)}: ${url}`);
-  lines.push(`${pad('S3')}${runtime.sqsEndpoint}   (fauxqs serves S3 beside SQS; no Athena locally)`);
+  lines.push(`${pad('S3')}${runtime.sqsEndpoint}   (fauxqs serves S3 beside SQS)`);
   for (const [id, name] of Object.entries(runtime.buckets)) lines.push(`${pad('')}bucket ${displayName(id)}: ${name}   (npm run export -- --site S --from D --to D)`);
+  if (runtime.athenaEndpoint) lines.push(`${pad('Athena')}${runtime.athenaEndpoint}   (DuckDB over the lake's events/)`);
   for (const mapping of Object.values(runtime.model.eventSourceMappings)) {
     lines.push(
       `${pad('poller')}${displayName(mapping.queueLogicalId)} -> ${displayName(mapping.functionLogicalId)}: ` +

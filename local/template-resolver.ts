@@ -226,6 +226,8 @@ export class Resolver {
       case 'AWS::SNS::Topic':
         // A topic's Ref is its ARN.
         return `arn:aws:sns:${model.region}:${model.accountId}:${localPhysicalName(model.stackName, name, 256)}`;
+      case 'AWS::Athena::WorkGroup':
+        return literalString(resource.Properties?.Name) ?? localPhysicalName(model.stackName, name, 128);
       case 'AWS::CloudWatch::Dashboard':
         return literalString(resource.Properties?.DashboardName) ?? localPhysicalName(model.stackName, name, 255);
       default:

@@ -79,6 +79,10 @@ const EMULATED_OR_IRRELEVANT = new Set([
   'AWS::ApiGateway::Stage',
   'AWS::ApiGateway::Account',
   'AWS::ApiGateway::GatewayResponse',
+  // Served by the local Athena endpoint (athena/): queries in the workgroup over the Glue table.
+  'AWS::Athena::WorkGroup',
+  'AWS::Glue::Database',
+  'AWS::Glue::Table',
   'AWS::IAM::Role',
   'AWS::IAM::Policy',
   'AWS::Logs::LogGroup',

@@ -11,6 +11,7 @@ import {
   type TemplateModel,
 } from '../template.ts';
 import { fixtureAssembly, projectAppExists, projectAssembly } from './fixtures/synth-fixture.ts';
+import { templateLake } from '../athena/template-lake.ts';
 
 const SQS_ENDPOINT = 'http://127.0.0.1:4599';
 
@@ -125,6 +126,27 @@ describe('template interpretation (fixture stack)', () => {
       GREETING: 'hello',
       STACK_REGION: 'us-east-1',
       JOINED: `${table.name}|${queue.name}|000000000000`,
+      LAKE_WORKGROUP: 'FixtureStack-lake',
+    });
+  });
+
+  it("finds the lake: the workgroup, the Glue table's database, bucket, prefix and columns in DuckDB's types", () => {
+    const bucket = Object.values(model.buckets).find((b) => b.logicalId.startsWith('LakeBucket'))!;
+    expect(templateLake(model)).toEqual({
+      workGroup: 'FixtureStack-lake',
+      database: 'fixture_lake',
+      table: 'events',
+      bucket: bucket.name,
+      prefix: 'events/',
+      columns: [
+        { name: 'event_id', type: 'VARCHAR' },
+        { name: 'visit', type: 'STRUCT("page" INTEGER, "source" VARCHAR)' },
+      ],
+      partitionKeys: [
+        { name: 'site_id', type: 'VARCHAR' },
+        { name: 'date', type: 'VARCHAR' },
+      ],
+      outputLocation: `s3://${bucket.name}/athena-results/`,
     });
   });
 
@@ -183,6 +205,16 @@ describe.skipIf(!projectAppExists)('template interpretation (the project stack)'
       const systemLogLevel = fn.logicalId.startsWith('IngestFunction') ? 'WARN' : 'INFO';
       expect(fn.logging, fn.logicalId).toEqual({ format: 'JSON', applicationLogLevel: 'INFO', systemLogLevel });
     }
+  });
+
+  it("gives the stats function the lake's workgroup and database, which the local Athena endpoint serves", () => {
+    const lake = templateLake(model)!;
+    const stats = Object.values(model.functions).find((f) => f.logicalId.startsWith('StatsFunction'))!;
+    const env = resolveEnvironment(model, stats, localBindings(model, { sqsEndpoint: SQS_ENDPOINT }));
+    expect(lake).toMatchObject({ workGroup: `${model.stackName}-lake`, database: `${model.stackName.toLowerCase()}_lake`, table: 'events', prefix: 'events/' });
+    expect(lake.bucket).toBe(Object.values(model.buckets).find((b) => b.logicalId.startsWith('LakeBucket'))!.name);
+    expect(lake.columns.map((c) => c.name)).toEqual(['event_id', 'event_type', 'path', 'user_id', 'timestamp', 'received_at', 'device', 'browser', 'os', 'country', 'visit']);
+    expect({ workGroup: env.LAKE_WORKGROUP, database: env.LAKE_DATABASE }).toEqual({ workGroup: lake.workGroup, database: lake.database });
   });
 
   it('routes the public API to bundled functions', () => {

@@ -2,9 +2,12 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localSqsClient } from '../../clients.ts';
+import { athenaEngine } from '../../../functions/store/lake/athena-engine.ts';
+import { localAthenaClient, localS3Client, localSqsClient } from '../../clients.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../runtime.ts';
 import { fixtureAssembly } from '../fixtures/synth-fixture.ts';
@@ -60,6 +63,31 @@ describe('local runtime (fixture stack)', () => {
     expect(lines.some((l) => /batch: 1 records, 1 failures/.test(l))).toBe(true);
   }, 40_000);
 
+  it("starts the Athena endpoint over the lake's bucket and points the functions' Athena clients at it", async () => {
+    // Prepare
+    const bucket = Object.entries(runtime.buckets).find(([id]) => id.startsWith('LakeBucket'))![1];
+    const s3 = localS3Client(runtime.sqsEndpoint);
+    const body = gzipSync(['{"event_id":"a","visit":{"page":1,"source":"google.com"}}', '{"event_id":"b","visit":{"page":2}}'].join('\n'));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'events/site_id=s1/date=2026-12-06/u.e2.ndjson.gz', Body: body }));
+    s3.destroy();
+
+    // Act
+    const echoed = (await (await fetch(`${runtime.apiUrl}/echo`)).json()) as { env: Record<string, string> };
+    const client = localAthenaClient(echoed.env.AWS_ENDPOINT_URL_ATHENA!);
+    const engine = athenaEngine({ workGroup: echoed.env.LAKE_WORKGROUP!, database: 'fixture_lake', limitMs: 10_000, pollMs: 10 }, client);
+    const rows = await engine.run({ sql: 'SELECT event_id, visit.source AS source FROM events WHERE site_id = ? ORDER BY event_id', params: ['s1'] });
+    client.destroy();
+
+    // Assess
+    expect(runtime.athenaEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(echoed.env).toMatchObject({ AWS_ENDPOINT_URL_ATHENA: runtime.athenaEndpoint, LAKE_WORKGROUP: 'FixtureStack-lake' });
+    expect(rows).toEqual([
+      { event_id: 'a', source: 'google.com' },
+      { event_id: 'b', source: null },
+    ]);
+    expect(lines.some((line) => /not emulated/.test(line))).toBe(false);
+  });
+
   it('invokes a function directly', async () => {
     const result = await runtime.invoke(Object.keys(runtime.functions).find((id) => id.startsWith('FrontFunction'))!, { resource: '/echo', httpMethod: 'GET', body: null, pathParameters: null, queryStringParameters: null });
     expect(result.ok).toBe(true);
@@ -70,6 +98,7 @@ describe('local runtime (fixture stack)', () => {
     await runtime.stop();
     expect(alive(pid)).toBe(false);
     await expect(fetch(`${runtime.apiUrl}/echo`)).rejects.toThrow();
+    await expect(fetch(runtime.athenaEndpoint!, { method: 'POST' })).rejects.toThrow();
   });
 });
 

@@ -39,6 +39,19 @@ describe('the stats function bundle', () => {
   });
 });
 
+describe('the lake engine on AWS (athena-engine.ts)', () => {
+  it('loads the Athena client on its first query, so the stats function starts without it', () => {
+    // Act
+    const engine = imports(bundle('functions/store/lake/athena-engine.ts'));
+    const stats = imports(bundle('functions/stats/handler.ts'));
+
+    // Assess
+    expect(engine.atLoad.size).toBe(0);
+    expect(engine.onDemand).toEqual(new Set(['@aws-sdk/client-athena']));
+    expect(stats.atLoad).not.toContain('@aws-sdk/client-athena');
+  });
+});
+
 describe('the ingest function bundles', () => {
   it('open ingestion loads the DynamoDB packages only for a request that back-dates events, not when it starts', () => {
     // Act

@@ -81,4 +81,52 @@ describe('the raw-event lake', () => {
     expect(JSON.stringify(statements[0]!.Resource)).toContain('/events/*');
     expect(statements[1]!.Condition).toEqual({ StringLike: { 's3:prefix': ['events/*'] } });
   });
+
+  it('lets the stats function query the lake in its workgroup: Athena on that workgroup, Glue reads of its table, S3 reads of events/ and read/write of the results, nothing more', () => {
+    // Prepare
+    const { template, idOf, stack } = synthesized;
+    const roleId = idOf(stack.statsFunction.role!);
+    type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown; Effect: string };
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    /** Each allowed action with each of its resources (as JSON) and its condition. */
+    const grants = statements.flatMap((statement) =>
+      ([] as string[]).concat(statement.Action).flatMap((action) =>
+        ([] as unknown[]).concat(statement.Resource).map((resource) => ({ action, resource: JSON.stringify(resource), condition: statement.Condition })),
+      ),
+    );
+    const of = (service: string) => grants.filter((grant) => grant.action.startsWith(`${service}:`));
+    const env = template.toJSON().Resources[idOf(stack.statsFunction)].Properties.Environment.Variables;
+    const bucketArn = JSON.stringify({ 'Fn::GetAtt': [idOf(stack.lake.bucket), 'Arn'] });
+    const objects = (prefix: string) => JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [idOf(stack.lake.bucket), 'Arn'] }, `/${prefix}*`]] });
+    const arn = (service: string, resource: string) =>
+      JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`]] });
+
+    // Assess
+    expect(env.LAKE_WORKGROUP).toEqual({ Ref: stack.getLogicalId(stack.lake.workGroup) });
+    expect(env.LAKE_DATABASE).toBe('analyticsstack_lake');
+    expect(statements.every((statement) => statement.Effect === 'Allow')).toBe(true);
+    const workGroupArn = JSON.stringify({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':athena:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':workgroup/', { Ref: stack.getLogicalId(stack.lake.workGroup) }]],
+    });
+    expect(of('athena').map((grant) => [grant.action, grant.resource]).sort()).toEqual(
+      ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution', 'athena:StopQueryExecution'].map((action) => [action, workGroupArn]),
+    );
+    expect(new Set(of('glue').map((grant) => grant.action))).toEqual(new Set(['glue:GetDatabase', 'glue:GetTable']));
+    expect(new Set(of('glue').map((grant) => grant.resource))).toEqual(
+      new Set([arn('glue', 'catalog'), arn('glue', 'database/analyticsstack_lake'), arn('glue', 'table/analyticsstack_lake/events')]),
+    );
+    const s3 = of('s3');
+    const actionsOn = (resource: string) => [...new Set(s3.filter((grant) => grant.resource === resource).map((grant) => grant.action))].sort();
+    expect(actionsOn(objects('events/'))).toEqual(['s3:GetObject']);
+    expect(actionsOn(objects('athena-results/'))).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject']);
+    expect(actionsOn(bucketArn)).toEqual(['s3:GetBucketLocation', 's3:ListBucket']);
+    expect(new Set(s3.map((grant) => grant.resource))).toEqual(new Set([objects('events/'), objects('athena-results/'), bucketArn]));
+    for (const listing of s3.filter((grant) => grant.action === 's3:ListBucket')) {
+      const prefixes = (listing.condition as { StringLike: { 's3:prefix': string[] } }).StringLike['s3:prefix'];
+      expect(prefixes.every((prefix) => prefix === 'events/*' || prefix === 'athena-results/*')).toBe(true);
+    }
+    expect(grants.some((grant) => grant.resource === '"*"')).toBe(false);
+  });
 });

@@ -1,0 +1,140 @@
+// The lake in DuckDB, for the local Athena endpoint: an in-memory database whose view `events`
+// reads the mirrored objects (gzipped NDJSON in Hive folders) with the Glue table's columns, and
+// queries run on their own connection with their parameters bound, their results as Athena sends
+// them (every value as text, NULL as no value, column types in Athena's names).
+import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { DUCKDB_SESSION_SQL, DUCKDB_TRINO_MACROS, type BoundValue } from './dialect.ts';
+import type { LakeColumn } from './template-lake.ts';
+
+export interface QueryResult {
+  columns: { name: string; type: string }[];
+  /** Each value as text, undefined for NULL. */
+  rows: (string | undefined)[][];
+}
+
+export interface RunningQuery {
+  readonly done: Promise<QueryResult>;
+  /** Interrupts the query: `done` rejects. */
+  interrupt(): void;
+}
+
+export interface DuckDbLake {
+  /** Points the view `events` at the mirrored files (an empty view when there are none). */
+  refreshView(files: number): Promise<void>;
+  /** Runs a query on a connection of its own. */
+  start(sql: string, params: readonly BoundValue[]): RunningQuery;
+  close(): void;
+}
+
+const sqlString = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+const quoted = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** Athena's name of a DuckDB column type (the engine parses numbers by it). */
+export function athenaType(duckDbType: string): string {
+  const base = duckDbType.toUpperCase().replace(/\(.*$/s, '').trim();
+  switch (base) {
+    case 'BIGINT':
+    case 'HUGEINT':
+    case 'UBIGINT':
+    case 'UINTEGER':
+      return 'bigint';
+    case 'INTEGER':
+    case 'USMALLINT':
+      return 'integer';
+    case 'SMALLINT':
+    case 'UTINYINT':
+      return 'smallint';
+    case 'TINYINT':
+      return 'tinyint';
+    case 'DOUBLE':
+      return 'double';
+    case 'FLOAT':
+      return 'real';
+    case 'DECIMAL':
+      return 'decimal';
+    case 'BOOLEAN':
+      return 'boolean';
+    case 'DATE':
+      return 'date';
+    case 'TIMESTAMP':
+      return 'timestamp';
+    case 'TIMESTAMP WITH TIME ZONE':
+      return 'timestamp with time zone';
+    default:
+      return base.startsWith('STRUCT') ? 'row' : base.endsWith('[]') ? 'array' : 'varchar';
+  }
+}
+
+function bindAll(prepared: DuckDBPreparedStatement, params: readonly BoundValue[]): void {
+  params.forEach((value, i) => {
+    const index = i + 1;
+    if (value === null) prepared.bindNull(index);
+    else if (typeof value === 'boolean') prepared.bindBoolean(index, value);
+    else if (typeof value === 'string') prepared.bindVarchar(index, value);
+    else if (Number.isSafeInteger(value)) prepared.bindBigInt(index, BigInt(value));
+    else prepared.bindDouble(index, value);
+  });
+}
+
+const text = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : String(value));
+
+export async function openDuckDbLake(options: { dir: string; prefix: string; columns: LakeColumn[]; partitionKeys: LakeColumn[] }): Promise<DuckDbLake> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connect = async (): Promise<DuckDBConnection> => {
+    const connection = await instance.connect();
+    for (const statement of DUCKDB_SESSION_SQL) await connection.run(statement);
+    return connection;
+  };
+  const admin = await connect();
+  for (const statement of DUCKDB_TRINO_MACROS) await admin.run(statement);
+  const { columns, partitionKeys } = options;
+  const glob = `${options.dir}/${options.prefix}*/*/*.ndjson.gz`;
+  const struct = (list: LakeColumn[]): string => `{${list.map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`).join(', ')}}`;
+  const readFiles =
+    `SELECT * FROM read_ndjson(${sqlString(glob)}, columns = ${struct(columns)}, hive_partitioning = true, ` +
+    `hive_types = ${struct(partitionKeys)}, compression = 'gzip', format = 'newline_delimited')`;
+  // The same columns with no rows: an empty lake answers zero rows, not "no files found".
+  const noFiles = `SELECT ${[...columns, ...partitionKeys].map((c) => `CAST(NULL AS ${c.type}) AS ${quoted(c.name)}`).join(', ')} WHERE false`;
+  let current: 'files' | 'empty' | undefined;
+
+  return {
+    async refreshView(files) {
+      const wanted = files > 0 ? 'files' : 'empty';
+      if (wanted === current) return;
+      await admin.run(`CREATE OR REPLACE VIEW events AS ${wanted === 'files' ? readFiles : noFiles}`);
+      current = wanted;
+    },
+    start(sql, params) {
+      let connection: DuckDBConnection | undefined;
+      let interrupted = false;
+      const done = (async (): Promise<QueryResult> => {
+        connection = await connect();
+        try {
+          if (interrupted) throw new Error('Query was cancelled');
+          const prepared = await connection.prepare(sql);
+          bindAll(prepared, params);
+          const reader = await prepared.runAndReadAll();
+          const names = reader.columnNames();
+          const types = reader.columnTypes().map((type) => athenaType(type.toString()));
+          return {
+            columns: names.map((name, i) => ({ name, type: types[i]! })),
+            rows: reader.getRows().map((row) => row.map(text)),
+          };
+        } finally {
+          connection.closeSync();
+        }
+      })();
+      return {
+        done,
+        interrupt() {
+          interrupted = true;
+          connection?.interrupt();
+        },
+      };
+    },
+    close() {
+      admin.closeSync();
+      instance.closeSync();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// A folder that mirrors the lake's objects in the local S3, for DuckDB to read (it has no S3
+// reader here): each sync lists the prefix, downloads the objects it has not seen (by key and
+// ETag) and removes the files of objects that are gone. Keys map to paths one to one, so the
+// Hive folders (site_id=S/date=D) are the same as in the bucket.
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { mapLimit } from '../../functions/commons/map-limit.ts';
+
+export interface LakeMirror {
+  /** The mirror's root: an object `events/a/b.gz` is the file `<dir>/events/a/b.gz`. */
+  readonly dir: string;
+  /** Brings the folder up to date with the bucket; returns how many objects it mirrors. */
+  sync(): Promise<number>;
+}
+
+const DOWNLOADS_AT_ONCE = 8;
+
+export function lakeMirror(options: { s3: S3Client; bucket: string; prefix: string; dir: string }): LakeMirror {
+  const { s3, bucket, prefix, dir } = options;
+  /** ETag of each mirrored key. */
+  const mirrored = new Map<string, string>();
+  const fileOf = (key: string): string => {
+    const file = path.resolve(dir, key);
+    if (!file.startsWith(path.resolve(dir) + path.sep)) throw new Error(`Object key ${key} leaves the mirror folder`);
+    return file;
+  };
+
+  async function listAll(): Promise<Map<string, string>> {
+    const objects = new Map<string, string>();
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) if (object.Key && !object.Key.endsWith('/')) objects.set(object.Key, object.ETag ?? '');
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return objects;
+  }
+
+  async function download(key: string, etag: string): Promise<void> {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const body = await object.Body!.transformToByteArray();
+    const file = fileOf(key);
+    await mkdir(path.dirname(file), { recursive: true });
+    // Written beside and renamed: a query reading the folder never sees half a file.
+    const partial = `${file}.${process.pid}.partial`;
+    await writeFile(partial, body);
+    await rename(partial, file);
+    mirrored.set(key, etag);
+  }
+
+  let syncing: Promise<number> | undefined;
+  async function syncOnce(): Promise<number> {
+    const objects = await listAll();
+    const gone = [...mirrored.keys()].filter((key) => !objects.has(key));
+    for (const key of gone) {
+      await rm(fileOf(key), { force: true });
+      mirrored.delete(key);
+    }
+    const changed = [...objects].filter(([key, etag]) => mirrored.get(key) !== etag);
+    await mapLimit(changed, DOWNLOADS_AT_ONCE, ([key, etag]) => download(key, etag));
+    return objects.size;
+  }
+
+  return {
+    dir,
+    // One sync at a time: a query arriving during one waits for the next, which sees its objects.
+    sync() {
+      const next: Promise<number> = (syncing ?? Promise.resolve(0)).catch(() => 0).then(syncOnce);
+      syncing = next;
+      return next;
+    },
+  };
+}

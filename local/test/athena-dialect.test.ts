@@ -1,0 +1,116 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { athenaLiteral, cellValue } from '../../functions/store/lake/athena-engine.ts';
+import { checkPlaceholders, DUCKDB_SESSION_SQL, DUCKDB_TRINO_MACROS, ParameterError, parseAthenaLiteral } from '../athena/dialect.ts';
+import { athenaType } from '../athena/duckdb-lake.ts';
+import { duckDbType } from '../athena/template-lake.ts';
+
+// Both sides of the one place where Athena (Trino) and DuckDB differ: what the engine sends to
+// Athena (SQL text unchanged, parameters as Athena literals), and the same text run in a DuckDB
+// session the local endpoint prepares (Trino's functions as macros, Trino's integer division, UTC).
+
+describe('execution parameters', () => {
+  it('are sent to Athena as SQL literals: strings quoted with quotes doubled, numbers as digits', () => {
+    expect(['shop', "o'brien", "'; DROP TABLE events; --", '', 42, -1.5].map(athenaLiteral)).toEqual([
+      "'shop'",
+      "'o''brien'",
+      "'''; DROP TABLE events; --'",
+      "''",
+      '42',
+      '-1.5',
+    ]);
+    expect(() => athenaLiteral(Number.NaN)).toThrow(/finite number/);
+  });
+
+  it('come back as the same values on the local endpoint, whatever they hold', () => {
+    for (const value of ['shop', "o'brien", "'; DROP TABLE events; --", "''", '', '?', 'a\nb', 0, 42, -1.5, 1e21]) {
+      expect(parseAthenaLiteral(athenaLiteral(value))).toEqual(value);
+    }
+    expect([parseAthenaLiteral('true'), parseAthenaLiteral('NULL')]).toEqual([true, null]);
+    for (const bad of ['shop', "'open", "'a' || 'b'", '"double"', '1; DROP']) expect(() => parseAthenaLiteral(bad)).toThrow(ParameterError);
+  });
+
+  it('are allowed in WHERE clauses only, as Athena allows them, and counted', () => {
+    expect(checkPlaceholders('SELECT count(*) FROM events WHERE site_id = ? AND "date" BETWEEN ? AND ?')).toBe(3);
+    expect(checkPlaceholders("SELECT path FROM events WHERE site_id = ? AND (strpos(lower(path), ?) > 0 OR path IN (?, ?)) AND path <> '?'")).toBe(4);
+    expect(checkPlaceholders('SELECT n FROM (SELECT count(*) AS n FROM events WHERE site_id = ?) GROUP BY n')).toBe(1);
+    expect(() => checkPlaceholders('SELECT ? FROM events')).toThrow(/parameter 1 is in SELECT/);
+    expect(() => checkPlaceholders('SELECT path FROM events WHERE site_id = ? GROUP BY path HAVING count(*) > ?')).toThrow(/parameter 2 is in HAVING/);
+    expect(() => checkPlaceholders('SELECT path FROM events WHERE site_id = ? ORDER BY path LIMIT ? OFFSET ?')).toThrow(/parameter 2 is in LIMIT/);
+  });
+});
+
+describe('result values', () => {
+  it('are parsed by their Athena column type: numbers for numeric types, text otherwise, null when absent', () => {
+    expect(cellValue('bigint', '12')).toBe(12);
+    expect(cellValue('double', '0.25')).toBe(0.25);
+    expect(cellValue('double', '1.0E-4')).toBe(0.0001);
+    expect(cellValue('decimal(10,2)', '3.50')).toBe(3.5);
+    expect(cellValue('integer', '-3')).toBe(-3);
+    expect(cellValue('varchar', '12')).toBe('12');
+    expect(cellValue('date', '2026-12-06')).toBe('2026-12-06');
+    expect(cellValue('bigint', undefined)).toBeNull();
+  });
+
+  it("name DuckDB's types as Athena does", () => {
+    expect(['BIGINT', 'HUGEINT', 'INTEGER', 'DOUBLE', 'DECIMAL(18,3)', 'VARCHAR', 'BOOLEAN', 'DATE', 'STRUCT("a" INTEGER)'].map(athenaType)).toEqual([
+      'bigint', 'bigint', 'integer', 'double', 'decimal', 'varchar', 'boolean', 'date', 'row',
+    ]);
+  });
+});
+
+describe('Glue column types', () => {
+  it("become DuckDB's, nested structs included", () => {
+    expect(duckDbType('string')).toBe('VARCHAR');
+    expect(duckDbType('struct<page:int,gap_ms:int,entry_page:string>')).toBe('STRUCT("page" INTEGER, "gap_ms" INTEGER, "entry_page" VARCHAR)');
+    expect(duckDbType('struct<a:struct<b:bigint,c:double>,d:array<string>>')).toBe('STRUCT("a" STRUCT("b" BIGINT, "c" DOUBLE), "d" VARCHAR[])');
+    expect(() => duckDbType('map<string,int>')).toThrow(/no DuckDB counterpart/);
+  });
+});
+
+describe("Athena's SQL in the local endpoint's DuckDB session", () => {
+  let instance: DuckDBInstance;
+  let connection: DuckDBConnection;
+  /** One row of an Athena SQL text run as the endpoint runs it. */
+  const one = async (sql: string): Promise<Record<string, unknown>> => {
+    const reader = await connection.runAndReadAll(sql);
+    return reader.getRowObjectsJS()[0] as Record<string, unknown>;
+  };
+
+  beforeAll(async () => {
+    instance = await DuckDBInstance.create(':memory:');
+    connection = await instance.connect();
+    for (const statement of [...DUCKDB_SESSION_SQL, ...DUCKDB_TRINO_MACROS]) await connection.run(statement);
+  });
+  afterAll(() => {
+    connection?.closeSync();
+    instance?.closeSync();
+  });
+
+  it('reads ISO 8601 timestamps in UTC and formats them with Trino patterns', async () => {
+    expect(
+      await one(
+        "SELECT date_format(from_iso8601_timestamp('2026-12-06T23:30:05.000Z'), '%Y-%m-%d %H:%i:%s') AS utc, " +
+          "date_format(at_timezone(from_iso8601_timestamp('2026-12-06T23:30:05.000Z'), 'Europe/Berlin'), '%Y-%m-%d %H:%i') AS berlin, " +
+          "to_unixtime(from_iso8601_timestamp('1970-01-02T00:00:00Z')) AS seconds, " +
+          "day_of_week(from_iso8601_timestamp('2026-12-06T12:00:00Z')) AS sunday, " +
+          "date_trunc('day', from_iso8601_timestamp('2026-12-06T23:30:05Z')) = from_iso8601_timestamp('2026-12-06T00:00:00Z') AS truncated",
+      ),
+    ).toEqual({ utc: '2026-12-06 23:30:05', berlin: '2026-12-07 00:30', seconds: 86_400, sunday: 7n, truncated: true });
+  });
+
+  it("divides integers as Trino does and counts distinct values with Trino's names", async () => {
+    expect(
+      await one("SELECT 7 / 2 AS quotient, CAST(7 AS double) / 2 AS exact, approx_distinct(x) AS approx, count(DISTINCT x) AS exact_count FROM (VALUES ('a'), ('b'), ('a')) AS t(x)"),
+    ).toEqual({ quotient: 3, exact: 3.5, approx: 2n, exact_count: 2n });
+  });
+
+  it('reads struct fields and the quoted column "date" as Athena does', async () => {
+    await connection.run(`CREATE OR REPLACE TEMP TABLE events AS SELECT {'entry_page': '/', 'source': 'google.com'} AS visit, '2026-12-06' AS "date"`);
+    expect(await one('SELECT visit.entry_page AS entry, visit.source AS source, "date" FROM events WHERE strpos(visit.source, \'google\') > 0')).toEqual({
+      entry: '/',
+      source: 'google.com',
+      date: '2026-12-06',
+    });
+  });
+});
