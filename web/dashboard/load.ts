@@ -59,7 +59,7 @@ export async function load(options: { quiet?: boolean } = {}): Promise<void> {
     renderChart(series, previousSeries);
     renderPanels(withPaths, breakdowns.map((b) => b.results));
     state.loadedAt = Date.now();
-    showLakeState(false, answeredBy(withPaths));
+    showLakeState(false, withPaths.answered_by);
     main.dataset.state = 'ready';
     main.dataset.site = site;
     main.dataset.from = range.from;
@@ -116,6 +116,3 @@ function syncPeriodControls(range: Range | undefined): void {
     ($('custom-to') as HTMLInputElement).value = state.custom.to ?? shown?.to ?? '';
   }
 }
-
-/** Which engine answered (`counters` or `lake`), where the API says. */
-const answeredBy = (body: object): string | undefined => (body as { answered_by?: string }).answered_by;
