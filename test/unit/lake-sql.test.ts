@@ -1,11 +1,12 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIMENSIONS } from '../../functions/domain/audience.ts';
-import { parseFilters, type Filter } from '../../functions/domain/filters.ts';
+import { FILTER_OPERATORS, parseFilters, type Filter, type FilterDimension } from '../../functions/domain/filters.ts';
 import { lakeBreakdownRows, lakeBucketTotals, lakeHourCounts, lakeScopeStats } from '../../functions/domain/lake-answers.ts';
 import { breakdownQuery, figuresQuery, timeseriesQuery } from '../../functions/domain/lake-sql.ts';
 import { hoursOfLocalDay, localDate } from '../../functions/domain/time-zones.ts';
 import { duckDbLake, type DatedRecord, type DuckDbLake } from '../support/duckdb-lake.ts';
-import { kept, localHourOf, tally, tallyBreakdown, tallyBy, workload } from '../support/lake-tally.ts';
+import { COUNTRIES, DEVICES, kept, localHourOf, PATHS, SOURCES, tally, tallyBreakdown, tallyBy, workload } from '../support/lake-tally.ts';
 
 const SITE = 'lake-sql';
 const RANGE = { from: '2026-03-03', to: '2026-04-05' };
@@ -86,6 +87,43 @@ describe.each(CASES)('the lake with filters "%s"', (text) => {
       new Map([...map].map(([key, { views, events, visits, users }]) => [key, { views, events, visits, uniqueUsers: users }]));
     expect(days).toEqual(asPoints(tallyBy(expected, ({ date }) => date)));
     expect(months).toEqual(asPoints(tallyBy(expected, ({ date }) => date.slice(0, 7))));
+  });
+});
+
+/** Values each dimension has in the workload, and some it never has, whole or in part. */
+const VALUES: Partial<Record<FilterDimension, readonly string[]>> = {
+  page: [...PATHS, '/blog', 'docs', '/none'],
+  entry_page: [...PATHS, '/'],
+  source: [...SOURCES, 'google', 'nowhere.example'],
+  country: [...COUNTRIES, 'D'],
+  device: [...DEVICES, 'phone'],
+  event_type: ['page_view', 'signup', 'click', 'purchase', 'view'],
+  utm_campaign: ['(none)', 'spring', 'x~y', 'spr'],
+};
+
+const randomFilter: fc.Arbitrary<Filter> = fc
+  .constantFrom(...(Object.keys(VALUES) as FilterDimension[]))
+  .chain((dimension) =>
+    fc.record({
+      dimension: fc.constant(dimension),
+      operator: fc.constantFrom(...FILTER_OPERATORS),
+      values: fc.uniqueArray(fc.constantFrom(...VALUES[dimension]!), { minLength: 1, maxLength: 3 }),
+    }),
+  );
+
+describe('the lake with any filters', () => {
+  it('gives the figures and a breakdown a tally of the kept events gives', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(randomFilter, { minLength: 1, maxLength: 3 }), async (filters) => {
+        const expected = kept(inRange, filters);
+        const sum = tally(expected);
+        const stats = lakeScopeStats(await lake.run(figuresQuery(SITE, RANGE, filters, 0)));
+        expect([stats.events, stats.views, stats.uniqueUsers, stats.visits, stats.visitMs]).toEqual([sum.events, sum.views, sum.users, sum.visits, sum.visitMs]);
+        const rows = lakeBreakdownRows(await lake.run(breakdownQuery(SITE, RANGE, filters, 'source', { offset: 0, limit: 100 })));
+        expect(rows).toEqual(tallyBreakdown(expected, 'source'));
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 
