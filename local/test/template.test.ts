@@ -138,14 +138,8 @@ describe('template interpretation (fixture stack)', () => {
       table: 'events',
       bucket: bucket.name,
       prefix: 'events/',
-      columns: [
-        { name: 'event_id', type: 'VARCHAR' },
-        { name: 'visit', type: 'STRUCT("page" INTEGER, "source" VARCHAR)' },
-      ],
-      partitionKeys: [
-        { name: 'site_id', type: 'VARCHAR' },
-        { name: 'date', type: 'VARCHAR' },
-      ],
+      columns: [{ name: 'event_id', type: 'VARCHAR' }, { name: 'visit', type: 'STRUCT("page" INTEGER, "source" VARCHAR)' }],
+      partitionKeys: [{ name: 'site_id', type: 'VARCHAR' }, { name: 'date', type: 'VARCHAR' }],
       outputLocation: `s3://${bucket.name}/athena-results/`,
     });
   });
