@@ -1,9 +1,11 @@
-// The lake in DuckDB, for the local Athena endpoint: an in-memory database whose view `events`
-// reads the mirrored objects (gzipped NDJSON in Hive folders) with the Glue table's columns, and
-// queries run on their own connection with their parameters bound, their results as Athena sends
-// them (every value as text, NULL as no value, column types in Athena's names).
+// The lake in DuckDB, for the local Athena endpoint: an in-memory database holding the mirrored
+// objects' lines (gzipped NDJSON in Hive folders, read with the Glue table's columns), loaded as
+// objects come and go and kept by file, under a view `events` with the table's columns; queries
+// run on their own connection with their parameters bound, their results as Athena sends them
+// (every value as text, NULL as no value, column types in Athena's names).
 import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { DUCKDB_SESSION_SQL, DUCKDB_TRINO_MACROS, type BoundValue } from './dialect.ts';
+import type { MirrorChange } from './lake-mirror.ts';
 import type { LakeColumn } from './template-lake.ts';
 
 export interface QueryResult {
@@ -19,8 +21,8 @@ export interface RunningQuery {
 }
 
 export interface DuckDbLake {
-  /** Points the view `events` at the mirrored files (an empty view when there are none). */
-  refreshView(files: number): Promise<void>;
+  /** Loads the lines of added files and drops those of removed (or replaced) ones. */
+  apply(change: MirrorChange): Promise<void>;
   /** Runs a query on a connection of its own. */
   start(sql: string, params: readonly BoundValue[]): RunningQuery;
   close(): void;
@@ -78,7 +80,7 @@ function bindAll(prepared: DuckDBPreparedStatement, params: readonly BoundValue[
 
 const text = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : String(value));
 
-export async function openDuckDbLake(options: { dir: string; prefix: string; columns: LakeColumn[]; partitionKeys: LakeColumn[] }): Promise<DuckDbLake> {
+export async function openDuckDbLake(options: { columns: LakeColumn[]; partitionKeys: LakeColumn[] }): Promise<DuckDbLake> {
   const instance = await DuckDBInstance.create(':memory:');
   const connect = async (): Promise<DuckDBConnection> => {
     const connection = await instance.connect();
@@ -88,21 +90,35 @@ export async function openDuckDbLake(options: { dir: string; prefix: string; col
   const admin = await connect();
   for (const statement of DUCKDB_TRINO_MACROS) await admin.run(statement);
   const { columns, partitionKeys } = options;
-  const glob = `${options.dir}/${options.prefix}*/*/*.ndjson.gz`;
   const struct = (list: LakeColumn[]): string => `{${list.map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`).join(', ')}}`;
-  const readFiles =
-    `SELECT * FROM read_ndjson(${sqlString(glob)}, columns = ${struct(columns)}, hive_partitioning = true, ` +
-    `hive_types = ${struct(partitionKeys)}, compression = 'gzip', format = 'newline_delimited')`;
-  // The same columns with no rows: an empty lake answers zero rows, not "no files found".
-  const noFiles = `SELECT ${[...columns, ...partitionKeys].map((c) => `CAST(NULL AS ${c.type}) AS ${quoted(c.name)}`).join(', ')} WHERE false`;
-  let current: 'files' | 'empty' | undefined;
+  const tableColumns = [...columns, ...partitionKeys];
+  // An empty lake is an empty table: zero rows, not "no files found".
+  await admin.run(`CREATE TABLE lake_lines (${[...tableColumns.map((c) => `${quoted(c.name)} ${c.type}`), 'filename VARCHAR'].join(', ')})`);
+  await admin.run(`CREATE VIEW events AS SELECT ${tableColumns.map((c) => quoted(c.name)).join(', ')} FROM lake_lines`);
+  const fileList = (files: string[]): string => `[${files.map(sqlString).join(', ')}]`;
+  let applying: Promise<void> = Promise.resolve();
 
   return {
-    async refreshView(files) {
-      const wanted = files > 0 ? 'files' : 'empty';
-      if (wanted === current) return;
-      await admin.run(`CREATE OR REPLACE VIEW events AS ${wanted === 'files' ? readFiles : noFiles}`);
-      current = wanted;
+    apply({ added, removed }) {
+      const run = async (): Promise<void> => {
+        await admin.run('BEGIN TRANSACTION');
+        try {
+          const dropped = [...removed, ...added];
+          if (dropped.length) await admin.run(`DELETE FROM lake_lines WHERE filename IN (SELECT unnest(${fileList(dropped)}))`);
+          if (added.length) {
+            await admin.run(
+              `INSERT INTO lake_lines BY NAME SELECT * FROM read_ndjson(${fileList(added)}, columns = ${struct(columns)}, ` +
+                `hive_partitioning = true, hive_types = ${struct(partitionKeys)}, filename = true, compression = 'gzip', format = 'newline_delimited')`,
+            );
+          }
+          await admin.run('COMMIT');
+        } catch (error) {
+          await admin.run('ROLLBACK');
+          throw error;
+        }
+      };
+      applying = applying.catch(() => undefined).then(run);
+      return applying;
     },
     start(sql, params) {
       let connection: DuckDBConnection | undefined;

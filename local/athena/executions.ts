@@ -112,8 +112,7 @@ export class Executions {
       }
       const values: BoundValue[] = parameters.map(parseAthenaLiteral);
       execution.state = 'RUNNING';
-      const files = await this.options.mirror.sync();
-      await this.options.lake.refreshView(files);
+      await this.options.mirror.sync();
       if (!isOpen(execution)) return; // stopped while the lake was mirrored
       execution.running = this.options.lake.start(execution.sql, values);
       const result = await execution.running.done;

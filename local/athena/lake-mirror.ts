@@ -1,22 +1,36 @@
 // A folder that mirrors the lake's objects in the local S3, for DuckDB to read (it has no S3
 // reader here): each sync lists the prefix, downloads the objects it has not seen (by key and
-// ETag) and removes the files of objects that are gone. Keys map to paths one to one, so the
-// Hive folders (site_id=S/date=D) are the same as in the bucket.
+// ETag), removes the files of objects that are gone and hands the change to `apply` (which loads
+// it into DuckDB) before the next sync begins. Keys map to paths one to one, so the Hive folders
+// (site_id=S/date=D) are the same as in the bucket.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { mapLimit } from '../../functions/commons/map-limit.ts';
 
+/** What a sync changed: files (absolute paths) written anew or replaced, and files removed. */
+export interface MirrorChange {
+  added: string[];
+  removed: string[];
+}
+
 export interface LakeMirror {
   /** The mirror's root: an object `events/a/b.gz` is the file `<dir>/events/a/b.gz`. */
   readonly dir: string;
-  /** Brings the folder up to date with the bucket; returns how many objects it mirrors. */
+  /** Brings the folder up to date with the bucket and applies the change; returns how many objects it mirrors. */
   sync(): Promise<number>;
 }
 
 const DOWNLOADS_AT_ONCE = 8;
 
-export function lakeMirror(options: { s3: S3Client; bucket: string; prefix: string; dir: string }): LakeMirror {
+export function lakeMirror(options: {
+  s3: S3Client;
+  bucket: string;
+  prefix: string;
+  dir: string;
+  /** Loads a change; until it succeeds the change's objects count as not mirrored (the next sync tries again). */
+  apply: (change: MirrorChange) => Promise<void>;
+}): LakeMirror {
   const { s3, bucket, prefix, dir } = options;
   /** ETag of each mirrored key. */
   const mirrored = new Map<string, string>();
@@ -37,7 +51,7 @@ export function lakeMirror(options: { s3: S3Client; bucket: string; prefix: stri
     return objects;
   }
 
-  async function download(key: string, etag: string): Promise<void> {
+  async function download(key: string): Promise<string> {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const body = await object.Body!.transformToByteArray();
     const file = fileOf(key);
@@ -46,19 +60,19 @@ export function lakeMirror(options: { s3: S3Client; bucket: string; prefix: stri
     const partial = `${file}.${process.pid}.partial`;
     await writeFile(partial, body);
     await rename(partial, file);
-    mirrored.set(key, etag);
+    return file;
   }
 
   let syncing: Promise<number> | undefined;
   async function syncOnce(): Promise<number> {
     const objects = await listAll();
     const gone = [...mirrored.keys()].filter((key) => !objects.has(key));
-    for (const key of gone) {
-      await rm(fileOf(key), { force: true });
-      mirrored.delete(key);
-    }
+    for (const key of gone) await rm(fileOf(key), { force: true });
     const changed = [...objects].filter(([key, etag]) => mirrored.get(key) !== etag);
-    await mapLimit(changed, DOWNLOADS_AT_ONCE, ([key, etag]) => download(key, etag));
+    const added = await mapLimit(changed, DOWNLOADS_AT_ONCE, ([key]) => download(key));
+    if (added.length || gone.length) await options.apply({ added, removed: gone.map(fileOf) });
+    for (const key of gone) mirrored.delete(key);
+    for (const [key, etag] of changed) mirrored.set(key, etag);
     return objects.size;
   }
 

@@ -155,8 +155,8 @@ function send(response: ServerResponse, status: number, body: Body): void {
 export async function startAthenaLocal(options: AthenaLocalOptions): Promise<AthenaLocal> {
   const { lake } = options;
   const mirrorDir = mkdtempSync(path.join(os.tmpdir(), 'athena-local-'));
-  const duckdb = await openDuckDbLake({ dir: mirrorDir, prefix: lake.prefix, columns: lake.columns, partitionKeys: lake.partitionKeys });
-  const mirror = lakeMirror({ s3: options.s3, bucket: lake.bucket, prefix: lake.prefix, dir: mirrorDir });
+  const duckdb = await openDuckDbLake({ columns: lake.columns, partitionKeys: lake.partitionKeys });
+  const mirror = lakeMirror({ s3: options.s3, bucket: lake.bucket, prefix: lake.prefix, dir: mirrorDir, apply: (change) => duckdb.apply(change) });
   const executions = new Executions({ lake: duckdb, mirror, workGroup: lake.workGroup, database: lake.database });
   const handlers = operations(executions, lake.outputLocation);
 

@@ -168,18 +168,32 @@ describe('the local Athena endpoint, through athenaEngine and the Athena client'
     );
   });
 
-  it('follows the bucket: a new object is read, a deleted one no longer is', async () => {
+  it('runs queries side by side, as a dashboard view asks them', async () => {
+    // Act
+    const counts = await Promise.all(
+      ['shop', 'blog', 'shop', 'none'].map((site) => engine.run({ sql: 'SELECT count(*) AS n FROM events WHERE site_id = ?', params: [site] })),
+    );
+
+    // Assess
+    expect(counts).toEqual([[{ n: shop.length }], [{ n: blog.length }], [{ n: shop.length }], [{ n: 0 }]]);
+  });
+
+  it('follows the bucket: a new object is read, a rewritten one read again, a deleted one no longer', async () => {
     // Prepare
     const count = { sql: 'SELECT count(*) AS n FROM events WHERE site_id = ?', params: ['news'] };
     const key = await putObject(s3, bucket, 'unit-d', lines('news', '2026-12-03', 4));
 
     // Act
     const added = await engine.run(count);
+    const rewritten = lines('news', '2026-12-03', 2).map((line) => `${JSON.stringify(line)}\n`).join('');
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: gzipSync(rewritten) }));
+    const replaced = await engine.run(count);
     await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     const removed = await engine.run(count);
 
     // Assess
     expect(added).toEqual([{ n: 4 }]);
+    expect(replaced).toEqual([{ n: 2 }]);
     expect(removed).toEqual([{ n: 0 }]);
   });
 
