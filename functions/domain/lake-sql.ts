@@ -36,6 +36,22 @@ const VISIT_COUNTS = [
   `${COUNT_IF(`${PAGE_VIEW_SQL} AND visit IS NOT NULL`)} AS visit_views`,
 ].join(', ');
 
+/**
+ * Numbers and instants the stats function computes itself (a page's offset and length, the hour
+ * starts of a day), written into the SQL text as literals: Athena takes execution parameters in
+ * WHERE clauses only. Each is checked for its form first, so nothing else can reach the text;
+ * what a client sends (site, dates, filter values) stays a parameter.
+ */
+export function integerLiteral(value: number): string {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`not a count: ${value}`);
+  return String(value);
+}
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+export function instantLiteral(value: string): string {
+  if (!INSTANT.test(value)) throw new Error(`not an ISO 8601 UTC instant: ${value}`);
+  return `'${value}'`;
+}
+
 /** What `part` says of a row of the figures query: `grouping(event_type, path)`. */
 export const FIGURE_PARTS = { total: 3, type: 1, path: 2 } as const;
 
@@ -64,19 +80,18 @@ export type Bucketing = { by: 'day' } | { by: 'month' } | { by: 'hour'; hourStar
  * text order is time order): the number of the day's hour starts after the first that it has
  * reached, as the processor's `floor((timestamp - start of day) / 1 h)`.
  */
-function hourIndexSql(hourStarts: readonly string[]): LakeQuery {
-  if (hourStarts.length <= 1) return { sql: '0', params: [] };
+function hourIndexSql(hourStarts: readonly string[]): string {
+  if (hourStarts.length <= 1) return '0';
   const later = hourStarts.slice(1);
-  return { sql: `CASE ${later.map((_, index) => `WHEN "timestamp" < ? THEN ${index}`).join(' ')} ELSE ${later.length} END`, params: [...later] };
+  return `CASE ${later.map((start, index) => `WHEN "timestamp" < ${instantLiteral(start)} THEN ${index}`).join(' ')} ELSE ${later.length} END`;
 }
 
 /** GET /stats/timeseries: views, events, visits and users of each bucket that has events (`bucket`: date, month or hour index). */
 export function timeseriesQuery(siteId: string, range: DayRange, filters: readonly Filter[], bucketing: Bucketing): LakeQuery {
   const where = whereClause(siteId, range, filters);
-  const bucket: LakeQuery =
-    bucketing.by === 'hour' ? hourIndexSql(bucketing.hourStarts) : { sql: bucketing.by === 'day' ? '"date"' : 'substr("date", 1, 7)', params: [] };
-  const kept = `SELECT ${bucket.sql} AS bucket, event_type, visit, user_id FROM events WHERE ${where.sql}`;
-  return { sql: `SELECT bucket, ${POINT_COUNTS} FROM (${kept}) kept GROUP BY bucket ORDER BY bucket`, params: [...bucket.params, ...where.params] };
+  const bucket = bucketing.by === 'hour' ? hourIndexSql(bucketing.hourStarts) : bucketing.by === 'day' ? '"date"' : 'substr("date", 1, 7)';
+  const kept = `SELECT ${bucket} AS bucket, event_type, visit, user_id FROM events WHERE ${where.sql}`;
+  return { sql: `SELECT bucket, ${POINT_COUNTS} FROM (${kept}) kept GROUP BY bucket ORDER BY bucket`, params: where.params };
 }
 
 /**
@@ -97,8 +112,8 @@ export function breakdownQuery(
     sql:
       `SELECT ${column} AS item, ${VISITS_SQL} AS visits, count(*) AS views FROM events ` +
       `WHERE ${where.sql} AND ${PAGE_VIEW_SQL} AND ${column} IS NOT NULL ` +
-      `GROUP BY ${column} ORDER BY visits DESC, views DESC, item OFFSET ? LIMIT ?`,
-    params: [...where.params, page.offset, page.limit],
+      `GROUP BY ${column} ORDER BY visits DESC, views DESC, item OFFSET ${integerLiteral(page.offset)} LIMIT ${integerLiteral(page.limit)}`,
+    params: where.params,
   };
 }
 

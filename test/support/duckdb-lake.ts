@@ -1,7 +1,8 @@
 // A lake engine over DuckDB for tests: given lake lines, writes them as the lake lays them out
 // (gzipped NDJSON under events/site_id=S/date=D/) in a temporary folder, reads them back as the
 // view `events` with the Glue table's columns, and runs the lake's queries with their
-// parameters bound to a prepared statement.
+// parameters bound to a prepared statement, in a session prepared as the local Athena endpoint
+// prepares its own (local/athena/dialect.ts), refusing parameters where Athena refuses them.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { LakeRecord } from '../../functions/domain/lake.ts';
 import type { LakeEngine, LakeQuery, LakeRow } from '../../functions/domain/lake-query.ts';
+import { checkPlaceholders, DUCKDB_SESSION_SQL, DUCKDB_TRINO_MACROS } from '../../local/athena/dialect.ts';
 
 /** A line of the lake and the local date whose folder holds it. */
 export interface DatedRecord {
@@ -50,6 +52,8 @@ function plain(value: unknown): string | number | null {
 }
 
 async function runQuery(connection: DuckDBConnection, query: LakeQuery): Promise<LakeRow[]> {
+  const placeholders = checkPlaceholders(query.sql);
+  if (placeholders !== query.params.length) throw new Error(`${placeholders} placeholders for ${query.params.length} parameters`);
   const prepared = await connection.prepare(query.sql);
   query.params.forEach((param, index) => {
     if (typeof param === 'string') prepared.bindVarchar(index + 1, param);
@@ -74,6 +78,7 @@ export async function duckDbLake(lines: readonly DatedRecord[], filesPerDay = 2)
   }
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
+  for (const statement of [...DUCKDB_SESSION_SQL, ...DUCKDB_TRINO_MACROS]) await connection.run(statement);
   const glob = join(dir, 'events', '*', '*', '*.ndjson.gz').replaceAll("'", "''");
   const source =
     lines.length > 0
