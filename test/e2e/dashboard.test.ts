@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PROJECT_ROOT } from '../../local/paths.ts';
-import { addDays, previousRange, rangeOf, type PeriodId, type Range } from '../../web/dashboard/periods.ts';
+import { addDays, chartQuery, previousRange, rangeOf, type PeriodId, type Range } from '../../web/dashboard/periods.ts';
 import { findChromium } from '../../local/chromium.ts';
 import { apiClient, waitFor } from '../support/http-client.ts';
 import { keysCli } from '../support/keys-cli.ts';
@@ -190,13 +190,18 @@ const isRoute = (route: string) => (url: URL) => url.pathname.endsWith(route);
 const METRICS = ['unique_users', 'total_views', 'total_events', 'visits', 'bounce_rate', 'visit_duration_s', 'views_per_visit'] as const;
 const rangeQuery = (range: Range): Record<string, string> => (range.from === range.to ? { date: range.from } : { from: range.from, to: range.to });
 
-/** What the API says of a period: figures (with the previous period's) and each panel's first 10 rows. */
-async function expected(site: string, range: Range, period?: PeriodId) {
+/**
+ * What the API says of a period (of the events `filters` keeps, when given): figures (with the
+ * previous period's) and each panel's first 10 rows.
+ */
+async function expected(site: string, range: Range, period?: PeriodId, filters?: string) {
+  const scope: Record<string, string> = filters ? { filters } : {};
   const [stats, before, ...breakdowns] = await Promise.all([
-    admin.get('stats', { site_id: site, ...rangeQuery(range) }),
-    admin.get('stats', { site_id: site, ...rangeQuery(previousRange(range, period)) }),
-    ...DIMENSIONS.map((dimension) => admin.get('stats/breakdown', { site_id: site, dimension, ...rangeQuery(range) })),
+    admin.get('stats', { site_id: site, ...rangeQuery(range), ...scope }),
+    admin.get('stats', { site_id: site, ...rangeQuery(previousRange(range, period)), ...scope }),
+    ...DIMENSIONS.map((dimension) => admin.get('stats/breakdown', { site_id: site, dimension, ...rangeQuery(range), ...scope })),
   ]);
+  for (const response of [stats, before, ...breakdowns]) expect(response.status, JSON.stringify(response.body)).toBe(200);
   const figures = Object.fromEntries(METRICS.map((metric) => [metric, [stats.body[metric], before.body[metric]]]));
   const events = Object.entries(stats.body.events_by_type as Record<string, number>)
     .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
@@ -210,6 +215,44 @@ async function expected(site: string, range: Range, period?: PeriodId) {
   };
   return { figures, panels, stats: stats.body };
 }
+
+/** The chart's points as its CSV gives them: point, views, visits, events. */
+async function chartOn(page: Page): Promise<string[][]> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click('#chart-csv')]);
+  return (await readFile((await file.path())!, 'utf8')).trimEnd().split('\r\n').slice(1).map((line) => line.split(',').slice(0, 4));
+}
+
+/** The API's time series of a range (filtered by `filters`, when given) as chartOn reads the chart. */
+async function expectedChart(site: string, range: Range, filters?: string): Promise<string[][]> {
+  const series = await admin.get('stats/timeseries', { site_id: site, ...chartQuery(range), ...(filters ? { filters } : {}) });
+  expect(series.status, JSON.stringify(series.body)).toBe(200);
+  return series.body.points.map((p: { date: string; views: number; visits: number; events: number }) => [p.date, p.views, p.visits, p.events].map(String));
+}
+
+/** Waits until the page shows the view filtered by `filters` (none: ''), and reads its figures, panels and chart. */
+async function viewFilteredBy(page: Page, filters: string) {
+  await page.waitForSelector(`main[data-state="ready"][data-filters=${JSON.stringify(filters)}]`);
+  return { figures: await figuresOn(page), panels: await panelsOn(page), chart: await chartOn(page) };
+}
+
+/** What the API answers for the view filtered by `filters`, as viewFilteredBy reads the page. */
+async function apiFilteredBy(site: string, range: Range, filters: string) {
+  const want = await expected(site, range, '30d', filters || undefined);
+  return { figures: want.figures, panels: want.panels, chart: await expectedChart(site, range, filters || undefined) };
+}
+
+/** axe-core's script, which a test adds to a page (with the CSP bypassed). */
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** The serious and critical accessibility violations axe-core finds on the page (a string: the tests' TypeScript knows no DOM). */
+const seriousViolations = (page: Page) =>
+  page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
+
+/** The chips on the page: dimension, operator and value. */
+const chipsOn = (page: Page) =>
+  page.$$eval('.chip', (chips) => chips.map((chip) => [chip.getAttribute('data-filter'), chip.querySelector('select')?.value, chip.querySelector('.chip-value')?.textContent]));
 
 // --- Tests ---------------------------------------------------------------------------------------
 
@@ -585,33 +628,149 @@ describe('the dashboard in Chromium', () => {
     expect(pagesCsv).toContain('\r\n(other),');
 
     // Assess: still no serious accessibility violation, light and dark; screenshots to look at.
-    const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-    await page.addScriptTag({ path: axe });
+    await page.addScriptTag({ path: AXE });
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
-      const violations = await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
+      const violations = await seriousViolations(page);
       expect(violations, colorScheme).toEqual([]);
       if (process.env.DASHBOARD_SHOTS_DIR) await page.locator(source).screenshot({ path: path.join(process.env.DASHBOARD_SHOTS_DIR, `exactness-${colorScheme}.png`) });
     }
+  });
+
+  it('filters every figure, the chart and every panel by a click on a source row, then a country row; is not from a chip; the whole view back once the chips are gone', async () => {
+    // Prepare
+    const page = await openPage({ bypassCSP: true });
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    const range = rangeOf('30d', today)!;
+    await openDashboard(page, {}, { site: siteA, key: adminKey });
+    const whole = await viewFilteredBy(page, '');
+    // A source of its own (not `(direct)`, the visits without one).
+    const source = (await page.getAttribute('[data-panel="source"] tbody tr[data-value]:not([data-value^="("])', 'data-value'))!;
+    const bySource = `source==${source}`;
+
+    // Act: a click on the source's row.
+    requests.length = 0;
+    await page.click(`[data-panel="source"] tr[data-value=${JSON.stringify(source)}] [data-action="filter"]`);
+    const sourceView = await viewFilteredBy(page, bySource);
+    const sourceChips = await chipsOn(page);
+    const sourceRequests = requests.splice(0).filter((url) => new URL(url).pathname.includes('/stats'));
+
+    // Assess: one chip, every request filtered, the page as the API answers the filtered view.
+    expect(sourceChips).toEqual([['source', '==', source]]);
+    expect(sourceRequests.length).toBeGreaterThan(0);
+    expect(sourceRequests.every((url) => new URL(url).searchParams.get('filters') === bySource)).toBe(true);
+    const wantSource = await apiFilteredBy(siteA, range, bySource);
+    expect(wantSource.figures).not.toEqual(whole.figures);
+    expect(sourceView).toEqual(wantSource);
+    expect((await admin.get('stats', { site_id: siteA, ...rangeQuery(range), filters: bySource })).body.answered_by).toBe('lake');
+    expect(await page.textContent('#lake-note')).toBe('Counted from every event in the lake.');
+
+    // Act: a country's row, by keyboard, with the lake's answers held: the report says it waits.
+    const country = (await page.getAttribute('[data-panel="country"] tbody tr[data-value]', 'data-value'))!;
+    const both = `${bySource};country==${country}`;
+    const hold = gate();
+    await page.route((url) => isRoute('/stats/breakdown')(url) && url.searchParams.get('filters') === both, async (route) => {
+      await hold.opened;
+      await route.continue();
+    });
+    await page.focus(`[data-panel="country"] tr[data-value=${JSON.stringify(country)}] [data-action="filter"]`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#report[aria-busy="true"]');
+    const waiting = { note: await page.textContent('#lake-note'), noteVisible: await page.isVisible('#lake-note'), status: await page.textContent('#status') };
+    hold.open();
+    const bothView = await viewFilteredBy(page, both);
+
+    // Assess
+    expect(waiting).toEqual({ note: 'Counting the filtered events in the lake…', noteVisible: true, status: 'Loading from the lake…' });
+    expect(await page.getAttribute('#report', 'aria-busy')).toBeNull();
+    expect(await chipsOn(page)).toEqual([['source', '==', source], ['country', '==', country]]);
+    expect(bothView).toEqual(await apiFilteredBy(siteA, range, both));
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ site: siteA, period: '30d', filters: both });
+
+    // Act: reloaded, the view keeps its filters; then the source chip says is not.
+    await page.reload();
+    const reloaded = await viewFilteredBy(page, both);
+    await page.selectOption('[data-filter="source"] select', '!=');
+    const notSource = `source!=${source};country==${country}`;
+    const notSourceView = await viewFilteredBy(page, notSource);
+
+    // Assess: still no serious accessibility violation with chips, light and dark.
+    expect(reloaded).toEqual(bothView);
+    expect(notSourceView).toEqual(await apiFilteredBy(siteA, range, notSource));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-filtered-1440-light.png') });
+    await page.addScriptTag({ path: AXE });
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const violations = await seriousViolations(page);
+      expect(violations, colorScheme).toEqual([]);
+    }
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    if (process.env.DASHBOARD_SHOTS_DIR) await page.screenshot({ path: path.join(process.env.DASHBOARD_SHOTS_DIR, 'filtered-390.png') });
+
+    // Act: the chips removed, the country's first, the source's by keyboard.
+    await page.click('[data-filter="country"] [data-action="remove"]');
+    const notSourceOnly = await viewFilteredBy(page, `source!=${source}`);
+    await page.focus('[data-filter="source"] [data-action="remove"]');
+    await page.keyboard.press('Enter');
+    const unfiltered = await viewFilteredBy(page, '');
+
+    // Assess: the whole view back, the filters gone from the URL, and the way back through the history.
+    expect(notSourceOnly).toEqual(await apiFilteredBy(siteA, range, `source!=${source}`));
+    expect(unfiltered).toEqual(whole);
+    expect(await page.isVisible('#filters-bar')).toBe(false);
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ site: siteA, period: '30d' });
+    await page.goBack();
+    expect(await viewFilteredBy(page, `source!=${source}`)).toEqual(notSourceOnly);
+  });
+
+  it('reads a breakdown past the counters’ rows a page at a time, the (other) row replaced by the rows it summed', async () => {
+    // Prepare: the first answer for Sources ends in an (other) row, as where the counters stopped.
+    const page = await openPage();
+    const asked: URLSearchParams[] = [];
+    await page.route(isRoute('/stats/breakdown'), async (route) => {
+      const url = new URL(route.request().url());
+      if (url.searchParams.get('dimension') !== 'source') return route.continue();
+      asked.push(url.searchParams);
+      const response = await route.fetch();
+      if (url.searchParams.has('offset')) return route.fulfill({ response });
+      const body = (await response.json()) as { results: Array<{ value: string; visits: number; views: number }> };
+      body.results = [...body.results.slice(0, 2), { value: '(other)', visits: 9, views: 9 }];
+      await route.fulfill({ response, json: body });
+    });
+    const range = rangeOf('30d', today)!;
+    await openDashboard(page, { filters: 'device==desktop' }, { site: siteA, key: adminKey });
+    await viewFilteredBy(page, 'device==desktop');
+    const first = (await panelsOn(page)).source!;
+
+    // Act
+    await page.click('[data-panel="source"] [data-action="next-rows"]');
+    await expect.poll(async () => (await panelsOn(page)).source!.length).not.toBe(first.length);
+
+    // Assess: the next page asked from the first row past those kept, with the view's filters.
+    const next = asked.at(-1)!;
+    expect(Object.fromEntries(next)).toEqual({ site_id: siteA, dimension: 'source', from: range.from, to: range.to, filters: 'device==desktop', limit: '100', offset: '2' });
+    const want = await admin.get('stats/breakdown', Object.fromEntries(next));
+    expect(want.status).toBe(200);
+    expect((await panelsOn(page)).source).toEqual([
+      ...first.slice(0, 2),
+      ...want.body.results.map((r: { value: string; visits: number; views: number }) => [r.value, r.visits, r.views]),
+    ]);
+    expect(await page.isVisible('[data-panel="source"] [data-action="next-rows"]')).toBe(want.body.results.length === 100);
   });
 
   it('has no serious or critical accessibility violations (axe-core), light and dark', async () => {
     // Prepare: the CSP would refuse the injected axe script.
     const page = await openPage({ bypassCSP: true });
     await openDashboard(page, {}, { site: siteA, key: adminKey });
-    const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
     for (const colorScheme of ['light', 'dark'] as const) {
       // Act
       await page.emulateMedia({ colorScheme });
       await page.waitForSelector('main[data-state="ready"]');
-      await page.addScriptTag({ path: axe });
-      // A string: the tests' TypeScript knows no DOM.
-      const violations = await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
+      await page.addScriptTag({ path: AXE });
+      const violations = await seriousViolations(page);
 
       // Assess
       expect(violations, colorScheme).toEqual([]);

@@ -1,10 +1,11 @@
 // The stats API as the dashboard reads it: same origin, the key as a Bearer token.
 
-import type { AnyTimeseriesResponse, BreakdownResponse, HourPoint, MonthPoint, SitesResponse, StatsResponse, TimeseriesPoint } from '../../functions/api/responses.ts';
+import type { Answered, AnyTimeseriesResponse, BreakdownResponse, HourPoint, MonthPoint, SitesResponse, StatsResponse, TimeseriesPoint } from '../../functions/api/responses.ts';
 
 export type { BreakdownRow, SiteSummary } from '../../functions/api/responses.ts';
-export type Stats = StatsResponse;
-export type Timeseries = AnyTimeseriesResponse;
+/** Each stats route's answer says which store answered: the counters, or the lake (filters, a breakdown's later pages). */
+export type Stats = Answered<StatsResponse>;
+export type Timeseries = Answered<AnyTimeseriesResponse>;
 export type ChartPoint = TimeseriesPoint | MonthPoint | HourPoint;
 export type SitesPage = SitesResponse;
 
@@ -51,7 +52,7 @@ export function statsClient(base: string, key: string) {
     stats: (site: string, query: Record<string, string>) => get<Stats>('stats', { site_id: site, ...query }),
     timeseries: (site: string, query: Record<string, string>) => get<Timeseries>('stats/timeseries', { site_id: site, ...query }),
     breakdown: (site: string, dimension: string, query: Record<string, string>) =>
-      get<BreakdownResponse>('stats/breakdown', { site_id: site, dimension, ...query }),
+      get<Answered<BreakdownResponse>>('stats/breakdown', { site_id: site, dimension, ...query }),
     /** One page of the sites the key reads (GET /sites), from the start or from a `next_cursor`. */
     sites: (query: { limit: string; cursor?: string }) => get<SitesPage>('sites', query),
   };

@@ -1,10 +1,12 @@
 // The dashboard: sign in with a key, pick a site and a period, read the stats API of this origin
-// and show figures, a chart and panels. The key stays in sessionStorage (this tab only); the
-// period and site are in the page's query string, so a view can be bookmarked.
+// and show figures, a chart and panels; a click on a panel's row filters them all. The key stays
+// in sessionStorage (this tab only); the site, period and filters are in the page's query string,
+// so a view can be bookmarked.
 import { ApiError, apiBase, statsClient } from './api.ts';
 import { $, download } from './dom.ts';
-import { load } from './load.ts';
-import { panelCsv, renderPanel } from './panels.ts';
+import { load, loadNextRows } from './load.ts';
+import { panelDimension, withFilter, without, withOperator, type Filter, type FilterOperator } from './filter-list.ts';
+import { panelCsv, redrawPanel } from './panels.ts';
 import type { PeriodId } from './periods.ts';
 import { checkSite, listSites, mostViewed, moreSites, readSites, renderSitePicker, showSignIn } from './sites.ts';
 import { fileName, KEY_STORAGE, readFragment, readUrl, REFRESH_MS, SITE_STORAGE, state, writeUrl } from './state.ts';
@@ -75,6 +77,14 @@ async function switchSite(site: string): Promise<void> {
   await load();
 }
 
+/** Shows the view with `filters`, in a new entry of the history; focus goes to `focus` once the chips are drawn. */
+function setFilters(filters: Filter[], focus?: () => HTMLElement | null): void {
+  state.filters = filters;
+  writeUrl(true);
+  void load();
+  (focus?.() ?? $('main')).focus();
+}
+
 // --- Events ------------------------------------------------------------------------------------
 
 function wire(): void {
@@ -112,13 +122,31 @@ function wire(): void {
     const panel = id ? state.panels.get(id) : undefined;
     if (!button || !panel) return;
     if (button.dataset.action === 'csv') download(fileName(panel.id), panelCsv(panel));
+    const dimension = panelDimension(panel.id);
+    const value = button.closest('tr')?.dataset.value;
+    if (button.dataset.action === 'filter' && dimension && value !== undefined) {
+      setFilters(withFilter(state.filters, dimension, value), () => document.querySelector(`[data-filter="${dimension}"] select`));
+    }
     if (button.dataset.action === 'expand') {
       if (state.expanded.has(panel.id)) state.expanded.delete(panel.id);
       else state.expanded.add(panel.id);
-      const section = renderPanel(panel);
-      button.closest('section')!.replaceWith(section);
-      (section.querySelector('[data-action="expand"]') as HTMLElement | null)?.focus();
+      redrawPanel(panel, '[data-action="expand"]');
     }
+    if (button.dataset.action === 'next-rows') void loadNextRows(panel);
+  });
+  $('filter-chips').addEventListener('change', (event) => {
+    const select = event.target as HTMLSelectElement;
+    const index = Number(select.dataset.index);
+    setFilters(withOperator(state.filters, index, select.value as FilterOperator), () => document.querySelectorAll<HTMLElement>('.chip-operator')[index] ?? null);
+  });
+  $('filter-chips').addEventListener('click', (event) => {
+    const button = (event.target as HTMLElement).closest<HTMLElement>('[data-action="remove"]');
+    if (!button) return;
+    const index = Number(button.dataset.index);
+    setFilters(without(state.filters, index), () => {
+      const removes = document.querySelectorAll<HTMLElement>('.chip-remove');
+      return removes[Math.min(index, removes.length - 1)] ?? null;
+    });
   });
   window.addEventListener('popstate', () => {
     readUrl();

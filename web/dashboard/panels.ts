@@ -1,7 +1,9 @@
 // The panels of the report: top pages, events by type and the breakdowns by dimension, each a
-// table of 10 rows (up to 100 on request) with `(other)` and estimated counts marked, and its CSV.
+// table of 10 rows (every row loaded on request, a breakdown's next pages read from the API) with
+// `(other)` and estimated counts marked, and its CSV. A row's name is a button that filters the view to its value.
 import { OTHER, type BreakdownRow, type Stats } from './api.ts';
 import { $, el } from './dom.ts';
+import { DIMENSION_NAMES, panelDimension } from './filter-list.ts';
 import { formatInteger, toCsv } from './format.ts';
 import { MAX_ROWS, ROWS, state, type PanelData, type PanelRow } from './state.ts';
 
@@ -34,15 +36,19 @@ export function renderPanels(stats: Stats, breakdowns: BreakdownRow[][]): void {
       id: dimension,
       title,
       columns: [column, 'Visits', 'Views'],
-      rows: breakdowns[i]!.map((row) => ({ label: row.value, numbers: [row.visits, row.views], exact: row.exact !== false })),
+      rows: breakdowns[i]!.map(breakdownRow),
+      more: breakdowns[i]!.length >= MAX_ROWS || breakdowns[i]!.some((row) => row.value === OTHER),
     })),
   ];
   state.panels = new Map(panels.map((panel) => [panel.id, panel]));
   $('panels').replaceChildren(...panels.map(renderPanel));
 }
 
-/** The rows a panel shows: 10, or up to 100 when expanded. */
-const shownRows = (panel: PanelData): PanelRow[] => panel.rows.slice(0, state.expanded.has(panel.id) ? MAX_ROWS : ROWS);
+/** A breakdown's row as a panel's. */
+export const breakdownRow = (row: BreakdownRow): PanelRow => ({ label: row.value, numbers: [row.visits, row.views], exact: row.exact !== false });
+
+/** The rows a panel shows: 10, or every row loaded when expanded. */
+const shownRows = (panel: PanelData): PanelRow[] => (state.expanded.has(panel.id) ? panel.rows : panel.rows.slice(0, ROWS));
 
 /** What a note under a panel says of its rows past the counters' budget, if any is shown. */
 function exactnessNote(rows: PanelRow[]): string | undefined {
@@ -53,8 +59,15 @@ function exactnessNote(rows: PanelRow[]): string | undefined {
   return `Some days had more distinct values than the counters keep: ${marks}.`;
 }
 
-/** A row's name: `(other)` set apart, with what it holds. */
-function rowHeader(label: string, noteId: string): HTMLElement {
+/** A row's name: a button filtering the view to it, or `(other)` set apart, with what it holds. */
+function rowHeader(panelId: string, label: string, noteId: string): HTMLElement {
+  const dimension = panelDimension(panelId);
+  if (label !== OTHER && dimension) {
+    const button = el('button', { type: 'button', className: 'row-filter', title: `Filter by ${DIMENSION_NAMES[dimension]} ${label}`, textContent: label });
+    button.setAttribute('aria-label', `${label}: filter by this ${DIMENSION_NAMES[dimension].toLowerCase()}`);
+    button.dataset.action = 'filter';
+    return el('th', { scope: 'row' }, button);
+  }
   if (label !== OTHER) return el('th', { scope: 'row', title: label }, label);
   const cell = el('th', { scope: 'row', className: 'other', title: OTHER_TITLE }, el('em', {}, OTHER));
   cell.setAttribute('aria-describedby', noteId);
@@ -88,7 +101,7 @@ export function renderPanel(panel: PanelData): HTMLElement {
       {},
       ...(shown.length
         ? shown.map(({ label, numbers, exact }) => {
-            const row = el('tr', {}, rowHeader(label, noteId), ...numbers.map((n) => countCell(n, exact)));
+            const row = el('tr', {}, rowHeader(panel.id, label, noteId), ...numbers.map((n) => countCell(n, exact)));
             row.dataset.value = label;
             if (!exact) row.dataset.exact = 'false';
             row.style.setProperty('--share', String((numbers[0] ?? 0) / top));
@@ -100,7 +113,7 @@ export function renderPanel(panel: PanelData): HTMLElement {
   if (note) table.setAttribute('aria-describedby', noteId);
   const actions = el('div', { className: 'card-actions' });
   if (panel.rows.length > ROWS) {
-    const more = el('button', { type: 'button', className: 'small', textContent: expanded ? `Show ${ROWS}` : panel.rows.length <= MAX_ROWS ? `Show all ${panel.rows.length}` : `Show ${MAX_ROWS}` });
+    const more = el('button', { type: 'button', className: 'small', textContent: expanded ? `Show ${ROWS}` : `Show ${panel.more ? '' : 'all '}${panel.rows.length}` });
     more.setAttribute('aria-expanded', String(expanded));
     more.dataset.action = 'expand';
     actions.append(more);
@@ -110,10 +123,26 @@ export function renderPanel(panel: PanelData): HTMLElement {
   csv.setAttribute('aria-label', `Download ${panel.title} as CSV`);
   actions.append(csv);
   const section = el('section', { className: 'card panel' }, el('div', { className: 'card-head' }, el('h2', { id: headingId }, panel.title), actions), table);
+  if (panel.more && shown.length === panel.rows.length) section.append(nextPageButton(panel));
   if (note) section.append(el('p', { id: noteId, className: 'panel-note' }, note));
   section.setAttribute('aria-labelledby', headingId);
   section.dataset.panel = panel.id;
   return section;
+}
+
+/** Draws a panel again in its place, focus on what `focus` selects in it. */
+export function redrawPanel(panel: PanelData, focus: string): void {
+  const section = renderPanel(panel);
+  document.querySelector(`[data-panel="${panel.id}"]`)?.replaceWith(section);
+  section.querySelector<HTMLElement>(focus)?.focus();
+}
+
+/** The button that reads a breakdown's next rows (from the lake, past the counters' rows). */
+function nextPageButton(panel: PanelData): HTMLElement {
+  const button = el('button', { type: 'button', className: 'small next-rows', disabled: panel.paging === true, textContent: panel.paging ? 'Loading rows from the lake…' : `Next ${MAX_ROWS} rows` });
+  button.dataset.action = 'next-rows';
+  button.setAttribute('aria-busy', String(panel.paging === true));
+  return button;
 }
 
 /** A panel's shown rows as CSV; with an `exact` column (true or false) when any of them is an estimate. */

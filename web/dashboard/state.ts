@@ -1,7 +1,8 @@
-// The dashboard's state, and its place in the URL: the period and site are in the page's query
-// string, so a view can be bookmarked; a `#site=S&key=K` fragment signs in. The key stays in
+// The dashboard's state, and its place in the URL: the site, the period and the filters are in
+// the page's query string, so a view can be bookmarked; a `#site=S&key=K` fragment signs in. The key stays in
 // sessionStorage (this tab only).
 import type { StatsClient } from './api.ts';
+import { formatFilters, readFilters, type Filter } from './filter-list.ts';
 import { DEFAULT_PERIOD, isPeriodId, type PeriodId, type Range } from './periods.ts';
 
 export const KEY_STORAGE = 'dashboard.key';
@@ -9,7 +10,7 @@ export const SITE_STORAGE = 'dashboard.site';
 export const REFRESH_MS = 60_000;
 /** Sites asked for per page of GET /sites. */
 export const SITES_PAGE = 100;
-/** Rows a panel shows, and shows when expanded (the API's largest `limit`). */
+/** Rows a panel shows, and the rows of a page of it (the API's largest `limit`). */
 export const ROWS = 10;
 export const MAX_ROWS = 100;
 
@@ -26,6 +27,10 @@ export interface PanelData {
   title: string;
   columns: string[];
   rows: PanelRow[];
+  /** A breakdown with rows past those loaded: its last page was full, or the counters summed the rest as `(other)`. */
+  more?: boolean;
+  /** Whether its next page is being read. */
+  paging?: boolean;
 }
 
 export const state = {
@@ -38,6 +43,8 @@ export const state = {
   sitesCursor: undefined as string | undefined,
   period: DEFAULT_PERIOD as PeriodId,
   custom: {} as Partial<Range>,
+  /** The view's filters: every figure, the chart and every panel are of the events they keep. */
+  filters: [] as Filter[],
   expanded: new Set<string>(),
   panels: new Map<string, PanelData>(),
   chartCsv: '',
@@ -52,6 +59,7 @@ export function readUrl(): void {
   const period = query.get('period');
   state.period = isPeriodId(period) ? period : DEFAULT_PERIOD;
   state.custom = { from: query.get('from') ?? undefined, to: query.get('to') ?? undefined };
+  state.filters = readFilters(query.get('filters'));
   const site = query.get('site');
   if (site) state.site = site;
 }
@@ -64,6 +72,7 @@ export function writeUrl(push: boolean): void {
     query.set('from', state.custom.from);
     query.set('to', state.custom.to);
   }
+  if (state.filters.length) query.set('filters', formatFilters(state.filters));
   const url = `${location.pathname}?${query}`;
   if (push) history.pushState(null, '', url);
   else history.replaceState(null, '', url);
