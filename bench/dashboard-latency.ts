@@ -12,8 +12,8 @@
 //   start as well).
 // - the last 30 days with one filter (the site's top source, in the URL as the dashboard writes
 //   it): answered from the lake (the local Athena endpoint, DuckDB over the lake's objects), a
-//   first load (which mirrors the lake's new objects), then --runs times; figures, chart and
-//   the figures shown are checked against the API's filtered answer.
+//   first load (which mirrors the lake's new objects), then --runs times; the
+//   figures shown are checked against the API's filtered answer.
 // Fails when the 30-day p50 is over 1,000 ms or a 12-month first open over 1,500 ms, or the
 // filtered view's p50 over 1,500 ms to its figures or 3,000 ms to everything drawn.
 //
