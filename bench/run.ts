@@ -50,7 +50,7 @@ async function main(): Promise<number> {
     writeFileSync(path.join(outDir, 'result.json'), `${JSON.stringify({ result, details }, null, 2)}\n`);
     reportRun({ ...run, details });
     process.stdout.write(`${JSON.stringify(result)}\n`);
-    return run.countsExact && run.lakeExact ? 0 : 1;
+    return run.countsExact && run.lakeExact && run.lakeAgrees ? 0 : 1;
   } catch (error) {
     return guard.failed(error);
   } finally {

@@ -31,6 +31,12 @@ export const PRICES = {
     /** S3 Standard storage, first 50 TB, per GB-month (not in the per-event totals: reported on its own). */
     perGbMonth: 0.023,
   },
+  athena: {
+    /** SQL queries, per TB scanned (TB of 2^40 bytes). */
+    perTbScanned: 5,
+    /** Bytes scanned are rounded up to a whole MB (2^20 bytes), at least this many per query. */
+    minimumMbPerQuery: 10,
+  },
   dynamodb: {
     /** On-demand, per million write request units. */
     perMillionWriteUnits: 0.625,
@@ -38,6 +44,12 @@ export const PRICES = {
     perMillionReadUnits: 0.125,
   },
 } as const;
+
+/** US dollars for one Athena query that scans `bytes`: rounded up to a MB, at least the minimum. */
+export function athenaQueryUsd(bytes: number): number {
+  const mb = Math.max(PRICES.athena.minimumMbPerQuery, Math.ceil(bytes / 1024 ** 2));
+  return (mb / 1024 ** 2) * PRICES.athena.perTbScanned;
+}
 
 /** Resource use per ingested event (everything the event causes, stats reads excluded). */
 export interface PerEventUsage {

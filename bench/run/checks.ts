@@ -3,6 +3,7 @@
 // queue), the sizes of the counter items, the ingest bundle's init time, and one ingest
 // invocation at a time.
 import { checkExport } from './export-check.ts';
+import { checkLakeAgainstCounters } from './lake-check.ts';
 import { checkBreakdowns, checkStats, overflowOf } from '../workload/counts.ts';
 import type { StatsLine } from './function-logs.ts';
 import { measureBundleInit } from './init-time.ts';
@@ -39,13 +40,16 @@ export async function checkCounts(c: RunBasics & BenchStack & SentLoad & Drained
   if (invalidMessages > 0) mismatches.push(`${invalidMessages} messages were invalid`);
   const countsExact = mismatches.length === 0;
   const overflow = overflowOf(stats.answers, breakdowns.answers);
+  // The lake engine against the counters: the same figures over the workload's days (not a count check: lake_agrees).
+  const lakeAgreement = await checkLakeAgainstCounters({ apiUrl: rt.apiUrl, adminKey, workload });
+  const lakeAgrees = lakeAgreement.every((site) => site.differences.length === 0);
   progress(
     countsExact
       ? `counts: all ${stats.calls} GET /stats and ${breakdowns.calls} GET /stats/breakdown answers match the ground truth; ` +
           `the export (${exported.calls} GET /stats/export, ${exported.files} files) holds every event sent once; DLQ empty`
       : `counts: ${mismatches.length} MISMATCHES`,
   );
-  return { mismatches, stats, statsCallDurations, breakdowns, statsLines, breakdownLines, exported, dlq, failedBatches, countsExact, overflow };
+  return { mismatches, stats, statsCallDurations, breakdowns, statsLines, breakdownLines, exported, dlq, failedBatches, countsExact, overflow, lakeAgreement, lakeAgrees };
 }
 export type CheckedCounts = Awaited<ReturnType<typeof checkCounts>>;
 

@@ -8,6 +8,8 @@ import { PRICES } from '../lib/prices.ts';
 import type { Figures, Phases } from './figures.ts';
 import type { detailsOf } from './result.ts';
 import { wireLines } from '../wire/report.ts';
+import { KEEP_ALL_FILTER, usersError } from './lake-check.ts';
+import { ROW_LIMIT as ROWS_COMPARED } from '../workload/counts.ts';
 
 /** 9. The report: the figures against their targets, the costs, the wire, the CPU split, any mismatches. */
 export function reportRun(c: Phases & Figures & { details: ReturnType<typeof detailsOf> }): void {
@@ -18,8 +20,11 @@ export function reportRun(c: Phases & Figures & { details: ReturnType<typeof det
     rruPerBreakdownCall, sqsRequests, sqsRequestsPerEvent, sqsRequestsPerEventOnWire, ingestMemory, ingestInvocationsPerEvent, ingestP50Calibrated,
     ingestGbsPerEvent, processorInvocationsPerEvent, processorGbsPerEvent, lake, lakeExact, costRest, costHttp, logBytes, logsUsd, statsCallUsd, hottest,
     topSiteEps, hot, topSiteHotKey, at5000, cpuIngest, cpuDrain, ingestCpuMsPerInvocation, ingestAt20MsDelta, batchSizes, processorBatches, targets,
-    details
+    details, lakeAgreement, lakeAgrees
   } = c;
+  const usersCounters = lakeAgreement.reduce((n, a) => n + a.usersCounters, 0);
+  const usersLake = lakeAgreement.reduce((n, a) => n + a.usersLake, 0);
+  const worstUsersError = Math.max(0, ...lakeAgreement.map((a) => Math.abs(usersError(a))));
   const yes = (ok: boolean): string => (ok ? 'met' : 'MISSED');
   const rows: ReportRow[] = [
     ['events accepted / sent', `${events} / ${opts.events}`, ''],
@@ -62,6 +67,11 @@ export function reportRun(c: Phases & Figures & { details: ReturnType<typeof det
       init.nodeOptions ? `with NODE_OPTIONS=${init.nodeOptions} as deployed; ${fmt(init.initMsWithoutNodeOptions, 1)} ms without` : ''],
     ['largest counter item: day path bucket / totals (KB)', `${fmt(maxBucketKb, 1)} / ${fmt(maxTotalsKb, 2)}`, '', `of ${sizes.counterItems} counter items; DynamoDB refuses items over 400 KB`],
     ['counts exact', String(countsExact), '', `${stats.calls} GET /stats and ${breakdowns.calls} GET /stats/breakdown answers; export of ${exported.events} events in ${exported.files} files; DLQ ${dlq.visible + dlq.inFlight} messages`],
+    ['lake agrees with the counters', String(lakeAgrees), '',
+      `GET /stats over the ${workload.days.length} days of ${lakeAgreement.length} sites, unfiltered and with filters=${KEEP_ALL_FILTER} (lake, local Athena endpoint): ` +
+        `views, events, visits, bounce rate, duration, views per visit, events by type, top ${ROWS_COMPARED} paths; lake answer p50 ${fmt(percentile(lakeAgreement.map((a) => a.lakeMs).sort((a, b) => a - b), 50), 0)} ms`],
+    ['unique users, sites summed: counters / lake', `${usersCounters} / ${usersLake}`, '',
+      `the lake counts exactly, the counters estimate: ${fmt((100 * (usersCounters - usersLake)) / Math.max(1, usersLake), 2)}% summed, worst site ${fmt(100 * worstUsersError, 2)}%`],
     ['(other) rows: days / views in them', `${overflow.days} / ${overflow.views_in_other}`, '',
       `day breakdowns with (other): ${overflow.breakdowns} (${overflow.breakdown_views_in_other} views); estimated rows: ${overflow.estimated_rows}`],
   ];
@@ -90,6 +100,7 @@ export function reportRun(c: Phases & Figures & { details: ReturnType<typeof det
     for (const m of mismatches.slice(0, 200)) say(`MISMATCH ${m}`);
     for (const m of mismatches.slice(0, 200)) progress(`MISMATCH ${m}`);
   }
+  for (const a of lakeAgreement) for (const d of a.differences) say(`LAKE DIFFERS ${a.site}: ${d}`);
   if (logs.problemLines.length) progress(`${logs.problemLines.length} error/warning lines from the runtime (see .local/bench/runtime.log)`);
   say('');
   say(`Ingest init, where the time goes (imported one after the other, median of 5): ${Object.entries(init.breakdownMs).map(([k, v]) => `${k} ${fmt(v, 1)} ms`).join(', ')}`);

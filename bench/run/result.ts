@@ -11,7 +11,7 @@ export function resultOf(c: Phases & Figures) {
     opts, distinctPaths, load, ingestSeconds, drainedAt, e2eSeconds, wire, exported, countsExact, overflow, maxBucketKb,
     maxTotalsKb, bundleBytes, initMs, events, latencies, ingestRps, wruPerEvent, wruPerEventAtWrite, rruPerEvent, rruPerStatsCall,
     rruPerBreakdownCall, sqsRequests, sqsRequestsPerEvent, sqsRequestsPerEventOnWire, ingestGbsPerEvent, processorGbsPerEvent, lake, lakeExact, costRest,
-    costHttp, logBytes, logsUsd, topSite, hottest, topSiteHotKey, at5000, processorBatches, targets
+    costHttp, logBytes, logsUsd, topSite, hottest, topSiteHotKey, at5000, processorBatches, targets, lakeAgrees
   } = c;
   const result = {
     events,
@@ -57,6 +57,7 @@ export function resultOf(c: Phases & Figures) {
     processor_batches: processorBatches,
     mean_batch_size: round(events / Math.max(1, processorBatches), 1),
     targets_met: targets,
+    lake_agrees: lakeAgrees,
     ...(opts.phased ? { phased: true, processing_events_per_s: round(events / ((drainedAt - load.finishedAt) / 1000), 0) } : {}),
   };
   return result;
