@@ -17,6 +17,9 @@ import { Lake } from './lake.ts';
 import { lakeCompactor } from './lake-compactor.ts';
 import { LAKE_PREFIX } from '../functions/domain/lake.ts';
 
+/** The stats function's timeout: its lake queries get 2 s less. */
+const STATS_TIMEOUT_SECONDS = 10;
+
 /** The queues' MaximumMessageSize (SQS's largest). */
 export const QUEUE_MAX_MESSAGE_BYTES = 1_048_576;
 
@@ -168,9 +171,15 @@ export class AnalyticsStack extends Stack {
       entry: 'functions/stats/handler.ts',
       description: 'Reads site statistics (GET /stats) for holders of a site key or the admin key',
       memorySize: 256,
-      timeout: Duration.seconds(10),
+      timeout: Duration.seconds(STATS_TIMEOUT_SECONDS),
       // PATH_BUCKETS: a range of days reads each day's path buckets by key (store/read/range-partitions.ts).
-      environment: { ADMIN_API_KEY_SECRET_ARN: this.adminApiKey.secretArn, PATH_BUCKETS: String(config.pathBuckets) },
+      // LAKE_LIMIT_MS: a lake query is given up 2 s before the function's timeout, so a slow one
+      // is answered 503 lake_timeout, not cut off by the timeout (a 502 from the API).
+      environment: {
+        ADMIN_API_KEY_SECRET_ARN: this.adminApiKey.secretArn,
+        PATH_BUCKETS: String(config.pathBuckets),
+        LAKE_LIMIT_MS: String((STATS_TIMEOUT_SECONDS - 2) * 1000),
+      },
     })
       .useTable(this.aggregatesTable, 'AGGREGATES_TABLE', 'read')
       // GetItem: keys by hash; BatchGetItem: sites' time zones (store/sites/site-zones.ts, as the processor reads them).

@@ -119,6 +119,8 @@ describe('AnalyticsStack with default configuration', () => {
     expect(props(stack.ingestFunction)).toMatchObject({ MemorySize: 128, Timeout: 5 });
     expect(props(stack.processorFunction)).toMatchObject({ MemorySize: 512, Timeout: 60 });
     expect(props(stack.statsFunction)).toMatchObject({ MemorySize: 256, Timeout: 10 });
+    // A lake query ends before the function does: a slow one is a 503 lake_timeout, not a cut-off invocation.
+    expect(props(stack.statsFunction).Environment.Variables.LAKE_LIMIT_MS).toBe('8000');
   });
 
   it('keeps function and API access logs for 30 days', () => {
@@ -190,6 +192,7 @@ describe('AnalyticsStack with default configuration', () => {
       SITES_TABLE: { Ref: idOf(stack.sitesTable) },
       ADMIN_API_KEY_SECRET_ARN: { Ref: idOf(stack.adminApiKey) },
       PATH_BUCKETS: '4',
+      LAKE_LIMIT_MS: '8000',
       LAKE_WORKGROUP: { Ref: stack.getLogicalId(stack.lake.workGroup) },
       LAKE_DATABASE: 'analyticsstack_lake',
       NODE_OPTIONS: '--enable-source-maps',
