@@ -115,6 +115,17 @@ export type BreakdownResponse<D extends string = string> = { site_id: string; ti
   results: BreakdownRow[];
 };
 
+/**
+ * GET /stats/view: one period of the dashboard from one lake query: the figures and top paths (as
+ * GET /stats), the chart (as GET /stats/timeseries) and the top values of each dimension `D` (as
+ * GET /stats/breakdown's `results`), each over the events the filters keep.
+ */
+export type ViewResponse<D extends string = string> = { site_id: string; timezone: string } & PeriodFields & {
+  stats: StatsResponse;
+  timeseries: AnyTimeseriesResponse;
+  breakdowns: Record<D, BreakdownRow[]>;
+};
+
 /** What GET /sites says of one site with data. */
 export interface SiteSummary {
   site_id: string;

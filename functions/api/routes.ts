@@ -28,6 +28,8 @@ export const ROUTES = {
   stats: { method: 'GET', path: '/stats', fn: 'stats', reason: 'statsKeys' },
   timeseries: { method: 'GET', path: '/stats/timeseries', fn: 'stats', reason: 'statsKeys' },
   breakdown: { method: 'GET', path: '/stats/breakdown', fn: 'stats', reason: 'statsKeys' },
+  // One period of the dashboard from one lake query (its filtered views).
+  view: { method: 'GET', path: '/stats/view', fn: 'stats', reason: 'statsKeys' },
   export: { method: 'GET', path: '/stats/export', fn: 'stats', reason: 'statsKeys' },
   sites: { method: 'GET', path: '/sites', fn: 'stats', reason: 'statsKeys' },
   // The beacon script; a <script> tag loads it without CORS.

@@ -1,8 +1,8 @@
 import type { FieldIssue, ParseResult } from './event.ts';
 import { parseFilters, type Filter } from './filters.ts';
 import { parseBreakdownQuery } from './breakdown.ts';
-import { parseStatsQuery, type DayRange, type Period } from './stats.ts';
-import { parseTimeseriesQuery } from './timeseries.ts';
+import { parseLimit, parseStatsQuery, type DayRange, type Period } from './stats.ts';
+import { parseTimeseriesQuery, type TimeseriesQuery } from './timeseries.ts';
 
 /**
  * What a stats route reads besides its own query: `filters` (filters.ts), and for GET
@@ -65,8 +65,22 @@ export const parseFilteredStatsQuery = withLakeOptions(parseStatsQuery, (query) 
 /** GET /stats/breakdown's query with `filters` and `offset`. */
 export const parseFilteredBreakdownQuery = withLakeOptions(parseBreakdownQuery, (query) => query.period, true);
 
+/** The period of a time series: its day (by the hour) or its range. */
+export const seriesPeriod = (query: TimeseriesQuery): Period =>
+  query.interval === 'hour' ? { kind: 'day', date: query.date } : { kind: 'range', ...query.range };
+
 /** GET /stats/timeseries's query with `filters`. */
-export const parseFilteredTimeseriesQuery = withLakeOptions(
-  parseTimeseriesQuery,
-  (query): Period => (query.interval === 'hour' ? { kind: 'day', date: query.date } : { kind: 'range', ...query.range }),
-);
+export const parseFilteredTimeseriesQuery = withLakeOptions(parseTimeseriesQuery, seriesPeriod);
+
+/** GET /stats/view's query: a time series' interval and period, and `limit`, the rows of each list (top paths, each dimension). */
+export type ViewQuery = TimeseriesQuery & { limit: number };
+
+function parseViewQueryAlone(params: Params): ParseResult<ViewQuery> {
+  const series = parseTimeseriesQuery(params);
+  const limit = parseLimit(params);
+  if (series.ok && limit.ok) return { ok: true, value: { ...series.value, limit: limit.value } };
+  return { ok: false, issues: [...(series.ok ? [] : series.issues), ...(limit.ok ? [] : limit.issues)] };
+}
+
+/** GET /stats/view's query with `filters` (always answered from the lake). */
+export const parseViewQuery = withLakeOptions(parseViewQueryAlone, seriesPeriod);

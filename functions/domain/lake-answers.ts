@@ -12,14 +12,18 @@ import type { HourCounts, ScopeTotals } from './timeseries.ts';
 
 /** The figures query's rows as the stats of the range: totals, events by type, page views of the top paths. */
 export function lakeScopeStats(rows: readonly LakeRow[]): ScopeStats {
-  const total = rows.find((row) => countOf(row, 'part') === FIGURE_PARTS.total);
+  const part = (value: number) => rows.filter((row) => countOf(row, 'part') === value);
+  return scopeStatsOf(
+    part(FIGURE_PARTS.total)[0],
+    part(FIGURE_PARTS.type).map((row) => [textOf(row, 'event_type'), countOf(row, 'events')]),
+    part(FIGURE_PARTS.path).map((row) => [textOf(row, 'path'), countOf(row, 'views')]),
+  );
+}
+
+/** The stats of a range from its totals row (none: no events), its events by type and its paths' page views. */
+export function scopeStatsOf(total: LakeRow | undefined, types: Iterable<[string, number]>, paths: Iterable<[string, number]>): ScopeStats {
   const eventsByType = countsByName();
-  const pathViews = new Map<string, number>();
-  for (const row of rows) {
-    const part = countOf(row, 'part');
-    if (part === FIGURE_PARTS.type) eventsByType[textOf(row, 'event_type')] = countOf(row, 'events');
-    if (part === FIGURE_PARTS.path) pathViews.set(textOf(row, 'path'), countOf(row, 'views'));
-  }
+  for (const [type, events] of types) eventsByType[type] = events;
   const count = (column: string) => (total ? countOf(total, column) : 0);
   return {
     views: count('views'),
@@ -30,23 +34,23 @@ export function lakeScopeStats(rows: readonly LakeRow[]): ScopeStats {
     visitMs: count('visit_ms'),
     visitViews: count('visit_views'),
     eventsByType,
-    pathViews,
+    pathViews: new Map(paths),
   };
 }
 
-/** The time series query's rows by bucket (a date or a month). */
-export function lakeBucketTotals(rows: readonly LakeRow[]): Map<string, ScopeTotals> {
+/** The time series query's rows by bucket (a date or a month), by its `column`. */
+export function lakeBucketTotals(rows: readonly LakeRow[], column = 'bucket'): Map<string, ScopeTotals> {
   return new Map(
     rows.map((row) => [
-      textOf(row, 'bucket'),
+      textOf(row, column),
       { views: countOf(row, 'views'), events: countOf(row, 'events'), visits: countOf(row, 'visits'), uniqueUsers: countOf(row, 'users') },
     ]),
   );
 }
 
-/** The time series query's rows by hour index. */
-export function lakeHourCounts(rows: readonly LakeRow[]): Map<number, HourCounts> {
-  return new Map(rows.map((row) => [countOf(row, 'bucket'), { views: countOf(row, 'views'), events: countOf(row, 'events'), visits: countOf(row, 'visits') }]));
+/** The time series query's rows by hour index (its `column`). */
+export function lakeHourCounts(rows: readonly LakeRow[], column = 'bucket'): Map<number, HourCounts> {
+  return new Map(rows.map((row) => [countOf(row, column), { views: countOf(row, 'views'), events: countOf(row, 'events'), visits: countOf(row, 'visits') }]));
 }
 
 /** The breakdown query's rows, in its order. */

@@ -20,17 +20,17 @@ import type { DayRange } from './stats.ts';
  * Each route asks one query, which scans the range's partitions once.
  */
 
-const PAGE_VIEW_SQL = `event_type = '${PAGE_VIEW}'`;
-const COUNT_IF = (condition: string): string => `sum(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
-const VISITS_SQL = COUNT_IF(`${PAGE_VIEW_SQL} AND visit.page = 1`);
+export const PAGE_VIEW_SQL = `event_type = '${PAGE_VIEW}'`;
+export const COUNT_IF = (condition: string): string => `sum(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
+export const VISITS_SQL = COUNT_IF(`${PAGE_VIEW_SQL} AND visit.page = 1`);
 /** What every figure and point counts. */
-const POINT_COUNTS = [
+export const POINT_COUNTS = [
   'count(*) AS events',
   `${COUNT_IF(PAGE_VIEW_SQL)} AS views`,
   `${VISITS_SQL} AS visits`,
   'count(DISTINCT user_id) AS users',
 ].join(', ');
-const VISIT_COUNTS = [
+export const VISIT_COUNTS = [
   `${COUNT_IF(`${PAGE_VIEW_SQL} AND visit.page = 2`)} AS multi_view_visits`,
   'sum(CASE WHEN visit.gap_ms > 0 THEN visit.gap_ms ELSE 0 END) AS visit_ms',
   `${COUNT_IF(`${PAGE_VIEW_SQL} AND visit IS NOT NULL`)} AS visit_views`,
@@ -86,11 +86,14 @@ function hourIndexSql(hourStarts: readonly string[]): string {
   return `CASE ${later.map((start, index) => `WHEN "timestamp" < ${instantLiteral(start)} THEN ${index}`).join(' ')} ELSE ${later.length} END`;
 }
 
+/** The bucket of an event: its local date, its month, or its hour index. */
+export const bucketSql = (bucketing: Bucketing): string =>
+  bucketing.by === 'hour' ? hourIndexSql(bucketing.hourStarts) : bucketing.by === 'day' ? '"date"' : 'substr("date", 1, 7)';
+
 /** GET /stats/timeseries: views, events, visits and users of each bucket that has events (`bucket`: date, month or hour index). */
 export function timeseriesQuery(siteId: string, range: DayRange, filters: readonly Filter[], bucketing: Bucketing): LakeQuery {
   const where = whereClause(siteId, range, filters);
-  const bucket = bucketing.by === 'hour' ? hourIndexSql(bucketing.hourStarts) : bucketing.by === 'day' ? '"date"' : 'substr("date", 1, 7)';
-  const kept = `SELECT ${bucket} AS bucket, event_type, visit, user_id FROM events WHERE ${where.sql}`;
+  const kept = `SELECT ${bucketSql(bucketing)} AS bucket, event_type, visit, user_id FROM events WHERE ${where.sql}`;
   return { sql: `SELECT bucket, ${POINT_COUNTS} FROM (${kept}) kept GROUP BY bucket ORDER BY bucket`, params: where.params };
 }
 

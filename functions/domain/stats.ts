@@ -112,6 +112,14 @@ function parseWith<T extends { from?: string | undefined; to?: string | undefine
   return { ok: true, value: data };
 }
 
+const limitQuerySchema = z.object({ limit: z.optional(limitSchema) });
+
+/** The `limit` of a query string: rows of a list, 0 to MAX_LIMIT, DEFAULT_LIMIT when absent. */
+export function parseLimit(params: Params): ParseResult<number> {
+  const parsed = z.safeParse(limitQuerySchema, params);
+  return parsed.success ? { ok: true, value: parsed.data.limit ?? DEFAULT_LIMIT } : { ok: false, issues: toFieldIssues(parsed.error) };
+}
+
 /** Validates the query string of GET /stats: `date` (one day), `from` and `to` (a range), or neither (all time). */
 export function parseStatsQuery(params: Params): ParseResult<StatsQuery> {
   const parsed = parseWith(statsQuerySchema, params, false);

@@ -10,10 +10,10 @@ import type { ParseResult } from '../domain/event.ts';
 import { shapeBreakdown } from '../domain/breakdown.ts';
 import { daysIn, scopesOf, shapeStats } from '../domain/stats.ts';
 import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
-import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredTimeseriesQuery } from '../domain/filtered-queries.ts';
+import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredTimeseriesQuery, parseViewQuery } from '../domain/filtered-queries.ts';
 import type { LakeEngine } from '../domain/lake-query.ts';
 import type { Answered } from '../api/responses.ts';
-import { lakeBreakdown, lakeStats, lakeTimeseries } from './lake-reads.ts';
+import { lakeBreakdown, lakeStats, lakeTimeseries, lakeView } from './lake-reads.ts';
 import { lakeEngine } from './lake-engine.ts';
 import { parseSitesQuery, shapeSites, visibleSites } from '../domain/site-list.ts';
 import { EXPORT_URL_SECONDS, MAX_EXPORT_FILES, parseExportQuery, shapeExport } from '../domain/export.ts';
@@ -139,6 +139,14 @@ async function serveTimeseries(request: HttpRequest, principal: Principal): Prom
   return json(200, counted(shapeTimeseries(query, days, timeZone)));
 }
 
+/** GET /stats/view: one period of the dashboard (figures, chart, top paths and every dimension's top values), always from the lake, in one query. */
+async function serveView(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
+  const query = queryOf(request, parseViewQuery);
+  authorizeSite(principal, query.siteId);
+  const fields = { route: 'view', site_id: query.siteId, reader: principalLabel(principal), interval: query.interval, filters: request.query.filters };
+  return fromLake(fields, query.siteId, (engine, zone) => lakeView(engine, query, query.filters, zone));
+}
+
 /**
  * GET /sites: the sites with data (the admin key: a page of them, by id; a site key: its own),
  * with their first and last days and views.
@@ -178,13 +186,14 @@ const SERVE: Record<RouteOf<'stats'>, Serve> = {
   stats: serveStats,
   timeseries: serveTimeseries,
   breakdown: serveBreakdown,
+  view: serveView,
   export: serveExport,
   sites: serveSites,
 };
 
 /**
  * The stats function: its routes in functions/api/routes.ts (GET /stats, GET /stats/timeseries,
- * GET /stats/breakdown, GET /stats/export and GET /sites), under either API payload format; any
+ * GET /stats/breakdown, GET /stats/view, GET /stats/export and GET /sites), under either API payload format; any
  * other route is a 404 not_found. The key is checked first (401 without a valid one), then the
  * query (400), then whether the key may read the site (403). `StatsLatency` times the requests
  * that are served.

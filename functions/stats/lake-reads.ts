@@ -1,11 +1,13 @@
 import { HttpError } from '../commons/http.ts';
-import type { Answered, AnyTimeseriesResponse, BreakdownResponse, StatsResponse } from '../api/responses.ts';
+import type { Answered, AnyTimeseriesResponse, BreakdownResponse, StatsResponse, ViewResponse } from '../api/responses.ts';
+import { DIMENSIONS } from '../domain/audience.ts';
 import type { BreakdownQuery } from '../domain/breakdown.ts';
-import { periodRange, type LakeOptions } from '../domain/filtered-queries.ts';
+import { periodRange, seriesPeriod, type LakeOptions, type ViewQuery } from '../domain/filtered-queries.ts';
 import type { Filter } from '../domain/filters.ts';
-import { lakeBreakdownRows, lakeBucketTotals, lakeHourCounts, lakeScopeStats } from '../domain/lake-answers.ts';
+import { lakeBreakdownRows, lakeBucketTotals, lakeHourCounts, lakeScopeStats, scopeStatsOf } from '../domain/lake-answers.ts';
 import { LakeQueryTimeout, type LakeEngine, type LakeQuery, type LakeRow } from '../domain/lake-query.ts';
-import { breakdownQuery, figuresQuery, timeseriesQuery } from '../domain/lake-sql.ts';
+import { breakdownQuery, countOf, figuresQuery, timeseriesQuery, type Bucketing } from '../domain/lake-sql.ts';
+import { itemOf, viewQuery, viewRows } from '../domain/lake-view.ts';
 import { periodFields, shapeStats, type DayRange, type Period, type StatsQuery } from '../domain/stats.ts';
 import { hoursOfLocalDay } from '../domain/time-zones.ts';
 import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries, type TimeseriesQuery } from '../domain/timeseries.ts';
@@ -60,6 +62,22 @@ export async function lakeBreakdown(
   };
 }
 
+/** The days a time series reads and how it buckets them: the hours of the site's local day, or days or months of a range. */
+function seriesScope(query: TimeseriesQuery, timeZone: string): { range: DayRange; bucketing: Bucketing } {
+  if (query.interval === 'hour') {
+    const hourStarts = hoursOfLocalDay(query.date, timeZone).map(({ start }) => new Date(start).toISOString());
+    return { range: { from: query.date, to: query.date }, bucketing: { by: 'hour', hourStarts } };
+  }
+  return { range: query.range, bucketing: { by: query.interval } };
+}
+
+/** A time series' body from the rows of its buckets, each bucket in `column`. */
+function shapeLakeSeries(query: TimeseriesQuery, rows: readonly LakeRow[], column: string, timeZone: string): AnyTimeseriesResponse {
+  if (query.interval === 'hour') return shapeHourlyTimeseries(query, lakeHourCounts(rows, column), timeZone);
+  const buckets = lakeBucketTotals(rows, column);
+  return query.interval === 'month' ? shapeMonthlyTimeseries(query, buckets, timeZone) : shapeTimeseries(query, buckets, timeZone);
+}
+
 /** GET /stats/timeseries from the lake: by the day, the month, or the hour of the site's local day. */
 export async function lakeTimeseries(
   engine: LakeEngine,
@@ -67,13 +85,28 @@ export async function lakeTimeseries(
   filters: readonly Filter[],
   timeZone: string,
 ): Promise<Answered<AnyTimeseriesResponse>> {
-  if (query.interval === 'hour') {
-    const hourStarts = hoursOfLocalDay(query.date, timeZone).map(({ start }) => new Date(start).toISOString());
-    const rows = await run(engine, timeseriesQuery(query.siteId, { from: query.date, to: query.date }, filters, { by: 'hour', hourStarts }));
-    return { ...shapeHourlyTimeseries(query, lakeHourCounts(rows), timeZone), answered_by: 'lake' };
-  }
-  const rows = await run(engine, timeseriesQuery(query.siteId, query.range, filters, { by: query.interval }));
-  const buckets = lakeBucketTotals(rows);
-  const body = query.interval === 'month' ? shapeMonthlyTimeseries(query, buckets, timeZone) : shapeTimeseries(query, buckets, timeZone);
-  return { ...body, answered_by: 'lake' };
+  const { range, bucketing } = seriesScope(query, timeZone);
+  const rows = await run(engine, timeseriesQuery(query.siteId, range, filters, bucketing));
+  return { ...shapeLakeSeries(query, rows, 'bucket', timeZone), answered_by: 'lake' };
+}
+
+/** GET /stats/view: the figures, top paths, chart and top values of every dimension of a period, from one lake query. */
+export async function lakeView(engine: LakeEngine, query: ViewQuery, filters: readonly Filter[], timeZone: string): Promise<Answered<ViewResponse>> {
+  const { range, bucketing } = seriesScope(query, timeZone);
+  const rows = viewRows(await run(engine, viewQuery(query.siteId, range, filters, bucketing, query.limit)));
+  const period = seriesPeriod(query);
+  const scope = scopeStatsOf(
+    rows.total,
+    rows.types.map((row) => [itemOf(row), countOf(row, 'events')]),
+    rows.paths.map((row) => [itemOf(row), countOf(row, 'views')]),
+  );
+  return {
+    site_id: query.siteId,
+    timezone: timeZone,
+    ...periodFields(period),
+    stats: shapeStats({ siteId: query.siteId, period, limit: query.limit }, scope, timeZone),
+    timeseries: shapeLakeSeries(query, rows.buckets, 'item', timeZone),
+    breakdowns: Object.fromEntries(DIMENSIONS.map((dimension) => [dimension, lakeBreakdownRows(rows.dimensions[dimension])])),
+    answered_by: 'lake',
+  };
 }
