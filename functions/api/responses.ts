@@ -121,8 +121,8 @@ export type BreakdownResponse<D extends string = string> = { site_id: string; ti
  * GET /stats/breakdown's `results`), each over the events the filters keep.
  */
 export type ViewResponse<D extends string = string> = { site_id: string; timezone: string } & PeriodFields & {
-  stats: StatsResponse;
-  timeseries: AnyTimeseriesResponse;
+  stats: Answered<StatsResponse>;
+  timeseries: Answered<AnyTimeseriesResponse>;
   breakdowns: Record<D, BreakdownRow[]>;
 };
 

@@ -104,8 +104,8 @@ export async function lakeView(engine: LakeEngine, query: ViewQuery, filters: re
     site_id: query.siteId,
     timezone: timeZone,
     ...periodFields(period),
-    stats: shapeStats({ siteId: query.siteId, period, limit: query.limit }, scope, timeZone),
-    timeseries: shapeLakeSeries(query, rows.buckets, 'item', timeZone),
+    stats: { ...shapeStats({ siteId: query.siteId, period, limit: query.limit }, scope, timeZone), answered_by: 'lake' },
+    timeseries: { ...shapeLakeSeries(query, rows.buckets, 'item', timeZone), answered_by: 'lake' },
     breakdowns: Object.fromEntries(DIMENSIONS.map((dimension) => [dimension, lakeBreakdownRows(rows.dimensions[dimension])])),
     answered_by: 'lake',
   };

@@ -108,6 +108,19 @@ describe('responses conform to docs/openapi.yaml', () => {
   });
 
   it.each([
+    ['a range by the day, filtered', { from: monthAgo, to: today, filters: 'source!=(direct)', limit: '5' }, 200],
+    ['a day by the hour', { date: today, interval: 'hour' }, 200],
+    ['a year by the month, the figures and chart alone', { from: yearAgo, to: today, interval: 'month', limit: '0' }, 200],
+    ['a bad limit', { from: monthAgo, to: today, limit: '101' }, 400],
+    ['by the hour with from and to', { interval: 'hour', from: today, to: today }, 400],
+  ] as const)('GET /stats/view: %s', async (_name, query, status) => {
+    const response = await api.get('stats/view', { site_id: site, ...query });
+    expect(response.status).toBe(status);
+    if (status === 200) expect(response.body.answered_by).toBe('lake');
+    conforms('GET', '/stats/view', response);
+  });
+
+  it.each([
     ['no key', undefined, 401],
     ['a wrong key', 'bak_wrong', 401],
   ] as const)('every stats route: %s', async (_name, key, status) => {

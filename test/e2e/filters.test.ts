@@ -193,6 +193,22 @@ describe('filters over HTTP, answered from the lake', () => {
     expect(byHour).toEqual(expected);
   });
 
+  it.each(FILTERS)('GET /stats/view of the day with %s gives in one answer what the filtered routes give', async (filters) => {
+    const dimensions = ['source', 'utm_medium', 'utm_campaign', 'entry_page', 'country', 'device', 'browser', 'os'];
+    const [view, stats, series, ...breakdowns] = await Promise.all([
+      get('stats/view', { filters, interval: 'hour', limit: '100' }),
+      get('stats', { filters, limit: '100' }),
+      get('stats/timeseries', { filters, interval: 'hour' }),
+      ...dimensions.map((dimension) => get('stats/breakdown', { filters, dimension, limit: '100' })),
+    ]);
+    expect(view.status).toBe(200);
+    expect(view.body.answered_by).toBe('lake');
+    expect(view.body.stats).toEqual(stats.body);
+    expect(view.body.timeseries).toEqual(series.body);
+    expect(view.body.breakdowns).toEqual(Object.fromEntries(dimensions.map((dimension, i) => [dimension, breakdowns[i]!.body.results])));
+    expect(view.body.breakdowns.source).toEqual(breakdownRows(kept(filters), 'source'));
+  });
+
   it('answers the unfiltered day from the counters, and the same figures from the lake with a filter that keeps everything', async () => {
     const [counters, lake] = await Promise.all([get('stats', {}), get('stats', { filters: 'event_type!=none' })]);
     expect(counters.body.answered_by).toBe('counters');
