@@ -1,6 +1,16 @@
 // The stats API as the dashboard reads it: same origin, the key as a Bearer token.
 
-import type { Answered, AnyTimeseriesResponse, BreakdownResponse, HourPoint, MonthPoint, SitesResponse, StatsResponse, TimeseriesPoint } from '../../functions/api/responses.ts';
+import type {
+  Answered,
+  AnyTimeseriesResponse,
+  BreakdownResponse,
+  HourPoint,
+  MonthPoint,
+  SitesResponse,
+  StatsResponse,
+  TimeseriesPoint,
+  ViewResponse,
+} from '../../functions/api/responses.ts';
 
 export type { BreakdownRow, SiteSummary } from '../../functions/api/responses.ts';
 /** Each stats route's answer says which store answered: the counters, or the lake (filters, a breakdown's later pages). */
@@ -53,6 +63,8 @@ export function statsClient(base: string, key: string) {
     timeseries: (site: string, query: Record<string, string>) => get<Timeseries>('stats/timeseries', { site_id: site, ...query }),
     breakdown: (site: string, dimension: string, query: Record<string, string>) =>
       get<Answered<BreakdownResponse>>('stats/breakdown', { site_id: site, dimension, ...query }),
+    /** A period's figures, chart and panels from one lake query (GET /stats/view): the filtered view. */
+    view: (site: string, query: Record<string, string>) => get<Answered<ViewResponse>>('stats/view', { site_id: site, ...query }),
     /** One page of the sites the key reads (GET /sites), from the start or from a `next_cursor`. */
     sites: (query: { limit: string; cursor?: string }) => get<SitesPage>('sites', query),
   };

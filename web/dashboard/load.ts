@@ -1,7 +1,7 @@
-// Loading a period: every request of the report, each with the view's filters (the lake answers
-// those, the counters the others), the figures shown as soon as they are in, the rest after; a
-// later load wins over an earlier one.
-import { ApiError, OTHER } from './api.ts';
+// Loading a period: unfiltered, a request per figure, chart and panel from the counters; filtered,
+// one request per period from the lake. The figures are shown as soon as they are in, the rest
+// after; a later load wins over an earlier one.
+import { ApiError, OTHER, type BreakdownRow, type Stats, type StatsClient, type Timeseries } from './api.ts';
 import { renderChips, showLakeState } from './chips.ts';
 import { $ } from './dom.ts';
 import { filtersQuery } from './filter-list.ts';
@@ -37,27 +37,18 @@ export async function load(options: { quiet?: boolean } = {}): Promise<void> {
   const site = state.site;
   const scope = filtersQuery(state.filters);
   main.dataset.filters = scope.filters ?? '';
-  const of = (days: Range) => ({ ...rangeQuery(days), ...scope });
   try {
-    // The figures' requests go first, and the figures are shown as soon as they are in: without
-    // top paths (limit 0), a range reads only its totals and unique-user sketches.
-    const figures = Promise.all([client.stats(site, { ...of(range), limit: '0' }), client.stats(site, { ...of(previous), limit: '0' })]);
-    const rest = Promise.all([
-      client.stats(site, { ...of(range), limit: String(MAX_ROWS) }),
-      client.timeseries(site, { ...chartQuery(range), ...scope }),
-      client.timeseries(site, { ...chartQuery(previous), ...scope }),
-      ...DIMENSIONS.map(({ dimension }) => client.breakdown(site, dimension, { ...of(range), limit: String(MAX_ROWS) })),
-    ]);
+    const { figures, rest } = filtered ? fromLake(client, site, range, previous, scope) : fromCounters(client, site, range, previous, scope);
     rest.catch(() => undefined); // awaited below, unless the figures fail first
     const [stats, previousStats] = await figures;
     if (count !== state.loadCount) return;
     renderHeading(range, stats);
     renderFigures(stats, previousStats);
-    const [withPaths, series, previousSeries, ...breakdowns] = await rest;
+    const { withPaths, series, previousSeries, breakdowns } = await rest;
     if (count !== state.loadCount) return;
     state.range = range;
     renderChart(series, previousSeries);
-    renderPanels(withPaths, breakdowns.map((b) => b.results));
+    renderPanels(withPaths, breakdowns);
     state.loadedAt = Date.now();
     showLakeState(false, withPaths.answered_by);
     main.dataset.state = 'ready';
@@ -76,6 +67,50 @@ export async function load(options: { quiet?: boolean } = {}): Promise<void> {
     }
     setStatus(describeError(error, site), true);
   }
+}
+
+/** What a load reads: the figures of the period and the previous one, then the chart and the panels. */
+interface Requests {
+  figures: Promise<[Stats, Stats]>;
+  rest: Promise<{ withPaths: Stats; series: Timeseries; previousSeries: Timeseries; breakdowns: BreakdownRow[][] }>;
+}
+type Scope = ReturnType<typeof filtersQuery>;
+
+/**
+ * Unfiltered, from the counters: a request per figure, chart and panel, the figures' first. Without
+ * top paths (limit 0), a range reads only its totals and unique-user sketches.
+ */
+function fromCounters(client: StatsClient, site: string, range: Range, previous: Range, scope: Scope): Requests {
+  const of = (days: Range) => ({ ...rangeQuery(days), ...scope });
+  const figures = Promise.all([client.stats(site, { ...of(range), limit: '0' }), client.stats(site, { ...of(previous), limit: '0' })]);
+  const rest = Promise.all([
+    client.stats(site, { ...of(range), limit: String(MAX_ROWS) }),
+    client.timeseries(site, { ...chartQuery(range), ...scope }),
+    client.timeseries(site, { ...chartQuery(previous), ...scope }),
+    ...DIMENSIONS.map(({ dimension }) => client.breakdown(site, dimension, { ...of(range), limit: String(MAX_ROWS) })),
+  ]).then(([withPaths, series, previousSeries, ...breakdowns]) => ({ withPaths, series, previousSeries, breakdowns: breakdowns.map((b) => b.results) }));
+  return { figures, rest };
+}
+
+/**
+ * Filtered, from the lake: one GET /stats/view per period (the period's figures, chart and panels
+ * in one query; the previous period's figures and chart in another), as each lake query reads
+ * the period's events once.
+ */
+function fromLake(client: StatsClient, site: string, range: Range, previous: Range, scope: Scope): Requests {
+  const views = Promise.all([
+    client.view(site, { ...chartQuery(range), ...scope, limit: String(MAX_ROWS) }),
+    client.view(site, { ...chartQuery(previous), ...scope, limit: '0' }),
+  ]);
+  return {
+    figures: views.then(([view, before]) => [view.stats, before.stats]),
+    rest: views.then(([view, before]) => ({
+      withPaths: view.stats,
+      series: view.timeseries,
+      previousSeries: before.timeseries,
+      breakdowns: DIMENSIONS.map(({ dimension }) => view.breakdowns[dimension] ?? []),
+    })),
+  };
 }
 
 /**
