@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../../functions/commons/http.ts';
-import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredTimeseriesQuery } from '../../functions/domain/filtered-queries.ts';
+import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredTimeseriesQuery, parseViewQuery } from '../../functions/domain/filtered-queries.ts';
 import { LakeQueryTimeout, type LakeEngine } from '../../functions/domain/lake-query.ts';
 import type { ParseResult } from '../../functions/domain/event.ts';
 import { visitFigures } from '../../functions/domain/visit-figures.ts';
-import { lakeBreakdown, lakeStats, lakeTimeseries } from '../../functions/stats/lake-reads.ts';
-import { duckDbLake, type DuckDbLake } from '../support/duckdb-lake.ts';
+import { lakeBreakdown, lakeStats, lakeTimeseries, lakeView } from '../../functions/stats/lake-reads.ts';
+import { DIMENSIONS } from '../../functions/domain/audience.ts';
+import { lakeOfTests } from '../support/lake-fixture.ts';
 import { kept, tally, tallyBreakdown, tallyBy, workload } from '../support/lake-tally.ts';
 
 const SITE = 'lake-routes';
@@ -18,11 +19,7 @@ const valueOf = <T>(parsed: ParseResult<T>): T => {
   return parsed.value;
 };
 
-let lake: DuckDbLake;
-beforeAll(async () => {
-  lake = await duckDbLake(lines);
-});
-afterAll(() => lake.close());
+const lake = lakeOfTests(lines);
 
 describe('the stats routes with filters', () => {
   const filters = 'source==google.com|bing.com;device!=tablet';
@@ -34,7 +31,7 @@ describe('the stats routes with filters', () => {
   it('answer GET /stats from the lake with the figures of the kept events', async () => {
     const parsed = valueOf(parseFilteredStatsQuery({ ...query, filters, limit: '3' }));
     expect(parsed.fromLake).toBe(true);
-    const body = await lakeStats(lake, parsed, parsed.filters, 'UTC');
+    const body = await lakeStats(lake(), parsed, parsed.filters, 'UTC');
     const sum = tally(expected());
     const paths = [...sum.pathViews].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).slice(0, 3);
     expect(body).toEqual({
@@ -57,7 +54,7 @@ describe('the stats routes with filters', () => {
     const all = tallyBreakdown(expected(), 'entry_page');
     const first = valueOf(parseFilteredBreakdownQuery({ ...query, filters, dimension: 'entry_page', limit: '2' }));
     const second = valueOf(parseFilteredBreakdownQuery({ ...query, filters, dimension: 'entry_page', limit: '2', offset: '2' }));
-    const pages = [await lakeBreakdown(lake, first, first.filters, 'UTC'), await lakeBreakdown(lake, second, second.filters, 'UTC')];
+    const pages = [await lakeBreakdown(lake(), first, first.filters, 'UTC'), await lakeBreakdown(lake(), second, second.filters, 'UTC')];
     expect(pages.map((page) => page.results)).toEqual([all.slice(0, 2), all.slice(2, 4)]);
     expect(pages[0]).toMatchObject({ site_id: SITE, timezone: 'UTC', dimension: 'entry_page', from: query.from, to: query.to, answered_by: 'lake' });
   });
@@ -69,7 +66,7 @@ describe('the stats routes with filters', () => {
 
   it('answer GET /stats/timeseries by the day, every day of the range present', async () => {
     const parsed = valueOf(parseFilteredTimeseriesQuery({ ...query, filters }));
-    const body = await lakeTimeseries(lake, parsed, parsed.filters, 'UTC');
+    const body = await lakeTimeseries(lake(), parsed, parsed.filters, 'UTC');
     const days = tallyBy(expected(), ({ date }) => date);
     expect(body).toMatchObject({ site_id: SITE, from: query.from, to: query.to, answered_by: 'lake' });
     expect('points' in body && body.points).toEqual(
@@ -83,7 +80,7 @@ describe('the stats routes with filters', () => {
 
   it('answer GET /stats/timeseries by the hour with the 24 hours of the day', async () => {
     const parsed = valueOf(parseFilteredTimeseriesQuery({ site_id: SITE, interval: 'hour', date: '2026-05-04', filters: 'country!=XX' }));
-    const body = await lakeTimeseries(lake, parsed, parsed.filters, 'UTC');
+    const body = await lakeTimeseries(lake(), parsed, parsed.filters, 'UTC');
     const points = 'points' in body ? body.points : [];
     expect(points).toHaveLength(24);
     const day = kept(inRange.filter(({ date }) => date === '2026-05-04'), parsed.filters);
@@ -113,6 +110,37 @@ describe('the filtered queries', () => {
   it('leave requests without filters to the counters', () => {
     expect(valueOf(parseFilteredStatsQuery({ site_id: SITE }))).toMatchObject({ fromLake: false, filters: [] });
     expect(valueOf(parseFilteredTimeseriesQuery(query))).toMatchObject({ fromLake: false });
+  });
+});
+
+describe('GET /stats/view', () => {
+  it.each([
+    ['a range by the day', { ...query, interval: 'day' }],
+    ['a range by the month', { ...query, interval: 'month' }],
+    ['a day by the hour', { site_id: SITE, date: '2026-05-03', interval: 'hour' }],
+  ])('answers %s as the routes answer it, in one query', async (_name, params) => {
+    const filters = 'source!=bing.com;page~/';
+    const view = valueOf(parseViewQuery({ ...params, filters, limit: '4' }));
+    const run = vi.fn(lake().run);
+    const body = await lakeView({ run }, view, view.filters, 'UTC');
+    expect(run).toHaveBeenCalledTimes(1);
+    const period = view.interval === 'hour' ? { date: view.date } : { from: query.from, to: query.to };
+    const stats = valueOf(parseFilteredStatsQuery({ site_id: SITE, ...period, filters, limit: '4' }));
+    const series = valueOf(parseFilteredTimeseriesQuery({ ...params, filters }));
+    expect(body.stats).toEqual(await lakeStats(lake(), stats, stats.filters, 'UTC'));
+    expect(body.timeseries).toEqual(await lakeTimeseries(lake(), series, series.filters, 'UTC'));
+    for (const dimension of DIMENSIONS) {
+      const breakdown = valueOf(parseFilteredBreakdownQuery({ site_id: SITE, ...period, filters, dimension, limit: '4' }));
+      expect(body.breakdowns[dimension], dimension).toEqual((await lakeBreakdown(lake(), breakdown, breakdown.filters, 'UTC')).results);
+    }
+    expect(body).toMatchObject({ site_id: SITE, timezone: 'UTC', ...period, answered_by: 'lake' });
+    expect(body.stats.total_views).toBeGreaterThan(0);
+  });
+
+  it('refuses what the time series refuses, and a bad limit, naming each', () => {
+    const parsed = parseViewQuery({ site_id: SITE, interval: 'hour', from: query.from, to: query.to, limit: '500' });
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.issues.map((issue) => issue.field).sort()).toEqual(['date', 'from', 'limit', 'to']);
   });
 });
 

@@ -5,7 +5,8 @@ import { FILTER_OPERATORS, parseFilters, type Filter, type FilterDimension } fro
 import { lakeBreakdownRows, lakeBucketTotals, lakeHourCounts, lakeScopeStats } from '../../functions/domain/lake-answers.ts';
 import { breakdownQuery, figuresQuery, timeseriesQuery } from '../../functions/domain/lake-sql.ts';
 import { hoursOfLocalDay, localDate } from '../../functions/domain/time-zones.ts';
-import { duckDbLake, type DatedRecord, type DuckDbLake } from '../support/duckdb-lake.ts';
+import { duckDbLake, type DatedRecord } from '../support/duckdb-lake.ts';
+import { filtersOf, lakeOfTests } from '../support/lake-fixture.ts';
 import { COUNTRIES, DEVICES, kept, localHourOf, PATHS, SOURCES, tally, tallyBreakdown, tallyBy, workload } from '../support/lake-tally.ts';
 
 const SITE = 'lake-sql';
@@ -32,25 +33,14 @@ const CASES = [
   'utm_medium==cpc;source==bing.com;device==tablet;country==US',
 ];
 
-const filtersOf = (text: string): Filter[] => {
-  if (text === '') return [];
-  const parsed = parseFilters(text);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  return parsed.value;
-};
-
-let lake: DuckDbLake;
-beforeAll(async () => {
-  lake = await duckDbLake([...lines, ...neighbours]);
-});
-afterAll(() => lake.close());
+const lake = lakeOfTests([...lines, ...neighbours]);
 
 describe.each(CASES)('the lake with filters "%s"', (text) => {
   const filters = filtersOf(text);
   const expected = kept(inRange, filters);
 
   it('gives the figures a tally of the kept events gives', async () => {
-    const stats = lakeScopeStats(await lake.run(figuresQuery(SITE, RANGE, filters, 100)));
+    const stats = lakeScopeStats(await lake().run(figuresQuery(SITE, RANGE, filters, 100)));
     const sum = tally(expected);
     expect(expected.length).toBeGreaterThan(text.includes(';') ? 0 : 5);
     expect({ ...stats, eventsByType: { ...stats.eventsByType } }).toEqual({
@@ -67,7 +57,7 @@ describe.each(CASES)('the lake with filters "%s"', (text) => {
   });
 
   it('gives the top paths first, at most as many as asked', async () => {
-    const stats = lakeScopeStats(await lake.run(figuresQuery(SITE, RANGE, filters, 2)));
+    const stats = lakeScopeStats(await lake().run(figuresQuery(SITE, RANGE, filters, 2)));
     const top = [...tally(expected).pathViews].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).slice(0, 2);
     expect([...stats.pathViews]).toEqual(top);
   });
@@ -75,14 +65,14 @@ describe.each(CASES)('the lake with filters "%s"', (text) => {
   it('gives every dimension\'s breakdown, paged, as the tally orders it', async () => {
     for (const dimension of DIMENSIONS) {
       const all = tallyBreakdown(expected, dimension);
-      expect(lakeBreakdownRows(await lake.run(breakdownQuery(SITE, RANGE, filters, dimension, { offset: 0, limit: 1000 })))).toEqual(all);
-      expect(lakeBreakdownRows(await lake.run(breakdownQuery(SITE, RANGE, filters, dimension, { offset: 1, limit: 2 })))).toEqual(all.slice(1, 3));
+      expect(lakeBreakdownRows(await lake().run(breakdownQuery(SITE, RANGE, filters, dimension, { offset: 0, limit: 1000 })))).toEqual(all);
+      expect(lakeBreakdownRows(await lake().run(breakdownQuery(SITE, RANGE, filters, dimension, { offset: 1, limit: 2 })))).toEqual(all.slice(1, 3));
     }
   });
 
   it('gives the time series by the day and by the month', async () => {
-    const days = lakeBucketTotals(await lake.run(timeseriesQuery(SITE, RANGE, filters, { by: 'day' })));
-    const months = lakeBucketTotals(await lake.run(timeseriesQuery(SITE, RANGE, filters, { by: 'month' })));
+    const days = lakeBucketTotals(await lake().run(timeseriesQuery(SITE, RANGE, filters, { by: 'day' })));
+    const months = lakeBucketTotals(await lake().run(timeseriesQuery(SITE, RANGE, filters, { by: 'month' })));
     const asPoints = (map: ReturnType<typeof tallyBy>) =>
       new Map([...map].map(([key, { views, events, visits, users }]) => [key, { views, events, visits, uniqueUsers: users }]));
     expect(days).toEqual(asPoints(tallyBy(expected, ({ date }) => date)));
@@ -117,9 +107,9 @@ describe('the lake with any filters', () => {
       fc.asyncProperty(fc.array(randomFilter, { minLength: 1, maxLength: 3 }), async (filters) => {
         const expected = kept(inRange, filters);
         const sum = tally(expected);
-        const stats = lakeScopeStats(await lake.run(figuresQuery(SITE, RANGE, filters, 0)));
+        const stats = lakeScopeStats(await lake().run(figuresQuery(SITE, RANGE, filters, 0)));
         expect([stats.events, stats.views, stats.uniqueUsers, stats.visits, stats.visitMs]).toEqual([sum.events, sum.views, sum.users, sum.visits, sum.visitMs]);
-        const rows = lakeBreakdownRows(await lake.run(breakdownQuery(SITE, RANGE, filters, 'source', { offset: 0, limit: 100 })));
+        const rows = lakeBreakdownRows(await lake().run(breakdownQuery(SITE, RANGE, filters, 'source', { offset: 0, limit: 100 })));
         expect(rows).toEqual(tallyBreakdown(expected, 'source'));
       }),
       { numRuns: 60 },
@@ -166,8 +156,8 @@ describe('the lake queries', () => {
   });
 
   it('answer zeros for a range without events', async () => {
-    const stats = lakeScopeStats(await lake.run(figuresQuery(SITE, { from: '2020-01-01', to: '2020-01-02' }, [], 10)));
+    const stats = lakeScopeStats(await lake().run(figuresQuery(SITE, { from: '2020-01-01', to: '2020-01-02' }, [], 10)));
     expect(stats).toMatchObject({ views: 0, events: 0, uniqueUsers: 0, visits: 0, visitMs: 0 });
-    expect(await lake.run(timeseriesQuery(SITE, { from: '2020-01-01', to: '2020-01-02' }, [], { by: 'day' }))).toEqual([]);
+    expect(await lake().run(timeseriesQuery(SITE, { from: '2020-01-01', to: '2020-01-02' }, [], { by: 'day' }))).toEqual([]);
   });
 });

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DIMENSIONS } from '../../functions/domain/audience.ts';
-import { parseFilters, type Filter } from '../../functions/domain/filters.ts';
 import { lakeBreakdownRows, lakeBucketTotals, lakeHourCounts, lakeScopeStats, scopeStatsOf } from '../../functions/domain/lake-answers.ts';
 import { breakdownQuery, countOf, figuresQuery, timeseriesQuery, type Bucketing } from '../../functions/domain/lake-sql.ts';
 import { itemOf, viewQuery, viewRows } from '../../functions/domain/lake-view.ts';
 import { hoursOfLocalDay } from '../../functions/domain/time-zones.ts';
-import { duckDbLake, type DuckDbLake } from '../support/duckdb-lake.ts';
+import { filtersOf, lakeOfTests } from '../support/lake-fixture.ts';
 import { workload } from '../support/lake-tally.ts';
 
 // GET /stats/view's one query gives, part by part, what the routes' own queries give (each of
@@ -15,18 +14,7 @@ const RANGE = { from: '2026-03-03', to: '2026-04-05' };
 const DAY = '2026-03-29';
 const lines = [...workload(SITE, 30, { users: 300, firstDay: '2026-03-01', days: 40 }), ...workload('lake-view-other', 31, { users: 30, firstDay: '2026-03-01', days: 40 })];
 
-const filtersOf = (text: string): Filter[] => {
-  if (text === '') return [];
-  const parsed = parseFilters(text);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  return parsed.value;
-};
-
-let lake: DuckDbLake;
-beforeAll(async () => {
-  lake = await duckDbLake(lines);
-});
-afterAll(() => lake.close());
+const lake = lakeOfTests(lines);
 
 const BUCKETINGS: [string, Bucketing, { from: string; to: string }][] = [
   ['day', { by: 'day' }, RANGE],
@@ -39,19 +27,19 @@ describe.each(['', 'source==google.com', 'country!=DE;page~/', 'device==mobile|t
 
   it.each(BUCKETINGS)('gives the figures, top paths, chart and breakdowns of the routes\' queries, by the %s', async (_, bucketing, range) => {
     const rows = 7;
-    const view = viewRows(await lake.run(viewQuery(SITE, range, filters, bucketing, rows)));
+    const view = viewRows(await lake().run(viewQuery(SITE, range, filters, bucketing, rows)));
     const stats = scopeStatsOf(
       view.total,
       view.types.map((row) => [itemOf(row), countOf(row, 'events')]),
       view.paths.map((row) => [itemOf(row), countOf(row, 'views')]),
     );
-    expect(stats).toEqual(lakeScopeStats(await lake.run(figuresQuery(SITE, range, filters, rows))));
+    expect(stats).toEqual(lakeScopeStats(await lake().run(figuresQuery(SITE, range, filters, rows))));
     if (bucketing.by !== 'hour') expect(stats.views).toBeGreaterThan(0);
-    const series = await lake.run(timeseriesQuery(SITE, range, filters, bucketing));
+    const series = await lake().run(timeseriesQuery(SITE, range, filters, bucketing));
     if (bucketing.by === 'hour') expect(lakeHourCounts(view.buckets, 'item')).toEqual(lakeHourCounts(series));
     else expect(lakeBucketTotals(view.buckets, 'item')).toEqual(lakeBucketTotals(series));
     for (const dimension of DIMENSIONS) {
-      const expected = lakeBreakdownRows(await lake.run(breakdownQuery(SITE, range, filters, dimension, { offset: 0, limit: rows })));
+      const expected = lakeBreakdownRows(await lake().run(breakdownQuery(SITE, range, filters, dimension, { offset: 0, limit: rows })));
       expect(lakeBreakdownRows(view.dimensions[dimension]), dimension).toEqual(expected);
     }
   });
@@ -59,7 +47,7 @@ describe.each(['', 'source==google.com', 'country!=DE;page~/', 'device==mobile|t
 
 describe('the view query', () => {
   it('with no rows asked gives the figures and the chart only', async () => {
-    const view = viewRows(await lake.run(viewQuery(SITE, RANGE, [], { by: 'day' }, 0)));
+    const view = viewRows(await lake().run(viewQuery(SITE, RANGE, [], { by: 'day' }, 0)));
     expect(view.total && countOf(view.total, 'events')).toBeGreaterThan(0);
     expect(view.buckets.length).toBe(34);
     expect(view.paths).toEqual([]);
