@@ -1,4 +1,4 @@
-import type { FieldIssue, ParseResult } from './event.ts';
+import type { FieldIssue, ParseResult } from './parse-result.ts';
 import { parseFilters, type Filter } from './filters.ts';
 import { parseBreakdownQuery } from './breakdown.ts';
 import { parseStatsQuery, type DayRange, type Period } from './stats.ts';

@@ -6,7 +6,7 @@ import { intEnv, requireEnv } from '../commons/env.ts';
 import { METRICS } from '../commons/metric-names.ts';
 import { logger, metrics, MetricUnit, observability } from '../commons/observability.ts';
 import { HttpError, httpErrors, json, readRequest, type HttpRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
-import type { ParseResult } from '../domain/event.ts';
+import type { ParseResult } from '../domain/parse-result.ts';
 import { shapeBreakdown } from '../domain/breakdown.ts';
 import { daysIn, scopesOf, shapeStats } from '../domain/stats.ts';
 import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';

@@ -16,6 +16,9 @@ import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries, type Ti
  * counters' answer has, with `answered_by: "lake"`. `timeZone` is the site's (hours of a day).
  */
 
+/** A route's query with the first row to answer. */
+type Paged<Query> = Query & Pick<LakeOptions, 'offset'>;
+
 /** Runs a query; past the engine's limit, a 503 lake_timeout. */
 async function run(engine: LakeEngine, query: LakeQuery): Promise<LakeRow[]> {
   try {
@@ -36,12 +39,7 @@ function daysOf(period: Period): DayRange {
 }
 
 /** GET /stats from the lake: the figures of the kept events and their top paths, `limit` from `offset`. */
-export async function lakeStats(
-  engine: LakeEngine,
-  query: StatsQuery & Pick<LakeOptions, 'offset'>,
-  filters: readonly Filter[],
-  timeZone: string,
-): Promise<Answered<StatsResponse>> {
+export async function lakeStats(engine: LakeEngine, query: Paged<StatsQuery>, filters: readonly Filter[], timeZone: string): Promise<Answered<StatsResponse>> {
   const rows = await run(engine, figuresQuery(query.siteId, daysOf(query.period), filters, query.limit, query.offset));
   return { ...shapeStats(query, lakeScopeStats(rows), timeZone), answered_by: 'lake' };
 }
@@ -49,7 +47,7 @@ export async function lakeStats(
 /** GET /stats/breakdown from the lake: `limit` rows from `offset`, in the counters' order. */
 export async function lakeBreakdown(
   engine: LakeEngine,
-  query: BreakdownQuery & Pick<LakeOptions, 'offset'>,
+  query: Paged<BreakdownQuery>,
   filters: readonly Filter[],
   timeZone: string,
 ): Promise<Answered<BreakdownResponse>> {

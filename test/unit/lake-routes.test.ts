@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../../functions/commons/http.ts';
 import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredTimeseriesQuery } from '../../functions/domain/filtered-queries.ts';
 import { LakeQueryTimeout, type LakeEngine } from '../../functions/domain/lake-query.ts';
-import type { ParseResult } from '../../functions/domain/event.ts';
+import type { ParseResult } from '../../functions/domain/parse-result.ts';
 import { visitFigures } from '../../functions/domain/visit-figures.ts';
 import { lakeBreakdown, lakeStats, lakeTimeseries } from '../../functions/stats/lake-reads.ts';
 import { duckDbLake, type DuckDbLake } from '../support/duckdb-lake.ts';
