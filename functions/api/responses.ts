@@ -8,8 +8,8 @@ export type PeriodFields = { date: string | null } | { from: string; to: string 
 
 /**
  * Which store answered: `counters` (the counters in DynamoDB: requests without `filters`) or
- * `lake` (the raw events, queried with Athena; requests with `filters`, or a breakdown's rows
- * from an `offset`).
+ * `lake` (the raw events, queried with Athena; requests with `filters`, or top paths and a
+ * breakdown's rows from an `offset`).
  */
 export type AnsweredBy = 'counters' | 'lake';
 

@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { FieldIssue } from '../domain/event.ts';
+import type { FieldIssue } from '../domain/parse-result.ts';
 import { logger } from './observability.ts';
 
 /** An error a client caused or should see: rendered as `{ error: { code, message, details? } }`. */

@@ -1,7 +1,7 @@
 import { DIMENSIONS, isVisitDimension, type Dimension } from './audience.ts';
 import { agreementOf, type Agreement } from './agreement.ts';
 import { isExactRow } from './overflow-rows.ts';
-import type { FieldIssue, ParseResult } from './event.ts';
+import type { FieldIssue, ParseResult } from './parse-result.ts';
 import { parseStatsQuery, periodFields, type SiteTotals, type StatsQuery } from './stats.ts';
 import type { BreakdownResponse, BreakdownRow } from '../api/responses.ts';
 

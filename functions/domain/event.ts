@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { UNKNOWN_AUDIENCE, type Audience } from './audience.ts';
+import type { FieldIssue, ParseResult } from './parse-result.ts';
 import { isWellFormedText, TEXT_ISSUE } from './text.ts';
 import { readVisit, visitWireSchema, type VisitMarks } from './visit.ts';
 
@@ -75,14 +76,6 @@ export interface TrackedEvent extends Audience {
   /** The visit's marks and attributes, when the client sent a visit. */
   visit?: VisitMarks;
 }
-
-/** One reason an event was refused, naming the field. */
-export interface FieldIssue {
-  field: string;
-  message: string;
-}
-
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
 
 /** Drops the query string and fragment: `/pricing?ref=x#top` counts as `/pricing`. */
 export function normalizePath(path: string): string {

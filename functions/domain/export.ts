@@ -1,4 +1,4 @@
-import type { FieldIssue, ParseResult } from './event.ts';
+import type { FieldIssue, ParseResult } from './parse-result.ts';
 import { parseLakeKey, siteFolder, type LakeObject } from './lake.ts';
 import { parseRangeQuery, type DayRange } from './stats.ts';
 import type { ExportFile, ExportResponse } from '../api/responses.ts';

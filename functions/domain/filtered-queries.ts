@@ -1,16 +1,17 @@
-import type { FieldIssue, ParseResult } from './event.ts';
+import type { FieldIssue, ParseResult } from './parse-result.ts';
 import { parseFilters, type Filter } from './filters.ts';
 import { parseBreakdownQuery } from './breakdown.ts';
 import { parseLimit, parseStatsQuery, type DayRange, type Period } from './stats.ts';
 import { parseTimeseriesQuery, type TimeseriesQuery } from './timeseries.ts';
 
 /**
- * What a stats route reads besides its own query: `filters` (filters.ts), and for GET
- * /stats/breakdown `offset`, the first row to answer (rows past the counters' top). A request
+ * What a stats route reads besides its own query: `filters` (filters.ts), and for GET /stats
+ * (its top paths) and GET /stats/breakdown `offset`, the first row to answer (rows past the
+ * counters' top). A request
  * with either is answered from the lake, which is read by the day: it needs a date or a range.
  */
 
-/** Rows a breakdown may skip. */
+/** Rows a breakdown or the top paths may skip. */
 export const MAX_OFFSET = 100_000;
 
 /** The lake's part of a request: its filters (none: `[]`), and whether the lake answers it. */
@@ -59,8 +60,8 @@ export function withLakeOptions<T>(
   };
 }
 
-/** GET /stats's query with `filters`. */
-export const parseFilteredStatsQuery = withLakeOptions(parseStatsQuery, (query) => query.period);
+/** GET /stats's query with `filters` and `offset` (of its top paths). */
+export const parseFilteredStatsQuery = withLakeOptions(parseStatsQuery, (query) => query.period, true);
 
 /** GET /stats/breakdown's query with `filters` and `offset`. */
 export const parseFilteredBreakdownQuery = withLakeOptions(parseBreakdownQuery, (query) => query.period, true);

@@ -1,4 +1,4 @@
-import type { FieldIssue, ParseResult } from './event.ts';
+import type { FieldIssue, ParseResult } from './parse-result.ts';
 
 /**
  * The `filters` parameter of the stats routes, in the syntax of Plausible's Stats API v1:

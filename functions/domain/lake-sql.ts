@@ -56,10 +56,11 @@ export function instantLiteral(value: string): string {
 export const FIGURE_PARTS = { total: 3, type: 1, path: 2 } as const;
 
 /**
- * GET /stats: one row of totals (`part` 3), one per event type (`part` 1), and the top `paths`
- * paths by page views, then path (`part` 2), in one scan (GROUPING SETS; without paths, no path set).
+ * GET /stats: one row of totals (`part` 3), one per event type (`part` 1), and `paths` paths by
+ * page views, then path (`part` 2), from the `offset`-th on (0: the top), in one scan (GROUPING
+ * SETS; without paths, no path set). The page is bound in the outer WHERE, as the site and range.
  */
-export function figuresQuery(siteId: string, range: DayRange, filters: readonly Filter[], paths: number): LakeQuery {
+export function figuresQuery(siteId: string, range: DayRange, filters: readonly Filter[], paths: number, offset = 0): LakeQuery {
   const where = whereClause(siteId, range, filters);
   // grouping() may name grouping columns only: without the path set, the same parts come from event_type alone.
   const keys = paths > 0 ? 'grouping(event_type, path) AS part, event_type, path' : 'grouping(event_type) * 2 + 1 AS part, event_type, CAST(NULL AS varchar) AS path';
@@ -67,8 +68,8 @@ export function figuresQuery(siteId: string, range: DayRange, filters: readonly 
   const grouped = `SELECT ${keys}, ${POINT_COUNTS}, ${VISIT_COUNTS} FROM events WHERE ${where.sql} GROUP BY GROUPING SETS (${sets})`;
   const ranked = `SELECT grouped.*, row_number() OVER (PARTITION BY part ORDER BY views DESC, path) AS place FROM (${grouped}) grouped`;
   return {
-    sql: `SELECT * FROM (${ranked}) ranked WHERE part <> ${FIGURE_PARTS.path} OR (views > 0 AND place <= ?)`,
-    params: [...where.params, paths],
+    sql: `SELECT * FROM (${ranked}) ranked WHERE part <> ${FIGURE_PARTS.path} OR (views > 0 AND place > ? AND place <= ?)`,
+    params: [...where.params, offset, offset + paths],
   };
 }
 

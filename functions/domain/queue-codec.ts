@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { audienceSchema, UNKNOWN_AUDIENCE, type Audience } from './audience.ts';
-import { acceptAll, acceptBeacon, beaconSchema, eventIdSchema, toFieldIssues, type ParseResult, type TrackedEvent } from './event.ts';
+import { acceptAll, acceptBeacon, beaconSchema, eventIdSchema, toFieldIssues, type TrackedEvent } from './event.ts';
+import type { ParseResult } from './parse-result.ts';
 import { DIRECT, NONE, visitMarksSchema, type VisitMarks } from './visit.ts';
 
 /**

@@ -1,5 +1,6 @@
 import type { Principal } from './api-keys.ts';
-import { isSiteId, type FieldIssue, type ParseResult } from './event.ts';
+import { isSiteId } from './event.ts';
+import type { FieldIssue, ParseResult } from './parse-result.ts';
 import type { SiteSummary, SitesResponse } from '../api/responses.ts';
 
 export type { SiteSummary };

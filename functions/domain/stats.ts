@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { toFieldIssues, type FieldIssue, type ParseResult } from './event.ts';
+import { toFieldIssues } from './event.ts';
+import type { FieldIssue, ParseResult } from './parse-result.ts';
 import { ALL_TIME, countsByName, type Scope } from './table-schema.ts';
 import { isExactRow } from './overflow-rows.ts';
 import { unionShards, type ShardState } from './sketch.ts';

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { toFieldIssues, type FieldIssue, type ParseResult } from './event.ts';
+import { toFieldIssues } from './event.ts';
+import type { FieldIssue, ParseResult } from './parse-result.ts';
 import { daySchema, daysIn, parseRangeQuery, siteIdSchema, type DayRange, type RangeQuery } from './stats.ts';
 import { hoursOfLocalDay } from './time-zones.ts';
 import type { HourlyTimeseriesResponse, HourPoint, MonthlyTimeseriesResponse, MonthPoint, TimeseriesPoint, TimeseriesResponse } from '../api/responses.ts';

@@ -1,4 +1,5 @@
-import type { FieldIssue, TrackedEvent } from '../domain/event.ts';
+import type { TrackedEvent } from '../domain/event.ts';
+import type { FieldIssue } from '../domain/parse-result.ts';
 
 export interface BatchResult {
   /** messageIds to hand back to the queue (`batchItemFailures`). */

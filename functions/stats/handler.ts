@@ -6,7 +6,7 @@ import { intEnv, requireEnv } from '../commons/env.ts';
 import { METRICS } from '../commons/metric-names.ts';
 import { logger, metrics, MetricUnit, observability } from '../commons/observability.ts';
 import { HttpError, httpErrors, json, readRequest, type HttpRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
-import type { ParseResult } from '../domain/event.ts';
+import type { ParseResult } from '../domain/parse-result.ts';
 import { shapeBreakdown } from '../domain/breakdown.ts';
 import { daysIn, scopesOf, shapeStats } from '../domain/stats.ts';
 import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
@@ -85,12 +85,12 @@ async function fromLake(fields: Record<string, unknown>, siteId: string, answer:
   return json(200, await logged({ ...fields, answered_by: 'lake' }, async () => answer(engine, await timeZoneOf(siteId))));
 }
 
-/** GET /stats: totals, unique users and top paths of a site, for all time, a day or a range of days; with filters, from the lake. */
+/** GET /stats: totals, unique users and top paths of a site, for all time, a day or a range of days; with filters or an offset, from the lake. */
 async function serveStats(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
   const query = queryOf(request, parseFilteredStatsQuery);
   authorizeSite(principal, query.siteId);
   const fields = { route: 'stats', site_id: query.siteId, reader: principalLabel(principal), ...query.period };
-  if (query.fromLake) return fromLake({ ...fields, filters: request.query.filters }, query.siteId, (engine, zone) => lakeStats(engine, query, query.filters, zone));
+  if (query.fromLake) return fromLake({ ...fields, filters: request.query.filters, offset: query.offset }, query.siteId, (engine, zone) => lakeStats(engine, query, query.filters, zone));
   const [aggregates, timeZone] = await logged(fields, () =>
     Promise.all([
       readSiteStats(doc, config.aggregatesTable, query.siteId, scopesOf(query.period), aggregateSettings, { paths: query.limit > 0 }),

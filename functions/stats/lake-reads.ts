@@ -13,10 +13,13 @@ import { hoursOfLocalDay } from '../domain/time-zones.ts';
 import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries, type TimeseriesQuery } from '../domain/timeseries.ts';
 
 /**
- * The stats routes answered from the lake: requests with `filters` (and breakdown rows from an
- * `offset`). Each reads one query of lake-sql.ts through `engine` and answers in the shape the
+ * The stats routes answered from the lake: requests with `filters` (and top paths or breakdown
+ * rows from an `offset`). Each reads one query of lake-sql.ts through `engine` and answers in the shape the
  * counters' answer has, with `answered_by: "lake"`. `timeZone` is the site's (hours of a day).
  */
+
+/** A route's query with the first row to answer. */
+type Paged<Query> = Query & Pick<LakeOptions, 'offset'>;
 
 /** Runs a query; past the engine's limit, a 503 lake_timeout. */
 async function run(engine: LakeEngine, query: LakeQuery): Promise<LakeRow[]> {
@@ -37,16 +40,16 @@ function daysOf(period: Period): DayRange {
   return range;
 }
 
-/** GET /stats from the lake: the figures and top paths of the kept events. */
-export async function lakeStats(engine: LakeEngine, query: StatsQuery, filters: readonly Filter[], timeZone: string): Promise<Answered<StatsResponse>> {
-  const rows = await run(engine, figuresQuery(query.siteId, daysOf(query.period), filters, query.limit));
+/** GET /stats from the lake: the figures of the kept events and their top paths, `limit` from `offset`. */
+export async function lakeStats(engine: LakeEngine, query: Paged<StatsQuery>, filters: readonly Filter[], timeZone: string): Promise<Answered<StatsResponse>> {
+  const rows = await run(engine, figuresQuery(query.siteId, daysOf(query.period), filters, query.limit, query.offset));
   return { ...shapeStats(query, lakeScopeStats(rows), timeZone), answered_by: 'lake' };
 }
 
 /** GET /stats/breakdown from the lake: `limit` rows from `offset`, in the counters' order. */
 export async function lakeBreakdown(
   engine: LakeEngine,
-  query: BreakdownQuery & Pick<LakeOptions, 'offset'>,
+  query: Paged<BreakdownQuery>,
   filters: readonly Filter[],
   timeZone: string,
 ): Promise<Answered<BreakdownResponse>> {

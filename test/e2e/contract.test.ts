@@ -90,6 +90,8 @@ describe('responses conform to docs/openapi.yaml', () => {
     ['a bad limit', { site_id: site, limit: '101' }],
     ['a bad filter', { site_id: site, from: today, to: today, filters: 'planet==mars' }],
     ['filters over all time', { site_id: site, filters: 'source==google.com' }],
+    ['a bad offset', { site_id: site, from: today, to: today, offset: '100001' }],
+    ['an offset over all time', { site_id: site, offset: '10' }],
   ])('GET /stats: 400 for %s', async (_name, query) => {
     const response = await api.get('stats', query);
     expect(response.status).toBe(400);
@@ -98,6 +100,7 @@ describe('responses conform to docs/openapi.yaml', () => {
 
   it.each([
     ['/stats', {}],
+    ['/stats', { offset: '100' }],
     ['/stats/timeseries', {}],
     ['/stats/breakdown', { dimension: 'source' }],
   ])('%s with filters: the lake answers', async (route, extra) => {

@@ -763,6 +763,53 @@ describe('the dashboard in Chromium', () => {
     expect(await page.isVisible('[data-panel="source"] [data-action="next-rows"]')).toBe(want.body.results.length === 100);
   });
 
+  it('reads top pages past the counters’ rows a page at a time, busy while the lake answers', async () => {
+    // Prepare: the first answer for Top pages ends in an (other) row; the next page is held.
+    const page = await openPage();
+    const asked: URLSearchParams[] = [];
+    const hold = gate();
+    await page.route(isRoute('/stats'), async (route) => {
+      const url = new URL(route.request().url());
+      if (url.searchParams.get('limit') !== '100') return route.continue();
+      asked.push(url.searchParams);
+      if (url.searchParams.has('offset')) {
+        await hold.opened;
+        return route.continue();
+      }
+      const response = await route.fetch();
+      const body = (await response.json()) as { top_paths: Array<{ path: string; views: number }> };
+      body.top_paths = [...body.top_paths.slice(0, 2), { path: '(other)', views: 1 }];
+      await route.fulfill({ response, json: body });
+    });
+    const range = rangeOf('30d', today)!;
+    await openDashboard(page, {}, { site: siteA, key: adminKey });
+    await shown(page, siteA, range);
+    const first = (await panelsOn(page)).pages!;
+    const next = '[data-panel="pages"] [data-action="next-rows"]';
+
+    // Act
+    await page.click(next);
+    await page.waitForSelector(`${next}[aria-busy="true"]`);
+    const busy = await page.$eval(next, (button) => ({ text: button.textContent, disabled: button.hasAttribute('disabled') }));
+    hold.open();
+    await page.waitForSelector('[data-panel="pages"]:not(:has([aria-busy="true"]))');
+    const status = await page.$eval('#status', (line) => ({ text: line.textContent, error: line.classList.contains('error') }));
+
+    // Assess: busy, then the next page asked from the first row past those kept, as GET /stats answers it.
+    expect(busy).toEqual({ text: 'Loading rows from the lake…', disabled: true });
+    expect(status.error, status.text ?? '').toBe(false);
+    const query = Object.fromEntries(asked.at(-1)!);
+    expect(query).toEqual({ site_id: siteA, from: range.from, to: range.to, limit: '100', offset: '2' });
+    const want = await admin.get('stats', query);
+    expect([want.status, want.body.answered_by]).toEqual([200, 'lake']);
+    expect(want.body.top_paths.length).toBeGreaterThan(0);
+    const rows = [...first.slice(0, 2), ...want.body.top_paths.map((p: { path: string; views: number }) => [p.path, p.views])];
+    expect((await panelsOn(page)).pages).toEqual(rows.slice(0, 10));
+    if (rows.length > 10) await page.click('[data-panel="pages"] [data-action="expand"]');
+    expect((await panelsOn(page)).pages).toEqual(rows);
+    expect(await page.isVisible(next)).toBe(want.body.top_paths.length === 100);
+  });
+
   it('has no serious or critical accessibility violations (axe-core), light and dark', async () => {
     // Prepare: the CSP would refuse the injected axe script.
     const page = await openPage({ bypassCSP: true });

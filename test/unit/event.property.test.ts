@@ -4,7 +4,8 @@
 // Assertion, and fast-check reads any returned value but true or undefined as a failure.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { acceptBatch, acceptBeacon, MAX_PATH_LENGTH, normalizePath, type ParseResult, type TrackedEvent } from '../../functions/domain/event.ts';
+import { acceptBatch, acceptBeacon, MAX_PATH_LENGTH, normalizePath, type TrackedEvent } from '../../functions/domain/event.ts';
+import type { ParseResult } from '../../functions/domain/parse-result.ts';
 import { parseQueuedEvents, toQueueMessage, toQueueMessages } from '../../functions/domain/queue-codec.ts';
 import { isWellFormedText } from '../../functions/domain/text.ts';
 import { MAX_VALUE_LENGTH } from '../../functions/domain/visit.ts';

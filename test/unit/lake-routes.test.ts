@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../../functions/commons/http.ts';
 import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredTimeseriesQuery, parseViewQuery } from '../../functions/domain/filtered-queries.ts';
 import { LakeQueryTimeout, type LakeEngine } from '../../functions/domain/lake-query.ts';
-import type { ParseResult } from '../../functions/domain/event.ts';
+import type { ParseResult } from '../../functions/domain/parse-result.ts';
 import { visitFigures } from '../../functions/domain/visit-figures.ts';
 import { lakeBreakdown, lakeStats, lakeTimeseries, lakeView } from '../../functions/stats/lake-reads.ts';
 import { DIMENSIONS } from '../../functions/domain/audience.ts';
@@ -59,7 +59,20 @@ describe('the stats routes with filters', () => {
     expect(pages[0]).toMatchObject({ site_id: SITE, timezone: 'UTC', dimension: 'entry_page', from: query.from, to: query.to, answered_by: 'lake' });
   });
 
-  it('answer a breakdown with an offset and no filters from the lake too', () => {
+  it('answer GET /stats\'s top paths a page at a time, the figures those of the whole', async () => {
+    const paths = [...tally(expected()).pathViews].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).map(([path, views]) => ({ path, views }));
+    const first = valueOf(parseFilteredStatsQuery({ ...query, filters, limit: '2' }));
+    const second = valueOf(parseFilteredStatsQuery({ ...query, filters, limit: '2', offset: '2' }));
+    expect(second).toMatchObject({ offset: 2, fromLake: true });
+    const [one, two] = [await lakeStats(lake(), first, first.filters, 'UTC'), await lakeStats(lake(), second, second.filters, 'UTC')];
+    expect([one.top_paths, two.top_paths]).toEqual([paths.slice(0, 2), paths.slice(2, 4)]);
+    expect({ ...two, top_paths: [] }).toEqual({ ...one, top_paths: [] });
+    expect(paths.length).toBeGreaterThan(3);
+  });
+
+  it('answer GET /stats and a breakdown with an offset and no filters from the lake too', () => {
+    expect(valueOf(parseFilteredStatsQuery({ ...query, offset: '100' }))).toMatchObject({ fromLake: true, offset: 100, filters: [] });
+    expect(valueOf(parseFilteredStatsQuery(query))).toMatchObject({ fromLake: false, offset: 0 });
     expect(valueOf(parseFilteredBreakdownQuery({ ...query, dimension: 'os', offset: '100' }))).toMatchObject({ fromLake: true, offset: 100, filters: [] });
     expect(valueOf(parseFilteredBreakdownQuery({ ...query, dimension: 'os' }))).toMatchObject({ fromLake: false, offset: 0 });
   });
@@ -100,10 +113,15 @@ describe('the filtered queries', () => {
     if (!parsed.ok) expect(parsed.issues).toContainEqual({ field, message: expect.stringContaining(message) });
   });
 
-  it('refuse a bad offset and an offset of all time', () => {
-    const bad = parseFilteredBreakdownQuery({ ...query, dimension: 'os', offset: '-1' });
-    const allTime = parseFilteredBreakdownQuery({ site_id: SITE, dimension: 'os', offset: '10' });
-    expect(bad.ok ? [] : bad.issues).toEqual([{ field: 'offset', message: expect.stringContaining('whole number') }]);
+  it.each([
+    ['GET /stats', parseFilteredStatsQuery, {}],
+    ['GET /stats/breakdown', parseFilteredBreakdownQuery, { dimension: 'os' }],
+  ] as const)('refuse a bad offset and an offset of all time on %s', (_route, parse, params) => {
+    for (const offset of ['-1', '100001', '1.5', 'x']) {
+      const bad = parse({ ...query, ...params, offset });
+      expect(bad.ok ? [] : bad.issues, offset).toEqual([{ field: 'offset', message: expect.stringContaining('whole number') }]);
+    }
+    const allTime = parse({ site_id: SITE, ...params, offset: '10' });
     expect(allTime.ok ? [] : allTime.issues).toEqual([{ field: 'offset', message: expect.stringContaining('needs a period') }]);
   });
 

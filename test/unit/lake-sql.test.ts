@@ -62,6 +62,20 @@ describe.each(CASES)('the lake with filters "%s"', (text) => {
     expect([...stats.pathViews]).toEqual(top);
   });
 
+  it('gives the paths past an offset a page at a time, the figures unchanged', async () => {
+    const all = [...tally(expected).pathViews].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
+    const figuresOf = async (paths: number, offset?: number) => {
+      const { pathViews, eventsByType, ...figures } = lakeScopeStats(await lake().run(figuresQuery(SITE, RANGE, filters, paths, offset)));
+      return { paths: [...pathViews], figures: { ...figures, eventsByType: { ...eventsByType } } };
+    };
+    const whole = await figuresOf(0);
+    for (const offset of [1, 3, all.length]) {
+      const page = await figuresOf(2, offset);
+      expect(page.paths).toEqual(all.slice(offset, offset + 2));
+      expect(page.figures).toEqual(whole.figures);
+    }
+  });
+
   it('gives every dimension\'s breakdown, paged, as the tally orders it', async () => {
     for (const dimension of DIMENSIONS) {
       const all = tallyBreakdown(expected, dimension);
@@ -142,6 +156,7 @@ describe('the lake queries', () => {
     const filters = filtersOf("source==google.com'\\;DROP TABLE events\\;--|x");
     for (const query of [
       figuresQuery(SITE, RANGE, filters, 10),
+      figuresQuery(SITE, RANGE, filters, 10, 20),
       timeseriesQuery(SITE, RANGE, filters, { by: 'day' }),
       breakdownQuery(SITE, RANGE, filters, 'country', { offset: 5, limit: 10 }),
     ]) {

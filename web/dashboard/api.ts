@@ -12,8 +12,8 @@ import type {
   ViewResponse,
 } from '../../functions/api/responses.ts';
 
-export type { BreakdownRow, SiteSummary } from '../../functions/api/responses.ts';
-/** Each stats route's answer says which store answered: the counters, or the lake (filters, a breakdown's later pages). */
+export type { BreakdownRow, PathRow, SiteSummary } from '../../functions/api/responses.ts';
+/** Each stats route's answer says which store answered: the counters, or the lake (filters, later pages of top paths and breakdowns). */
 export type Stats = Answered<StatsResponse>;
 export type Timeseries = Answered<AnyTimeseriesResponse>;
 export type ChartPoint = TimeseriesPoint | MonthPoint | HourPoint;

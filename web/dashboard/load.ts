@@ -7,7 +7,7 @@ import { $ } from './dom.ts';
 import { filtersQuery } from './filter-list.ts';
 import { LOCALES } from './format.ts';
 import { chartQuery, previousRange, rangeOf, rangeQuery, todayIn, type Range } from './periods.ts';
-import { breakdownRow, DIMENSIONS, redrawPanel, renderPanels } from './panels.ts';
+import { breakdownRow, DIMENSIONS, pathRow, redrawPanel, renderPanels } from './panels.ts';
 import { renderChart, renderFigures, renderHeading } from './report.ts';
 import { showSignIn } from './sites.ts';
 import { KEY_STORAGE, MAX_ROWS, state, type PanelData } from './state.ts';
@@ -114,8 +114,9 @@ function fromLake(client: StatsClient, site: string, range: Range, previous: Ran
 }
 
 /**
- * Reads a breakdown panel's next page of rows and shows it after those loaded: past the counters'
- * rows (or in place of their `(other)`), the lake answers. A load meanwhile drops it.
+ * Reads the next page of rows of top pages (GET /stats) or a breakdown and shows it after those
+ * loaded: past the counters' rows (or in place of their `(other)`), the lake answers. A load
+ * meanwhile drops it.
  */
 export async function loadNextRows(panel: PanelData): Promise<void> {
   const { client, range } = state;
@@ -126,10 +127,13 @@ export async function loadNextRows(panel: PanelData): Promise<void> {
   redrawPanel(panel, '[data-action="next-rows"]');
   try {
     const query = { ...rangeQuery(range), ...filtersQuery(state.filters), limit: String(MAX_ROWS), offset: String(rows.length) };
-    const page = await client.breakdown(state.site, panel.id, query);
+    const page =
+      panel.id === 'pages'
+        ? (await client.stats(state.site, query)).top_paths.map(pathRow)
+        : (await client.breakdown(state.site, panel.id, query)).results.map(breakdownRow);
     if (count !== state.loadCount) return;
-    panel.rows = [...rows, ...page.results.map(breakdownRow)];
-    panel.more = page.results.length === MAX_ROWS;
+    panel.rows = [...rows, ...page];
+    panel.more = page.length === MAX_ROWS;
   } catch (error) {
     if (count === state.loadCount) setStatus(describeError(error, state.site), true);
   } finally {

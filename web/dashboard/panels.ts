@@ -1,7 +1,7 @@
 // The panels of the report: top pages, events by type and the breakdowns by dimension, each a
-// table of 10 rows (every row loaded on request, a breakdown's next pages read from the API) with
+// table of 10 rows (every row loaded on request, the next pages of top pages and of a breakdown read from the API) with
 // `(other)` and estimated counts marked, and its CSV. A row's name is a button that filters the view to its value.
-import { OTHER, type BreakdownRow, type Stats } from './api.ts';
+import { OTHER, type BreakdownRow, type PathRow, type Stats } from './api.ts';
 import { $, el } from './dom.ts';
 import { DIMENSION_NAMES, panelDimension } from './filter-list.ts';
 import { formatInteger, toCsv } from './format.ts';
@@ -23,7 +23,7 @@ const OTHER_TITLE = 'Values past the day’s counter budget, summed';
 
 export function renderPanels(stats: Stats, breakdowns: BreakdownRow[][]): void {
   const panels: PanelData[] = [
-    { id: 'pages', title: 'Top pages', columns: ['Page', 'Views'], rows: stats.top_paths.map((p) => ({ label: p.path, numbers: [p.views], exact: p.exact !== false })) },
+    { id: 'pages', title: 'Top pages', columns: ['Page', 'Views'], rows: stats.top_paths.map(pathRow), more: hasMore(stats.top_paths.map((p) => p.path)) },
     {
       id: 'events',
       title: 'Events by type',
@@ -37,15 +37,21 @@ export function renderPanels(stats: Stats, breakdowns: BreakdownRow[][]): void {
       title,
       columns: [column, 'Visits', 'Views'],
       rows: breakdowns[i]!.map(breakdownRow),
-      more: breakdowns[i]!.length >= MAX_ROWS || breakdowns[i]!.some((row) => row.value === OTHER),
+      more: hasMore(breakdowns[i]!.map((row) => row.value)),
     })),
   ];
   state.panels = new Map(panels.map((panel) => [panel.id, panel]));
   $('panels').replaceChildren(...panels.map(renderPanel));
 }
 
+/** Whether rows past those of a first page may follow: the page was full, or the counters summed the rest as `(other)`. */
+const hasMore = (labels: string[]): boolean => labels.length >= MAX_ROWS || labels.includes(OTHER);
+
 /** A breakdown's row as a panel's. */
 export const breakdownRow = (row: BreakdownRow): PanelRow => ({ label: row.value, numbers: [row.visits, row.views], exact: row.exact !== false });
+
+/** A top path as a panel's row. */
+export const pathRow = (row: PathRow): PanelRow => ({ label: row.path, numbers: [row.views], exact: row.exact !== false });
 
 /** The rows a panel shows: 10, or every row loaded when expanded. */
 const shownRows = (panel: PanelData): PanelRow[] => (state.expanded.has(panel.id) ? panel.rows : panel.rows.slice(0, ROWS));
@@ -137,7 +143,7 @@ export function redrawPanel(panel: PanelData, focus: string): void {
   section.querySelector<HTMLElement>(focus)?.focus();
 }
 
-/** The button that reads a breakdown's next rows (from the lake, past the counters' rows). */
+/** The button that reads top pages' or a breakdown's next rows (from the lake, past the counters' rows). */
 function nextPageButton(panel: PanelData): HTMLElement {
   const button = el('button', { type: 'button', className: 'small next-rows', disabled: panel.paging === true, textContent: panel.paging ? 'Loading rows from the lake…' : `Next ${MAX_ROWS} rows` });
   button.dataset.action = 'next-rows';
