@@ -10,10 +10,10 @@ const site = `e2e-realtime-${Date.now().toString(36)}-${Math.random().toString(3
 const PIPELINE_TIMEOUT_MS = Number(process.env.E2E_PIPELINE_TIMEOUT_MS ?? 60_000);
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
-/** Who did what when: a visit's first page view carries its source. */
+/** Who did what when; every event of a visit carries its entry and referrer, as the tracker sends them. */
 const SENT = [
   { user: 'a', path: '/pricing', minutes: 1, referrer: 'https://www.google.com/' },
-  { user: 'a', path: '/signup', minutes: 0.5, page: 2 },
+  { user: 'a', path: '/signup', minutes: 0.5, page: 2, entry: '/pricing', referrer: 'https://www.google.com/' },
   { user: 'b', path: '/pricing', minutes: 2, referrer: 'https://news.example/post' },
   { user: 'c', path: '/docs', minutes: 10, referrer: 'https://www.google.com/' },
   { user: 'd', path: '/old', minutes: 40 },
@@ -21,7 +21,7 @@ const SENT = [
 
 beforeAll(async () => {
   const responses = await Promise.all(
-    SENT.map(({ user, path, minutes, referrer, page }, i) =>
+    SENT.map(({ user, path, minutes, referrer, page, entry }, i) =>
       api.postEvent({
         site_id: site,
         event_type: 'page_view',
@@ -29,7 +29,7 @@ beforeAll(async () => {
         event_id: `${site}-${i}`,
         path,
         timestamp: ago(minutes),
-        visit: { page: page ?? 1, gap_ms: page ? 30_000 : 0, entry: `https://shop.example${path}`, referrer },
+        visit: { page: page ?? 1, gap_ms: page ? 30_000 : 0, entry: `https://shop.example${entry ?? path}`, referrer },
       }),
     ),
   );
