@@ -1,18 +1,27 @@
 // "N current visitors" beside the report's title: GET /stats/realtime (users with an event in
-// the last 5 minutes, from the lake), read when a report loads and every 30 s while the page is
-// visible. A failure hides the line; the report goes on without it.
+// the last 5 minutes, from the lake), read when a site's report first loads and every 30 s while
+// the page is visible (not again for a new period or filter: it is the site's now). A failure
+// hides the line; the report goes on without it.
 import { $ } from './dom.ts';
 import { LOCALES } from './format.ts';
 import { state } from './state.ts';
 
 export const REALTIME_MS = 30_000;
 let asked = 0;
+/** The site the line was last read for. */
+let readFor = '';
+
+/** Reads the current visitors when the report is of another site than they were last read for. */
+export function showCurrentVisitorsOfSite(): void {
+  if (state.site !== readFor) void showCurrentVisitors();
+}
 
 export async function showCurrentVisitors(): Promise<void> {
   const { client, site } = state;
   const line = $('current-visitors');
   if (!client || !site) return;
   const count = ++asked;
+  readFor = site;
   try {
     const now = await client.realtime(site);
     if (count !== asked || site !== state.site) return;
