@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { botMatch, botPattern, HTTP_LIBRARY_USER_AGENTS, recordDropped } from '../../functions/ingest/is-bot.ts';
+import { botMatch, botPattern, HTTP_LIBRARY_PATTERNS, HTTP_LIBRARY_USER_AGENTS, recordDropped } from '../../functions/ingest/is-bot.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { captureOutput } from '../support/output.ts';
 
@@ -85,6 +85,7 @@ describe('botMatch', () => {
 
     // Act & Assess
     expect(libraryPatterns.size).toBeGreaterThan(0);
+    expect(new Set(HTTP_LIBRARY_PATTERNS)).toEqual(libraryPatterns);
     expect(botPattern.source).toBe(new RegExp(list.filter((pattern) => !libraryPatterns.has(pattern)).join('|'), 'i').source);
     expect(botPattern.flags).toBe('i');
   });
