@@ -3,7 +3,8 @@
 // --events events of one site over --days days, in the lake's layout
 // (events/site_id=S/date=D/<unit>.e<N>.ndjson.gz, the lines the processor writes), then:
 // - `--from folder` (default): loads the folder's files into the endpoint's DuckDB lake
-//   (openDuckDbLake(...).apply) and runs a filtered 30-day query;
+//   (openDuckDbLake(...).apply), drops a day's files but one as compaction would, and runs a
+//   filtered 30-day query;
 // - `--from s3`: puts the objects in fauxqs's S3 (in this process) and times the mirror's first
 //   sync (list, download, load), the query after it, and a second sync with nothing new.
 // Prints the times and the process's peak resident memory (DuckDB runs in this process).
@@ -95,6 +96,11 @@ try {
     started = performance.now();
     await lake.apply({ added: files, removed: [] });
     console.log(`apply (load ${files.length} files): ${seconds(started)}, peak RSS ${peakMiB()}`);
+    // As compaction does to a day: every batch object of the first day replaced (its rows dropped, reloaded).
+    const firstDay = files.filter((file) => file.includes(`date=${day(0)}`));
+    started = performance.now();
+    await lake.apply({ added: firstDay.slice(0, 1), removed: firstDay.slice(1) });
+    console.log(`apply (drop ${firstDay.length - 1} files of a day, reload 1): ${seconds(started)}`);
   } else {
     const sqs = await startSqsLocal();
     const s3 = localS3Client(sqs.endpoint);
