@@ -6,7 +6,9 @@
 //   (openDuckDbLake(...).apply), drops a day's files but one as compaction would, and runs a
 //   filtered 30-day query;
 // - `--from s3`: puts the objects in fauxqs's S3 (in this process) and times the mirror's first
-//   sync (list, download, load), the query after it, and a second sync with nothing new.
+//   sync (list, download, load), the query after it, and a second sync with nothing new;
+//   with `--follow`, the mirror follows the bucket (every 3 s, as the endpoint does) while the
+//   objects are put, and the sync a query makes first after that is timed instead.
 // Prints the times and the process's peak resident memory (DuckDB runs in this process).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     events: { type: 'string', default: '100000' },
     days: { type: 'string', default: '30' },
     from: { type: 'string', default: 'folder' },
+    follow: { type: 'boolean', default: false },
   },
 });
 const count = (name: 'objects' | 'events' | 'days', max: number): number => {
@@ -106,11 +109,15 @@ try {
     const s3 = localS3Client(sqs.endpoint);
     try {
       await s3.send(new CreateBucketCommand({ Bucket: 'lake' }));
-      await mapLimit(made, 16, ({ key, body }) => s3.send(new PutObjectCommand({ Bucket: 'lake', Key: key, Body: body })));
       const mirror = lakeMirror({ s3, bucket: 'lake', prefix: 'events/', dir, apply: (change) => lake.apply(change) });
+      const follower = args.follow ? mirror.follow(3000) : undefined;
+      started = performance.now();
+      await mapLimit(made, 16, ({ key, body }) => s3.send(new PutObjectCommand({ Bucket: 'lake', Key: key, Body: body })));
+      if (follower) console.log(`objects put while the mirror follows: ${seconds(started)}`);
       started = performance.now();
       const mirrored = await mirror.sync();
-      console.log(`first sync (list, download, load ${mirrored} objects): ${seconds(started)}, peak RSS ${peakMiB()}`);
+      console.log(`${follower ? "a query's sync after them (" : 'first sync (list, download, load '}${mirrored} objects): ${seconds(started)}, peak RSS ${peakMiB()}`);
+      await follower?.stop();
       started = performance.now();
       await mirror.sync();
       console.log(`second sync (nothing new): ${seconds(started)}`);
