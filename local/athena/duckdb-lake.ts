@@ -31,11 +31,12 @@ export interface DuckDbLake {
 /**
  * Settings of the database that holds the lake (not of Athena's SQL: see dialect.ts). Without
  * them, loading thousands of small files keeps every file's rows buffered to insert them in
- * order: 3,000 objects of 100,000 events took 4-7 s and about 0.9 GB, against about 1 s and
- * 30 MiB of table with insertion order off (the lake's rows have no order a query may rely on,
- * as on Athena). The memory limit bounds the rest; past it DuckDB spills to `spillDir`.
+ * order: 3,000 objects of 100,000 events (a 32 MiB table) took 4-12 s and about 800 MiB, against
+ * 1-3 s and about 115 MiB with insertion order off (the lake's rows have no order a query may
+ * rely on, as on Athena; npm run bench:lake-load). The memory limit bounds the rest; past it
+ * DuckDB spills to `spillDir`.
  */
-export const DUCKDB_LAKE_SETTINGS: readonly string[] = ['SET preserve_insertion_order = false', "SET memory_limit = '1GB'"];
+const DUCKDB_LAKE_SETTINGS: readonly string[] = ['SET preserve_insertion_order = false', "SET memory_limit = '1GB'"];
 
 const sqlString = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 const quoted = (name: string): string => `"${name.replaceAll('"', '""')}"`;
