@@ -38,7 +38,7 @@ const count = (name: 'objects' | 'events' | 'days', max: number): number => {
   if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`--${name} must be a whole number from 1 to ${max}`);
   return value;
 };
-const OBJECTS = count('objects', 20_000);
+const OBJECTS = count('objects', 100_000);
 const EVENTS = count('events', 1_000_000);
 const DAYS = count('days', 400);
 if (args.from !== 'folder' && args.from !== 's3') throw new Error('--from must be folder or s3');

@@ -21,14 +21,17 @@ export interface LakeMirror {
   /** Brings the folder up to date with the bucket and applies the change; returns how many objects it mirrors. */
   sync(): Promise<number>;
   /**
-   * Syncs now, then again `everyMs` after each sync ends, until stopped (a failed sync is tried
-   * again at the next; a query's own sync reports the failure). `stop` waits for a sync under way.
+   * Syncs now, then again `everyMs` (or four times the last sync's duration, if longer) after each
+   * sync ends, until stopped (a failed sync is tried again at the next; a query's own sync reports
+   * the failure). `stop` waits for a sync under way.
    */
   follow(everyMs: number): { stop(): Promise<void> };
 }
 
 /** Downloads under way at once (3,000 small objects from the S3 emulator: about 10 s at 8, 7 s at 32). */
 const DOWNLOADS_AT_ONCE = 32;
+/** Folder listings under way at once. */
+const LISTINGS_AT_ONCE = 8;
 
 export function lakeMirror(options: {
   s3: S3Client;
@@ -47,14 +50,28 @@ export function lakeMirror(options: {
     return file;
   };
 
-  async function listAll(): Promise<Map<string, string>> {
-    const objects = new Map<string, string>();
+  /** The objects (key to ETag) right under `folder`, and the folders under it. */
+  async function listFolder(folder: string, objects: Map<string, string>): Promise<string[]> {
+    const folders: string[] = [];
     let token: string | undefined;
     do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: folder, Delimiter: '/', ContinuationToken: token }));
       for (const object of page.Contents ?? []) if (object.Key && !object.Key.endsWith('/')) objects.set(object.Key, object.ETag ?? '');
+      for (const sub of page.CommonPrefixes ?? []) if (sub.Prefix) folders.push(sub.Prefix);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
+    return folders;
+  }
+
+  /**
+   * Every object under the prefix, listed folder by folder (site, then day): the S3 emulator sorts
+   * every key under a listing's prefix for each page it returns, so a flat listing of 38,000
+   * objects (39 pages) took 9 s, folder by folder well under one.
+   */
+  async function listAll(): Promise<Map<string, string>> {
+    const objects = new Map<string, string>();
+    let folders = [prefix];
+    while (folders.length) folders = (await mapLimit(folders, LISTINGS_AT_ONCE, (folder) => listFolder(folder, objects))).flat();
     return objects;
   }
 
@@ -108,13 +125,15 @@ export function lakeMirror(options: {
       let timer: NodeJS.Timeout | undefined;
       let current: Promise<void> = Promise.resolve();
       const tick = (): void => {
+        const started = performance.now();
         current = sync().then(
           () => undefined,
           () => undefined,
         );
         void current.then(() => {
           if (stopped) return;
-          timer = setTimeout(tick, everyMs);
+          // A large lake takes seconds to list: the background syncs take at most a fifth of the time.
+          timer = setTimeout(tick, Math.max(everyMs, 4 * (performance.now() - started)));
           timer.unref();
         });
       };

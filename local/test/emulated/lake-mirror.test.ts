@@ -28,7 +28,8 @@ describe('the lake mirror', () => {
     listings = 0;
     s3.middlewareStack.add(
       (next, context) => async (args) => {
-        if (context.commandName === 'ListObjectsV2Command') listings++;
+        // A sync lists the prefix first, then folder by folder.
+        if (context.commandName === 'ListObjectsV2Command' && (args.input as { Prefix?: string }).Prefix === 'events/') listings++;
         return next(args);
       },
       { step: 'initialize', name: 'countListings' },
@@ -61,6 +62,22 @@ describe('the lake mirror', () => {
     expect(changes).toHaveLength(2);
     expect(changes[1]).toEqual({ added: [path.join(dir, 'events/site_id=s/date=2026-12-06/late.e1.ndjson.gz')], removed: [] });
     expect(await readFile(path.join(dir, keys[7]!), 'utf8')).toBe(keys[7]);
+  });
+
+  it('lists the lake folder by folder: every site and day, a day of more than a page of objects, objects right under the prefix', async () => {
+    // Prepare
+    const busyDay = Array.from({ length: 1001 }, (_, i) => `events/site_id=a/date=2026-12-01/u${String(i).padStart(4, '0')}.e1.ndjson.gz`);
+    const others = ['events/site_id=a/date=2026-12-02/u.e1.ndjson.gz', 'events/site_id=b/date=2026-11-30/u.e1.ndjson.gz', 'events/stray.ndjson.gz'];
+    const keys = [...busyDay, ...others];
+    await Promise.all(keys.map((key) => put(key)));
+    await put('outside/site_id=a/date=2026-12-01/u.e1.ndjson.gz');
+
+    // Act
+    const mirrored = await mirror().sync();
+
+    // Assess
+    expect(mirrored).toBe(keys.length);
+    expect(applied().sort()).toEqual(keys.sort());
   });
 
   it('gives syncs asked during one under way a single next sync, which sees what was put before they asked', async () => {
