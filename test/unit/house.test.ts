@@ -1,6 +1,6 @@
 // The house rules the layout keeps (docs/architecture.md#the-map): no import cycles, nothing
 // outside test/ imports from test/, and no source file of the product or its tools grows past
-// 350 lines (split it into modules named for what they hold).
+// 350 lines (split it into modules named for what they hold); no merge conflict is left in a text.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -90,5 +90,12 @@ describe('the house rules', () => {
       .map((file) => ({ file, lines: readFileSync(path.join(PROJECT_ROOT, file), 'utf8').split('\n').length - 1 }))
       .filter(({ lines }) => lines >= MAX_SOURCE_LINES);
     expect(long).toEqual([]);
+  });
+
+  it('holds no merge conflict markers in its sources, docs or README', () => {
+    const docs = readdirSync(path.join(PROJECT_ROOT, 'docs')).filter((name) => /\.(md|yaml)$/.test(name)).map((name) => `docs/${name}`);
+    const texts = [...FILES, ...docs, 'README.md', 'local/README.md'];
+    const marked = texts.filter((file) => /^(<{7}|>{7}) /m.test(readFileSync(path.join(PROJECT_ROOT, file), 'utf8')));
+    expect(marked).toEqual([]);
   });
 });
