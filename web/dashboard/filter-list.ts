@@ -18,6 +18,7 @@ export const DIMENSION_NAMES: Record<FilterDimension, string> = {
   browser: 'Browser',
   os: 'OS',
   event_type: 'Event',
+  goal: 'Goal',
 };
 
 /** An operator as a chip reads it. */
