@@ -10,10 +10,10 @@ import type { ParseResult } from '../domain/parse-result.ts';
 import { shapeBreakdown } from '../domain/breakdown.ts';
 import { daysIn, scopesOf, shapeStats } from '../domain/stats.ts';
 import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
-import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredTimeseriesQuery, parseViewQuery } from '../domain/filtered-queries.ts';
+import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredTimeseriesQuery, parseGoalsQuery, parseViewQuery } from '../domain/filtered-queries.ts';
 import type { LakeEngine } from '../domain/lake-query.ts';
 import type { Answered } from '../api/responses.ts';
-import { lakeBreakdown, lakeStats, lakeTimeseries, lakeView } from './lake-reads.ts';
+import { lakeBreakdown, lakeGoals, lakeStats, lakeTimeseries, lakeView } from './lake-reads.ts';
 import { lakeEngine } from './lake-engine.ts';
 import { parseSitesQuery, shapeSites, visibleSites } from '../domain/site-list.ts';
 import { EXPORT_URL_SECONDS, MAX_EXPORT_FILES, parseExportQuery, shapeExport } from '../domain/export.ts';
@@ -27,6 +27,7 @@ import { readSiteStats, readDailyTotals, readMonthlyTotals, type StatsReadSettin
 import { monthSketchFlags } from '../store/read/month-sketch-flags.ts';
 import { readDayHours } from '../store/read/totals.ts';
 import { siteZones } from '../store/sites/site-zones.ts';
+import { siteGoals } from '../store/sites/site-goals.ts';
 import { authenticate, authorizeSite, principalLabel, type KeyCheck } from '../commons/authorize.ts';
 import { findApiKey } from '../store/sites/api-key-lookup.ts';
 import type { Principal } from '../domain/api-keys.ts';
@@ -62,6 +63,8 @@ async function logged<T>(fields: Record<string, unknown>, read: () => Promise<T>
 
 /** Sites' zones as the processor reads them: each read at most once a minute per instance. */
 const zones = siteZones(doc, config.sitesTable);
+/** Sites' goals, each read at most once a minute per instance. */
+const goalsOf = siteGoals(doc, config.sitesTable);
 /** How ranges are read: days' path buckets by key, and whole months from month sketches where a site has them complete. */
 const aggregateSettings: StatsReadSettings = { pathBuckets: config.pathBuckets, monthsComplete: monthSketchFlags(doc, config.aggregatesTable) };
 
@@ -147,6 +150,14 @@ async function serveView(request: HttpRequest, principal: Principal): Promise<Ht
   return fromLake(fields, query.siteId, (engine, zone) => lakeView(engine, query, query.filters, zone));
 }
 
+/** GET /stats/goals: the site's goals' visitors, completions and conversion rates over a period (and filters), always from the lake. */
+async function serveGoals(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
+  const query = queryOf(request, parseGoalsQuery);
+  authorizeSite(principal, query.siteId);
+  const fields = { route: 'goals', site_id: query.siteId, reader: principalLabel(principal), ...query.period, filters: request.query.filters };
+  return fromLake(fields, query.siteId, async (engine, zone) => lakeGoals(engine, query, query.filters, zone, await goalsOf(query.siteId)));
+}
+
 /**
  * GET /sites: the sites with data (the admin key: a page of them, by id; a site key: its own),
  * with their first and last days and views.
@@ -187,13 +198,14 @@ const SERVE: Record<RouteOf<'stats'>, Serve> = {
   timeseries: serveTimeseries,
   breakdown: serveBreakdown,
   view: serveView,
+  goals: serveGoals,
   export: serveExport,
   sites: serveSites,
 };
 
 /**
  * The stats function: its routes in functions/api/routes.ts (GET /stats, GET /stats/timeseries,
- * GET /stats/breakdown, GET /stats/view, GET /stats/export and GET /sites), under either API payload format; any
+ * GET /stats/breakdown, GET /stats/view, GET /stats/goals, GET /stats/export and GET /sites), under either API payload format; any
  * other route is a 404 not_found. The key is checked first (401 without a valid one), then the
  * query (400), then whether the key may read the site (403). `StatsLatency` times the requests
  * that are served.

@@ -160,6 +160,7 @@ describe("the stats function's dispatch", () => {
       '/stats/timeseries': ['interval'],
       '/stats/breakdown': ['site_id', 'limit', 'dimension'],
       '/stats/view': ['interval', 'limit'],
+      '/stats/goals': ['site_id', 'date'],
       '/stats/export': ['site_id', 'from', 'to'],
       '/sites': ['cursor'],
     });
