@@ -1,11 +1,9 @@
-import { isWellFormedText } from './text.ts';
-
 /**
  * A site's goals: what its owner counts as a conversion. An event goal (`event:signup`) is
  * completed by an event of that type; a page goal (`page:/thank-you*`) by a page view whose path
  * matches the pattern, where `*` stands for any run of characters, `/` included (`/blog/*`
- * matches `/blog/a` and `/blog/a/b`; `/blog` matches `/blog` only). Imports nothing but text.ts,
- * as the dashboard reads goals too.
+ * matches `/blog/a` and `/blog/a/b`; `/blog` matches `/blog` only). Imports nothing, as the
+ * dashboard reads goals too.
  */
 
 export type Goal = { kind: 'event'; name: string } | { kind: 'page'; pattern: string };
@@ -25,8 +23,10 @@ export const PAGE_GOAL_ISSUE = `must be a path starting with "/", at most ${MAX_
 
 export const isEventGoalName = (name: string): boolean => EVENT_NAME.test(name);
 
-export const isPagePattern = (pattern: string): boolean =>
-  pattern.startsWith('/') && pattern.length <= MAX_GOAL_PATTERN_LENGTH && !/[?#]/.test(pattern) && isWellFormedText(pattern);
+/** What no stored path holds: `?`, `#`, control characters (text.ts) and unpaired surrogates. */
+const NOT_IN_PATHS = /[?#\u0000-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export const isPagePattern = (pattern: string): boolean => pattern.startsWith('/') && pattern.length <= MAX_GOAL_PATTERN_LENGTH && !NOT_IN_PATHS.test(pattern);
 
 /** A goal as written: `event:NAME` or `page:PATTERN`. */
 export const formatGoal = (goal: Goal): string => (goal.kind === 'event' ? `event:${goal.name}` : `page:${goal.pattern}`);

@@ -13,7 +13,7 @@ beforeAll(async () => {
   aws = await stackResources();
 });
 
-const sitesCli = (...args: string[]) => runSitesCli(aws.tables.sites, ...args);
+const sitesCli = (...args: string[]) => runSitesCli(['--table', aws.tables.sites], ...args);
 
 describe('site goals (store, against DynamoDB Local)', () => {
   it('adds goals once each, lists event goals first, and removes them', async () => {

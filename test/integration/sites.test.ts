@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 
 /** `npm run sites -- <args>` on the emulated sites table. */
-const sitesCli = (...args: string[]) => runSitesCli(aws.tables.sites, ...args);
+const sitesCli = (...args: string[]) => runSitesCli(['--table', aws.tables.sites], ...args);
 
 describe('site registrations (store, against DynamoDB Local)', () => {
   it('registers a site in UTC with any origin, unless told otherwise', async () => {

@@ -22,6 +22,7 @@ describe('goal texts', () => {
     ['page:/a?b=1', 'page goal must be a path'],
     ['page:/a#top', 'page goal must be a path'],
     ['page:/a\u0000', 'page goal must be a path'],
+    ['page:/a\uD800', 'page goal must be a path'],
     [`page:/${'x'.repeat(2048)}`, 'page goal must be a path'],
   ])('refuse %j', (text, message) => {
     const parsed = parseGoal(text);
