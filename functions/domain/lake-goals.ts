@@ -12,11 +12,13 @@ import type { DayRange } from './stats.ts';
  * completes it, and those events (completions), over the events the filters keep; and the unique
  * visitors of all kept events, which conversion rates divide by.
  *
- * One query, one scan of the range's partitions: the kept events are paired with the numbers
- * 0 to N (a VALUES list of literals the function writes itself), and the outer WHERE keeps an
- * event under 0 always and under goal i when it meets goal i's condition, so each goal's name or
- * pattern is a parameter in a WHERE clause, where Athena takes them. Grouped by that number:
- * row 0 counts all kept visitors, row i goal i's (a goal nobody completed has no row).
+ * One query, one scan of the range's partitions: the kept events, counted by user, type and
+ * path (`n`; a goal depends on type and path only, so this shrinks what follows), are paired with
+ * the numbers 0 to N (a VALUES list of literals the function writes itself), and the outer WHERE
+ * keeps a row under 0 always and under goal i when it meets goal i's condition, so each goal's
+ * name or pattern is a parameter in a WHERE clause, where Athena takes them. Grouped by that
+ * number: row 0 counts all kept visitors, row i goal i's visitors and completions (`sum(n)`); a
+ * goal nobody completed has no row.
  */
 
 /** The number under which the query counts all kept events. */
@@ -26,11 +28,11 @@ export function goalsQuery(siteId: string, range: DayRange, filters: readonly Fi
   const where = whereClause(siteId, range, filters);
   const conditions = goals.map(goalCondition);
   const numbers = [ALL, ...goals.map((_, index) => index + 1)].map((n) => `(${integerLiteral(n)})`).join(', ');
-  const kept = `SELECT user_id, event_type, path FROM events WHERE ${where.sql}`;
+  const kept = `SELECT user_id, event_type, path, count(*) AS n FROM events WHERE ${where.sql} GROUP BY user_id, event_type, path`;
   const matched = [`goal = ${ALL}`, ...conditions.map((condition, index) => `(goal = ${integerLiteral(index + 1)} AND ${condition.sql})`)].join(' OR ');
   return {
     sql:
-      `SELECT goal, count(DISTINCT user_id) AS visitors, count(*) AS completions ` +
+      `SELECT goal, count(DISTINCT user_id) AS visitors, sum(n) AS completions ` +
       `FROM (${kept}) kept CROSS JOIN (VALUES ${numbers}) AS goals (goal) WHERE ${matched} GROUP BY goal`,
     params: [...where.params, ...conditions.flatMap((condition) => condition.params)],
   };
