@@ -184,7 +184,7 @@ export class AnalyticsStack extends Stack {
       },
     })
       .useTable(this.aggregatesTable, 'AGGREGATES_TABLE', 'read')
-      // GetItem: keys by hash; BatchGetItem: sites' time zones (store/sites/site-zones.ts, as the processor reads them).
+      // GetItem: keys by hash, and a site's goals (store/sites/goals.ts); BatchGetItem: sites' time zones (store/sites/site-zones.ts, as the processor reads them).
       .useTable(this.sitesTable, 'SITES_TABLE', ['GetItem', 'BatchGetItem'])
       // GET /stats/export lists a site's objects and signs URLs to them (the URLs carry this role's rights).
       .useBucket(this.lake.bucket, 'LAKE_BUCKET', LAKE_PREFIX, ['GetObject']);

@@ -2,6 +2,7 @@
 //     register S, or change what is given: its allowed origins, the time zone its days are counted in
 // npm run sites -- show --site S          S's registration
 // npm run sites -- unregister --site S    refuse S's events again (with restrictIngestion); its days are UTC again
+// npm run sites -- goal add|list|remove --site S ...   S's goals (ops/goals.ts)
 // Origins only matter with -c restrictIngestion=true; the time zone always does. Against the
 // running npm start by default; add --table NAME (a deployed stack's SitesTableName output) for AWS.
 import { parseArgs } from 'node:util';
@@ -9,9 +10,10 @@ import { normalizeOrigin, type SiteChange, type SiteRegistration } from '../func
 import { canonicalTimeZone } from '../functions/domain/time-zones.ts';
 import { deleteSite, readSites, saveSite } from '../functions/store/sites/registrations.ts';
 import { fail, printer } from './cli.ts';
+import { GOAL_OPTIONS, GOAL_USAGE, goalCommand } from './goals.ts';
 import { siteOption, sitesTable, TABLE_OPTIONS, TABLE_USAGE } from './sites-table.ts';
 
-const USAGE = `usage: npm run sites -- register --site S [--origin URL ... | --any-origin] [--timezone ZONE] | show --site S | unregister --site S
+const USAGE = `usage: npm run sites -- register --site S [--origin URL ... | --any-origin] [--timezone ZONE] | show --site S | unregister --site S | ${GOAL_USAGE}
 options: ${TABLE_USAGE}`;
 
 async function main(): Promise<void> {
@@ -22,12 +24,19 @@ async function main(): Promise<void> {
       origin: { type: 'string', multiple: true },
       'any-origin': { type: 'boolean', default: false },
       timezone: { type: 'string' },
+      ...GOAL_OPTIONS,
       ...TABLE_OPTIONS,
     },
   });
-  const [command] = positionals;
-  if (!command || !['register', 'show', 'unregister'].includes(command)) fail(USAGE);
+  const [command, action] = positionals;
+  if (!command || !['register', 'show', 'unregister', 'goal'].includes(command)) fail(USAGE);
   const site = siteOption(values.site, USAGE);
+  if (command === 'goal') {
+    const target = sitesTable(values);
+    await goalCommand(action, site, values, target);
+    target.doc.destroy();
+    return;
+  }
   const origins = (values.origin ?? []).map((value) => normalizeOrigin(value) ?? fail(`--origin ${value} is not an origin like https://www.example.com`));
   if (origins.length > 0 && values['any-origin']) fail('--origin and --any-origin exclude each other');
   const timeZone =

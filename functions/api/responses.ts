@@ -146,6 +146,20 @@ export interface RealtimeResponse {
   lag_s: number;
 }
 
+/** A row of GET /stats/goals: a goal (`event:NAME` or `page:PATTERN`), its visitors and completions, and visitors over the period's unique visitors (4 places). */
+export interface GoalRow {
+  goal: string;
+  visitors: number;
+  completions: number;
+  conversion_rate: number;
+}
+
+/** GET /stats/goals: the site's goals over a day or a range (and the events the filters keep), always from the lake. */
+export type GoalsResponse = { site_id: string; timezone: string } & PeriodFields & {
+  unique_users: number;
+  goals: GoalRow[];
+};
+
 /** What GET /sites says of one site with data. */
 export interface SiteSummary {
   site_id: string;

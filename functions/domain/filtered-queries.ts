@@ -85,3 +85,20 @@ function parseViewQueryAlone(params: Params): ParseResult<ViewQuery> {
 
 /** GET /stats/view's query with `filters` (always answered from the lake). */
 export const parseViewQuery = withLakeOptions(parseViewQueryAlone, seriesPeriod);
+
+/** GET /stats/goals's query: a site and a day or a range (goals are counted from the lake, which is read by the day). */
+export interface GoalsQuery {
+  siteId: string;
+  period: Exclude<Period, { kind: 'all' }>;
+}
+
+function parseGoalsQueryAlone(params: Params): ParseResult<GoalsQuery> {
+  const parsed = parseStatsQuery({ ...params, limit: undefined });
+  const allTime = params.date === undefined && params.from === undefined && params.to === undefined;
+  const issues = [...(parsed.ok ? [] : parsed.issues), ...(allTime ? [{ field: 'date', message: 'is required: give date, or from and to' }] : [])];
+  if (!parsed.ok || parsed.value.period.kind === 'all' || issues.length > 0) return { ok: false, issues };
+  return { ok: true, value: { siteId: parsed.value.siteId, period: parsed.value.period } };
+}
+
+/** GET /stats/goals's query with `filters` (always answered from the lake). */
+export const parseGoalsQuery = withLakeOptions(parseGoalsQueryAlone, (query) => query.period);

@@ -1,3 +1,4 @@
+import { parseGoal } from './goals.ts';
 import type { FieldIssue, ParseResult } from './parse-result.ts';
 
 /**
@@ -11,9 +12,11 @@ import type { FieldIssue, ParseResult } from './parse-result.ts';
 /**
  * What a condition can name: `page` is the event's path and `event_type` its type; `entry_page`,
  * `source`, `utm_medium` and `utm_campaign` are attributes of the event's visit; `country`,
- * `device`, `browser` and `os` are the audience of the request that sent it.
+ * `device`, `browser` and `os` are the audience of the request that sent it. `goal` (a goal's
+ * text, goals.ts: `goal==event:signup`) keeps the events of the visitors who completed the goal
+ * in the period (`!=`: of those who did not); it takes `==` and `!=` only.
  */
-export const FILTER_DIMENSIONS = ['page', 'entry_page', 'source', 'utm_medium', 'utm_campaign', 'country', 'device', 'browser', 'os', 'event_type'] as const;
+export const FILTER_DIMENSIONS = ['page', 'entry_page', 'source', 'utm_medium', 'utm_campaign', 'country', 'device', 'browser', 'os', 'event_type', 'goal'] as const;
 export type FilterDimension = (typeof FILTER_DIMENSIONS)[number];
 
 /** `==` (the value is one of the alternatives), `!=` (it is none of them), `~` (it contains one of them). */
@@ -83,6 +86,11 @@ function parseCondition(text: string, index: number): { ok: true; filter: Filter
   const values = alternatives.map(unescape);
   if (values.some((value) => value.length === 0)) return refuse('has an empty value');
   if (values.some((value) => value.length > MAX_FILTER_VALUE_LENGTH)) return refuse(`has a value longer than ${MAX_FILTER_VALUE_LENGTH} characters`);
+  if (dimension === 'goal') {
+    if (operator === '~') return refuse('takes == or != only: a goal is completed or not');
+    const bad = values.map(parseGoal).find((goal) => !goal.ok);
+    if (bad && !bad.ok) return refuse(`has a goal that ${bad.message}`);
+  }
   return { ok: true, filter: { dimension, operator, values } };
 }
 

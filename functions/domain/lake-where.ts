@@ -1,4 +1,5 @@
 import type { Filter, FilterDimension } from './filters.ts';
+import { goalFilterCondition } from './goal-sql.ts';
 import type { SqlParam } from './lake-query.ts';
 import type { DayRange } from './stats.ts';
 
@@ -20,6 +21,8 @@ export const FILTER_COLUMNS: Readonly<Record<FilterDimension, string>> = {
   browser: 'browser',
   os: 'os',
   event_type: 'event_type',
+  // Visitors who completed a goal (goal-sql.ts).
+  goal: 'user_id',
 };
 
 /** An SQL condition and its parameters, in order. */
@@ -49,9 +52,10 @@ export function filterCondition({ dimension, operator, values }: Filter): SqlPar
 
 /** The site, the range's partitions and every filter, joined by AND. */
 export function whereClause(siteId: string, range: DayRange, filters: readonly Filter[]): SqlPart {
-  const parts = filters.map(filterCondition);
+  const partitions: SqlPart = { sql: 'site_id = ? AND "date" BETWEEN ? AND ?', params: [siteId, range.from, range.to] };
+  const parts = filters.map((filter) => (filter.dimension === 'goal' ? goalFilterCondition(filter, partitions) : filterCondition(filter)));
   return {
-    sql: ['site_id = ?', '"date" BETWEEN ? AND ?', ...parts.map((part) => part.sql)].join(' AND '),
-    params: [siteId, range.from, range.to, ...parts.flatMap((part) => part.params)],
+    sql: [partitions.sql, ...parts.map((part) => part.sql)].join(' AND '),
+    params: [...partitions.params, ...parts.flatMap((part) => part.params)],
   };
 }

@@ -228,6 +228,8 @@ export const dimensionBucket = (dimension: Dimension, value: string, buckets: nu
 export const sitePartition = (siteId: string): string => `SITE#${siteId}`;
 /** A site's registration for restricted ingestion. */
 export const siteRegistrationKey = (siteId: string): Key => ({ pk: sitePartition(siteId), sk: 'SITE' });
+/** A site's goals (goals.ts), kept apart from its registration: a site needs none to have goals. */
+export const siteGoalsKey = (siteId: string): Key => ({ pk: sitePartition(siteId), sk: 'GOALS' });
 /** A site's API key, by key id (for listing and revoking). */
 export const SITE_KEY_PREFIX = 'KEY#';
 export const siteApiKeyKey = (siteId: string, keyId: string): Key => ({ pk: sitePartition(siteId), sk: `${SITE_KEY_PREFIX}${keyId}` });

@@ -10,10 +10,10 @@ import type { ParseResult } from '../domain/parse-result.ts';
 import { shapeBreakdown } from '../domain/breakdown.ts';
 import { daysIn, scopesOf, shapeStats } from '../domain/stats.ts';
 import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
-import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredTimeseriesQuery, parseViewQuery } from '../domain/filtered-queries.ts';
+import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredTimeseriesQuery, parseGoalsQuery, parseViewQuery } from '../domain/filtered-queries.ts';
 import type { LakeEngine } from '../domain/lake-query.ts';
 import type { Answered } from '../api/responses.ts';
-import { lakeBreakdown, lakeRealtime, lakeStats, lakeTimeseries, lakeView } from './lake-reads.ts';
+import { lakeBreakdown, lakeGoals, lakeRealtime, lakeStats, lakeTimeseries, lakeView } from './lake-reads.ts';
 import { parseRealtimeQuery } from '../domain/realtime.ts';
 import { lakeEngine } from './lake-engine.ts';
 import { parseSitesQuery, shapeSites, visibleSites } from '../domain/site-list.ts';
@@ -28,6 +28,7 @@ import { readSiteStats, readDailyTotals, readMonthlyTotals, type StatsReadSettin
 import { monthSketchFlags } from '../store/read/month-sketch-flags.ts';
 import { readDayHours } from '../store/read/totals.ts';
 import { siteZones } from '../store/sites/site-zones.ts';
+import { siteGoals } from '../store/sites/site-goals.ts';
 import { authenticate, authorizeSite, principalLabel, type KeyCheck } from '../commons/authorize.ts';
 import { findApiKey } from '../store/sites/api-key-lookup.ts';
 import type { Principal } from '../domain/api-keys.ts';
@@ -65,6 +66,8 @@ async function logged<T>(fields: Record<string, unknown>, read: () => Promise<T>
 
 /** Sites' zones as the processor reads them: each read at most once a minute per instance. */
 const zones = siteZones(doc, config.sitesTable);
+/** Sites' goals, each read at most once a minute per instance. */
+const goalsOf = siteGoals(doc, config.sitesTable);
 /** How ranges are read: days' path buckets by key, and whole months from month sketches where a site has them complete. */
 const aggregateSettings: StatsReadSettings = { pathBuckets: config.pathBuckets, monthsComplete: monthSketchFlags(doc, config.aggregatesTable) };
 
@@ -158,6 +161,14 @@ async function serveRealtime(request: HttpRequest, principal: Principal): Promis
   return fromLake({ route: 'realtime', site_id: query.siteId, reader: principalLabel(principal) }, query.siteId, (engine, zone) => lakeRealtime(engine, query, zone, clock));
 }
 
+/** GET /stats/goals: the site's goals' visitors, completions and conversion rates over a period (and filters), always from the lake. */
+async function serveGoals(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
+  const query = queryOf(request, parseGoalsQuery);
+  authorizeSite(principal, query.siteId);
+  const fields = { route: 'goals', site_id: query.siteId, reader: principalLabel(principal), ...query.period, filters: request.query.filters };
+  return fromLake(fields, query.siteId, async (engine, zone) => lakeGoals(engine, query, query.filters, zone, await goalsOf(query.siteId)));
+}
+
 /**
  * GET /sites: the sites with data (the admin key: a page of them, by id; a site key: its own),
  * with their first and last days and views.
@@ -199,13 +210,14 @@ const SERVE: Record<RouteOf<'stats'>, Serve> = {
   breakdown: serveBreakdown,
   view: serveView,
   realtime: serveRealtime,
+  goals: serveGoals,
   export: serveExport,
   sites: serveSites,
 };
 
 /**
  * The stats function: its routes in functions/api/routes.ts (GET /stats, GET /stats/timeseries,
- * GET /stats/breakdown, GET /stats/view, GET /stats/realtime, GET /stats/export and GET /sites), under either API payload format; any
+ * GET /stats/breakdown, GET /stats/view, GET /stats/realtime, GET /stats/goals, GET /stats/export and GET /sites), under either API payload format; any
  * other route is a 404 not_found. The key is checked first (401 without a valid one), then the
  * query (400), then whether the key may read the site (403). `StatsLatency` times the requests
  * that are served.

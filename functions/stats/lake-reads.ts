@@ -1,9 +1,11 @@
 import { HttpError } from '../commons/http.ts';
-import type { Answered, AnyTimeseriesResponse, BreakdownResponse, RealtimeResponse, StatsResponse, ViewResponse } from '../api/responses.ts';
+import type { Answered, AnyTimeseriesResponse, BreakdownResponse, GoalsResponse, RealtimeResponse, StatsResponse, ViewResponse } from '../api/responses.ts';
 import { DIMENSIONS } from '../domain/audience.ts';
 import type { BreakdownQuery } from '../domain/breakdown.ts';
-import { periodRange, seriesPeriod, type LakeOptions, type ViewQuery } from '../domain/filtered-queries.ts';
+import { periodRange, seriesPeriod, type GoalsQuery, type LakeOptions, type ViewQuery } from '../domain/filtered-queries.ts';
 import type { Filter } from '../domain/filters.ts';
+import type { Goal } from '../domain/goals.ts';
+import { goalsQuery, lakeGoalRows } from '../domain/lake-goals.ts';
 import { lakeBreakdownRows, lakeBucketTotals, lakeHourCounts, lakeScopeStats, scopeStatsOf } from '../domain/lake-answers.ts';
 import { LakeQueryTimeout, type LakeEngine, type LakeQuery, type LakeRow } from '../domain/lake-query.ts';
 import { breakdownQuery, countOf, figuresQuery, timeseriesQuery, type Bucketing } from '../domain/lake-sql.ts';
@@ -124,4 +126,11 @@ export async function lakeRealtime(
 ): Promise<Answered<RealtimeResponse>> {
   const rows = await run(engine, realtimeQuery(query.siteId, clock.nowMs, timeZone, query.limit));
   return { ...shapeRealtime(query, rows, clock.nowMs, timeZone, clock.lagSeconds), answered_by: 'lake' };
+}
+
+/** GET /stats/goals: each of the site's goals' visitors, completions and conversion rate over the kept events of a period, from one lake query. */
+export async function lakeGoals(engine: LakeEngine, query: GoalsQuery, filters: readonly Filter[], timeZone: string, goals: readonly Goal[]): Promise<Answered<GoalsResponse>> {
+  const rows = await run(engine, goalsQuery(query.siteId, daysOf(query.period), filters, goals));
+  const { uniqueUsers, goals: results } = lakeGoalRows(rows, goals);
+  return { site_id: query.siteId, timezone: timeZone, ...periodFields(query.period), unique_users: uniqueUsers, goals: results, answered_by: 'lake' };
 }

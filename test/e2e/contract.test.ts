@@ -133,6 +133,19 @@ describe('responses conform to docs/openapi.yaml', () => {
   });
 
   it.each([
+    ['a day', { date: today }, 200],
+    ['a range, filtered by a goal', { from: monthAgo, to: today, filters: 'goal!=page:/thank-you*;source!=(direct)' }, 200],
+    ['no period', {}, 400],
+    ['a goal filter that names no goal', { date: today, filters: 'goal==signup' }, 400],
+    ['a goal filter with ~', { date: today, filters: 'goal~event:signup' }, 400],
+  ] as const)('GET /stats/goals: %s', async (_name, query, status) => {
+    const response = await api.get('stats/goals', { site_id: site, ...query });
+    expect(response.status).toBe(status);
+    if (status === 200) expect(response.body).toMatchObject({ answered_by: 'lake', goals: [] });
+    conforms('GET', '/stats/goals', response);
+  });
+
+  it.each([
     ['no key', undefined, 401],
     ['a wrong key', 'bak_wrong', 401],
   ] as const)('every stats route: %s', async (_name, key, status) => {

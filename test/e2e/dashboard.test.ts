@@ -13,6 +13,7 @@ import { addDays, chartQuery, previousRange, rangeOf, type PeriodId, type Range 
 import { findChromium } from '../../local/chromium.ts';
 import { apiClient, waitFor } from '../support/http-client.ts';
 import { keysCli } from '../support/keys-cli.ts';
+import { sitesCli } from '../support/sites-cli.ts';
 import { USER_AGENT_SAMPLES } from '../../bench/lib/user-agent-samples.ts';
 
 const baseUrl = inject('baseUrl');
@@ -103,7 +104,15 @@ async function seed(site: string, visits: SeedVisit[]): Promise<number> {
 let browser: Browser;
 let context: BrowserContext | undefined;
 
+/** Site A's goals (with a key target to register them): its signups, and views of /page-1 and /page-10 to /page-13. */
+const GOALS = [
+  ['--event', 'signup'],
+  ['--page', '/page-1*'],
+];
+
 beforeAll(async () => {
+  // Registered before anything reads site A's goals, which the stats function keeps for a minute.
+  if (keysTarget) for (const [flag, value] of GOALS) expect(sitesCli(keysTarget, 'goal', 'add', '--site', siteA, flag!, value!).status).toBe(0);
   const [sentA, sentB] = await Promise.all([
     seed(siteA, seedVisits()),
     seed(siteB, [
@@ -196,17 +205,19 @@ const rangeQuery = (range: Range): Record<string, string> => (range.from === ran
  */
 async function expected(site: string, range: Range, period?: PeriodId, filters?: string) {
   const scope: Record<string, string> = filters ? { filters } : {};
-  const [stats, before, ...breakdowns] = await Promise.all([
+  const [stats, before, goals, ...breakdowns] = await Promise.all([
     admin.get('stats', { site_id: site, ...rangeQuery(range), ...scope }),
     admin.get('stats', { site_id: site, ...rangeQuery(previousRange(range, period)), ...scope }),
+    admin.get('stats/goals', { site_id: site, ...rangeQuery(range), ...scope }),
     ...DIMENSIONS.map((dimension) => admin.get('stats/breakdown', { site_id: site, dimension, ...rangeQuery(range), ...scope })),
   ]);
-  for (const response of [stats, before, ...breakdowns]) expect(response.status, JSON.stringify(response.body)).toBe(200);
+  for (const response of [stats, before, goals, ...breakdowns]) expect(response.status, JSON.stringify(response.body)).toBe(200);
   const figures = Object.fromEntries(METRICS.map((metric) => [metric, [stats.body[metric], before.body[metric]]]));
   const events = Object.entries(stats.body.events_by_type as Record<string, number>)
     .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
     .map(([type, n]) => [type, n]);
   const panels = {
+    goals: goals.body.goals.map((g: { goal: string; visitors: number; completions: number; conversion_rate: number }) => [g.goal, g.visitors, g.completions, g.conversion_rate]),
     pages: stats.body.top_paths.map((p: { path: string; views: number }) => [p.path, p.views]),
     events: events.slice(0, 10),
     ...Object.fromEntries(
@@ -633,7 +644,11 @@ describe('the dashboard in Chromium', () => {
       await page.emulateMedia({ colorScheme });
       const violations = await seriousViolations(page);
       expect(violations, colorScheme).toEqual([]);
-      if (process.env.DASHBOARD_SHOTS_DIR) await page.locator(source).screenshot({ path: path.join(process.env.DASHBOARD_SHOTS_DIR, `exactness-${colorScheme}.png`) });
+      if (process.env.DASHBOARD_SHOTS_DIR) {
+        // A scheme's change reloads the view: the panel is drawn anew once it is ready.
+        await page.waitForSelector('main[data-state="ready"]');
+        await page.locator(source).screenshot({ path: path.join(process.env.DASHBOARD_SHOTS_DIR, `exactness-${colorScheme}.png`) });
+      }
     }
   });
 
@@ -658,8 +673,8 @@ describe('the dashboard in Chromium', () => {
 
     // Assess: one chip, every request filtered, the page as the API answers the filtered view.
     expect(sourceChips).toEqual([['source', '==', source]]);
-    // One lake query per period: the period's view and the previous period's.
-    expect(sourceRequests.map((url) => new URL(url).pathname.replace(/^.*\/stats/, '/stats'))).toEqual(['/stats/view', '/stats/view']);
+    // One lake query per period (the period's view and the previous period's), and the period's goals.
+    expect(sourceRequests.map((url) => new URL(url).pathname.replace(/^.*\/stats/, '/stats'))).toEqual(['/stats/view', '/stats/view', '/stats/goals']);
     expect(sourceRequests.every((url) => new URL(url).searchParams.get('filters') === bySource)).toBe(true);
     const wantSource = await apiFilteredBy(siteA, range, bySource);
     expect(wantSource.figures).not.toEqual(whole.figures);
@@ -707,7 +722,8 @@ describe('the dashboard in Chromium', () => {
       expect(violations, colorScheme).toEqual([]);
     }
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    // The dark scheme reloads the view (its chart's colours), which may still be drawing at the old width.
+    await expect.poll(() => page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     if (process.env.DASHBOARD_SHOTS_DIR) await page.screenshot({ path: path.join(process.env.DASHBOARD_SHOTS_DIR, 'filtered-390.png') });
 
     // Act: the chips removed, the country's first, the source's by keyboard.
@@ -724,6 +740,29 @@ describe('the dashboard in Chromium', () => {
     expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ site: siteA, period: '30d' });
     await page.goBack();
     expect(await viewFilteredBy(page, `source!=${source}`)).toEqual(notSourceOnly);
+  });
+
+  it.runIf(keysTarget)('shows the goals with their conversion rates, and filters the view to the visitors who completed one by a click on it', async () => {
+    // Prepare
+    const page = await openPage();
+    const range = rangeOf('30d', today)!;
+    await openDashboard(page, {}, { site: siteA, key: adminKey });
+    await shown(page, siteA, range);
+    const goals = (await panelsOn(page)).goals as [string, number, number, number][];
+
+    // Act: a click on the signup goal.
+    await page.click('[data-panel="goals"] tr[data-value="event:signup"] [data-action="filter"]');
+    const converted = await viewFilteredBy(page, 'goal==event:signup');
+
+    // Assess: both goals counted as the API counts them, the rate shown as a percentage; then the
+    // view of the visitors who signed up, with its chip.
+    expect(goals.map(([goal]) => goal)).toEqual(['event:signup', 'page:/page-1*']);
+    expect(goals.every(([, visitors, completions, rate]) => visitors > 0 && completions >= visitors && rate > 0 && rate < 1)).toBe(true);
+    expect(await page.textContent('[data-panel="goals"] thead')).toContain('Conversion rate');
+    expect(await chipsOn(page)).toEqual([['goal', '==', 'event:signup']]);
+    expect(converted).toEqual(await apiFilteredBy(siteA, range, 'goal==event:signup'));
+    expect(converted.panels.goals[0]).toMatchObject(['event:signup', goals[0]![1], goals[0]![2], 1]);
+    if (process.env.DASHBOARD_SHOTS_DIR) await page.screenshot({ path: path.join(process.env.DASHBOARD_SHOTS_DIR, 'goals-1440.png'), fullPage: true });
   });
 
   it('reads a breakdown past the counters’ rows a page at a time, the (other) row replaced by the rows it summed', async () => {

@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { siteRegistrationKey } from '../../functions/domain/table-schema.ts';
 import { deleteSite, readSites, saveSite } from '../../functions/store/sites/registrations.ts';
-import { PROJECT_ROOT } from '../../local/paths.ts';
 import { stackResources, type StackResources } from '../support/aws.ts';
+import { sitesCli as runSitesCli } from '../support/sites-cli.ts';
 
 let aws: StackResources;
 const run = Date.now().toString(36);
@@ -14,21 +12,8 @@ beforeAll(async () => {
   aws = await stackResources();
 });
 
-/** `npm run sites -- <args> --table <sites table> --json`, as its own process (DynamoDB Local's endpoint comes from the environment). */
-function sitesCli(...args: string[]): { status: number; json?: any; stderr: string } {
-  const script = path.join(PROJECT_ROOT, 'ops/sites.ts');
-  try {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', script, ...args, '--table', aws.tables.sites, '--json'], {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return { status: 0, json: JSON.parse(out), stderr: '' };
-  } catch (error) {
-    const failed = error as { status: number; stderr: string };
-    return { status: failed.status, stderr: failed.stderr };
-  }
-}
+/** `npm run sites -- <args>` on the emulated sites table. */
+const sitesCli = (...args: string[]) => runSitesCli(['--table', aws.tables.sites], ...args);
 
 describe('site registrations (store, against DynamoDB Local)', () => {
   it('registers a site in UTC with any origin, unless told otherwise', async () => {

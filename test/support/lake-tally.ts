@@ -1,6 +1,7 @@
 // What the lake's queries must answer, tallied in plain TypeScript from the lines themselves, and
 // seeded workloads of visits with sources, countries, devices and custom events to tally.
 import type { Filter, FilterDimension } from '../../functions/domain/filters.ts';
+import { formatGoal, goalOf, type Goal } from '../../functions/domain/goals.ts';
 import type { LakeRecord } from '../../functions/domain/lake.ts';
 import { startOfLocalDay } from '../../functions/domain/time-zones.ts';
 import { seeded } from './counters.ts';
@@ -15,6 +16,8 @@ function valueOf(record: LakeRecord, dimension: FilterDimension): string | undef
     case 'utm_medium':
     case 'utm_campaign':
       return record.visit?.[dimension];
+    case 'goal':
+      return undefined;
     default:
       return record[dimension];
   }
@@ -28,9 +31,45 @@ function holds(record: LakeRecord, { dimension, operator, values }: Filter): boo
   return value !== undefined && values.some((text) => value.includes(text));
 }
 
-/** The lines every filter keeps. */
-export const kept = (lines: readonly DatedRecord[], filters: readonly Filter[]): DatedRecord[] =>
-  lines.filter(({ record }) => filters.every((filter) => holds(record, filter)));
+/** Whether a path matches a page goal's pattern: `*` any run of characters, `/` included; anything else itself. */
+export function pathMatches(pattern: string, path: string): boolean {
+  const parts = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('[\\s\\S]*')}$`).test(path);
+}
+
+/** Whether an event completes a goal. */
+export const completes = (record: LakeRecord, goal: Goal): boolean =>
+  goal.kind === 'event' ? record.event_type === goal.name : record.event_type === 'page_view' && pathMatches(goal.pattern, record.path);
+
+/** The users with a line that completes one of the goals. */
+const convertedUsers = (lines: readonly DatedRecord[], goals: readonly Goal[]): Set<string> =>
+  new Set(lines.filter(({ record }) => goals.some((goal) => completes(record, goal))).map(({ record }) => record.user_id));
+
+/** The lines every filter keeps (`lines` being the period's: a goal filter keeps the users who completed the goal among them). */
+export function kept(lines: readonly DatedRecord[], filters: readonly Filter[]): DatedRecord[] {
+  const converted = filters.map((filter) => (filter.dimension === 'goal' ? convertedUsers(lines, filter.values.map(goalOf)) : undefined));
+  return lines.filter(({ record }) =>
+    filters.every((filter, index) => {
+      const users = converted[index];
+      if (!users) return holds(record, filter);
+      return users.has(record.user_id) === (filter.operator === '==');
+    }),
+  );
+}
+
+/** What GET /stats/goals answers for `lines` (the kept events of the period). */
+export function tallyGoals(lines: readonly DatedRecord[], goals: readonly Goal[]) {
+  const uniqueUsers = new Set(lines.map(({ record }) => record.user_id)).size;
+  return {
+    uniqueUsers,
+    goals: goals.map((goal) => {
+      const done = lines.filter(({ record }) => completes(record, goal));
+      const visitors = new Set(done.map(({ record }) => record.user_id)).size;
+      const rate = uniqueUsers > 0 ? Math.round((visitors / uniqueUsers) * 10_000) / 10_000 : 0;
+      return { goal: formatGoal(goal), visitors, completions: done.length, conversion_rate: rate };
+    }),
+  };
+}
 
 const isView = (record: LakeRecord): boolean => record.event_type === 'page_view';
 

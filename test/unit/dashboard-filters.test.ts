@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { asGoalFilter } from '../support/goal-filters.ts';
 import { describe, expect, it } from 'vitest';
 import { FILTER_DIMENSIONS, formatFilters as apiFormat, parseFilters } from '../../functions/domain/filters.ts';
 import {
@@ -23,7 +24,7 @@ const anyFilters = fc.array(
     dimension: fc.constantFrom(...FILTER_DIMENSIONS),
     operator: fc.constantFrom('==' as const, '!=' as const, '~' as const),
     values: fc.array(fc.string({ unit: fc.constantFrom('a', 'é', ';', '|', '\\', '=', '!', '~', ' ', '/'), minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 3 }),
-  }),
+  }).map(asGoalFilter),
   { minLength: 1, maxLength: 4 },
 );
 

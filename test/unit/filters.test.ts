@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { asGoalFilter } from '../support/goal-filters.ts';
 import { describe, expect, it } from 'vitest';
 import {
   FILTER_DIMENSIONS,
@@ -70,7 +71,7 @@ const filterArbitrary: fc.Arbitrary<Filter> = fc.record({
     minLength: 1,
     maxLength: 4,
   }),
-});
+}).map(asGoalFilter);
 
 describe('formatFilters', () => {
   it('writes filters that parseFilters reads back as they were, whatever their values hold', () => {

@@ -31,6 +31,9 @@ const CASES = [
   'page~docs|pricing;source!=(direct)|bing.com',
   'page==/docs\\;c|/docs/a\\|b;browser!=Safari;os==Linux|iOS',
   'utm_medium==cpc;source==bing.com;device==tablet;country==US',
+  'goal==event:signup',
+  'goal!=page:/blog*',
+  'goal==event:purchase|page:/docs*;source!=bing.com',
 ];
 
 const lake = lakeOfTests([...lines, ...neighbours]);

@@ -4,6 +4,7 @@ import type {
   Answered,
   AnyTimeseriesResponse,
   BreakdownResponse,
+  GoalsResponse,
   HourPoint,
   MonthPoint,
   SitesResponse,
@@ -68,6 +69,8 @@ export function statsClient(base: string, key: string) {
     view: (site: string, query: Record<string, string>) => get<Answered<ViewResponse>>('stats/view', { site_id: site, ...query }),
     /** Who is on the site now (GET /stats/realtime). */
     realtime: (site: string) => get<Answered<RealtimeResponse>>('stats/realtime', { site_id: site, limit: '0' }),
+    /** The site's goals with their visitors, completions and conversion rates over a period (GET /stats/goals, from the lake). */
+    goals: (site: string, query: Record<string, string>) => get<Answered<GoalsResponse>>('stats/goals', { site_id: site, ...query }),
     /** One page of the sites the key reads (GET /sites), from the start or from a `next_cursor`. */
     sites: (query: { limit: string; cursor?: string }) => get<SitesPage>('sites', query),
   };

@@ -18,15 +18,17 @@ export const DIMENSION_NAMES: Record<FilterDimension, string> = {
   browser: 'Browser',
   os: 'OS',
   event_type: 'Event',
+  goal: 'Goal',
 };
 
 /** An operator as a chip reads it. */
 export const OPERATOR_NAMES: Record<FilterOperator, string> = { '==': 'is', '!=': 'is not', '~': 'contains' };
 
-/** The dimension a panel's rows filter: top pages the page, events their type, a breakdown its own dimension. */
+/** The dimension a panel's rows filter: top pages the page, events their type, goals the goal (its converting visitors), a breakdown its own dimension. */
 export function panelDimension(panelId: string): FilterDimension | undefined {
   if (panelId === 'pages') return 'page';
   if (panelId === 'events') return 'event_type';
+  if (panelId === 'goals') return 'goal';
   return panelId in DIMENSION_NAMES ? (panelId as FilterDimension) : undefined;
 }
 

@@ -1,6 +1,7 @@
 // Loading a period: unfiltered, a request per figure, chart and panel from the counters; filtered,
-// one request per period from the lake. The figures are shown as soon as they are in, the rest
-// after; a later load wins over an earlier one.
+// one request per period from the lake; and the goals of the period (from the lake either way).
+// The figures are shown as soon as they are in, the rest after, the goals last; a later load
+// wins over an earlier one.
 import { ApiError, OTHER, type BreakdownRow, type Stats, type StatsClient, type Timeseries } from './api.ts';
 import { renderChips, showLakeState } from './chips.ts';
 import { $ } from './dom.ts';
@@ -9,6 +10,7 @@ import { LOCALES } from './format.ts';
 import { chartQuery, previousRange, rangeOf, rangeQuery, todayIn, type Range } from './periods.ts';
 import { breakdownRow, DIMENSIONS, pathRow, redrawPanel, renderPanels } from './panels.ts';
 import { showCurrentVisitorsOfSite } from './realtime.ts';
+import { goalsPanel, showGoalsPanel } from './goals-panel.ts';
 import { renderChart, renderFigures, renderHeading } from './report.ts';
 import { showSignIn } from './sites.ts';
 import { KEY_STORAGE, MAX_ROWS, state, type PanelData } from './state.ts';
@@ -41,6 +43,7 @@ export async function load(options: { quiet?: boolean } = {}): Promise<void> {
   try {
     const { figures, rest } = filtered ? fromLake(client, site, range, previous, scope) : fromCounters(client, site, range, previous, scope);
     rest.catch(() => undefined); // awaited below, unless the figures fail first
+    const goals = client.goals(site, { ...rangeQuery(range), ...scope }).catch((error: unknown) => ({ error: describeError(error, site) }));
     const [stats, previousStats] = await figures;
     if (count !== state.loadCount) return;
     renderHeading(range, stats);
@@ -50,7 +53,13 @@ export async function load(options: { quiet?: boolean } = {}): Promise<void> {
     if (count !== state.loadCount) return;
     state.range = range;
     renderChart(series, previousSeries);
+    const shownGoals = state.panels.get('goals');
     renderPanels(withPaths, breakdowns);
+    // The goals shown before stay in place until the period's are in, so the panels do not move twice.
+    if (shownGoals) showGoalsPanel(shownGoals);
+    const goalsAnswer = await goals;
+    if (count !== state.loadCount) return;
+    showGoalsPanel(goalsPanel(goalsAnswer));
     state.loadedAt = Date.now();
     showLakeState(false, withPaths.answered_by);
     main.dataset.state = 'ready';

@@ -81,9 +81,9 @@ function rowHeader(panelId: string, label: string, noteId: string): HTMLElement 
 }
 
 /** A count, marked ≈ (read as “about”) when it is an estimate. */
-function countCell(n: number, exact: boolean): HTMLElement {
+function countCell(n: number, exact: boolean, format = formatInteger): HTMLElement {
   const cell = exact
-    ? el('td', { className: 'num' }, formatInteger(n))
+    ? el('td', { className: 'num' }, format(n))
     : el('td', { className: 'num estimate', title: 'Estimated count' }, el('span', { className: 'approx' }, '≈'), el('span', { className: 'visually-hidden' }, 'about '), formatInteger(n));
   cell.querySelector('.approx')?.setAttribute('aria-hidden', 'true');
   cell.dataset.value = String(n);
@@ -107,13 +107,13 @@ export function renderPanel(panel: PanelData): HTMLElement {
       {},
       ...(shown.length
         ? shown.map(({ label, numbers, exact }) => {
-            const row = el('tr', {}, rowHeader(panel.id, label, noteId), ...numbers.map((n) => countCell(n, exact)));
+            const row = el('tr', {}, rowHeader(panel.id, label, noteId), ...numbers.map((n, i) => countCell(n, exact, panel.formats?.[i])));
             row.dataset.value = label;
             if (!exact) row.dataset.exact = 'false';
             row.style.setProperty('--share', String((numbers[0] ?? 0) / top));
             return row;
           })
-        : [el('tr', {}, el('td', { colSpan: panel.columns.length, className: 'empty' }, 'No data for this period'))]),
+        : [el('tr', {}, el('td', { colSpan: panel.columns.length, className: 'empty' }, panel.empty ?? 'No data for this period'))]),
     ),
   );
   if (note) table.setAttribute('aria-describedby', noteId);

@@ -31,6 +31,10 @@ export interface PanelData {
   more?: boolean;
   /** Whether its next page is being read. */
   paging?: boolean;
+  /** How each count column reads (default: integers); the CSV has the numbers as they are. */
+  formats?: ((n: number) => string)[];
+  /** What its table says without rows (default: no data for the period). */
+  empty?: string;
 }
 
 export const state = {

@@ -161,6 +161,7 @@ describe("the stats function's dispatch", () => {
       '/stats/breakdown': ['site_id', 'date', 'limit', 'dimension'],
       '/stats/view': ['interval', 'limit'],
       '/stats/realtime': ['site_id', 'limit'],
+      '/stats/goals': ['site_id', 'date'],
       '/stats/export': ['site_id', 'date'],
       '/sites': ['cursor'],
     });
