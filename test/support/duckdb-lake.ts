@@ -10,7 +10,9 @@ import { gzipSync } from 'node:zlib';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { LakeRecord } from '../../functions/domain/lake.ts';
 import type { LakeEngine, LakeQuery, LakeRow } from '../../functions/domain/lake-query.ts';
+import { LAKE_COLUMNS } from '../../infra/lake.ts';
 import { checkPlaceholders, DUCKDB_SESSION_SQL, DUCKDB_TRINO_MACROS } from '../../local/athena/dialect.ts';
+import { glueColumns } from '../../local/athena/template-lake.ts';
 
 /** A line of the lake and the local date whose folder holds it. */
 export interface DatedRecord {
@@ -24,23 +26,11 @@ export interface DuckDbLake extends LakeEngine {
   close(): Promise<void>;
 }
 
-/** The columns of infra/lake.ts's table (site_id and date come from the folders). */
-const COLUMNS = {
-  event_id: 'VARCHAR',
-  event_type: 'VARCHAR',
-  path: 'VARCHAR',
-  user_id: 'VARCHAR',
-  timestamp: 'VARCHAR',
-  received_at: 'VARCHAR',
-  device: 'VARCHAR',
-  browser: 'VARCHAR',
-  os: 'VARCHAR',
-  country: 'VARCHAR',
-  visit: 'STRUCT(page INTEGER, gap_ms INTEGER, entry_page VARCHAR, source VARCHAR, utm_medium VARCHAR, utm_campaign VARCHAR)',
-};
+/** The columns of infra/lake.ts's table in DuckDB's types, as the local Athena endpoint reads them (site_id and date come from the folders). */
+const COLUMNS = Object.fromEntries(glueColumns(LAKE_COLUMNS).map((column) => [column.name, column.type]));
 
 const columnsSql = `{${Object.entries(COLUMNS)
-  .map(([name, type]) => `${name}: '${type}'`)
+  .map(([name, type]) => `${name}: '${type.replaceAll("'", "''")}'`)
   .join(', ')}}`;
 
 /** A DuckDB value as the engine's rows hold it: BigInt as a number, text as text. */
