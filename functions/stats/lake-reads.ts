@@ -1,5 +1,5 @@
 import { HttpError } from '../commons/http.ts';
-import type { Answered, AnyTimeseriesResponse, BreakdownResponse, StatsResponse, ViewResponse } from '../api/responses.ts';
+import type { Answered, AnyTimeseriesResponse, BreakdownResponse, PropBreakdownResponse, StatsResponse, ViewResponse } from '../api/responses.ts';
 import { DIMENSIONS } from '../domain/audience.ts';
 import type { BreakdownQuery } from '../domain/breakdown.ts';
 import { periodRange, seriesPeriod, type LakeOptions, type ViewQuery } from '../domain/filtered-queries.ts';
@@ -8,6 +8,7 @@ import { lakeBreakdownRows, lakeBucketTotals, lakeHourCounts, lakeScopeStats, sc
 import { LakeQueryTimeout, type LakeEngine, type LakeQuery, type LakeRow } from '../domain/lake-query.ts';
 import { breakdownQuery, countOf, figuresQuery, timeseriesQuery, type Bucketing } from '../domain/lake-sql.ts';
 import { itemOf, viewQuery, viewRows } from '../domain/lake-view.ts';
+import { propBreakdownQuery, propBreakdownRows, type PropBreakdownQuery } from '../domain/prop-breakdown.ts';
 import { periodFields, shapeStats, type DayRange, type Period, type StatsQuery } from '../domain/stats.ts';
 import { hoursOfLocalDay } from '../domain/time-zones.ts';
 import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries, type TimeseriesQuery } from '../domain/timeseries.ts';
@@ -61,6 +62,25 @@ export async function lakeBreakdown(
     dimension: query.dimension,
     ...periodFields(query.period),
     results: lakeBreakdownRows(rows),
+    answered_by: 'lake',
+  };
+}
+
+/** GET /stats/breakdown by a custom property: `limit` rows from `offset`, by visitors, then events, then value. */
+export async function lakePropBreakdown(
+  engine: LakeEngine,
+  query: Paged<PropBreakdownQuery>,
+  filters: readonly Filter[],
+  timeZone: string,
+): Promise<Answered<PropBreakdownResponse>> {
+  const page = { offset: query.offset, limit: query.limit };
+  const rows = await run(engine, propBreakdownQuery(query.siteId, daysOf(query.period), filters, query.dimension, page));
+  return {
+    site_id: query.siteId,
+    timezone: timeZone,
+    dimension: query.dimension,
+    ...periodFields(query.period),
+    results: propBreakdownRows(rows),
     answered_by: 'lake',
   };
 }
