@@ -52,13 +52,7 @@ export function parsePropBreakdownQuery(params: Params): ParseResult<PropBreakdo
  * takes parameters: it is found among the event's keys, and its value read by that), counted by
  * value, `limit` rows from `offset`.
  */
-export function propBreakdownQuery(
-  siteId: string,
-  range: DayRange,
-  filters: readonly Filter[],
-  dimension: PropDimension,
-  page: { offset: number; limit: number },
-): LakeQuery {
+export function propBreakdownQuery(siteId: string, range: DayRange, filters: readonly Filter[], dimension: PropDimension, page: { offset: number; limit: number }): LakeQuery {
   const where = whereClause(siteId, range, filters);
   const key = '(SELECT k FROM UNNEST(map_keys(props)) AS keys(k) WHERE k = ?)';
   const kept = `SELECT user_id, props, ${key} AS prop_key FROM events WHERE ${where.sql}`;

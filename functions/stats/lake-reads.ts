@@ -47,43 +47,25 @@ export async function lakeStats(engine: LakeEngine, query: Paged<StatsQuery>, fi
   return { ...shapeStats(query, lakeScopeStats(rows), timeZone), answered_by: 'lake' };
 }
 
-/** GET /stats/breakdown from the lake: `limit` rows from `offset`, in the counters' order. */
-export async function lakeBreakdown(
+/** A page of a breakdown from the lake: `ask` the query of the period's days and the page, `rowsOf` its rows as results. */
+async function lakeBreakdownPage<Row>(
   engine: LakeEngine,
-  query: Paged<BreakdownQuery>,
-  filters: readonly Filter[],
+  query: Paged<StatsQuery & { dimension: string }>,
   timeZone: string,
-): Promise<Answered<BreakdownResponse>> {
-  const page = { offset: query.offset, limit: query.limit };
-  const rows = await run(engine, breakdownQuery(query.siteId, daysOf(query.period), filters, query.dimension, page));
-  return {
-    site_id: query.siteId,
-    timezone: timeZone,
-    dimension: query.dimension,
-    ...periodFields(query.period),
-    results: lakeBreakdownRows(rows),
-    answered_by: 'lake',
-  };
+  ask: (range: DayRange, page: { offset: number; limit: number }) => LakeQuery,
+  rowsOf: (rows: readonly LakeRow[]) => Row[],
+) {
+  const rows = await run(engine, ask(daysOf(query.period), { offset: query.offset, limit: query.limit }));
+  return { site_id: query.siteId, timezone: timeZone, dimension: query.dimension, ...periodFields(query.period), results: rowsOf(rows), answered_by: 'lake' as const };
 }
 
+/** GET /stats/breakdown from the lake: `limit` rows from `offset`, in the counters' order. */
+export const lakeBreakdown = (engine: LakeEngine, query: Paged<BreakdownQuery>, filters: readonly Filter[], timeZone: string): Promise<Answered<BreakdownResponse>> =>
+  lakeBreakdownPage(engine, query, timeZone, (range, page) => breakdownQuery(query.siteId, range, filters, query.dimension, page), lakeBreakdownRows);
+
 /** GET /stats/breakdown by a custom property: `limit` rows from `offset`, by visitors, then events, then value. */
-export async function lakePropBreakdown(
-  engine: LakeEngine,
-  query: Paged<PropBreakdownQuery>,
-  filters: readonly Filter[],
-  timeZone: string,
-): Promise<Answered<PropBreakdownResponse>> {
-  const page = { offset: query.offset, limit: query.limit };
-  const rows = await run(engine, propBreakdownQuery(query.siteId, daysOf(query.period), filters, query.dimension, page));
-  return {
-    site_id: query.siteId,
-    timezone: timeZone,
-    dimension: query.dimension,
-    ...periodFields(query.period),
-    results: propBreakdownRows(rows),
-    answered_by: 'lake',
-  };
-}
+export const lakePropBreakdown = (engine: LakeEngine, query: Paged<PropBreakdownQuery>, filters: readonly Filter[], timeZone: string): Promise<Answered<PropBreakdownResponse>> =>
+  lakeBreakdownPage(engine, query, timeZone, (range, page) => propBreakdownQuery(query.siteId, range, filters, query.dimension, page), propBreakdownRows);
 
 /** The days a time series reads and how it buckets them: the hours of the site's local day, or days or months of a range. */
 function seriesScope(query: TimeseriesQuery, timeZone: string): { range: DayRange; bucketing: Bucketing } {
