@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiClient, waitFor, type ApiResponse } from '../support/http-client.ts';
 
@@ -121,6 +122,23 @@ describe('custom properties over HTTP', () => {
     expect(stats.status).toBe(200);
     expect(stats.body).toMatchObject({ total_events: events.length, unique_users: new Set(events.map((e) => e.user)).size, answered_by: 'lake' });
     expect(byPlan.body.results).toEqual(tally(events, 'plan'));
+  });
+
+  it('writes each event to the lake with its visit id and its properties, as sent', async () => {
+    const listing = await reader.get('stats/export', { site_id: site, from: day, to: day });
+    expect(listing.status).toBe(200);
+    const lines: Array<{ event_id: string; visit?: { id?: string }; props?: Record<string, string> }> = [];
+    for (const file of listing.body.files as Array<{ url: string }>) {
+      const download = await fetch(file.url);
+      lines.push(...gunzipSync(Buffer.from(await download.arrayBuffer())).toString('utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)));
+    }
+    const byId = new Map(lines.map((line) => [line.event_id, line]));
+    expect(byId.size).toBe(SENT.length);
+    SENT.forEach((event, i) => {
+      const line = byId.get(`${run}-${i}`);
+      expect(line?.visit?.id).toBe(`visit-${event.user}`);
+      expect(line?.props).toEqual(event.props);
+    });
   });
 
   it('pages a property breakdown and refuses one without a period', async () => {
