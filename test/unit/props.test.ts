@@ -26,6 +26,14 @@ describe('custom properties (props)', () => {
     expect(result.ok && result.value.props).toEqual(props);
   });
 
+  it('keep a key named like a member of every object as a key of its own', () => {
+    const props = JSON.parse('{"__proto__": "x", "constructor": "y"}') as Record<string, string>;
+    const result = accept({ props });
+    if (!result.ok) throw new Error('must be accepted');
+    expect(Object.entries(result.value.props!)).toEqual([['__proto__', 'x'], ['constructor', 'y']]);
+    expect(parseQueuedEvents(toQueueMessage(result.value))).toEqual({ ok: true, value: [result.value] });
+  });
+
   it('are left out when there are none', () => {
     const result = accept({ props: {} });
     expect(result.ok && 'props' in result.value).toBe(false);
