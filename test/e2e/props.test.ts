@@ -1,18 +1,17 @@
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { PIPELINE_TIMEOUT_MS, runId, yesterday } from '../support/e2e-run.ts';
 import { apiClient, waitFor, type ApiResponse } from '../support/http-client.ts';
 
 // Custom properties over HTTP: events with `props` posted one by one and in a batch, bad ones
 // refused with the field named, then GET /stats/breakdown by `prop:<key>` and filters on
 // properties, each answer equal to a tally of the events this file sent; the refused events are
 // never counted.
-const baseUrl = inject('baseUrl');
-const client = apiClient(baseUrl);
-const reader = apiClient(baseUrl, undefined, inject('adminKey'));
-const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+const run = runId();
 const site = `e2e-props-${run}`;
-const PIPELINE_TIMEOUT_MS = Number(process.env.E2E_PIPELINE_TIMEOUT_MS ?? 60_000);
-const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+const day = yesterday();
+const client = apiClient(inject('baseUrl'));
+const reader = apiClient(inject('baseUrl'), undefined, inject('adminKey'));
 
 /** An event as sent: its user, type and properties (none: undefined). */
 interface Sent {

@@ -16,20 +16,18 @@ const lake = lakeOfTests([...lines, ...neighbours]);
 const FILTERS = ['', 'country==DE|FR', 'prop:plan==pro', 'prop:plan!=pro|free', 'prop:source button~her', 'prop:plan==a\\;b\\|c\\\\d;event_type!=page_view', 'prop:missing==x'];
 
 describe.each(FILTERS)('custom properties in the lake, filtered by "%s"', (text) => {
-  const filters = filtersOf(text);
-  const expected = kept(inRange, filters);
-
-  it('keep the events a tally keeps', async () => {
-    const stats = lakeScopeStats(await lake().run(figuresQuery(SITE, RANGE, filters, 10)));
-    const sum = tally(expected);
-    expect([stats.events, stats.views, stats.uniqueUsers, stats.visits]).toEqual([sum.events, sum.views, sum.users, sum.visits]);
-  });
-
   it.each(['plan', 'source button', 'missing'])('break down by prop:%s as a tally does, paged', async (key) => {
-    const all = tallyPropBreakdown(expected, key);
+    const filters = filtersOf(text);
+    const all = tallyPropBreakdown(kept(inRange, filters), key);
     const rows = async (offset: number, limit: number) => propBreakdownRows(await lake().run(propBreakdownQuery(SITE, RANGE, filters, `prop:${key}`, { offset, limit })));
     expect(await rows(0, 100)).toEqual(all);
     expect(await rows(1, 2)).toEqual(all.slice(1, 3));
+  });
+
+  it('keep the events a tally keeps', async () => {
+    const sum = tally(kept(inRange, filtersOf(text)));
+    const stats = lakeScopeStats(await lake().run(figuresQuery(SITE, RANGE, filtersOf(text), 10)));
+    expect([stats.events, stats.views, stats.uniqueUsers, stats.visits]).toEqual([sum.events, sum.views, sum.users, sum.visits]);
   });
 });
 
