@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { eventIncrements, unitDeltas } from '../../functions/domain/counter-units.ts';
 import { acceptBatch, acceptBeacon } from '../../functions/domain/event.ts';
 import { MAX_PROP_KEY_LENGTH, MAX_PROP_VALUE_LENGTH, MAX_PROPS } from '../../functions/domain/props.ts';
 import { parseQueuedEvents, toQueueMessage, toQueueMessages } from '../../functions/domain/queue-codec.ts';
@@ -104,5 +105,16 @@ describe('the visit id', () => {
     expect(parseQueuedEvents(toQueueMessage(result.value))).toEqual({ ok: true, value: [result.value] });
     const plain = accept({ visit: { page: 2, gap_ms: 5, entry: '/' } });
     expect(plain.ok && (JSON.parse(toQueueMessage(plain.value)) as unknown[])[8]).toEqual([2, 5, '/']);
+  });
+});
+
+describe('the counters', () => {
+  it('count an event with properties and a visit id exactly as the same event without them: no attribute, no write unit more', () => {
+    const plain = accept({ event_type: 'signup', visit });
+    const marked = accept({ event_type: 'signup', visit: { ...visit, id: 'visit-1' }, props: { plan: 'pro', source_button: 'hero' } });
+    if (!plain.ok || !marked.ok) throw new Error('fixtures must be valid');
+    expect(eventIncrements(marked.value, 16)).toEqual(eventIncrements(plain.value, 16));
+    const deltas = (event: typeof plain.value) => [...unitDeltas(event.site_id, [event], 16).items];
+    expect(deltas(marked.value)).toEqual(deltas(plain.value));
   });
 });
