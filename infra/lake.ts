@@ -34,8 +34,9 @@ export const LAKE_COLUMNS = [
   { name: 'country', type: 'string' },
   {
     name: 'visit',
-    type: 'struct<page:int,gap_ms:int,entry_page:string,source:string,utm_medium:string,utm_campaign:string>',
+    type: 'struct<page:int,gap_ms:int,entry_page:string,source:string,utm_medium:string,utm_campaign:string,id:string>',
   },
+  { name: 'props', type: 'map<string,string>', comment: "custom properties: element_at(props, 'plan')" },
 ];
 
 /** The Hive partitions of the lake's keys (`events/site_id=S/date=D/`). */

@@ -11,7 +11,9 @@
 //   click, download, ...) on the page the user is on. Every event of a visit carries `visit`
 //   (page views so far, gap, entry URL, referrer); 15% of entry URLs have UTM parameters, 55%
 //   of visits a referrer; 5% of visits are posted without visit marks, as a server would
-//   (bench/workload/audience.ts).
+//   (bench/workload/audience.ts). A visit with marks has a random id, as the tracker gives it.
+// - Custom properties: 10% of custom events carry `props`, one or two of a few keys (plan,
+//   variant, author, source_button); they go to the lake only, never to the counters.
 // - Audience: each user keeps one real browser's User-Agent (desktop, mobile, tablet; weighted
 //   by browser share) and one address, sent as X-Forwarded-For (public addresses of many
 //   countries; 4% private or none, which count as `XX`).
@@ -19,9 +21,10 @@
 //   by a day/night curve; the stream is sent in timestamp order, as real traffic arrives.
 // - Every event carries a client event_id.
 //
-// Addresses, referrers and campaigns draw from a random stream of their own, so for a given seed
-// the events themselves (sites, paths, users, times, types) do not depend on them: the same
-// events as runs 1-9 of docs/benchmarks.md, now with visits and audiences.
+// Addresses, referrers and campaigns draw from a random stream of their own, and visit ids and
+// properties from another, so for a given seed the events themselves (sites, paths, users, times,
+// types) do not depend on them: the same events as runs 1-9 of docs/benchmarks.md, now with
+// visits, audiences and properties.
 
 import type { Audience } from '../../functions/domain/audience.ts';
 import type { VisitWire } from '../../functions/domain/visit.ts';
@@ -54,6 +57,8 @@ export interface Beacon {
   event_id: string;
   /** The visit as the tracker marks it; absent on events posted by a server. */
   visit?: VisitWire;
+  /** Custom properties, on some custom events. */
+  props?: Record<string, string>;
 }
 
 /** Exact counts of one site for one scope (a UTC day or all time). */
@@ -98,6 +103,29 @@ export interface Workload {
   catalogue: Map<string, number>;
 }
 
+
+/** Custom properties of custom events: keys and their values. */
+const PROPS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['plan', ['free', 'pro', 'team', 'enterprise']],
+  ['variant', ['a', 'b']],
+  ['author', ['ann', 'bo', 'chen', 'dee', 'eli']],
+  ['source_button', ['hero', 'header', 'footer', 'pricing-card']],
+];
+const PROPS_SHARE = 0.1;
+
+/** One or two properties, drawn from `random`. */
+function propsOf(random: () => number): Record<string, string> {
+  const first = pick(PROPS, random);
+  const props: Record<string, string> = { [first[0]]: pick(first[1], random) };
+  if (random() < 0.5) {
+    const second = pick(PROPS, random);
+    props[second[0]] = pick(second[1], random);
+  }
+  return props;
+}
+
+/** A visit id as the tracker draws it: 32 hex digits. */
+const visitId = (random: () => number): string => Array.from({ length: 4 }, () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0')).join('');
 
 const CUSTOM_TYPES = ['click', 'signup', 'download', 'outbound_link', 'video_play', 'purchase', 'share'];
 const QUERY_SUFFIXES = ['?utm_source=newsletter', '?utm_source=twitter&utm_medium=social', '?ref=producthunt', '?q=search+term', '#pricing-table', '?page=2', '#comments'];
@@ -175,6 +203,8 @@ export function generateWorkload(opts: WorkloadOptions): Workload {
   const audienceRandom = prng(opts.seed ^ 0x5eed_a0d1);
   const countryLookup = bundledCountryLookup();
   const origins = new VisitOrigins(audienceRandom);
+  // Visit ids and custom properties: a stream of their own too.
+  const propsRandom = prng(opts.seed ^ 0x9e37_79b9);
   const addresses: string[] = [];
   const addressOf = new Map<string, number>();
   const raw: Array<VisitEvent & { beacon: Beacon; ua: number; address: number; text: boolean }> = [];
@@ -193,7 +223,7 @@ export function generateWorkload(opts: WorkloadOptions): Workload {
     }
     let at = visitStart();
     let page = pickPage[s]!();
-    const visit: VisitEvent[] = [];
+    const visit: Array<VisitEvent & { beacon: Beacon }> = [];
     // Geometric visit length, mean 3 events.
     do {
       const custom = random() < 0.05;
@@ -219,7 +249,14 @@ export function generateWorkload(opts: WorkloadOptions): Workload {
       if (!custom) page = pickPage[s]!();
     } while (raw.length < opts.events && at <= windowEnd && random() > 1 / 3);
     const origin = origins.next(site);
-    if (!origins.serverSide()) stampVisit(visit, site, origin);
+    if (!origins.serverSide()) {
+      stampVisit(visit, site, origin);
+      const id = visitId(propsRandom);
+      for (const event of visit) event.beacon.visit!.id = id;
+    }
+    for (const event of visit) {
+      if (event.beacon.event_type !== 'page_view' && propsRandom() < PROPS_SHARE) event.beacon.props = propsOf(propsRandom);
+    }
   }
   raw.sort((x, y) => x.at - y.at);
 

@@ -115,6 +115,18 @@ export type BreakdownResponse<D extends string = string> = { site_id: string; ti
   results: BreakdownRow[];
 };
 
+/** A row of GET /stats/breakdown by a custom property (`prop:<key>`): the events under one value and their distinct visitors. */
+export interface PropBreakdownRow {
+  value: string;
+  events: number;
+  visitors: number;
+}
+
+/** GET /stats/breakdown?dimension=prop:<key>, always from the lake: as BreakdownResponse, with PropBreakdownRow results. */
+export type PropBreakdownResponse = { site_id: string; timezone: string; dimension: string } & PeriodFields & {
+  results: PropBreakdownRow[];
+};
+
 /**
  * GET /stats/view: one period of the dashboard from one lake query: the figures and top paths (as
  * GET /stats), the chart (as GET /stats/timeseries) and the top values of each dimension `D` (as

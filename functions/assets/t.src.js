@@ -6,13 +6,16 @@
 // - Posts to the `event` route next to its own URL, so it works under any API stage.
 // - Records a page_view on load and on single-page navigation (pushState, replaceState,
 //   popstate), never twice in a row for the same path.
-// - window.analytics.track(name) records a custom event of type `name` on the current path.
+// - window.analytics.track(name, props) records a custom event of type `name` on the current path,
+//   with `props` (optional) its custom properties: an object of up to 30 string values
+//   (functions/domain/props.ts), sent as given.
 // - The visitor id is random and kept in localStorage (no cookies); where storage is
 //   unavailable, each page load gets its own id.
 // - Each event carries its `visit` (functions/domain/visit.ts): the visit's page views so far,
 //   the milliseconds since its previous event, its entry URL (without the fragment) and the
-//   referrer of the page load that started it. The visit (entry URL, referrer, page views, time
-//   of the last event) is kept in localStorage next to the visitor id, or in memory for the
+//   referrer of the page load that started it, and its id: random, drawn when the visit starts.
+//   The visit (id, entry URL, referrer, page views, time of the last event) is kept in
+//   localStorage next to the visitor id, or in memory for the
 //   page's life where storage is unavailable. An event more than 30 minutes after the visit's
 //   last one starts a new visit; one started later than a page load's first event (a
 //   single-page navigation or a custom event on a page left open) has no referrer.
@@ -78,6 +81,8 @@
       // At most 2,048 characters each, as the API takes them.
       v = { entry: location.href.split('#')[0].slice(0, 2048), referrer: referrer.slice(0, 2048), page: 0, at: now };
     }
+    // A visit kept by an earlier version of this script gets its id now.
+    v.id = v.id || randomId();
     referrer = '';
     // The API takes up to 100,000: an endless visit (a kiosk) stops counting there, not sending.
     if (type == 'page_view' && v.page < 1e5) v.page++;
@@ -88,10 +93,10 @@
       localStorage.setItem('beacon_visit', JSON.stringify(v));
     } catch (e) {}
     // An empty referrer is left out (undefined is not serialised).
-    return { page: v.page, gap_ms: gap, entry: v.entry, referrer: v.referrer || undefined };
+    return { page: v.page, gap_ms: gap, entry: v.entry, referrer: v.referrer || undefined, id: v.id };
   }
 
-  function send(type) {
+  function send(type, props) {
     var now = Date.now();
     var body = JSON.stringify({
       site_id: site,
@@ -101,6 +106,7 @@
       timestamp: new Date(now).toISOString(),
       event_id: randomId(),
       visit: visit(type, now),
+      props: props,
     });
     // A string is sent as text/plain, which needs no CORS preflight.
     try {
@@ -126,8 +132,8 @@
   });
   win.addEventListener('popstate', pageView);
 
-  win.analytics.track = function (name) {
-    send(String(name));
+  win.analytics.track = function (name, props) {
+    send(String(name), props);
   };
   pageView();
 })();

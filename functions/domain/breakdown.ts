@@ -30,7 +30,7 @@ export function parseBreakdownQuery(params: Record<string, string | undefined>):
   const stats = parseStatsQuery(params);
   const issues: FieldIssue[] = stats.ok ? [] : [...stats.issues];
   const { dimension } = params;
-  const choices = `one of ${DIMENSIONS.join(', ')}`;
+  const choices = `one of ${DIMENSIONS.join(', ')}, or prop:<key> (a custom property)`;
   if (dimension === undefined) issues.push({ field: 'dimension', message: `is required: ${choices}` });
   else if (!isDimension(dimension)) issues.push({ field: 'dimension', message: `must be ${choices}` });
   if (!stats.ok || issues.length > 0) return { ok: false, issues };

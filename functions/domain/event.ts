@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { UNKNOWN_AUDIENCE, type Audience } from './audience.ts';
 import type { FieldIssue, ParseResult } from './parse-result.ts';
+import { readProps, type Props } from './props.ts';
 import { isWellFormedText, TEXT_ISSUE } from './text.ts';
 import { readVisit, visitWireSchema, type VisitMarks } from './visit.ts';
 
@@ -43,6 +44,8 @@ export const beaconSchema = z.object({
   event_id: z.optional(eventIdSchema),
   /** The visit the event belongs to, as the tracker keeps it (see visit.ts); optional. */
   visit: z.optional(visitWireSchema),
+  /** Custom properties (props.ts), checked by readProps; optional. */
+  props: z.optional(z.unknown()),
 });
 
 export type Beacon = z.infer<typeof beaconSchema>;
@@ -75,6 +78,8 @@ export interface TrackedEvent extends Audience {
   received_at: string;
   /** The visit's marks and attributes, when the client sent a visit. */
   visit?: VisitMarks;
+  /** Custom properties (props.ts), when the client sent any; kept in the lake only. */
+  props?: Props;
 }
 
 /** Drops the query string and fragment: `/pricing?ref=x#top` counts as `/pricing`. */
@@ -121,7 +126,10 @@ export function acceptBeacon(
     return { ok: false, issues: [{ field: '(body)', message: 'must be a JSON object' }] };
   }
   const parsed = z.safeParse(beaconSchema, input);
-  if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error) };
+  const props = 'props' in input && input.props !== undefined ? readProps(input.props) : undefined;
+  const propIssues = props && !props.ok ? props.issues : [];
+  if (!parsed.success) return { ok: false, issues: [...toFieldIssues(parsed.error), ...propIssues] };
+  if (propIssues.length > 0) return { ok: false, issues: propIssues };
   const beacon = parsed.data;
   const at = new Date(beacon.timestamp);
   const issue = timestampIssue(at, receivedAt);
@@ -140,6 +148,7 @@ export function acceptBeacon(
     ...audience,
   };
   if (visit) event.visit = visit.marks;
+  if (props?.ok && Object.keys(props.value).length > 0) event.props = props.value;
   return { ok: true, value: event };
 }
 

@@ -6,7 +6,8 @@ import type { FieldIssue, ParseResult } from './parse-result.ts';
  * conditions joined by `;`, all of which must hold, each `dimension==value` (is),
  * `dimension!=value` (is not) or `dimension~text` (contains), with `|` between alternatives
  * (`source==google.com|bing.com`: either). In a value, `\;`, `\|` and `\\` stand for `;`, `|`
- * and `\`; any other backslash is refused.
+ * and `\`; any other backslash is refused. A custom property is named `prop:<key>`
+ * (`prop:plan==pro`): the key is the text up to the first `==`, `!=` or `~`, escaped as a value is.
  */
 
 /**
@@ -17,7 +18,17 @@ import type { FieldIssue, ParseResult } from './parse-result.ts';
  * in the period (`!=`: of those who did not); it takes `==` and `!=` only.
  */
 export const FILTER_DIMENSIONS = ['page', 'entry_page', 'source', 'utm_medium', 'utm_campaign', 'country', 'device', 'browser', 'os', 'event_type', 'goal'] as const;
-export type FilterDimension = (typeof FILTER_DIMENSIONS)[number];
+/** A dimension of every event (a lake column or a `visit` field). */
+export type FixedDimension = (typeof FILTER_DIMENSIONS)[number];
+/** A custom property of the event (props.ts), by its key: `prop:plan`. */
+export type PropDimension = `prop:${string}`;
+export type FilterDimension = FixedDimension | PropDimension;
+
+export const PROP_PREFIX = 'prop:';
+/** Whether a dimension names a custom property. */
+export const isPropDimension = (dimension: string): dimension is PropDimension => dimension.startsWith(PROP_PREFIX);
+/** The key a `prop:<key>` dimension names. */
+export const propKey = (dimension: PropDimension): string => dimension.slice(PROP_PREFIX.length);
 
 /** `==` (the value is one of the alternatives), `!=` (it is none of them), `~` (it contains one of them). */
 export const FILTER_OPERATORS = ['==', '!=', '~'] as const;
@@ -41,8 +52,10 @@ export const MAX_FILTER_VALUE_LENGTH = 2048;
 
 const FIELD = 'filters';
 const CONDITION = /^([a-z_]+)(==|!=|~)([\s\S]*)$/;
+/** `prop:<key>` and the first operator after it (the key escaped as a value is). */
+const PROP_CONDITION = /^prop:([\s\S]*?)(==|!=|~)([\s\S]*)$/;
 
-const isDimension = (name: string): name is FilterDimension => (FILTER_DIMENSIONS as readonly string[]).includes(name);
+const isDimension = (name: string): name is FixedDimension => (FILTER_DIMENSIONS as readonly string[]).includes(name);
 
 /**
  * Splits `text` at each `separator` not escaped by a backslash, keeping escapes as written.
@@ -73,13 +86,29 @@ const unescape = (value: string): string => value.replace(/\\([;|\\])/g, '$1');
 /** A value with `\`, `;` and `|` escaped, as it is written in `filters`. */
 export const escapeFilterValue = (value: string): string => value.replace(/[\\;|]/g, (char) => `\\${char}`);
 
+/** The key of a `prop:<key>` condition, unescaped, or why it is refused. */
+function propKeyOf(written: string): string | { why: string } {
+  const parts = splitEscaped(written, '|');
+  if (!parts) return { why: 'has a backslash that escapes nothing: write \\; \\| or \\\\' };
+  const key = unescape(written);
+  if (key.length === 0) return { why: 'names no property: write prop:<key>' };
+  if (key.length > MAX_FILTER_VALUE_LENGTH) return { why: `names a property key longer than ${MAX_FILTER_VALUE_LENGTH} characters` };
+  return key;
+}
+
 /** One condition, or why it is refused (the issue names it). */
 function parseCondition(text: string, index: number): { ok: true; filter: Filter } | { ok: false; issue: FieldIssue } {
   const refuse = (why: string) => ({ ok: false as const, issue: { field: FIELD, message: `condition ${index + 1} "${text.slice(0, 80)}" ${why}` } });
-  const match = CONDITION.exec(text);
+  const match = PROP_CONDITION.exec(text) ?? CONDITION.exec(text);
   if (!match) return refuse('must be dimension==value, dimension!=value or dimension~text');
-  const [, dimension, operator, rest] = match as unknown as [string, string, FilterOperator, string];
-  if (!isDimension(dimension)) return refuse(`names no dimension: use one of ${FILTER_DIMENSIONS.join(', ')}`);
+  const [, name, operator, rest] = match as unknown as [string, string, FilterOperator, string];
+  let dimension: FilterDimension;
+  if (text.startsWith(PROP_PREFIX)) {
+    const key = propKeyOf(name);
+    if (typeof key !== 'string') return refuse(key.why);
+    dimension = `${PROP_PREFIX}${key}`;
+  } else if (isDimension(name)) dimension = name;
+  else return refuse(`names no dimension: use one of ${FILTER_DIMENSIONS.join(', ')}, or prop:<key>`);
   const alternatives = splitEscaped(rest, '|');
   if (!alternatives) return refuse('has a backslash that escapes nothing: write \\; \\| or \\\\');
   if (alternatives.length > MAX_ALTERNATIVES) return refuse(`has more than ${MAX_ALTERNATIVES} alternatives`);
@@ -113,4 +142,8 @@ export function parseFilters(text: string): ParseResult<Filter[]> {
 
 /** Filters as the `filters` parameter writes them (parseFilters reads them back). */
 export const formatFilters = (filters: readonly Filter[]): string =>
-  filters.map(({ dimension, operator, values }) => `${dimension}${operator}${values.map(escapeFilterValue).join('|')}`).join(';');
+  filters.map(({ dimension, operator, values }) => `${formatDimension(dimension)}${operator}${values.map(escapeFilterValue).join('|')}`).join(';');
+
+/** A dimension as `filters` writes it: a property's key escaped as a value is. */
+const formatDimension = (dimension: FilterDimension): string =>
+  isPropDimension(dimension) ? `${PROP_PREFIX}${escapeFilterValue(propKey(dimension))}` : dimension;

@@ -1,4 +1,4 @@
-import type { Filter, FilterDimension } from './filters.ts';
+import { isPropDimension, propKey, type Filter, type FilterDimension, type FixedDimension } from './filters.ts';
 import { goalFilterCondition } from './goal-sql.ts';
 import type { SqlParam } from './lake-query.ts';
 import type { DayRange } from './stats.ts';
@@ -9,8 +9,8 @@ import type { DayRange } from './stats.ts';
  * from the fixed table below; every value a client sent is a `?` parameter.
  */
 
-/** The lake column (or `visit` field) each filter dimension reads. */
-export const FILTER_COLUMNS: Readonly<Record<FilterDimension, string>> = {
+/** The lake column (or `visit` field) each fixed filter dimension reads. */
+export const FILTER_COLUMNS: Readonly<Record<FixedDimension, string>> = {
   page: 'path',
   entry_page: 'visit.entry_page',
   source: 'visit.source',
@@ -34,19 +34,28 @@ export interface SqlPart {
 const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
 
 /**
+ * What a dimension reads, as an expression and its parameters: a column, or a custom property's
+ * value (`element_at(props, ?)`, NULL when the event lacks the key) with the key bound.
+ */
+export function dimensionValue(dimension: FilterDimension): SqlPart {
+  return isPropDimension(dimension) ? { sql: 'element_at(props, ?)', params: [propKey(dimension)] } : { sql: FILTER_COLUMNS[dimension], params: [] };
+}
+
+/**
  * One filter as a condition. `==` and `~` hold only for events that have the value (events without
- * a visit have no visit dimensions); `!=` is their negation, so it keeps events without the value:
+ * a visit have no visit dimensions, events without a property's key no value of it); `!=` is their negation, so it keeps events without the value:
  * `source==x` and `source!=x` split the events in two.
  */
 export function filterCondition({ dimension, operator, values }: Filter): SqlPart {
-  const column = FILTER_COLUMNS[dimension];
+  // The expression's parameters (a property's key) come again wherever it is written.
+  const { sql: column, params: key } = dimensionValue(dimension);
   switch (operator) {
     case '==':
-      return { sql: `${column} IN (${placeholders(values.length)})`, params: [...values] };
+      return { sql: `${column} IN (${placeholders(values.length)})`, params: [...key, ...values] };
     case '!=':
-      return { sql: `(${column} IS NULL OR ${column} NOT IN (${placeholders(values.length)}))`, params: [...values] };
+      return { sql: `(${column} IS NULL OR ${column} NOT IN (${placeholders(values.length)}))`, params: [...key, ...key, ...values] };
     case '~':
-      return { sql: `(${values.map(() => `strpos(${column}, ?) > 0`).join(' OR ')})`, params: [...values] };
+      return { sql: `(${values.map(() => `strpos(${column}, ?) > 0`).join(' OR ')})`, params: values.flatMap((value) => [...key, value]) };
   }
 }
 

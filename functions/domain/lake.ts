@@ -26,6 +26,8 @@ export interface LakeRecord {
   os: string;
   country: string;
   visit?: TrackedEvent['visit'];
+  /** Custom properties, when the event has any (props.ts): the column `props`, map<string,string>. */
+  props?: TrackedEvent['props'];
 }
 
 /** One object to write: its key and its lines. */
@@ -79,6 +81,7 @@ export function lakeRecord(event: TrackedEvent): LakeRecord {
     country: event.country,
   };
   if (event.visit) record.visit = event.visit;
+  if (event.props) record.props = event.props;
   return record;
 }
 

@@ -10,32 +10,42 @@ import { DIRECT, NONE, visitMarksSchema, type VisitMarks } from './visit.ts';
  * rewritten (docs/cost.md). An event is a tuple
  *
  *   [site_id, event_type, path, user_id, timestamp (epoch ms), event_id, received_at (epoch ms),
- *    audience, visit]
+ *    audience, visit, props]
  *
- * where `audience` is `device|browser|os|country` ("" for UNKNOWN_AUDIENCE) and `visit` a tuple
- * `[page, gap_ms, entry_page, source, utm_medium, utm_campaign]`; trailing defaults are left out
- * (no visit, the unknown audience; a visit's `(direct)`, `(none)`, `(none)`). The processor also
+ * where `audience` is `device|browser|os|country` ("" for UNKNOWN_AUDIENCE), `visit` a tuple
+ * `[page, gap_ms, entry_page, source, utm_medium, utm_campaign, id]` (null for none when props
+ * follow) and `props` the event's custom properties as an object; trailing defaults are left out
+ * (no props, no visit, the unknown audience; a visit's `(direct)`, `(none)`, `(none)`, no id). The processor also
  * reads the object form queued by earlier versions (field names as in TrackedEvent).
  *
  * Ingestion packs accepted events into message bodies (toQueueMessages); the processor reads
  * them back and validates them again (parseQueuedEvents).
  */
 
-const VISIT_FIELDS = ['page', 'gap_ms', 'entry_page', 'source', 'utm_medium', 'utm_campaign'] as const;
-const VISIT_DEFAULTS: readonly unknown[] = [undefined, undefined, undefined, DIRECT, NONE, NONE];
+const VISIT_FIELDS = ['page', 'gap_ms', 'entry_page', 'source', 'utm_medium', 'utm_campaign', 'id'] as const;
+const VISIT_DEFAULTS: readonly unknown[] = [undefined, undefined, undefined, DIRECT, NONE, NONE, undefined];
 
 /** The visit as queued. */
 export function encodeVisit(visit: VisitMarks): Array<string | number> {
-  const tuple: Array<string | number> = VISIT_FIELDS.map((field) => visit[field]);
+  const tuple: Array<string | number | undefined> = VISIT_FIELDS.map((field) => visit[field]);
   while (tuple.length > 3 && tuple[tuple.length - 1] === VISIT_DEFAULTS[tuple.length - 1]) tuple.pop();
-  return tuple;
+  // Only the id, the last field, can be undefined, and a trailing undefined has been left out.
+  return tuple as Array<string | number>;
 }
 
 /** The queued visit tuple, validated as visit marks. */
 export const queuedVisitSchema = z.pipe(
   z.pipe(
     z.array(z.union([z.string(), z.number()])).check(z.minLength(3), z.maxLength(VISIT_FIELDS.length)),
-    z.transform((tuple) => Object.fromEntries(VISIT_FIELDS.map((field, i) => [field, tuple[i] ?? VISIT_DEFAULTS[i]]))),
+    // A field without a value is left out (an optional one stays absent, a required one is refused).
+    z.transform((tuple) => {
+      const marks: Record<string, unknown> = {};
+      VISIT_FIELDS.forEach((field, i) => {
+        const value = tuple[i] ?? VISIT_DEFAULTS[i];
+        if (value !== undefined) marks[field] = value;
+      });
+      return marks;
+    }),
   ),
   visitMarksSchema,
 );
@@ -71,7 +81,8 @@ export function encodeQueued(event: QueuedFields): unknown[] {
     Date.parse(event.received_at),
     encodeAudience(event),
   ];
-  if (event.visit) tuple.push(encodeVisit(event.visit));
+  if (event.props) tuple.push(event.visit ? encodeVisit(event.visit) : null, event.props);
+  else if (event.visit) tuple.push(encodeVisit(event.visit));
   else if (tuple[tuple.length - 1] === '') tuple.pop();
   return tuple;
 }
@@ -89,7 +100,7 @@ function isoOf(value: unknown): unknown {
 /** One queued event in the object form the event schema validates (tuples unpacked, objects as they are). */
 export function decodeQueued(value: unknown): unknown {
   if (!isQueuedTuple(value)) return value;
-  const [site_id, event_type, path, user_id, timestamp, event_id, received_at, audience, visit] = value;
+  const [site_id, event_type, path, user_id, timestamp, event_id, received_at, audience, visit, props] = value;
   return {
     site_id,
     event_type,
@@ -99,7 +110,8 @@ export function decodeQueued(value: unknown): unknown {
     event_id,
     received_at: isoOf(received_at),
     ...decodeAudience(audience),
-    ...(visit === undefined ? {} : { visit }),
+    ...(visit === undefined || visit === null ? {} : { visit }),
+    ...(props === undefined ? {} : { props }),
   };
 }
 

@@ -14,6 +14,9 @@ import { cutText, isWellFormedText, spaceControls, TEXT_ISSUE } from './text.ts'
  *   duration, first to last event, is the sum of its gaps.
  * - `entry`: the URL of the visit's entry page (absolute, or a path with its query string).
  * - `referrer`: the entry page's referrer, when it had one.
+ * - `id`: the visit's id, when the client gives its visits one (the tracker does: random, drawn
+ *   when the visit starts, nothing derived from the person). The lake keeps it, so that a visit's
+ *   events can be grouped (funnels); the counters do not read it.
  *
  * Ingestion turns these into the visit's attributes (entry page, source, utm_medium,
  * utm_campaign), so no URL or referrer travels further or is stored. The URLs are read as
@@ -34,6 +37,9 @@ const MAX_URL_LENGTH = 2048;
 /** Longest entry page kept: a path's limit (event.ts MAX_PATH_LENGTH). */
 const MAX_ENTRY_PAGE_LENGTH = 2048;
 const MAX_PAGES = 100_000;
+/** A visit id: 1-64 letters, digits, `_` and `-`. */
+const VISIT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const visitIdSchema = z.string().check(z.regex(VISIT_ID, 'must be 1-64 letters, digits, "_" or "-"'));
 
 const intIn = (min: number, max: number) =>
   z.number().check(z.int(`must be a whole number from ${min} to ${max}`), z.gte(min, `must be a whole number from ${min} to ${max}`), z.lte(max, `must be a whole number from ${min} to ${max}`));
@@ -44,6 +50,7 @@ export const visitWireSchema = z.object({
   gap_ms: intIn(0, VISIT_TIMEOUT_MS),
   entry: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`)),
   referrer: z.optional(z.string().check(z.maxLength(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`))),
+  id: z.optional(visitIdSchema),
 });
 export type VisitWire = z.infer<typeof visitWireSchema>;
 
@@ -55,6 +62,8 @@ export interface VisitMarks {
   source: string;
   utm_medium: string;
   utm_campaign: string;
+  /** The visit's id, when the client sent one. */
+  id?: string;
 }
 
 const wellFormed = z.refine<string>(isWellFormedText, TEXT_ISSUE);
@@ -68,6 +77,7 @@ export const visitMarksSchema = z.object({
   source: valueSchema,
   utm_medium: valueSchema,
   utm_campaign: valueSchema,
+  id: z.optional(visitIdSchema),
 });
 
 /** Any host stands in for a path-only entry, so that it parses as a URL; it never matches a referrer. */
@@ -141,17 +151,16 @@ export function readVisit(wire: VisitWire): VisitReading {
   // checked as written, since escaping makes a path longer than the entry that held it.
   const entryPage = entry.pathname;
   if (entryPage.length > MAX_ENTRY_PAGE_LENGTH) return { ok: false, issue: ENTRY_PAGE_ISSUE };
-  return {
-    ok: true,
-    marks: {
-      page: wire.page,
-      gap_ms: wire.gap_ms,
-      entry_page: entryPage,
-      source: sourceOf(entry, wire.referrer),
-      utm_medium: parameter(entry, 'utm_medium') ?? NONE,
-      utm_campaign: parameter(entry, 'utm_campaign') ?? NONE,
-    },
+  const marks: VisitMarks = {
+    page: wire.page,
+    gap_ms: wire.gap_ms,
+    entry_page: entryPage,
+    source: sourceOf(entry, wire.referrer),
+    utm_medium: parameter(entry, 'utm_medium') ?? NONE,
+    utm_campaign: parameter(entry, 'utm_campaign') ?? NONE,
   };
+  if (wire.id !== undefined) marks.id = wire.id;
+  return { ok: true, marks };
 }
 
 /** The visit's attributes from what the client sent; undefined when its entry is refused. */

@@ -13,8 +13,10 @@ import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '
 import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredTimeseriesQuery, parseGoalsQuery, parseViewQuery } from '../domain/filtered-queries.ts';
 import type { LakeEngine } from '../domain/lake-query.ts';
 import type { Answered } from '../api/responses.ts';
-import { lakeBreakdown, lakeGoals, lakeRealtime, lakeStats, lakeTimeseries, lakeView } from './lake-reads.ts';
+import { lakeBreakdown, lakeGoals, lakePropBreakdown, lakeRealtime, lakeStats, lakeTimeseries, lakeView } from './lake-reads.ts';
 import { parseRealtimeQuery } from '../domain/realtime.ts';
+import { isPropDimension } from '../domain/filters.ts';
+import { parsePropBreakdownQuery } from '../domain/prop-breakdown.ts';
 import { lakeEngine } from './lake-engine.ts';
 import { parseSitesQuery, shapeSites, visibleSites } from '../domain/site-list.ts';
 import { EXPORT_URL_SECONDS, MAX_EXPORT_FILES, parseExportQuery, shapeExport } from '../domain/export.ts';
@@ -108,6 +110,7 @@ async function serveStats(request: HttpRequest, principal: Principal): Promise<H
 
 /** GET /stats/breakdown: visits and page views of a site by the values of one dimension; with filters or an offset, from the lake. */
 async function serveBreakdown(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
+  if (isPropDimension(request.query.dimension ?? '')) return servePropBreakdown(request, principal);
   const query = queryOf(request, parseFilteredBreakdownQuery);
   authorizeSite(principal, query.siteId);
   const fields = { route: 'breakdown', site_id: query.siteId, reader: principalLabel(principal), dimension: query.dimension, ...query.period };
@@ -116,6 +119,14 @@ async function serveBreakdown(request: HttpRequest, principal: Principal): Promi
     Promise.all([readBreakdown(doc, config.aggregatesTable, query.siteId, scopesOf(query.period), query.dimension, { pathBuckets: config.pathBuckets }), timeZoneOf(query.siteId)]),
   );
   return json(200, counted(shapeBreakdown(query, counts, timeZone)));
+}
+
+/** GET /stats/breakdown?dimension=prop:<key>: events and visitors of a site by a custom property's values, from the lake. */
+async function servePropBreakdown(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
+  const query = queryOf(request, parsePropBreakdownQuery);
+  authorizeSite(principal, query.siteId);
+  const fields = { route: 'breakdown', site_id: query.siteId, reader: principalLabel(principal), dimension: query.dimension, ...query.period };
+  return fromLake({ ...fields, filters: request.query.filters, offset: query.offset }, query.siteId, (engine, zone) => lakePropBreakdown(engine, query, query.filters, zone));
 }
 
 /** GET /stats/timeseries: a site's figures for each day or month of a range, or each hour of a day; with filters, from the lake. */

@@ -1,5 +1,5 @@
 import { HttpError } from '../commons/http.ts';
-import type { Answered, AnyTimeseriesResponse, BreakdownResponse, GoalsResponse, RealtimeResponse, StatsResponse, ViewResponse } from '../api/responses.ts';
+import type { Answered, AnyTimeseriesResponse, BreakdownResponse, GoalsResponse, PropBreakdownResponse, RealtimeResponse, StatsResponse, ViewResponse } from '../api/responses.ts';
 import { DIMENSIONS } from '../domain/audience.ts';
 import type { BreakdownQuery } from '../domain/breakdown.ts';
 import { periodRange, seriesPeriod, type GoalsQuery, type LakeOptions, type ViewQuery } from '../domain/filtered-queries.ts';
@@ -11,6 +11,7 @@ import { LakeQueryTimeout, type LakeEngine, type LakeQuery, type LakeRow } from 
 import { breakdownQuery, countOf, figuresQuery, timeseriesQuery, type Bucketing } from '../domain/lake-sql.ts';
 import { itemOf, viewQuery, viewRows } from '../domain/lake-view.ts';
 import { realtimeQuery, shapeRealtime, type RealtimeQuery } from '../domain/realtime.ts';
+import { propBreakdownQuery, propBreakdownRows, type PropBreakdownQuery } from '../domain/prop-breakdown.ts';
 import { periodFields, shapeStats, type DayRange, type Period, type StatsQuery } from '../domain/stats.ts';
 import { hoursOfLocalDay } from '../domain/time-zones.ts';
 import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries, type TimeseriesQuery } from '../domain/timeseries.ts';
@@ -49,24 +50,25 @@ export async function lakeStats(engine: LakeEngine, query: Paged<StatsQuery>, fi
   return { ...shapeStats(query, lakeScopeStats(rows), timeZone), answered_by: 'lake' };
 }
 
-/** GET /stats/breakdown from the lake: `limit` rows from `offset`, in the counters' order. */
-export async function lakeBreakdown(
+/** A page of a breakdown from the lake: `ask` the query of the period's days and the page, `rowsOf` its rows as results. */
+async function lakeBreakdownPage<Row>(
   engine: LakeEngine,
-  query: Paged<BreakdownQuery>,
-  filters: readonly Filter[],
+  query: Paged<StatsQuery & { dimension: string }>,
   timeZone: string,
-): Promise<Answered<BreakdownResponse>> {
-  const page = { offset: query.offset, limit: query.limit };
-  const rows = await run(engine, breakdownQuery(query.siteId, daysOf(query.period), filters, query.dimension, page));
-  return {
-    site_id: query.siteId,
-    timezone: timeZone,
-    dimension: query.dimension,
-    ...periodFields(query.period),
-    results: lakeBreakdownRows(rows),
-    answered_by: 'lake',
-  };
+  ask: (range: DayRange, page: { offset: number; limit: number }) => LakeQuery,
+  rowsOf: (rows: readonly LakeRow[]) => Row[],
+) {
+  const rows = await run(engine, ask(daysOf(query.period), { offset: query.offset, limit: query.limit }));
+  return { site_id: query.siteId, timezone: timeZone, dimension: query.dimension, ...periodFields(query.period), results: rowsOf(rows), answered_by: 'lake' as const };
 }
+
+/** GET /stats/breakdown from the lake: `limit` rows from `offset`, in the counters' order. */
+export const lakeBreakdown = (engine: LakeEngine, query: Paged<BreakdownQuery>, filters: readonly Filter[], timeZone: string): Promise<Answered<BreakdownResponse>> =>
+  lakeBreakdownPage(engine, query, timeZone, (range, page) => breakdownQuery(query.siteId, range, filters, query.dimension, page), lakeBreakdownRows);
+
+/** GET /stats/breakdown by a custom property: `limit` rows from `offset`, by visitors, then events, then value. */
+export const lakePropBreakdown = (engine: LakeEngine, query: Paged<PropBreakdownQuery>, filters: readonly Filter[], timeZone: string): Promise<Answered<PropBreakdownResponse>> =>
+  lakeBreakdownPage(engine, query, timeZone, (range, page) => propBreakdownQuery(query.siteId, range, filters, query.dimension, page), propBreakdownRows);
 
 /** The days a time series reads and how it buckets them: the hours of the site's local day, or days or months of a range. */
 function seriesScope(query: TimeseriesQuery, timeZone: string): { range: DayRange; bucketing: Bucketing } {

@@ -25,6 +25,10 @@ export const DUCKDB_TRINO_MACROS: readonly string[] = [
   'CREATE OR REPLACE MACRO to_unixtime(ts) AS epoch(ts)',
   // ISO day of the week, Monday = 1 (DuckDB's dayofweek has Sunday = 0).
   'CREATE OR REPLACE MACRO day_of_week(ts) AS isodow(ts)',
+  // element_at(map, key) is the key's value or NULL in Trino; DuckDB's gives a list ([] for no
+  // such key). Its subscript gives Trino's answer for maps, and for arrays (1-based, negative from
+  // the end, NULL past either end) too.
+  'CREATE OR REPLACE MACRO element_at(container, key) AS container[key]',
 ];
 
 /** A value of an execution parameter, as a DuckDB prepared statement binds it. */

@@ -39,13 +39,20 @@ const SCALARS: Record<string, string> = {
   timestamp: 'TIMESTAMP',
 };
 
-/** A Glue (Hive) column type in DuckDB's words: struct<a:int,b:string> is STRUCT("a" INTEGER, "b" VARCHAR). */
+/**
+ * A Glue (Hive) column type in DuckDB's words: struct<a:int,b:string> is STRUCT("a" INTEGER, "b" VARCHAR),
+ * map<string,string> is MAP(VARCHAR, VARCHAR) (read_ndjson reads a JSON object into it), array<int> INTEGER[].
+ */
 export function duckDbType(hiveType: string): string {
   const type = hiveType.trim();
-  const nested = /^(struct|array)<(.*)>$/is.exec(type);
+  const nested = /^(struct|array|map)<(.*)>$/is.exec(type);
   if (nested) {
     const [, kind, inner] = nested;
     if (kind!.toLowerCase() === 'array') return `${duckDbType(inner!)}[]`;
+    if (kind!.toLowerCase() === 'map') {
+      const [key, value] = splitTopLevel(inner!);
+      return `MAP(${duckDbType(key!)}, ${duckDbType(value!)})`;
+    }
     return `STRUCT(${splitTopLevel(inner!)
       .map((field) => {
         const colon = field.indexOf(':');

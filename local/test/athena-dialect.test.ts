@@ -64,7 +64,9 @@ describe('Glue column types', () => {
     expect(duckDbType('string')).toBe('VARCHAR');
     expect(duckDbType('struct<page:int,gap_ms:int,entry_page:string>')).toBe('STRUCT("page" INTEGER, "gap_ms" INTEGER, "entry_page" VARCHAR)');
     expect(duckDbType('struct<a:struct<b:bigint,c:double>,d:array<string>>')).toBe('STRUCT("a" STRUCT("b" BIGINT, "c" DOUBLE), "d" VARCHAR[])');
-    expect(() => duckDbType('map<string,int>')).toThrow(/no DuckDB counterpart/);
+    expect(duckDbType('map<string,string>')).toBe('MAP(VARCHAR, VARCHAR)');
+    expect(duckDbType('struct<a:map<string,array<int>>>')).toBe('STRUCT("a" MAP(VARCHAR, INTEGER[]))');
+    expect(() => duckDbType('uniontype<int,string>')).toThrow(/no DuckDB counterpart/);
   });
 });
 
@@ -103,6 +105,17 @@ describe("Athena's SQL in the local endpoint's DuckDB session", () => {
     expect(
       await one("SELECT 7 / 2 AS quotient, CAST(7 AS double) / 2 AS exact, approx_distinct(x) AS approx, count(DISTINCT x) AS exact_count FROM (VALUES ('a'), ('b'), ('a')) AS t(x)"),
     ).toEqual({ quotient: 3, exact: 3.5, approx: 2n, exact_count: 2n });
+  });
+
+  it("reads a map's values with Trino's element_at: the value, or NULL for a key it lacks; arrays as Trino indexes them", async () => {
+    await connection.run(`CREATE OR REPLACE TEMP TABLE props AS SELECT MAP {'plan': 'pro'} AS props UNION ALL SELECT NULL`);
+    const reader = await connection.runAndReadAll("SELECT element_at(props, 'plan') AS plan, element_at(props, 'none') AS none FROM props ORDER BY plan NULLS LAST");
+    expect(reader.getRowObjectsJS()).toEqual([{ plan: 'pro', none: null }, { plan: null, none: null }]);
+    expect(await one('SELECT element_at([10, 20, 30], 1) AS first, element_at([10, 20, 30], -1) AS last, element_at([10, 20, 30], 4) AS past')).toEqual({
+      first: 10,
+      last: 30,
+      past: null,
+    });
   });
 
   it('reads struct fields and the quoted column "date" as Athena does', async () => {

@@ -160,7 +160,7 @@ describe('the beacon script in Chromium', () => {
     await loadTestPage(page, site);
     await page.click('#pricing');
     await page.evaluate("history.replaceState({}, '', '/pricing')");
-    await page.evaluate("analytics.track('signup')");
+    await page.evaluate("analytics.track('signup', { plan: 'pro', source_button: 'hero' })");
     await expect.poll(() => events.length, { timeout: 10_000 }).toBe(3);
 
     // Assess: what the browser sent, across origins, as text/plain.
@@ -170,6 +170,7 @@ describe('the beacon script in Chromium', () => {
       ['page_view', '/pricing'],
       ['signup', '/pricing'],
     ]);
+    expect(sent.map((e) => e.props)).toEqual([undefined, undefined, { plan: 'pro', source_button: 'hero' }]);
     expect(new Set(sent.map((e) => e.user_id)).size).toBe(1);
     expect(sent.every((e) => e.site_id === site && Math.abs(Date.parse(e.timestamp) - Date.now()) < 60_000)).toBe(true);
 
@@ -194,6 +195,12 @@ describe('the beacon script in Chromium', () => {
       ]),
     );
     expect(stats.body.top_paths).toHaveLength(2);
+    const day = sent[2].timestamp.slice(0, 10);
+    const byPlan = await api.get('stats/breakdown', { site_id: site, date: day, dimension: 'prop:plan' });
+    expect(byPlan.body.results).toEqual([
+      { value: '(none)', events: 2, visitors: 1 },
+      { value: 'pro', events: 1, visitors: 1 },
+    ]);
   });
 
   it('counts a visit from a newsletter over three pages and a bounced visit half an hour later', async () => {
@@ -229,11 +236,15 @@ describe('the beacon script in Chromium', () => {
 
     // Assess: what the browser sent.
     const referrer = `${linkOrigin}/`;
+    // Each visit has its random id: one for the first three page views, another for the fourth.
+    const [id, , , next] = sent().map((e) => e.visit.id);
+    expect([id, next].every((visitId) => /^[0-9a-f]{32}$/.test(visitId))).toBe(true);
+    expect(next).not.toBe(id);
     expect(sent().map((e) => [e.path, e.timestamp.slice(11, 19), e.visit])).toEqual([
-      ['/', '12:00:00', { page: 1, gap_ms: 0, entry, referrer }],
-      ['/pricing', '12:02:00', { page: 2, gap_ms: 120_000, entry, referrer }],
-      ['/docs', '12:05:30', { page: 3, gap_ms: 210_000, entry, referrer }],
-      ['/blog', '12:40:00', { page: 1, gap_ms: 0, entry: `${pageOrigin}/blog?${new URLSearchParams({ site, automation: 'allow' })}` }],
+      ['/', '12:00:00', { page: 1, gap_ms: 0, entry, referrer, id }],
+      ['/pricing', '12:02:00', { page: 2, gap_ms: 120_000, entry, referrer, id }],
+      ['/docs', '12:05:30', { page: 3, gap_ms: 210_000, entry, referrer, id }],
+      ['/blog', '12:40:00', { page: 1, gap_ms: 0, entry: `${pageOrigin}/blog?${new URLSearchParams({ site, automation: 'allow' })}`, id: next }],
     ]);
     const firstVisitMs = sent()
       .filter((e) => e.visit.entry === entry)

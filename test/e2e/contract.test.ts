@@ -43,6 +43,8 @@ describe('responses conform to docs/openapi.yaml', () => {
     ['accepted with the client event_id', () => api.postEvent(beacon({ site_id: site, event_id: 'contract-1' }), 'text/plain'), 202],
     ['invalid_json', () => api.post('event', '{'), 400],
     ['invalid_event', () => api.postEvent(beacon({ path: 'x', timestamp: 'soon' })), 400],
+    ['accepted with custom properties', () => api.postEvent(beacon({ site_id: site, props: { plan: 'pro' } })), 202],
+    ['invalid_event: a property not a string', () => api.postEvent(beacon({ props: { plan: 1 } })), 400],
     ['payload_too_large', () => api.postEvent(beacon({ pad: 'x'.repeat(17 * 1024) })), 413],
     ['unsupported_media_type', () => api.post('event', 'a=b', 'application/x-www-form-urlencoded'), 415],
   ] as const)('POST /event: %s', async (_name, send, status) => {
@@ -103,6 +105,7 @@ describe('responses conform to docs/openapi.yaml', () => {
     ['/stats', { offset: '100' }],
     ['/stats/timeseries', {}],
     ['/stats/breakdown', { dimension: 'source' }],
+    ['/stats/breakdown', { dimension: 'prop:plan' }],
   ])('%s with filters: the lake answers', async (route, extra) => {
     const response = await api.get(route.slice(1), { site_id: site, from: monthAgo, to: today, filters: 'source!=(direct);page~/', ...extra });
     expect(response.status).toBe(200);

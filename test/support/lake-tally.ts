@@ -1,6 +1,6 @@
 // What the lake's queries must answer, tallied in plain TypeScript from the lines themselves, and
 // seeded workloads of visits with sources, countries, devices and custom events to tally.
-import type { Filter, FilterDimension } from '../../functions/domain/filters.ts';
+import { isPropDimension, propKey, type Filter, type FilterDimension } from '../../functions/domain/filters.ts';
 import { formatGoal, goalOf, type Goal } from '../../functions/domain/goals.ts';
 import type { LakeRecord } from '../../functions/domain/lake.ts';
 import { startOfLocalDay } from '../../functions/domain/time-zones.ts';
@@ -8,6 +8,7 @@ import { seeded } from './counters.ts';
 import type { DatedRecord } from './duckdb-lake.ts';
 
 function valueOf(record: LakeRecord, dimension: FilterDimension): string | undefined {
+  if (isPropDimension(dimension)) return record.props && Object.hasOwn(record.props, propKey(dimension)) ? record.props[propKey(dimension)] : undefined;
   switch (dimension) {
     case 'page':
       return record.path;
@@ -123,6 +124,14 @@ export function tallyBreakdown(lines: readonly DatedRecord[], dimension: FilterD
     .sort((a, b) => b.visits - a.visits || b.views - a.views || byText(a.value, b.value));
 }
 
+/** Property breakdown rows of a key over every line: events and distinct users by value (`(none)` without the key), by users, events, value. */
+export function tallyPropBreakdown(lines: readonly DatedRecord[], key: string): Array<{ value: string; events: number; visitors: number }> {
+  const groups = Map.groupBy(lines, ({ record }) => valueOf(record, `prop:${key}`) ?? '(none)');
+  return [...groups]
+    .map(([value, group]) => ({ value, events: group.length, visitors: new Set(group.map(({ record }) => record.user_id)).size }))
+    .sort((a, b) => b.visitors - a.visitors || b.events - a.events || byText(a.value, b.value));
+}
+
 /** Views, events, visits and users by a key of each line (its date, its month, its hour). */
 export function tallyBy(lines: readonly DatedRecord[], key: (line: DatedRecord) => string): Map<string, { views: number; events: number; visits: number; users: number }> {
   const groups = Map.groupBy(lines, key);
@@ -140,6 +149,9 @@ export const SOURCES = ['google.com', 'bing.com', '(direct)', 'news.example', 'a
 export const COUNTRIES = ['DE', 'FR', 'US', 'XX'];
 export const DEVICES = ['desktop', 'mobile', 'tablet'];
 export const PATHS = ['/', '/pricing', '/blog/one', '/blog/two', '/docs/a|b', '/docs;c'];
+/** Values of the custom properties `plan` and `source button`, escapes included. */
+export const PLANS = ['pro', 'free', 'a;b|c\\d'];
+export const BUTTONS = ['hero', 'footer'];
 
 /**
  * Visits of `users` users over the UTC days from `firstDay` (`days` of them): each visit has a
@@ -149,6 +161,13 @@ export const PATHS = ['/', '/pricing', '/blog/one', '/blog/two', '/docs/a|b', '/
 export function workload(siteId: string, seed: number, options: { users: number; firstDay: string; days: number }): DatedRecord[] {
   const random = seeded(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  // Properties draw from their own sequence, so the rest of the workload is as without them.
+  const propRandom = seeded(seed + 1_000);
+  const propsOf = (custom: boolean): Pick<LakeRecord, 'props'> => {
+    if (propRandom() >= (custom ? 0.6 : 0.1)) return {};
+    const plan = PLANS[Math.floor(propRandom() * PLANS.length)]!;
+    return { props: propRandom() < 0.5 ? { plan } : { plan, 'source button': BUTTONS[Math.floor(propRandom() * BUTTONS.length)]! } };
+  };
   const lines: DatedRecord[] = [];
   let id = 0;
   const push = (record: Omit<LakeRecord, 'event_id' | 'site_id' | 'received_at'>) => {
@@ -172,8 +191,8 @@ export function workload(siteId: string, seed: number, options: { users: number;
         const view = step === 0 || random() < 0.7;
         if (view) page++;
         const path = step === 0 ? entry : pick(PATHS);
-        const visit = { page, gap_ms: gap, ...marks };
-        push({ event_type: view ? 'page_view' : pick(['signup', 'click']), path, user_id: `u${user}`, timestamp: new Date(at).toISOString(), ...audience, visit });
+        const visit = { page, gap_ms: gap, ...marks, id: `v${seed}-${user}-${v}` };
+        push({ event_type: view ? 'page_view' : pick(['signup', 'click']), path, user_id: `u${user}`, timestamp: new Date(at).toISOString(), ...audience, visit, ...propsOf(!view) });
       }
     }
     if (random() < 0.2) push({ event_type: pick(['page_view', 'purchase']), path: pick(PATHS), user_id: `u${user}`, timestamp: new Date(start + Math.floor(random() * options.days * 86_400_000)).toISOString(), ...audience });

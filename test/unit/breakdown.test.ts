@@ -34,14 +34,14 @@ describe('parseBreakdownQuery', () => {
   it('rejects a missing dimension, naming it and its values', () => {
     expect(parseBreakdownQuery({ site_id: 's' })).toEqual({
       ok: false,
-      issues: [{ field: 'dimension', message: 'is required: one of source, utm_medium, utm_campaign, entry_page, country, device, browser, os' }],
+      issues: [{ field: 'dimension', message: 'is required: one of source, utm_medium, utm_campaign, entry_page, country, device, browser, os, or prop:<key> (a custom property)' }],
     });
   });
 
   it.each(['path', 'Country', '', 'utm_source', 'source '])('rejects the dimension %j', (dimension) => {
     expect(parseBreakdownQuery({ site_id: 's', dimension })).toEqual({
       ok: false,
-      issues: [{ field: 'dimension', message: 'must be one of source, utm_medium, utm_campaign, entry_page, country, device, browser, os' }],
+      issues: [{ field: 'dimension', message: 'must be one of source, utm_medium, utm_campaign, entry_page, country, device, browser, os, or prop:<key> (a custom property)' }],
     });
   });
 

@@ -74,7 +74,12 @@ describe('npm run export --format csv', () => {
 
   it('writes the header and an event without a visit with empty visit fields', () => {
     expect(csvHeader()).toBe(`${CSV_COLUMNS.join(',')}\r\n`);
-    expect(csvRow(record())).toBe('e-1,site-a,page_view,/,u1,2026-03-02T12:00:00.000Z,2026-03-02T12:00:01.000Z,desktop,Firefox,Linux,DE,,,,,,\r\n');
+    expect(csvRow(record())).toBe('e-1,site-a,page_view,/,u1,2026-03-02T12:00:00.000Z,2026-03-02T12:00:01.000Z,desktop,Firefox,Linux,DE,,,,,,,,\r\n');
+  });
+
+  it('writes the visit id and the custom properties as one JSON object', () => {
+    const row = csvRow(record({ visit: { page: 1, gap_ms: 0, entry_page: '/', source: '(direct)', utm_medium: '(none)', utm_campaign: '(none)', id: 'v1' }, props: { plan: 'pro' } }));
+    expect(row).toBe('e-1,site-a,page_view,/,u1,2026-03-02T12:00:00.000Z,2026-03-02T12:00:01.000Z,desktop,Firefox,Linux,DE,1,0,/,(direct),(none),(none),v1,"{""plan"":""pro""}"\r\n');
   });
 });
 

@@ -33,6 +33,13 @@ describe('the dashboard filters', () => {
     expect(Object.keys(DIMENSION_NAMES).sort()).toEqual([...FILTER_DIMENSIONS].sort());
   });
 
+  it('name a custom property filter by its key, and read and write it as the API does', () => {
+    const plan: Filter = { dimension: 'prop:plan;tier', operator: '!=', values: ['pro'] };
+    expect(describeFilter(plan)).toBe('Property plan;tier is not pro');
+    expect(formatFilters([plan])).toBe('prop:plan\\;tier!=pro');
+    expect(parseFilters(formatFilters([source, plan]))).toEqual({ ok: true, value: [source, plan] });
+  });
+
   it('write the filters parameter with the API\'s own writer, and read it back as the API reads it', () => {
     expect(formatFilters).toBe(apiFormat);
     fc.assert(

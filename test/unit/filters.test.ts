@@ -64,8 +64,11 @@ describe('parseFilters', () => {
   });
 });
 
+/** A custom property's key: any text without `~`, `=` or `!`, which could be read as the condition's operator. */
+const propDimension = fc.string({ minLength: 1, maxLength: 12, unit: fc.constantFrom('a', ';', '|', '\\', 'é', ' ', '/', ':', '_') }).map((key) => `prop:${key}` as const);
+
 const filterArbitrary: fc.Arbitrary<Filter> = fc.record({
-  dimension: fc.constantFrom(...FILTER_DIMENSIONS),
+  dimension: fc.oneof(fc.constantFrom(...FILTER_DIMENSIONS), propDimension),
   operator: fc.constantFrom(...FILTER_OPERATORS),
   values: fc.array(fc.string({ minLength: 1, maxLength: 12, unit: fc.constantFrom('a', ';', '|', '\\', '=', '~', '!', 'é', ' ', '/') }), {
     minLength: 1,

@@ -4,10 +4,11 @@ import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredTime
 import { LakeQueryTimeout, type LakeEngine } from '../../functions/domain/lake-query.ts';
 import type { ParseResult } from '../../functions/domain/parse-result.ts';
 import { visitFigures } from '../../functions/domain/visit-figures.ts';
-import { lakeBreakdown, lakeStats, lakeTimeseries, lakeView } from '../../functions/stats/lake-reads.ts';
+import { lakeBreakdown, lakePropBreakdown, lakeStats, lakeTimeseries, lakeView } from '../../functions/stats/lake-reads.ts';
+import { parsePropBreakdownQuery } from '../../functions/domain/prop-breakdown.ts';
 import { DIMENSIONS } from '../../functions/domain/audience.ts';
 import { lakeOfTests } from '../support/lake-fixture.ts';
-import { kept, tally, tallyBreakdown, tallyBy, workload } from '../support/lake-tally.ts';
+import { kept, tally, tallyBreakdown, tallyBy, tallyPropBreakdown, workload } from '../support/lake-tally.ts';
 
 const SITE = 'lake-routes';
 const lines = workload(SITE, 33, { users: 250, firstDay: '2026-05-01', days: 10 });
@@ -57,6 +58,15 @@ describe('the stats routes with filters', () => {
     const pages = [await lakeBreakdown(lake(), first, first.filters, 'UTC'), await lakeBreakdown(lake(), second, second.filters, 'UTC')];
     expect(pages.map((page) => page.results)).toEqual([all.slice(0, 2), all.slice(2, 4)]);
     expect(pages[0]).toMatchObject({ site_id: SITE, timezone: 'UTC', dimension: 'entry_page', from: query.from, to: query.to, answered_by: 'lake' });
+  });
+
+  it('answer GET /stats/breakdown by a custom property a page at a time, with a filter on another', async () => {
+    const propFilters = `${filters};prop:source button!=footer`;
+    const parsed = valueOf(parsePropBreakdownQuery({ ...query, filters: propFilters, dimension: 'prop:plan', limit: '2', offset: '1' }));
+    const body = await lakePropBreakdown(lake(), parsed, parsed.filters, 'UTC');
+    const all = tallyPropBreakdown(kept(inRange, parsed.filters), 'plan');
+    expect(all.length).toBeGreaterThan(2);
+    expect(body).toEqual({ site_id: SITE, timezone: 'UTC', dimension: 'prop:plan', from: query.from, to: query.to, results: all.slice(1, 3), answered_by: 'lake' });
   });
 
   it('answer GET /stats\'s top paths a page at a time, the figures those of the whole', async () => {

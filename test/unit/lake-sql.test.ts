@@ -7,7 +7,7 @@ import { breakdownQuery, figuresQuery, timeseriesQuery } from '../../functions/d
 import { hoursOfLocalDay, localDate } from '../../functions/domain/time-zones.ts';
 import { duckDbLake, type DatedRecord } from '../support/duckdb-lake.ts';
 import { filtersOf, lakeOfTests } from '../support/lake-fixture.ts';
-import { COUNTRIES, DEVICES, kept, localHourOf, PATHS, SOURCES, tally, tallyBreakdown, tallyBy, workload } from '../support/lake-tally.ts';
+import { COUNTRIES, DEVICES, kept, localHourOf, PATHS, PLANS, SOURCES, tally, tallyBreakdown, tallyBy, workload } from '../support/lake-tally.ts';
 
 const SITE = 'lake-sql';
 const RANGE = { from: '2026-03-03', to: '2026-04-05' };
@@ -106,6 +106,7 @@ const VALUES: Partial<Record<FilterDimension, readonly string[]>> = {
   device: [...DEVICES, 'phone'],
   event_type: ['page_view', 'signup', 'click', 'purchase', 'view'],
   utm_campaign: ['(none)', 'spring', 'x~y', 'spr'],
+  'prop:plan': [...PLANS, 'pr', 'none'],
 };
 
 const randomFilter: fc.Arbitrary<Filter> = fc

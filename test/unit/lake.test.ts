@@ -32,6 +32,16 @@ describe('lake objects', () => {
     );
   });
 
+  it('writes the visit with its id and the custom properties when the event has them, one line each', () => {
+    const visit = { page: 1, gap_ms: 0, entry_page: '/', source: '(direct)', utm_medium: '(none)', utm_campaign: '(none)', id: 'v-1_a' };
+    const props = { plan: 'pro', 'source button': 'héro ✓' };
+    const event = trackedEvent({ event_id: 'e1', visit, props });
+    expect(lakeRecord(event)).toMatchObject({ visit, props });
+    const [file] = unitFiles('site', 'unit', [event, trackedEvent({ event_id: 'e2' })]);
+    const lines = file!.body.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.visit?.id, line.props])).toEqual([['v-1_a', props], [undefined, undefined]]);
+  });
+
   it('clears the day before and after an event’s UTC day, where other zones place it', () => {
     expect(daysAround('2026-03-01')).toEqual(['2026-02-28', '2026-03-01', '2026-03-02']);
   });

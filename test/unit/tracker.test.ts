@@ -133,7 +133,7 @@ describe('the beacon script (GET /t.js)', () => {
           user_id: expect.stringMatching(/^[0-9a-f]{32}$/),
           timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
           event_id: expect.stringMatching(/^[0-9a-f]{32}$/),
-          visit: { page: 1, gap_ms: 0, entry: 'https://site.example/pricing' },
+          visit: { page: 1, gap_ms: 0, entry: 'https://site.example/pricing', id: expect.stringMatching(/^[0-9a-f]{32}$/) },
         },
       },
     ]);
@@ -167,6 +167,22 @@ describe('the beacon script (GET /t.js)', () => {
       ['page_view', '/'],
       ['page_view', '/signup'],
       ['signup', '/signup'],
+    ]);
+  });
+
+  it('sends the custom properties given to analytics.track, and none otherwise', () => {
+    // Prepare
+    const { sent, window } = loadPage({ beaconResult: true });
+
+    // Act
+    window.analytics.track('signup', { plan: 'pro', source_button: 'hero' });
+    window.analytics.track('click');
+
+    // Assess
+    expect(sent.map((s) => [s.body.event_type, s.body.props])).toEqual([
+      ['page_view', undefined],
+      ['signup', { plan: 'pro', source_button: 'hero' }],
+      ['click', undefined],
     ]);
   });
 
@@ -239,7 +255,49 @@ describe('the beacon script (GET /t.js)', () => {
 
 describe('the visit the beacon script sends with each event', () => {
   const MINUTE = 60_000;
-  const visitsOf = (sent: Sent[]) => sent.map((s) => s.body.visit);
+  /** The visits sent, without their ids (checked on their own). */
+  const visitsOf = (sent: Sent[]) => sent.map((s) => {
+    const { id, ...visit } = s.body.visit as Record<string, unknown>;
+    return visit;
+  });
+  const visitIdsOf = (sent: Sent[]) => sent.map((s) => (s.body.visit as { id: string }).id);
+
+  it('gives each visit a random id, the same on all its events and page loads, and a new one for the next visit', () => {
+    // Prepare
+    const storage = new Map<string, string>();
+    const first = loadPage({ beaconResult: true, storage, path: '/' });
+    first.window.analytics.track('signup');
+
+    // Act
+    vi.advanceTimersByTime(MINUTE);
+    const second = loadPage({ beaconResult: true, storage, path: '/pricing' });
+    vi.advanceTimersByTime(31 * MINUTE);
+    const third = loadPage({ beaconResult: true, storage, path: '/' });
+
+    // Assess
+    const ids = visitIdsOf([...first.sent, ...second.sent, ...third.sent]);
+    expect(ids.every((id) => /^[0-9a-f]{32}$/.test(id))).toBe(true);
+    expect(ids.slice(0, 3)).toEqual([ids[0], ids[0], ids[0]]);
+    expect(ids[3]).not.toBe(ids[0]);
+    expect(ids[0]).not.toBe(first.sent[0]!.body.user_id);
+  });
+
+  it('gives a visit kept by an earlier script, without an id, one that it keeps', () => {
+    // Prepare
+    const storage = new Map([['beacon_visit', JSON.stringify({ entry: 'https://site.example/', referrer: '', page: 1, at: Date.now() })]]);
+
+    // Act
+    const { sent, window } = loadPage({ beaconResult: true, storage, path: '/pricing' });
+    window.analytics.track('signup');
+
+    // Assess
+    expect(visitsOf(sent)).toEqual([
+      { page: 2, gap_ms: 0, entry: 'https://site.example/' },
+      { page: 2, gap_ms: 0, entry: 'https://site.example/' },
+    ]);
+    expect(visitIdsOf(sent)[1]).toBe(visitIdsOf(sent)[0]);
+    expect(visitIdsOf(sent)[0]).toMatch(/^[0-9a-f]{32}$/);
+  });
 
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['Date'] });

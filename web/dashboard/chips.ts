@@ -2,12 +2,12 @@
 // operator switches between `is` and `is not` and which a button removes; and the note that says
 // the lake is counting while filtered figures load.
 import { $, el } from './dom.ts';
-import { describeFilter, DIMENSION_NAMES, OPERATOR_NAMES, type Filter, type FilterOperator } from './filter-list.ts';
+import { describeFilter, dimensionName, OPERATOR_NAMES, type Filter, type FilterOperator } from './filter-list.ts';
 import { state } from './state.ts';
 
 /** A chip: the dimension, its operator (a select), the values and the button that removes it. */
 function chip(filter: Filter, index: number): HTMLElement {
-  const name = DIMENSION_NAMES[filter.dimension];
+  const name = dimensionName(filter.dimension);
   const operators: FilterOperator[] = filter.operator === '~' ? ['==', '!=', '~'] : ['==', '!='];
   const select = document.createElement('select');
   select.className = 'chip-operator';

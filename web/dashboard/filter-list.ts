@@ -2,12 +2,12 @@
 // Plausible's Stats API v1, read and written by the API's own parser (functions/domain/filters.ts).
 // A click on a panel's row filters its dimension to that value; its chip switches it to `is not`
 // or removes it. No DOM here.
-import { formatFilters, parseFilters, type Filter, type FilterDimension, type FilterOperator } from '../../functions/domain/filters.ts';
+import { formatFilters, isPropDimension, parseFilters, propKey, type Filter, type FilterDimension, type FilterOperator, type FixedDimension } from '../../functions/domain/filters.ts';
 
 export { formatFilters, type Filter, type FilterDimension, type FilterOperator };
 
 /** A dimension as a chip names it. */
-export const DIMENSION_NAMES: Record<FilterDimension, string> = {
+export const DIMENSION_NAMES: Record<FixedDimension, string> = {
   page: 'Page',
   entry_page: 'Entry page',
   source: 'Source',
@@ -21,15 +21,18 @@ export const DIMENSION_NAMES: Record<FilterDimension, string> = {
   goal: 'Goal',
 };
 
+/** Any dimension as a chip names it: a custom property by its key. */
+export const dimensionName = (dimension: FilterDimension): string => (isPropDimension(dimension) ? `Property ${propKey(dimension)}` : DIMENSION_NAMES[dimension]);
+
 /** An operator as a chip reads it. */
 export const OPERATOR_NAMES: Record<FilterOperator, string> = { '==': 'is', '!=': 'is not', '~': 'contains' };
 
 /** The dimension a panel's rows filter: top pages the page, events their type, goals the goal (its converting visitors), a breakdown its own dimension. */
-export function panelDimension(panelId: string): FilterDimension | undefined {
+export function panelDimension(panelId: string): FixedDimension | undefined {
   if (panelId === 'pages') return 'page';
   if (panelId === 'events') return 'event_type';
   if (panelId === 'goals') return 'goal';
-  return panelId in DIMENSION_NAMES ? (panelId as FilterDimension) : undefined;
+  return panelId in DIMENSION_NAMES ? (panelId as FixedDimension) : undefined;
 }
 
 /** The filters with `dimension` set to `value` alone: it replaces any filter of that dimension, in its place. */
@@ -47,7 +50,7 @@ export const withOperator = (filters: readonly Filter[], index: number, operator
 export const without = (filters: readonly Filter[], index: number): Filter[] => filters.filter((_, i) => i !== index);
 
 /** What a filter says, in words: `Source is not google.com`, `Page contains /blog or /news`. */
-export const describeFilter = (filter: Filter): string => `${DIMENSION_NAMES[filter.dimension]} ${OPERATOR_NAMES[filter.operator]} ${filter.values.join(' or ')}`;
+export const describeFilter = (filter: Filter): string => `${dimensionName(filter.dimension)} ${OPERATOR_NAMES[filter.operator]} ${filter.values.join(' or ')}`;
 
 /** The requests' `filters` parameter: none without filters (the counters answer those). */
 export const filtersQuery = (filters: readonly Filter[]): Record<string, string> => (filters.length ? { filters: formatFilters(filters) } : {});

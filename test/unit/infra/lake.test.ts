@@ -55,8 +55,11 @@ describe('the raw-event lake', () => {
     });
     expect(table.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.openx.data.jsonserde.JsonSerDe');
     expect(table.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name)).toEqual([
-      'event_id', 'event_type', 'path', 'user_id', 'timestamp', 'received_at', 'device', 'browser', 'os', 'country', 'visit',
+      'event_id', 'event_type', 'path', 'user_id', 'timestamp', 'received_at', 'device', 'browser', 'os', 'country', 'visit', 'props',
     ]);
+    const typeOf = (name: string) => table.StorageDescriptor.Columns.find((c: { Name: string }) => c.Name === name).Type;
+    expect(typeOf('visit')).toBe('struct<page:int,gap_ms:int,entry_page:string,source:string,utm_medium:string,utm_campaign:string,id:string>');
+    expect(typeOf('props')).toBe('map<string,string>');
   });
 
   it('has an Athena workgroup that enforces its results location, encryption and a scan limit per query', () => {

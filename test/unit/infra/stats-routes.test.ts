@@ -167,6 +167,19 @@ describe("the stats function's dispatch", () => {
     });
   });
 
+  it('brings GET /stats/breakdown by a custom property to its own parser', async () => {
+    // Act
+    const response = await call('rest', {
+      method: 'GET',
+      path: '/stats/breakdown',
+      query: { site_id: 'site-abc-123', dimension: 'prop:plan' },
+      headers: { Authorization: `Bearer ${ADMIN}` },
+    });
+
+    // Assess: the property breakdown's parser answered (the lake needs a period), not the counters'.
+    expect([response.status, response.json.error.details]).toEqual([400, [{ field: 'dimension', message: 'prop:<key> needs a period: date, or from and to' }]]);
+  });
+
   it('reads a request path with the stage in front, as GET /stats?site_id=...&date=... is sent', async () => {
     // Act
     const response = await handler(
