@@ -179,6 +179,8 @@ export class AnalyticsStack extends Stack {
         ADMIN_API_KEY_SECRET_ARN: this.adminApiKey.secretArn,
         PATH_BUCKETS: String(config.pathBuckets),
         LAKE_LIMIT_MS: String((STATS_TIMEOUT_SECONDS - 2) * 1000),
+        // GET /stats/realtime says how far behind the lake may be: a batch waits up to the processor's window.
+        BATCH_WINDOW_SECONDS: String(config.batchWindowSeconds),
       },
     })
       .useTable(this.aggregatesTable, 'AGGREGATES_TABLE', 'read')

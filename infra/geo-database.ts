@@ -14,8 +14,8 @@ const shellQuote = (value: string): string => `'${value.replaceAll("'", "'\\''")
 /**
  * Bundling options that put the country database next to the function's `index.mjs`, as
  * `country.mmdb`, where `countryDatabasePath(import.meta.url)` finds it. A file of the asset
- * rather than bytes inside the bundle: the bundle stays small enough to parse fast, and the
- * database is one read at cold start (docs/audience.md has the figures). Keeps any command
+ * rather than bytes inside the bundle: the bundle stays small enough to parse fast, and lookups
+ * read the pages of the file they need (docs/audience.md has the figures). Keeps any command
  * hooks in `bundling`. For local bundling only (the project never bundles in Docker).
  */
 export function withCountryDatabase(bundling: BundlingOptions = {}): BundlingOptions {

@@ -138,6 +138,26 @@ export type ViewResponse<D extends string = string> = { site_id: string; timezon
   breakdowns: Record<D, BreakdownRow[]>;
 };
 
+/** A page or source of GET /stats/realtime, with its page views of the last 30 minutes. */
+export interface RealtimeRow {
+  value: string;
+  views: number;
+}
+
+/**
+ * GET /stats/realtime: at `at`, the distinct users of the last 5 minutes (`current_visitors`) and
+ * the last 30 minutes' page views by page and by source, from the lake, which lags by up to `lag_s`.
+ */
+export interface RealtimeResponse {
+  site_id: string;
+  timezone: string;
+  at: string;
+  current_visitors: number;
+  pages: RealtimeRow[];
+  sources: RealtimeRow[];
+  lag_s: number;
+}
+
 /** What GET /sites says of one site with data. */
 export interface SiteSummary {
   site_id: string;

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Reader, type Response } from 'maxmind';
 import type { CountryLookup } from '../domain/country.ts';
+import { bufferBytes, filePages } from './file-pages.ts';
+import { openMmdb, type ByteSource } from './mmdb.ts';
 
 /**
  * The npm package and file of the country database: GeoFeed, WHOIS and ASN data of the five
@@ -20,24 +21,27 @@ interface CountryRecord {
 }
 
 /**
- * Opens a country database: reads the whole file at once (one synchronous read, meant for a
- * cold start, so that no lookup waits for the disk) and returns its lookup. Throws, naming the
- * file, if it is missing or not a MaxMind DB.
+ * Opens a country database and returns its lookup. Opening reads only the metadata at the end
+ * of the file; each lookup reads the search tree's nodes on its path, a 4 KiB page at a time,
+ * kept once read (functions/commons/file-pages.ts), so a cold start neither reads nor holds the
+ * 7.8 MB file. Throws, naming the file, if it is missing or not a MaxMind DB.
  */
 export function openCountryDatabase(file: string): CountryLookup {
   try {
-    return countryLookupOf(readFileSync(file));
+    return countryLookupOver(filePages(file));
   } catch (error) {
     throw new Error(`cannot open the country database ${file}: ${(error as Error).message}`, { cause: error });
   }
 }
 
 /** The lookup of a country database already in memory. Throws if it is not a MaxMind DB. */
-export function countryLookupOf(database: Buffer): CountryLookup {
-  const reader = new Reader<Response>(database);
+export const countryLookupOf = (database: Buffer): CountryLookup => countryLookupOver(bufferBytes(database));
+
+function countryLookupOver(source: ByteSource): CountryLookup {
+  const lookup = openMmdb(source);
   return (ip) => {
     try {
-      return (reader.get(ip) as CountryRecord | null)?.country_code ?? undefined;
+      return (lookup(ip) as CountryRecord | null)?.country_code ?? undefined;
     } catch {
       return undefined; // not an address the reader parses
     }

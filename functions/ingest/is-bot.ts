@@ -1,4 +1,4 @@
-import { createIsbot, isbotPatterns, list } from 'isbot';
+import { createIsbot, list } from 'isbot';
 import type { TrackedEvent } from '../domain/event.ts';
 import { METRICS } from '../commons/metric-names.ts';
 import { logger, metrics, MetricUnit } from '../commons/observability.ts';
@@ -33,9 +33,26 @@ export const HTTP_LIBRARY_USER_AGENTS: readonly string[] = [
   'reqwest/0.12.4',
 ];
 
-const libraryPatterns = new Set(HTTP_LIBRARY_USER_AGENTS.flatMap((userAgent) => isbotPatterns(userAgent)));
+/**
+ * The patterns of the `isbot` list that one of {@link HTTP_LIBRARY_USER_AGENTS} matches: what
+ * `isbotPatterns` gives for them. Written out rather than found at cold start, where testing
+ * every pattern against every library took over 20 ms; test/unit/is-bot.test.ts checks them
+ * against the installed `isbot`, so an update of its list that changes them fails there.
+ */
+export const HTTP_LIBRARY_PATTERNS: readonly string[] = [
+  '^[\\w \\.\\-\\(?:\\):%]+(?:/v?\\d+(?:\\.\\d+)?(?:\\.\\d{1,10})*?)?(?:,|$)',
+  'url',
+  'node\\b',
+  '^python',
+  '(?<!lib)http',
+  'java(?!;)',
+  '^[\\w\\-]+/[\\w]+$',
+  '^\\w+/[\\w\\(\\)]*$',
+];
+
+const libraryPatterns = new Set(HTTP_LIBRARY_PATTERNS);
 /** The rest of the list as one expression (what isbot's createIsbotFromList builds), also telling what matched. */
-const botPattern = new RegExp(list.filter((pattern) => !libraryPatterns.has(pattern)).join('|'), 'i');
+export const botPattern = new RegExp(list.filter((pattern) => !libraryPatterns.has(pattern)).join('|'), 'i');
 const isBot = createIsbot(botPattern);
 
 /**

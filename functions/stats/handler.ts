@@ -13,9 +13,10 @@ import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '
 import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredTimeseriesQuery, parseViewQuery } from '../domain/filtered-queries.ts';
 import type { LakeEngine } from '../domain/lake-query.ts';
 import type { Answered } from '../api/responses.ts';
-import { lakeBreakdown, lakePropBreakdown, lakeStats, lakeTimeseries, lakeView } from './lake-reads.ts';
+import { lakeBreakdown, lakePropBreakdown, lakeRealtime, lakeStats, lakeTimeseries, lakeView } from './lake-reads.ts';
 import { isPropDimension } from '../domain/filters.ts';
 import { parsePropBreakdownQuery } from '../domain/prop-breakdown.ts';
+import { parseRealtimeQuery } from '../domain/realtime.ts';
 import { lakeEngine } from './lake-engine.ts';
 import { parseSitesQuery, shapeSites, visibleSites } from '../domain/site-list.ts';
 import { EXPORT_URL_SECONDS, MAX_EXPORT_FILES, parseExportQuery, shapeExport } from '../domain/export.ts';
@@ -41,6 +42,8 @@ const config = {
   /** The path buckets a day has (the processor's setting): a range reads them by key. */
   pathBuckets: intEnv('PATH_BUCKETS', { default: DEFAULT_PATH_BUCKETS, min: 1, max: 16 }),
   lakeBucket: requireEnv('LAKE_BUCKET'),
+  /** The processor's batching window: how far GET /stats/realtime's lake may lag. */
+  batchWindowSeconds: intEnv('BATCH_WINDOW_SECONDS', { default: 30, min: 0, max: 300 }),
 };
 const doc = createDocumentClient();
 const keyCheck: KeyCheck = { findKey: (hash) => findApiKey(doc, config.sitesTable, hash), adminKey: adminKey() };
@@ -158,6 +161,14 @@ async function serveView(request: HttpRequest, principal: Principal): Promise<Ht
   return fromLake(fields, query.siteId, (engine, zone) => lakeView(engine, query, query.filters, zone));
 }
 
+/** GET /stats/realtime: the site's current visitors and the last 30 minutes' pages and sources, from the lake. */
+async function serveRealtime(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
+  const query = queryOf(request, parseRealtimeQuery);
+  authorizeSite(principal, query.siteId);
+  const clock = { nowMs: Date.now(), lagSeconds: config.batchWindowSeconds };
+  return fromLake({ route: 'realtime', site_id: query.siteId, reader: principalLabel(principal) }, query.siteId, (engine, zone) => lakeRealtime(engine, query, zone, clock));
+}
+
 /**
  * GET /sites: the sites with data (the admin key: a page of them, by id; a site key: its own),
  * with their first and last days and views.
@@ -198,13 +209,14 @@ const SERVE: Record<RouteOf<'stats'>, Serve> = {
   timeseries: serveTimeseries,
   breakdown: serveBreakdown,
   view: serveView,
+  realtime: serveRealtime,
   export: serveExport,
   sites: serveSites,
 };
 
 /**
  * The stats function: its routes in functions/api/routes.ts (GET /stats, GET /stats/timeseries,
- * GET /stats/breakdown, GET /stats/view, GET /stats/export and GET /sites), under either API payload format; any
+ * GET /stats/breakdown, GET /stats/view, GET /stats/realtime, GET /stats/export and GET /sites), under either API payload format; any
  * other route is a 404 not_found. The key is checked first (401 without a valid one), then the
  * query (400), then whether the key may read the site (403). `StatsLatency` times the requests
  * that are served.

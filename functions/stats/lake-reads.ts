@@ -1,5 +1,5 @@
 import { HttpError } from '../commons/http.ts';
-import type { Answered, AnyTimeseriesResponse, BreakdownResponse, PropBreakdownResponse, StatsResponse, ViewResponse } from '../api/responses.ts';
+import type { Answered, AnyTimeseriesResponse, BreakdownResponse, PropBreakdownResponse, RealtimeResponse, StatsResponse, ViewResponse } from '../api/responses.ts';
 import { DIMENSIONS } from '../domain/audience.ts';
 import type { BreakdownQuery } from '../domain/breakdown.ts';
 import { periodRange, seriesPeriod, type LakeOptions, type ViewQuery } from '../domain/filtered-queries.ts';
@@ -9,6 +9,7 @@ import { LakeQueryTimeout, type LakeEngine, type LakeQuery, type LakeRow } from 
 import { breakdownQuery, countOf, figuresQuery, timeseriesQuery, type Bucketing } from '../domain/lake-sql.ts';
 import { itemOf, viewQuery, viewRows } from '../domain/lake-view.ts';
 import { propBreakdownQuery, propBreakdownRows, type PropBreakdownQuery } from '../domain/prop-breakdown.ts';
+import { realtimeQuery, shapeRealtime, type RealtimeQuery } from '../domain/realtime.ts';
 import { periodFields, shapeStats, type DayRange, type Period, type StatsQuery } from '../domain/stats.ts';
 import { hoursOfLocalDay } from '../domain/time-zones.ts';
 import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries, type TimeseriesQuery } from '../domain/timeseries.ts';
@@ -132,4 +133,15 @@ export async function lakeView(engine: LakeEngine, query: ViewQuery, filters: re
     breakdowns: Object.fromEntries(DIMENSIONS.map((dimension) => [dimension, lakeBreakdownRows(rows.dimensions[dimension])])),
     answered_by: 'lake',
   };
+}
+
+/** GET /stats/realtime: the current visitors and the last 30 minutes' pages and sources, as of `nowMs`; the lake lags by up to `lagSeconds`. */
+export async function lakeRealtime(
+  engine: LakeEngine,
+  query: RealtimeQuery,
+  timeZone: string,
+  clock: { nowMs: number; lagSeconds: number },
+): Promise<Answered<RealtimeResponse>> {
+  const rows = await run(engine, realtimeQuery(query.siteId, clock.nowMs, timeZone, query.limit));
+  return { ...shapeRealtime(query, rows, clock.nowMs, timeZone, clock.lagSeconds), answered_by: 'lake' };
 }

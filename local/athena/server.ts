@@ -19,6 +19,11 @@ export interface AthenaLocalOptions {
   s3: S3Client;
   /** Port to listen on (default: any free port). */
   port?: number;
+  /**
+   * How often the lake is mirrored in the background, from the start (default 3,000 ms; 0: only
+   * before each query). Each query still syncs first; this leaves it little to fetch.
+   */
+  followMs?: number;
 }
 
 export interface AthenaLocal {
@@ -30,6 +35,9 @@ export interface AthenaLocal {
   inFlight(): number;
   stop(): Promise<void>;
 }
+
+/** How often the lake is mirrored in the background by default. */
+const FOLLOW_MS = 3000;
 
 /** Athena's largest page of results. */
 const MAX_RESULTS = 1000;
@@ -151,12 +159,18 @@ function send(response: ServerResponse, status: number, body: Body): void {
   response.writeHead(status, headers).end(JSON.stringify(body));
 }
 
-/** Starts the endpoint on 127.0.0.1; the lake is mirrored into a temporary folder removed on stop. */
+/**
+ * Starts the endpoint on 127.0.0.1; the lake is mirrored into a temporary folder (beside DuckDB's
+ * spill folder) removed on stop, in the background from the start and before each query.
+ */
 export async function startAthenaLocal(options: AthenaLocalOptions): Promise<AthenaLocal> {
   const { lake } = options;
-  const mirrorDir = mkdtempSync(path.join(os.tmpdir(), 'athena-local-'));
-  const duckdb = await openDuckDbLake({ columns: lake.columns, partitionKeys: lake.partitionKeys });
+  const root = mkdtempSync(path.join(os.tmpdir(), 'athena-local-'));
+  const mirrorDir = path.join(root, 'lake');
+  const duckdb = await openDuckDbLake({ columns: lake.columns, partitionKeys: lake.partitionKeys, spillDir: path.join(root, 'spill') });
   const mirror = lakeMirror({ s3: options.s3, bucket: lake.bucket, prefix: lake.prefix, dir: mirrorDir, apply: (change) => duckdb.apply(change) });
+  const followMs = options.followMs ?? FOLLOW_MS;
+  const follower = followMs > 0 ? mirror.follow(followMs) : undefined;
   const executions = new Executions({ lake: duckdb, mirror, workGroup: lake.workGroup, database: lake.database });
   const handlers = operations(executions, lake.outputLocation);
 
@@ -189,10 +203,11 @@ export async function startAthenaLocal(options: AthenaLocalOptions): Promise<Ath
     stop() {
       stopping ??= (async () => {
         server.closeAllConnections();
+        await follower?.stop();
         await executions.stopAll();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         duckdb.close();
-        rmSync(mirrorDir, { recursive: true, force: true });
+        rmSync(root, { recursive: true, force: true });
       })();
       return stopping;
     },

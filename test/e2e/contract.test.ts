@@ -124,6 +124,15 @@ describe('responses conform to docs/openapi.yaml', () => {
   });
 
   it.each([
+    ['the site now', { limit: '5' }, 200],
+    ['a bad limit', { limit: 'many' }, 400],
+  ] as const)('GET /stats/realtime: %s', async (_name, query, status) => {
+    const response = await api.get('stats/realtime', { site_id: site, ...query });
+    expect(response.status).toBe(status);
+    conforms('GET', '/stats/realtime', response);
+  });
+
+  it.each([
     ['no key', undefined, 401],
     ['a wrong key', 'bak_wrong', 401],
   ] as const)('every stats route: %s', async (_name, key, status) => {

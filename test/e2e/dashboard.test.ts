@@ -810,6 +810,24 @@ describe('the dashboard in Chromium', () => {
     expect(await page.isVisible(next)).toBe(want.body.top_paths.length === 100);
   });
 
+  it('shows the site\'s current visitors beside its title, as GET /stats/realtime counts them', async () => {
+    // Prepare: two users on a site of their own this minute, in the lake.
+    const site = `${siteA}-now`;
+    for (const user of ['now-1', 'now-2']) {
+      expect((await admin.postEvent({ site_id: site, event_type: 'page_view', user_id: user, path: '/', timestamp: new Date().toISOString() })).status).toBe(202);
+    }
+    const now = await waitFor(() => admin.get('stats/realtime', { site_id: site }), (r) => r.body?.current_visitors === 2, PIPELINE_TIMEOUT_MS);
+    const page = await openPage();
+
+    // Act
+    await openDashboard(page, {}, { site, key: adminKey });
+    await page.waitForSelector('#current-visitors:not([hidden])');
+
+    // Assess
+    expect(now.body.current_visitors).toBe(2);
+    expect(await page.textContent('#current-visitors')).toBe('2 current visitors');
+  });
+
   it('has no serious or critical accessibility violations (axe-core), light and dark', async () => {
     // Prepare: the CSP would refuse the injected axe script.
     const page = await openPage({ bypassCSP: true });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { botMatch, HTTP_LIBRARY_USER_AGENTS, recordDropped } from '../../functions/ingest/is-bot.ts';
+import { botMatch, botPattern, HTTP_LIBRARY_PATTERNS, HTTP_LIBRARY_USER_AGENTS, recordDropped } from '../../functions/ingest/is-bot.ts';
 import { trackedEvent } from '../support/factories.ts';
 import { captureOutput } from '../support/output.ts';
 
@@ -76,6 +76,18 @@ describe('botMatch', () => {
       expect(isbot(userAgent), userAgent).toBe(true);
       expect(botMatch(userAgent), userAgent).toBeUndefined();
     }
+  });
+
+  it('is the list without every pattern isbotPatterns gives for one of the HTTP libraries', async () => {
+    // Prepare
+    const { isbotPatterns, list } = await import('isbot');
+    const libraryPatterns = new Set(HTTP_LIBRARY_USER_AGENTS.flatMap((userAgent) => isbotPatterns(userAgent)));
+
+    // Act & Assess
+    expect(libraryPatterns.size).toBeGreaterThan(0);
+    expect(new Set(HTTP_LIBRARY_PATTERNS)).toEqual(libraryPatterns);
+    expect(botPattern.source).toBe(new RegExp(list.filter((pattern) => !libraryPatterns.has(pattern)).join('|'), 'i').source);
+    expect(botPattern.flags).toBe('i');
   });
 
   it.each([undefined, ''])('does not count a missing User-Agent (%j) as a bot', (userAgent) => {

@@ -9,6 +9,7 @@ import type {
   SitesResponse,
   StatsResponse,
   TimeseriesPoint,
+  RealtimeResponse,
   ViewResponse,
 } from '../../functions/api/responses.ts';
 
@@ -65,6 +66,8 @@ export function statsClient(base: string, key: string) {
       get<Answered<BreakdownResponse>>('stats/breakdown', { site_id: site, dimension, ...query }),
     /** A period's figures, chart and panels from one lake query (GET /stats/view): the filtered view. */
     view: (site: string, query: Record<string, string>) => get<Answered<ViewResponse>>('stats/view', { site_id: site, ...query }),
+    /** Who is on the site now (GET /stats/realtime). */
+    realtime: (site: string) => get<Answered<RealtimeResponse>>('stats/realtime', { site_id: site, limit: '0' }),
     /** One page of the sites the key reads (GET /sites), from the start or from a `next_cursor`. */
     sites: (query: { limit: string; cursor?: string }) => get<SitesPage>('sites', query),
   };

@@ -9,6 +9,7 @@ import { panelDimension, withFilter, without, withOperator, type Filter, type Fi
 import { panelCsv, redrawPanel } from './panels.ts';
 import type { PeriodId } from './periods.ts';
 import { checkSite, listSites, mostViewed, moreSites, readSites, renderSitePicker, showSignIn } from './sites.ts';
+import { watchCurrentVisitors } from './realtime.ts';
 import { fileName, KEY_STORAGE, readFragment, readUrl, REFRESH_MS, SITE_STORAGE, state, writeUrl } from './state.ts';
 import { describeError, setStatus } from './status.ts';
 
@@ -159,6 +160,7 @@ function wire(): void {
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible' && Date.now() - state.loadedAt > REFRESH_MS) void load({ quiet: true });
   });
+  watchCurrentVisitors();
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => void load({ quiet: true }));
 }
 

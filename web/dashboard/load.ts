@@ -8,6 +8,7 @@ import { filtersQuery } from './filter-list.ts';
 import { LOCALES } from './format.ts';
 import { chartQuery, previousRange, rangeOf, rangeQuery, todayIn, type Range } from './periods.ts';
 import { breakdownRow, DIMENSIONS, pathRow, redrawPanel, renderPanels } from './panels.ts';
+import { showCurrentVisitorsOfSite } from './realtime.ts';
 import { renderChart, renderFigures, renderHeading } from './report.ts';
 import { showSignIn } from './sites.ts';
 import { KEY_STORAGE, MAX_ROWS, state, type PanelData } from './state.ts';
@@ -43,6 +44,7 @@ export async function load(options: { quiet?: boolean } = {}): Promise<void> {
     const [stats, previousStats] = await figures;
     if (count !== state.loadCount) return;
     renderHeading(range, stats);
+    showCurrentVisitorsOfSite();
     renderFigures(stats, previousStats);
     const { withPaths, series, previousSeries, breakdowns } = await rest;
     if (count !== state.loadCount) return;

@@ -265,3 +265,29 @@ describe('the local Athena endpoint over an empty lake', () => {
     }
   });
 });
+
+describe('the local Athena endpoint while it loads the lake in the background', () => {
+  it('gives a query asked during the first load every object, one put after the endpoint started as well', async () => {
+    // Prepare
+    const bucket = `athena-follow-${run}`;
+    const s3 = localS3Client(inject('sqsEndpoint'));
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const days = Array.from({ length: 30 }, (_, i) => lines('shop', `2026-11-${String(i + 1).padStart(2, '0')}`, 5));
+    for (const [i, day] of days.entries()) await putObject(s3, bucket, `unit-${i}`, day);
+    const athena = await startAthenaLocal({ lake: lakeOf(bucket), s3 });
+    const { client } = recordingClient(athena.endpoint);
+    const engine = athenaEngine({ workGroup: WORK_GROUP, database: DATABASE, limitMs: 10_000, pollMs: 10 }, client);
+    try {
+      // Act
+      await putObject(s3, bucket, 'unit-late', lines('shop', '2026-12-01', 7));
+      const rows = await engine.run({ sql: 'SELECT count(*) AS n, count(DISTINCT "date") AS days FROM events WHERE site_id = ?', params: ['shop'] });
+
+      // Assess
+      expect(rows).toEqual([{ n: 30 * 5 + 7, days: 31 }]);
+    } finally {
+      client.destroy();
+      await athena.stop();
+      s3.destroy();
+    }
+  });
+});

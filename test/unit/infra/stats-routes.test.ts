@@ -128,7 +128,7 @@ describe("the stats function's dispatch", () => {
     return { status: response.statusCode, headers: response.headers, json: JSON.parse(response.body) };
   };
   // Invalid for every route, each in its own way: the fields the answer names show which query parser read it.
-  const query = { cursor: '!', interval: 'x', limit: '500' };
+  const query = { cursor: '!', interval: 'x', limit: '500', date: 'x' };
 
   it.each(['rest', 'http'] as const)('answers an unknown route 404 not_found in the JSON error shape, before the key check (%s)', async (format) => {
     for (const path of ['/nope', '/stats/nope', '/', ROUTES.script.path, ROUTES.event.path]) {
@@ -156,11 +156,12 @@ describe("the stats function's dispatch", () => {
     // Assess: no two routes answered alike, and these are the parameters each route's parser names.
     expect(new Set([...answers.values()].map(String)).size).toBe(STATS_ROUTES.length);
     expect(Object.fromEntries(answers)).toMatchObject({
-      '/stats': ['site_id', 'limit'],
+      '/stats': ['site_id', 'date', 'limit'],
       '/stats/timeseries': ['interval'],
-      '/stats/breakdown': ['site_id', 'limit', 'dimension'],
+      '/stats/breakdown': ['site_id', 'date', 'limit', 'dimension'],
       '/stats/view': ['interval', 'limit'],
-      '/stats/export': ['site_id', 'from', 'to'],
+      '/stats/realtime': ['site_id', 'limit'],
+      '/stats/export': ['site_id', 'date'],
       '/sites': ['cursor'],
     });
   });
