@@ -31,6 +31,7 @@ export const ROUTES = {
   // One period of the dashboard from one lake query (its filtered views).
   view: { method: 'GET', path: '/stats/view', fn: 'stats', reason: 'statsKeys' },
   realtime: { method: 'GET', path: '/stats/realtime', fn: 'stats', reason: 'statsKeys' },
+  funnel: { method: 'GET', path: '/stats/funnel', fn: 'stats', reason: 'statsKeys' },
   export: { method: 'GET', path: '/stats/export', fn: 'stats', reason: 'statsKeys' },
   sites: { method: 'GET', path: '/sites', fn: 'stats', reason: 'statsKeys' },
   // The beacon script; a <script> tag loads it without CORS.

@@ -2,6 +2,7 @@ import type { FieldIssue, ParseResult } from './parse-result.ts';
 import { parseFilters, type Filter } from './filters.ts';
 import { parseBreakdownQuery } from './breakdown.ts';
 import { parseLimit, parseStatsQuery, type DayRange, type Period } from './stats.ts';
+import { parseFunnelQuery } from './funnel.ts';
 import { parseTimeseriesQuery, type TimeseriesQuery } from './timeseries.ts';
 
 /**
@@ -85,3 +86,6 @@ function parseViewQueryAlone(params: Params): ParseResult<ViewQuery> {
 
 /** GET /stats/view's query with `filters` (always answered from the lake). */
 export const parseViewQuery = withLakeOptions(parseViewQueryAlone, seriesPeriod);
+
+/** GET /stats/funnel's query with `filters` (always answered from the lake). */
+export const parseFilteredFunnelQuery = withLakeOptions(parseFunnelQuery, (query): Period => ({ kind: 'range', ...query.range }));

@@ -10,10 +10,10 @@ import type { ParseResult } from '../domain/parse-result.ts';
 import { shapeBreakdown } from '../domain/breakdown.ts';
 import { daysIn, scopesOf, shapeStats } from '../domain/stats.ts';
 import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
-import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredTimeseriesQuery, parseViewQuery } from '../domain/filtered-queries.ts';
+import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredFunnelQuery, parseFilteredTimeseriesQuery, parseViewQuery } from '../domain/filtered-queries.ts';
 import type { LakeEngine } from '../domain/lake-query.ts';
 import type { Answered } from '../api/responses.ts';
-import { lakeBreakdown, lakePropBreakdown, lakeRealtime, lakeStats, lakeTimeseries, lakeView } from './lake-reads.ts';
+import { lakeBreakdown, lakeFunnel, lakePropBreakdown, lakeRealtime, lakeStats, lakeTimeseries, lakeView } from './lake-reads.ts';
 import { isPropDimension } from '../domain/filters.ts';
 import { parsePropBreakdownQuery } from '../domain/prop-breakdown.ts';
 import { parseRealtimeQuery } from '../domain/realtime.ts';
@@ -169,6 +169,14 @@ async function serveRealtime(request: HttpRequest, principal: Principal): Promis
   return fromLake({ route: 'realtime', site_id: query.siteId, reader: principalLabel(principal) }, query.siteId, (engine, zone) => lakeRealtime(engine, query, zone, clock));
 }
 
+/** GET /stats/funnel: the visits of a range through ordered steps, always from the lake, in one query. */
+async function serveFunnel(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
+  const query = queryOf(request, parseFilteredFunnelQuery);
+  authorizeSite(principal, query.siteId);
+  const fields = { route: 'funnel', site_id: query.siteId, reader: principalLabel(principal), ...query.range, steps: query.steps.length, filters: request.query.filters };
+  return fromLake(fields, query.siteId, (engine, zone) => lakeFunnel(engine, query, query.filters, zone));
+}
+
 /**
  * GET /sites: the sites with data (the admin key: a page of them, by id; a site key: its own),
  * with their first and last days and views.
@@ -210,13 +218,14 @@ const SERVE: Record<RouteOf<'stats'>, Serve> = {
   breakdown: serveBreakdown,
   view: serveView,
   realtime: serveRealtime,
+  funnel: serveFunnel,
   export: serveExport,
   sites: serveSites,
 };
 
 /**
  * The stats function: its routes in functions/api/routes.ts (GET /stats, GET /stats/timeseries,
- * GET /stats/breakdown, GET /stats/view, GET /stats/realtime, GET /stats/export and GET /sites), under either API payload format; any
+ * GET /stats/breakdown, GET /stats/view, GET /stats/realtime, GET /stats/funnel, GET /stats/export and GET /sites), under either API payload format; any
  * other route is a 404 not_found. The key is checked first (401 without a valid one), then the
  * query (400), then whether the key may read the site (403). `StatsLatency` times the requests
  * that are served.

@@ -1,5 +1,5 @@
 import { HttpError } from '../commons/http.ts';
-import type { Answered, AnyTimeseriesResponse, BreakdownResponse, PropBreakdownResponse, RealtimeResponse, StatsResponse, ViewResponse } from '../api/responses.ts';
+import type { Answered, AnyTimeseriesResponse, BreakdownResponse, FunnelResponse, PropBreakdownResponse, RealtimeResponse, StatsResponse, ViewResponse } from '../api/responses.ts';
 import { DIMENSIONS } from '../domain/audience.ts';
 import type { BreakdownQuery } from '../domain/breakdown.ts';
 import { periodRange, seriesPeriod, type LakeOptions, type ViewQuery } from '../domain/filtered-queries.ts';
@@ -8,6 +8,7 @@ import { lakeBreakdownRows, lakeBucketTotals, lakeHourCounts, lakeScopeStats, sc
 import { LakeQueryTimeout, type LakeEngine, type LakeQuery, type LakeRow } from '../domain/lake-query.ts';
 import { breakdownQuery, countOf, figuresQuery, timeseriesQuery, type Bucketing } from '../domain/lake-sql.ts';
 import { itemOf, viewQuery, viewRows } from '../domain/lake-view.ts';
+import { funnelQuery, funnelSteps, type FunnelQuery } from '../domain/funnel.ts';
 import { propBreakdownQuery, propBreakdownRows, type PropBreakdownQuery } from '../domain/prop-breakdown.ts';
 import { realtimeQuery, shapeRealtime, type RealtimeQuery } from '../domain/realtime.ts';
 import { periodFields, shapeStats, type DayRange, type Period, type StatsQuery } from '../domain/stats.ts';
@@ -144,4 +145,10 @@ export async function lakeRealtime(
 ): Promise<Answered<RealtimeResponse>> {
   const rows = await run(engine, realtimeQuery(query.siteId, clock.nowMs, timeZone, query.limit));
   return { ...shapeRealtime(query, rows, clock.nowMs, timeZone, clock.lagSeconds), answered_by: 'lake' };
+}
+
+/** GET /stats/funnel: the visits of a range that entered each step after the earlier ones, from one lake query. */
+export async function lakeFunnel(engine: LakeEngine, query: FunnelQuery, filters: readonly Filter[], timeZone: string): Promise<Answered<FunnelResponse>> {
+  const rows = await run(engine, funnelQuery(query.siteId, query.range, filters, query.steps));
+  return { site_id: query.siteId, timezone: timeZone, ...query.range, steps: funnelSteps(query.steps, rows), answered_by: 'lake' };
 }
