@@ -124,6 +124,16 @@ describe('responses conform to docs/openapi.yaml', () => {
   });
 
   it.each([
+    ['a funnel of three steps, filtered', { from: monthAgo, to: today, steps: 'page:/,page:/pricing*,event:signup', filters: 'device!=tablet' }, 200],
+    ['one step', { from: monthAgo, to: today, steps: 'page:/' }, 400],
+    ['no steps', { from: monthAgo, to: today }, 400],
+  ] as const)('GET /stats/funnel: %s', async (_name, query, status) => {
+    const response = await api.get('stats/funnel', { site_id: site, ...query });
+    expect(response.status).toBe(status);
+    conforms('GET', '/stats/funnel', response);
+  });
+
+  it.each([
     ['the site now', { limit: '5' }, 200],
     ['a bad limit', { limit: 'many' }, 400],
   ] as const)('GET /stats/realtime: %s', async (_name, query, status) => {
