@@ -148,7 +148,7 @@ describe('responses conform to docs/openapi.yaml', () => {
   ] as const)('every stats route: %s', async (_name, key, status) => {
     const anonymous = apiClient(baseUrl, undefined, key);
     for (const route of STATS_ROUTES) {
-      const response = await anonymous.get(route.slice(1), { site_id: site, from: today, to: today, dimension: 'source' });
+      const response = await anonymous.get(route.slice(1), { site_id: site, from: today, to: today, dimension: 'source', steps: 'page:/,page:/a' });
       expect(response.status).toBe(status);
       conforms('GET', route, response);
     }
@@ -158,7 +158,7 @@ describe('responses conform to docs/openapi.yaml', () => {
     const { key } = keysCli(inject('keysTarget')!, 'create', '--site', `${site}-other`);
     const other = apiClient(baseUrl, undefined, key);
     for (const route of SITE_ROUTES) {
-      const response = await other.get(route.slice(1), { site_id: site, from: today, to: today, dimension: 'source' });
+      const response = await other.get(route.slice(1), { site_id: site, from: today, to: today, dimension: 'source', steps: 'page:/,page:/a' });
       expect(response.status).toBe(403);
       conforms('GET', route, response);
     }

@@ -9,6 +9,7 @@ import { LOCALES } from './format.ts';
 import { chartQuery, previousRange, rangeOf, rangeQuery, todayIn, type Range } from './periods.ts';
 import { breakdownRow, DIMENSIONS, pathRow, redrawPanel, renderPanels } from './panels.ts';
 import { showCurrentVisitorsOfSite } from './realtime.ts';
+import { loadFunnel } from './funnel.ts';
 import { renderChart, renderFigures, renderHeading } from './report.ts';
 import { showSignIn } from './sites.ts';
 import { KEY_STORAGE, MAX_ROWS, state, type PanelData } from './state.ts';
@@ -51,6 +52,7 @@ export async function load(options: { quiet?: boolean } = {}): Promise<void> {
     state.range = range;
     renderChart(series, previousSeries);
     renderPanels(withPaths, breakdowns);
+    void loadFunnel();
     state.loadedAt = Date.now();
     showLakeState(false, withPaths.answered_by);
     main.dataset.state = 'ready';
