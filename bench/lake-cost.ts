@@ -14,7 +14,8 @@
 //    comparison, the 13 queries the separate routes would ask (figures and the previous period's,
 //    figures with top pages, the chart and the previous chart, one breakdown per panel of
 //    panels.ts DIMENSIONS);
-// 3. bytes and dollars per view: each query reads its range's objects; then the options.
+// 3. bytes and dollars per view: each query reads its range's objects; then the options;
+// 4. a goals or funnel query: one over its period.
 // Nothing is sent anywhere: the events are generated and measured in memory and a temp folder.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -188,5 +189,17 @@ console.log(`${'period'.padEnd(10)} ${'layout and queries'.padEnd(66)} ${'scanne
 for (const [period, layout = '', scanned = '', billed = '', cost = ''] of rows) {
   console.log(`${period.padEnd(10)} ${layout.padEnd(66)} ${scanned.padStart(10)} ${billed.padStart(10)} ${cost.padStart(9)}`);
 }
+// A goals panel (GET /stats/goals) and a funnel (GET /stats/funnel) are one query each over their
+// period, whatever the number of goals or steps (lake-goals.ts, funnel.ts): the period's objects, once.
+console.log('\none goals or funnel query (GET /stats/goals, GET /stats/funnel), per period:');
+for (const { label, days } of periods) {
+  const periodEvents = daily * days;
+  const asWrittenBytes = perEvent.written * periodEvents;
+  const compactedBytes = perEvent.compacted * periodEvents;
+  console.log(
+    `${label.padEnd(10)} as written ${mb(asWrittenBytes)} ${usd(athenaQueryUsd(asWrittenBytes))}; compacted ${mb(compactedBytes)} ${usd(athenaQueryUsd(compactedBytes))}`,
+  );
+}
+
 const target = 0.001;
 console.log(`\nfiltered 30-day view as the dashboard asks it (${ASKED} queries, objects as written): ${usd(thirtyDayNdjson)} — target <= ${usd(target)}: ${thirtyDayNdjson <= target ? 'met' : 'MISSED'}`);

@@ -172,6 +172,23 @@ export type GoalsResponse = { site_id: string; timezone: string } & PeriodFields
   goals: GoalRow[];
 };
 
+/** A step of GET /stats/funnel: its text, the visits that entered it after every earlier step, its conversion from the first step (to 4 places) and the visits lost since the previous one. */
+export interface FunnelStep {
+  step: string;
+  visits: number;
+  conversion_rate: number;
+  dropoff: number;
+}
+
+/** GET /stats/funnel: the steps of a range's visits, in order. */
+export interface FunnelResponse {
+  site_id: string;
+  timezone: string;
+  from: string;
+  to: string;
+  steps: FunnelStep[];
+}
+
 /** What GET /sites says of one site with data. */
 export interface SiteSummary {
   site_id: string;

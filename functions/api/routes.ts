@@ -33,6 +33,7 @@ export const ROUTES = {
   realtime: { method: 'GET', path: '/stats/realtime', fn: 'stats', reason: 'statsKeys' },
   // A site's goals and conversion rates, from the lake.
   goals: { method: 'GET', path: '/stats/goals', fn: 'stats', reason: 'statsKeys' },
+  funnel: { method: 'GET', path: '/stats/funnel', fn: 'stats', reason: 'statsKeys' },
   export: { method: 'GET', path: '/stats/export', fn: 'stats', reason: 'statsKeys' },
   sites: { method: 'GET', path: '/sites', fn: 'stats', reason: 'statsKeys' },
   // The beacon script; a <script> tag loads it without CORS.

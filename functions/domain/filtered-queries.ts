@@ -2,6 +2,7 @@ import type { FieldIssue, ParseResult } from './parse-result.ts';
 import { parseFilters, type Filter } from './filters.ts';
 import { parseBreakdownQuery } from './breakdown.ts';
 import { parseLimit, parseStatsQuery, type DayRange, type Period } from './stats.ts';
+import { parseFunnelQuery } from './funnel.ts';
 import { parseTimeseriesQuery, type TimeseriesQuery } from './timeseries.ts';
 
 /**
@@ -102,3 +103,6 @@ function parseGoalsQueryAlone(params: Params): ParseResult<GoalsQuery> {
 
 /** GET /stats/goals's query with `filters` (always answered from the lake). */
 export const parseGoalsQuery = withLakeOptions(parseGoalsQueryAlone, (query) => query.period);
+
+/** GET /stats/funnel's query with `filters` (always answered from the lake). */
+export const parseFilteredFunnelQuery = withLakeOptions(parseFunnelQuery, (query): Period => ({ kind: 'range', ...query.range }));

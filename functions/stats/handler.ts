@@ -10,10 +10,10 @@ import type { ParseResult } from '../domain/parse-result.ts';
 import { shapeBreakdown } from '../domain/breakdown.ts';
 import { daysIn, scopesOf, shapeStats } from '../domain/stats.ts';
 import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries } from '../domain/timeseries.ts';
-import { parseFilteredBreakdownQuery, parseFilteredStatsQuery, parseFilteredTimeseriesQuery, parseGoalsQuery, parseViewQuery } from '../domain/filtered-queries.ts';
+import { parseFilteredBreakdownQuery, parseFilteredFunnelQuery, parseFilteredStatsQuery, parseFilteredTimeseriesQuery, parseGoalsQuery, parseViewQuery } from '../domain/filtered-queries.ts';
 import type { LakeEngine } from '../domain/lake-query.ts';
 import type { Answered } from '../api/responses.ts';
-import { lakeBreakdown, lakeGoals, lakePropBreakdown, lakeRealtime, lakeStats, lakeTimeseries, lakeView } from './lake-reads.ts';
+import { lakeBreakdown, lakeFunnel, lakeGoals, lakePropBreakdown, lakeRealtime, lakeStats, lakeTimeseries, lakeView } from './lake-reads.ts';
 import { parseRealtimeQuery } from '../domain/realtime.ts';
 import { isPropDimension } from '../domain/filters.ts';
 import { parsePropBreakdownQuery } from '../domain/prop-breakdown.ts';
@@ -180,6 +180,14 @@ async function serveGoals(request: HttpRequest, principal: Principal): Promise<H
   return fromLake(fields, query.siteId, async (engine, zone) => lakeGoals(engine, query, query.filters, zone, await goalsOf(query.siteId)));
 }
 
+/** GET /stats/funnel: the visits of a range through ordered steps, always from the lake, in one query. */
+async function serveFunnel(request: HttpRequest, principal: Principal): Promise<HttpResponse> {
+  const query = queryOf(request, parseFilteredFunnelQuery);
+  authorizeSite(principal, query.siteId);
+  const fields = { route: 'funnel', site_id: query.siteId, reader: principalLabel(principal), ...query.range, steps: query.steps.length, filters: request.query.filters };
+  return fromLake(fields, query.siteId, (engine, zone) => lakeFunnel(engine, query, query.filters, zone));
+}
+
 /**
  * GET /sites: the sites with data (the admin key: a page of them, by id; a site key: its own),
  * with their first and last days and views.
@@ -222,13 +230,14 @@ const SERVE: Record<RouteOf<'stats'>, Serve> = {
   view: serveView,
   realtime: serveRealtime,
   goals: serveGoals,
+  funnel: serveFunnel,
   export: serveExport,
   sites: serveSites,
 };
 
 /**
  * The stats function: its routes in functions/api/routes.ts (GET /stats, GET /stats/timeseries,
- * GET /stats/breakdown, GET /stats/view, GET /stats/realtime, GET /stats/goals, GET /stats/export and GET /sites), under either API payload format; any
+ * GET /stats/breakdown, GET /stats/view, GET /stats/realtime, GET /stats/goals, GET /stats/funnel, GET /stats/export and GET /sites), under either API payload format; any
  * other route is a 404 not_found. The key is checked first (401 without a valid one), then the
  * query (400), then whether the key may read the site (403). `StatsLatency` times the requests
  * that are served.

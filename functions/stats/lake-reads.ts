@@ -1,5 +1,5 @@
 import { HttpError } from '../commons/http.ts';
-import type { Answered, AnyTimeseriesResponse, BreakdownResponse, GoalsResponse, PropBreakdownResponse, RealtimeResponse, StatsResponse, ViewResponse } from '../api/responses.ts';
+import type { Answered, AnyTimeseriesResponse, BreakdownResponse, FunnelResponse, GoalsResponse, PropBreakdownResponse, RealtimeResponse, StatsResponse, ViewResponse } from '../api/responses.ts';
 import { DIMENSIONS } from '../domain/audience.ts';
 import type { BreakdownQuery } from '../domain/breakdown.ts';
 import { periodRange, seriesPeriod, type GoalsQuery, type LakeOptions, type ViewQuery } from '../domain/filtered-queries.ts';
@@ -12,6 +12,7 @@ import { breakdownQuery, countOf, figuresQuery, timeseriesQuery, type Bucketing 
 import { itemOf, viewQuery, viewRows } from '../domain/lake-view.ts';
 import { realtimeQuery, shapeRealtime, type RealtimeQuery } from '../domain/realtime.ts';
 import { propBreakdownQuery, propBreakdownRows, type PropBreakdownQuery } from '../domain/prop-breakdown.ts';
+import { funnelQuery, funnelSteps, type FunnelQuery } from '../domain/funnel.ts';
 import { periodFields, shapeStats, type DayRange, type Period, type StatsQuery } from '../domain/stats.ts';
 import { hoursOfLocalDay } from '../domain/time-zones.ts';
 import { shapeHourlyTimeseries, shapeMonthlyTimeseries, shapeTimeseries, type TimeseriesQuery } from '../domain/timeseries.ts';
@@ -135,4 +136,10 @@ export async function lakeGoals(engine: LakeEngine, query: GoalsQuery, filters: 
   const rows = await run(engine, goalsQuery(query.siteId, daysOf(query.period), filters, goals));
   const { uniqueUsers, goals: results } = lakeGoalRows(rows, goals);
   return { site_id: query.siteId, timezone: timeZone, ...periodFields(query.period), unique_users: uniqueUsers, goals: results, answered_by: 'lake' };
+}
+
+/** GET /stats/funnel: the visits of a range that entered each step after the earlier ones, from one lake query. */
+export async function lakeFunnel(engine: LakeEngine, query: FunnelQuery, filters: readonly Filter[], timeZone: string): Promise<Answered<FunnelResponse>> {
+  const rows = await run(engine, funnelQuery(query.siteId, query.range, filters, query.steps));
+  return { site_id: query.siteId, timezone: timeZone, ...query.range, steps: funnelSteps(query.steps, rows), answered_by: 'lake' };
 }

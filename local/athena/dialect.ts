@@ -29,6 +29,8 @@ export const DUCKDB_TRINO_MACROS: readonly string[] = [
   // such key). Its subscript gives Trino's answer for maps, and for arrays (1-based, negative from
   // the end, NULL past either end) too.
   'CREATE OR REPLACE MACRO element_at(container, key) AS container[key]',
+  // array_min(array): the least element, NULL for an empty or NULL array (DuckDB's list_min).
+  'CREATE OR REPLACE MACRO array_min(list) AS list_min(list)',
 ];
 
 /** A value of an execution parameter, as a DuckDB prepared statement binds it. */

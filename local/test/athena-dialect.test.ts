@@ -118,6 +118,15 @@ describe("Athena's SQL in the local endpoint's DuckDB session", () => {
     });
   });
 
+  it("gathers and searches arrays as Trino does: array_agg with FILTER, filter with a lambda, array_min (NULL for none)", async () => {
+    expect(
+      await one(
+        "SELECT array_min(array_agg(x) FILTER (WHERE x > 'a')) AS least, array_min(filter(array_agg(x), y -> y > 'b')) AS after_b, " +
+          "array_min(filter(array_agg(x), y -> y > 'z')) AS none, array_min(array_agg(x) FILTER (WHERE x > 'z')) AS nothing FROM (VALUES ('c'), ('a'), ('b')) AS t(x)",
+      ),
+    ).toEqual({ least: 'b', after_b: 'c', none: null, nothing: null });
+  });
+
   it('reads struct fields and the quoted column "date" as Athena does', async () => {
     await connection.run(`CREATE OR REPLACE TEMP TABLE events AS SELECT {'entry_page': '/', 'source': 'google.com'} AS visit, '2026-12-06' AS "date"`);
     expect(await one('SELECT visit.entry_page AS entry, visit.source AS source, "date" FROM events WHERE strpos(visit.source, \'google\') > 0')).toEqual({

@@ -127,6 +127,16 @@ describe('responses conform to docs/openapi.yaml', () => {
   });
 
   it.each([
+    ['a funnel of three steps, filtered', { from: monthAgo, to: today, steps: 'page:/,page:/pricing*,event:signup', filters: 'device!=tablet' }, 200],
+    ['one step', { from: monthAgo, to: today, steps: 'page:/' }, 400],
+    ['no steps', { from: monthAgo, to: today }, 400],
+  ] as const)('GET /stats/funnel: %s', async (_name, query, status) => {
+    const response = await api.get('stats/funnel', { site_id: site, ...query });
+    expect(response.status).toBe(status);
+    conforms('GET', '/stats/funnel', response);
+  });
+
+  it.each([
     ['the site now', { limit: '5' }, 200],
     ['a bad limit', { limit: 'many' }, 400],
   ] as const)('GET /stats/realtime: %s', async (_name, query, status) => {
@@ -154,7 +164,7 @@ describe('responses conform to docs/openapi.yaml', () => {
   ] as const)('every stats route: %s', async (_name, key, status) => {
     const anonymous = apiClient(baseUrl, undefined, key);
     for (const route of STATS_ROUTES) {
-      const response = await anonymous.get(route.slice(1), { site_id: site, from: today, to: today, dimension: 'source' });
+      const response = await anonymous.get(route.slice(1), { site_id: site, from: today, to: today, dimension: 'source', steps: 'page:/,page:/a' });
       expect(response.status).toBe(status);
       conforms('GET', route, response);
     }
@@ -164,7 +174,7 @@ describe('responses conform to docs/openapi.yaml', () => {
     const { key } = keysCli(inject('keysTarget')!, 'create', '--site', `${site}-other`);
     const other = apiClient(baseUrl, undefined, key);
     for (const route of SITE_ROUTES) {
-      const response = await other.get(route.slice(1), { site_id: site, from: today, to: today, dimension: 'source' });
+      const response = await other.get(route.slice(1), { site_id: site, from: today, to: today, dimension: 'source', steps: 'page:/,page:/a' });
       expect(response.status).toBe(403);
       conforms('GET', route, response);
     }

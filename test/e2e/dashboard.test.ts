@@ -867,6 +867,49 @@ describe('the dashboard in Chromium', () => {
     expect(await page.textContent('#current-visitors')).toBe('2 current visitors');
   });
 
+  it('shows the funnel of the steps typed, kept in the URL, as GET /stats/funnel counts it, and follows a filter', async () => {
+    // Prepare
+    const page = await openPage({ bypassCSP: true });
+    const range = rangeOf('30d', today)!;
+    await openDashboard(page, { period: '30d' }, { site: siteA, key: adminKey });
+    const funnelOn = () => page.$$eval('#funnel-result tbody tr', (rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent)));
+    const expectedOn = async (filters?: string) => {
+      const want = await admin.get('stats/funnel', { site_id: siteA, ...range, steps: 'page:/page-*,page:/page-1*', ...(filters ? { filters } : {}) });
+      expect(want.status).toBe(200);
+      return want.body.steps.map((step: { step: string; visits: number; conversion_rate: number; dropoff: number }) => [
+        step.step,
+        step.visits.toLocaleString('en-US'),
+        new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 }).format(step.conversion_rate),
+        step.dropoff.toLocaleString('en-US'),
+      ]);
+    };
+
+    // Act: two steps typed, with spaces after the comma.
+    await page.fill('#funnel-steps', 'page:/page-* ,  page:/page-1*');
+    await page.click('#funnel-form button[type="submit"]');
+    await page.waitForSelector('#funnel-result tbody tr');
+
+    // Assess: the API's funnel, the steps in the URL.
+    const shownFunnel = await funnelOn();
+    expect(shownFunnel).toEqual(await expectedOn());
+    expect(Number(shownFunnel[0]![1])).toBeGreaterThan(Number(shownFunnel[1]![1]));
+    expect(new URL(page.url()).searchParams.get('funnel')).toBe('page:/page-*,page:/page-1*');
+
+    // Act: a filter from a source row; then the page reloaded.
+    const source = (await page.getAttribute('[data-panel="source"] tbody tr[data-value]:not([data-value^="("])', 'data-value'))!;
+    await page.click(`[data-panel="source"] tr[data-value=${JSON.stringify(source)}] [data-action="filter"]`);
+    await page.waitForSelector(`main[data-state="ready"][data-filters=${JSON.stringify(`source==${source}`)}]`);
+    await expect.poll(funnelOn).toEqual(await expectedOn(`source==${source}`));
+    await page.reload();
+    await page.waitForSelector('#funnel-result tbody tr');
+
+    // Assess: the funnel is read again for the filtered view, and kept across a reload.
+    expect(await funnelOn()).toEqual(await expectedOn(`source==${source}`));
+    expect(await page.inputValue('#funnel-steps')).toBe('page:/page-*, page:/page-1*');
+    await page.addScriptTag({ path: AXE });
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it('has no serious or critical accessibility violations (axe-core), light and dark', async () => {
     // Prepare: the CSP would refuse the injected axe script.
     const page = await openPage({ bypassCSP: true });

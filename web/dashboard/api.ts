@@ -10,6 +10,7 @@ import type {
   SitesResponse,
   StatsResponse,
   TimeseriesPoint,
+  FunnelResponse,
   RealtimeResponse,
   ViewResponse,
 } from '../../functions/api/responses.ts';
@@ -67,6 +68,8 @@ export function statsClient(base: string, key: string) {
       get<Answered<BreakdownResponse>>('stats/breakdown', { site_id: site, dimension, ...query }),
     /** A period's figures, chart and panels from one lake query (GET /stats/view): the filtered view. */
     view: (site: string, query: Record<string, string>) => get<Answered<ViewResponse>>('stats/view', { site_id: site, ...query }),
+    /** Visits through ordered steps (GET /stats/funnel). */
+    funnel: (site: string, query: Record<string, string>) => get<Answered<FunnelResponse>>('stats/funnel', { site_id: site, ...query }),
     /** Who is on the site now (GET /stats/realtime). */
     realtime: (site: string) => get<Answered<RealtimeResponse>>('stats/realtime', { site_id: site, limit: '0' }),
     /** The site's goals with their visitors, completions and conversion rates over a period (GET /stats/goals, from the lake). */

@@ -10,6 +10,7 @@ import { panelCsv, redrawPanel } from './panels.ts';
 import type { PeriodId } from './periods.ts';
 import { checkSite, listSites, mostViewed, moreSites, readSites, renderSitePicker, showSignIn } from './sites.ts';
 import { watchCurrentVisitors } from './realtime.ts';
+import { wireFunnel } from './funnel.ts';
 import { fileName, KEY_STORAGE, readFragment, readUrl, REFRESH_MS, SITE_STORAGE, state, writeUrl } from './state.ts';
 import { describeError, setStatus } from './status.ts';
 
@@ -161,6 +162,7 @@ function wire(): void {
     if (document.visibilityState === 'visible' && Date.now() - state.loadedAt > REFRESH_MS) void load({ quiet: true });
   });
   watchCurrentVisitors();
+  wireFunnel();
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => void load({ quiet: true }));
 }
 

@@ -11,6 +11,7 @@ import { chartQuery, previousRange, rangeOf, rangeQuery, todayIn, type Range } f
 import { breakdownRow, DIMENSIONS, pathRow, redrawPanel, renderPanels } from './panels.ts';
 import { showCurrentVisitorsOfSite } from './realtime.ts';
 import { goalsPanel, showGoalsPanel } from './goals-panel.ts';
+import { loadFunnel } from './funnel.ts';
 import { renderChart, renderFigures, renderHeading } from './report.ts';
 import { showSignIn } from './sites.ts';
 import { KEY_STORAGE, MAX_ROWS, state, type PanelData } from './state.ts';
@@ -55,6 +56,7 @@ export async function load(options: { quiet?: boolean } = {}): Promise<void> {
     renderChart(series, previousSeries);
     const shownGoals = state.panels.get('goals');
     renderPanels(withPaths, breakdowns);
+    void loadFunnel();
     // The goals shown before stay in place until the period's are in, so the panels do not move twice.
     if (shownGoals) showGoalsPanel(shownGoals);
     const goalsAnswer = await goals;

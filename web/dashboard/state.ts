@@ -1,4 +1,4 @@
-// The dashboard's state, and its place in the URL: the site, the period and the filters are in
+// The dashboard's state, and its place in the URL: the site, the period, the filters and a funnel's steps are in
 // the page's query string, so a view can be bookmarked; a `#site=S&key=K` fragment signs in. The key stays in
 // sessionStorage (this tab only).
 import type { StatsClient } from './api.ts';
@@ -49,6 +49,8 @@ export const state = {
   custom: {} as Partial<Range>,
   /** The view's filters: every figure, the chart and every panel are of the events they keep. */
   filters: [] as Filter[],
+  /** The funnel view's steps, as GET /stats/funnel takes them ('' for none). */
+  funnel: '',
   expanded: new Set<string>(),
   panels: new Map<string, PanelData>(),
   chartCsv: '',
@@ -64,6 +66,7 @@ export function readUrl(): void {
   state.period = isPeriodId(period) ? period : DEFAULT_PERIOD;
   state.custom = { from: query.get('from') ?? undefined, to: query.get('to') ?? undefined };
   state.filters = readFilters(query.get('filters'));
+  state.funnel = query.get('funnel') ?? '';
   const site = query.get('site');
   if (site) state.site = site;
 }
@@ -77,6 +80,7 @@ export function writeUrl(push: boolean): void {
     query.set('to', state.custom.to);
   }
   if (state.filters.length) query.set('filters', formatFilters(state.filters));
+  if (state.funnel) query.set('funnel', state.funnel);
   const url = `${location.pathname}?${query}`;
   if (push) history.pushState(null, '', url);
   else history.replaceState(null, '', url);
