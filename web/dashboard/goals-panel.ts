@@ -11,7 +11,7 @@ import { state, type PanelData } from './state.ts';
 const NO_GOALS = 'No goals yet: add one with npm run sites -- goal add --site SITE --event NAME (or --page PATTERN).';
 
 /** The Goals panel of an answer, or of why it could not be read. */
-export function goalsPanel(answer: GoalsResponse | { error: string }): PanelData {
+export function goalsPanel(answer: Pick<GoalsResponse, 'goals'> | { error: string }): PanelData {
   const rows = 'goals' in answer ? answer.goals.map((goal) => ({ label: goal.goal, numbers: [goal.visitors, goal.completions, goal.conversion_rate], exact: true })) : [];
   return {
     id: 'goals',

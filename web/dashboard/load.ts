@@ -44,7 +44,10 @@ export async function load(options: { quiet?: boolean } = {}): Promise<void> {
   try {
     const { figures, rest } = filtered ? fromLake(client, site, range, previous, scope) : fromCounters(client, site, range, previous, scope);
     rest.catch(() => undefined); // awaited below, unless the figures fail first
-    const goals = client.goals(site, { ...rangeQuery(range), ...scope }).catch((error: unknown) => ({ error: describeError(error, site) }));
+    // Goals are a lake query: asked when the view changes (not on the minute's refresh), and not
+    // again for a site that answered it has none, until the page is opened again.
+    const askGoals = !options.quiet && !state.goalless.has(site);
+    const goals = askGoals ? client.goals(site, { ...rangeQuery(range), ...scope }).catch((error: unknown) => ({ error: describeError(error, site) })) : undefined;
     const [stats, previousStats] = await figures;
     if (count !== state.loadCount) return;
     renderHeading(range, stats);
@@ -59,9 +62,12 @@ export async function load(options: { quiet?: boolean } = {}): Promise<void> {
     void loadFunnel();
     // The goals shown before stay in place until the period's are in, so the panels do not move twice.
     if (shownGoals) showGoalsPanel(shownGoals);
-    const goalsAnswer = await goals;
-    if (count !== state.loadCount) return;
-    showGoalsPanel(goalsPanel(goalsAnswer));
+    if (goals) {
+      const goalsAnswer = await goals;
+      if (count !== state.loadCount) return;
+      if ('goals' in goalsAnswer && goalsAnswer.goals.length === 0) state.goalless.add(site);
+      showGoalsPanel(goalsPanel(goalsAnswer));
+    } else if (!shownGoals) showGoalsPanel(goalsPanel({ goals: [] }));
     state.loadedAt = Date.now();
     showLakeState(false, withPaths.answered_by);
     main.dataset.state = 'ready';

@@ -49,6 +49,8 @@ export const state = {
   custom: {} as Partial<Range>,
   /** The view's filters: every figure, the chart and every panel are of the events they keep. */
   filters: [] as Filter[],
+  /** Sites whose GET /stats/goals answered no goals: not asked again until the page is opened again. */
+  goalless: new Set<string>(),
   /** The funnel view's steps, as GET /stats/funnel takes them ('' for none). */
   funnel: '',
   expanded: new Set<string>(),
