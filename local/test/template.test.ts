@@ -207,7 +207,7 @@ describe.skipIf(!projectAppExists)('template interpretation (the project stack)'
     const env = resolveEnvironment(model, stats, localBindings(model, { sqsEndpoint: SQS_ENDPOINT }));
     expect(lake).toMatchObject({ workGroup: `${model.stackName}-lake`, database: `${model.stackName.toLowerCase()}_lake`, table: 'events', prefix: 'events/' });
     expect(lake.bucket).toBe(Object.values(model.buckets).find((b) => b.logicalId.startsWith('LakeBucket'))!.name);
-    expect(lake.columns.map((c) => c.name)).toEqual(['event_id', 'event_type', 'path', 'user_id', 'timestamp', 'received_at', 'device', 'browser', 'os', 'country', 'visit']);
+    expect(lake.columns.map((c) => c.name)).toEqual(['event_id', 'event_type', 'path', 'user_id', 'timestamp', 'received_at', 'device', 'browser', 'os', 'country', 'visit', 'props']);
     expect({ workGroup: env.LAKE_WORKGROUP, database: env.LAKE_DATABASE }).toEqual({ workGroup: lake.workGroup, database: lake.database });
   });
 

@@ -193,6 +193,7 @@ describe('AnalyticsStack with default configuration', () => {
       ADMIN_API_KEY_SECRET_ARN: { Ref: idOf(stack.adminApiKey) },
       PATH_BUCKETS: '4',
       LAKE_LIMIT_MS: '8000',
+      BATCH_WINDOW_SECONDS: '30',
       LAKE_WORKGROUP: { Ref: stack.getLogicalId(stack.lake.workGroup) },
       LAKE_DATABASE: 'analyticsstack_lake',
       NODE_OPTIONS: '--enable-source-maps',
