@@ -5,7 +5,22 @@
 import { randomUUID } from 'node:crypto';
 import { checkPlaceholders, parseAthenaLiteral, ParameterError, type BoundValue } from './dialect.ts';
 import type { DuckDbLake, QueryResult, RunningQuery } from './duckdb-lake.ts';
-import type { LakeMirror } from './lake-mirror.ts';
+import type { LakeMirror, MirrorScope } from './lake-mirror.ts';
+
+/**
+ * The partitions a query reads, when its text begins its parameters with the stats function's
+ * partition condition (functions/domain/lake-where.ts: `site_id = ? AND "date" BETWEEN ? AND ?`,
+ * the first placeholders of the text): its site and dates. Otherwise undefined (a full sync).
+ */
+export function partitionsOf(sql: string, values: readonly BoundValue[]): MirrorScope | undefined {
+  const at = sql.indexOf(PARTITIONS);
+  if (at < 0 || sql.slice(0, at).includes('?')) return undefined;
+  const [siteId, from, to] = values;
+  const isDate = (value: BoundValue | undefined): value is string => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+  if (typeof siteId !== 'string' || siteId.includes('/') || !isDate(from) || !isDate(to) || from > to) return undefined;
+  return { siteId, from, to };
+}
+const PARTITIONS = 'site_id = ? AND "date" BETWEEN ? AND ?';
 
 export type QueryState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
@@ -112,7 +127,7 @@ export class Executions {
       }
       const values: BoundValue[] = parameters.map(parseAthenaLiteral);
       execution.state = 'RUNNING';
-      await this.options.mirror.sync();
+      await this.options.mirror.sync(partitionsOf(execution.sql, values));
       if (!isOpen(execution)) return; // stopped while the lake was mirrored
       execution.running = this.options.lake.start(execution.sql, values);
       const result = await execution.running.done;

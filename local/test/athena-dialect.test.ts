@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { athenaLiteral, cellValue } from '../../functions/store/lake/athena-engine.ts';
 import { checkPlaceholders, DUCKDB_SESSION_SQL, DUCKDB_TRINO_MACROS, ParameterError, parseAthenaLiteral } from '../athena/dialect.ts';
 import { athenaType } from '../athena/duckdb-lake.ts';
+import { partitionsOf } from '../athena/executions.ts';
+import { viewQuery } from '../../functions/domain/lake-view.ts';
 import { duckDbType } from '../athena/template-lake.ts';
 
 // Both sides of the one place where Athena (Trino) and DuckDB differ: what the engine sends to
@@ -134,5 +136,16 @@ describe("Athena's SQL in the local endpoint's DuckDB session", () => {
       source: 'google.com',
       date: '2026-12-06',
     });
+  });
+});
+
+describe('the partitions a query names', () => {
+  it("are its site and dates when its first parameters are the stats function's partition condition", () => {
+    const view = viewQuery('site-a', { from: '2026-11-01', to: '2026-11-30' }, [], { by: 'day' }, 10);
+    expect(partitionsOf(view.sql, [...view.params])).toEqual({ siteId: 'site-a', from: '2026-11-01', to: '2026-11-30' });
+    expect(partitionsOf('SELECT count(*) FROM events WHERE site_id = ?', ['site-a'])).toBeUndefined();
+    expect(partitionsOf('SELECT * FROM events WHERE event_type = ? AND site_id = ? AND "date" BETWEEN ? AND ?', ['x', 'a', '2026-11-01', '2026-11-02'])).toBeUndefined();
+    expect(partitionsOf(view.sql, ['a/b', '2026-11-01', '2026-11-30'])).toBeUndefined();
+    expect(partitionsOf(view.sql, ['a', '2026-11-30', '2026-11-01'])).toBeUndefined();
   });
 });

@@ -12,6 +12,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findChromium } from '../../local/chromium.ts';
 import { apiClient, BROWSER_USER_AGENT, waitFor } from '../support/http-client.ts';
+import { sitesCli } from '../support/sites-cli.ts';
 
 const baseUrl = inject('baseUrl');
 const apiBase = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
@@ -199,6 +200,42 @@ describe('the beacon script in Chromium', () => {
     const byPlan = await api.get('stats/breakdown', { site_id: site, date: day, dimension: 'prop:plan' });
     expect(byPlan.body.results).toEqual([
       { value: '(none)', events: 2, visitors: 1 },
+      { value: 'pro', events: 1, visitors: 1 },
+    ]);
+  });
+
+  it.runIf(inject('keysTarget'))('shows a visit of three pages with a custom event in the dashboard\'s Goals panel and funnel view', async () => {
+    // Prepare: a goal for the signup, registered as an operator does.
+    const site = `e2e-browser-goals-${run}`;
+    expect(sitesCli(inject('keysTarget')!, 'goal', 'add', '--site', site, '--event', 'signup').status).toBe(0);
+    const { page, events } = await openBrowser();
+
+    // Act: three pages of one visit (a load and two navigations in the app), then a signup with properties.
+    await loadTestPage(page, site);
+    await page.click('#pricing');
+    await page.click('#home');
+    await page.evaluate("analytics.track('signup', { plan: 'pro' })");
+    await expect.poll(() => events.length, { timeout: 10_000 }).toBe(4);
+    const sent = events.map((body) => JSON.parse(body));
+    expect(new Set(sent.map((e) => e.visit?.id)).size).toBe(1);
+    await waitFor(() => api.get('stats/goals', { site_id: site, date: sent[3].timestamp.slice(0, 10) }), (r) => r.body?.goals?.[0]?.completions === 1, PIPELINE_TIMEOUT_MS);
+    const funnel = 'page:/,page:/pricing,event:signup';
+    const query = new URLSearchParams({ period: '30d', funnel });
+    await page.goto(`${apiBase}dashboard?${query}#${new URLSearchParams({ site, key: inject('adminKey') })}`);
+    await page.waitForSelector('main[data-state="ready"]');
+    await page.waitForSelector('#funnel-result tbody tr');
+
+    // Assess: the goal converted the one visitor; the funnel has the visit at every step.
+    const cells = (selector: string) => page.$$eval(selector, (rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent?.trim())));
+    expect(await cells('[data-panel="goals"] tbody tr')).toEqual([['event:signup', '1', '1', '100%']]);
+    expect(await cells('#funnel-result tbody tr')).toEqual([
+      ['page:/', '1', '100%', '0'],
+      ['page:/pricing', '1', '100%', '0'],
+      ['event:signup', '1', '100%', '0'],
+    ]);
+    const byPlan = await api.get('stats/breakdown', { site_id: site, date: sent[3].timestamp.slice(0, 10), dimension: 'prop:plan' });
+    expect(byPlan.body.results).toEqual([
+      { value: '(none)', events: 3, visitors: 1 },
       { value: 'pro', events: 1, visitors: 1 },
     ]);
   });

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { lakeMirror, type MirrorChange } from '../../athena/lake-mirror.ts';
 import { localS3Client } from '../../clients.ts';
@@ -62,6 +62,33 @@ describe('the lake mirror', () => {
     expect(changes).toHaveLength(2);
     expect(changes[1]).toEqual({ added: [path.join(dir, 'events/site_id=s/date=2026-12-06/late.e1.ndjson.gz')], removed: [] });
     expect(await readFile(path.join(dir, keys[7]!), 'utf8')).toBe(keys[7]);
+  });
+
+  it("syncs a query's partitions alone: the site's days in its range, new, replaced and removed objects there, nothing else", async () => {
+    // Prepare: two days of site a in range, one out of range, and site b.
+    const inRange = ['events/site_id=a/date=2026-12-01/u1.e1.ndjson.gz', 'events/site_id=a/date=2026-12-02/u2.e1.ndjson.gz'];
+    const outside = ['events/site_id=a/date=2026-11-30/u3.e1.ndjson.gz', 'events/site_id=b/date=2026-12-01/u4.e1.ndjson.gz'];
+    for (const key of [...inRange, ...outside]) await put(key);
+    const lake = mirror();
+    const scope = { siteId: 'a', from: '2026-12-01', to: '2026-12-02' };
+
+    // Act: a scoped sync; then a day's object replaced by another (as compaction does) and a new one out of scope.
+    const first = await lake.sync(scope);
+    const firstApplied = applied().sort();
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: inRange[0] }));
+    await put('events/site_id=a/date=2026-12-01/day.e2.ndjson.gz');
+    await put('events/site_id=b/date=2026-12-02/u5.e1.ndjson.gz');
+    changes = [];
+    const second = await lake.sync(scope);
+
+    // Assess
+    expect([first, second]).toEqual([2, 2]);
+    expect(firstApplied).toEqual(inRange.sort());
+    expect(changes).toEqual([{ added: [path.join(dir, 'events/site_id=a/date=2026-12-01/day.e2.ndjson.gz')], removed: [path.join(dir, inRange[0]!)] }]);
+    expect(listings).toBe(0);
+    changes = [];
+    expect(await lake.sync()).toBe(5);
+    expect(applied().sort()).toEqual([...outside, 'events/site_id=b/date=2026-12-02/u5.e1.ndjson.gz'].sort());
   });
 
   it('lists the lake folder by folder: every site and day, a day of more than a page of objects, objects right under the prefix', async () => {
