@@ -2,6 +2,7 @@
 // and show figures, a chart and panels; a click on a panel's row filters them all. The key stays
 // in sessionStorage (this tab only); the site, period and filters are in the page's query string,
 // so a view can be bookmarked.
+import './locale-guard.ts';
 import { ApiError, apiBase, statsClient } from './api.ts';
 import { $, download } from './dom.ts';
 import { load, loadNextRows } from './load.ts';
