@@ -38,6 +38,13 @@ export interface LakeMirror {
   follow(everyMs: number): { stop(): Promise<void> };
 }
 
+/**
+ * Whether an object holds table data as Athena reads a table's location: files whose names start
+ * with `_` or `.` are skipped (Hive's hidden files), such as the compactor's manifests
+ * (`_compacted-<id>.sources.json`), which are not gzipped NDJSON.
+ */
+const isDataKey = (key: string): boolean => !key.endsWith('/') && !/^[_.]/.test(key.slice(key.lastIndexOf('/') + 1));
+
 /** Most day folders a scoped sync lists (a longer range lists every folder). */
 const MAX_SCOPE_DAYS = 400;
 
@@ -79,7 +86,7 @@ export function lakeMirror(options: {
     let token: string | undefined;
     do {
       const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: folder, Delimiter: '/', ContinuationToken: token }));
-      for (const object of page.Contents ?? []) if (object.Key && !object.Key.endsWith('/')) objects.set(object.Key, object.ETag ?? '');
+      for (const object of page.Contents ?? []) if (object.Key && isDataKey(object.Key)) objects.set(object.Key, object.ETag ?? '');
       for (const sub of page.CommonPrefixes ?? []) if (sub.Prefix) folders.push(sub.Prefix);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
