@@ -52,6 +52,16 @@ export function instantLiteral(value: string): string {
   return `'${value}'`;
 }
 
+/**
+ * The rows of a GROUPING SETS query (`grouped`, whose `part` names each row's set) numbered within
+ * their set by `order` as `place`, and those `keep` (a condition on `part`, `place` and the
+ * counts) kept: the top rows of each ranked set beside the rows of the others.
+ */
+export function rankedParts(grouped: string, order: string, keep: string): string {
+  const placed = `SELECT grouped.*, row_number() OVER (PARTITION BY part ORDER BY ${order}) AS place FROM (${grouped}) grouped`;
+  return `SELECT * FROM (${placed}) placed WHERE ${keep}`;
+}
+
 /** What `part` says of a row of the figures query: `grouping(event_type, path)`. */
 export const FIGURE_PARTS = { total: 3, type: 1, path: 2 } as const;
 
@@ -66,9 +76,8 @@ export function figuresQuery(siteId: string, range: DayRange, filters: readonly 
   const keys = paths > 0 ? 'grouping(event_type, path) AS part, event_type, path' : 'grouping(event_type) * 2 + 1 AS part, event_type, CAST(NULL AS varchar) AS path';
   const sets = paths > 0 ? '(), (event_type), (path)' : '(), (event_type)';
   const grouped = `SELECT ${keys}, ${POINT_COUNTS}, ${VISIT_COUNTS} FROM events WHERE ${where.sql} GROUP BY GROUPING SETS (${sets})`;
-  const ranked = `SELECT grouped.*, row_number() OVER (PARTITION BY part ORDER BY views DESC, path) AS place FROM (${grouped}) grouped`;
   return {
-    sql: `SELECT * FROM (${ranked}) ranked WHERE part <> ${FIGURE_PARTS.path} OR (views > 0 AND place > ? AND place <= ?)`,
+    sql: rankedParts(grouped, 'views DESC, path', `part <> ${FIGURE_PARTS.path} OR (views > 0 AND place > ? AND place <= ?)`),
     params: [...where.params, offset, offset + paths],
   };
 }

@@ -1,7 +1,7 @@
 import { DIMENSIONS, type Dimension } from './audience.ts';
 import type { Filter } from './filters.ts';
 import type { LakeQuery, LakeRow } from './lake-query.ts';
-import { bucketSql, countOf, integerLiteral, POINT_COUNTS, textOf, VISIT_COUNTS, type Bucketing } from './lake-sql.ts';
+import { bucketSql, countOf, integerLiteral, POINT_COUNTS, rankedParts, textOf, VISIT_COUNTS, type Bucketing } from './lake-sql.ts';
 import { FILTER_COLUMNS, whereClause } from './lake-where.ts';
 import type { DayRange } from './stats.ts';
 
@@ -47,12 +47,9 @@ export function viewQuery(siteId: string, range: DayRange, filters: readonly Fil
     `FROM (${kept}) kept GROUP BY GROUPING SETS (${sets.join(', ')})`;
   // Paths rank by page views, dimensions by visits then page views (each route's order), ties by value.
   const order = `CASE WHEN part = ${viewPart('path')} THEN views ELSE visits END DESC, views DESC, item`;
-  const placed = `SELECT grouped.*, row_number() OVER (PARTITION BY part ORDER BY ${order}) AS place FROM (${grouped}) grouped`;
   const unranked = [viewPart('total'), viewPart('event_type'), viewPart('bucket')].join(', ');
   return {
-    sql:
-      `SELECT * FROM (${placed}) placed WHERE part IN (${unranked}) ` +
-      `OR (item IS NOT NULL AND views > 0 AND place <= ${integerLiteral(rows)}) ORDER BY part, place`,
+    sql: `${rankedParts(grouped, order, `part IN (${unranked}) OR (item IS NOT NULL AND views > 0 AND place <= ${integerLiteral(rows)})`)} ORDER BY part, place`,
     params: where.params,
   };
 }

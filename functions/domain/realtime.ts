@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { toFieldIssues } from './event.ts';
 import type { LakeQuery, LakeRow } from './lake-query.ts';
-import { COUNT_IF, countOf, instantLiteral, integerLiteral, PAGE_VIEW_SQL, textOf } from './lake-sql.ts';
+import { COUNT_IF, countOf, instantLiteral, integerLiteral, PAGE_VIEW_SQL, rankedParts, textOf } from './lake-sql.ts';
 import type { ParseResult } from './parse-result.ts';
 import { parseLimit, siteIdSchema } from './stats.ts';
 import { localDate } from './time-zones.ts';
@@ -51,9 +51,9 @@ export function realtimeQuery(siteId: string, nowMs: number, timeZone: string, l
     `SELECT grouping(path, "source") AS part, coalesce(path, "source") AS item, ` +
     `count(DISTINCT CASE WHEN "timestamp" >= ${instantLiteral(current)} THEN user_id END) AS visitors, ${COUNT_IF(PAGE_VIEW_SQL)} AS views ` +
     `FROM (${kept}) kept GROUP BY GROUPING SETS ((), (path), ("source"))`;
-  const placed = `SELECT grouped.*, row_number() OVER (PARTITION BY part ORDER BY views DESC, item) AS place FROM (${grouped}) grouped`;
+  const keep = `part = ${PARTS.total} OR (item IS NOT NULL AND views > 0 AND place <= ${integerLiteral(limit)})`;
   return {
-    sql: `SELECT * FROM (${placed}) placed WHERE part = ${PARTS.total} OR (item IS NOT NULL AND views > 0 AND place <= ${integerLiteral(limit)}) ORDER BY part, place`,
+    sql: `${rankedParts(grouped, 'views DESC, item', keep)} ORDER BY part, place`,
     params: [siteId, localDate(nowMs - RECENT_MS, timeZone), localDate(nowMs, timeZone), recent],
   };
 }
