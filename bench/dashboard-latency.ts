@@ -14,26 +14,30 @@
 //   it): answered from the lake (the local Athena endpoint, DuckDB over the lake's objects), a
 //   first load (which mirrors the lake's new objects), then --runs times; the
 //   figures shown are checked against the API's filtered answer.
-// Fails when the 30-day p50 is over 1,000 ms or a 12-month first open over 1,500 ms, or the
-// filtered view's p50 over 1,500 ms to its figures or 3,000 ms to everything drawn.
+// - the Goals panel of the last 30 days (the site has 3 goals: its signup event and two page
+//   patterns), timed in each run of the default view, and a 4-step funnel of the last 30 days
+//   (`?funnel=` as the funnel view writes it), --runs times after a first load; both checked
+//   against GET /stats/goals and GET /stats/funnel.
+// Fails when the 30-day p50 is over 1,000 ms or a 12-month first open over 1,500 ms, the
+// filtered view's p50 over 1,500 ms to its figures or 3,000 ms to everything drawn, or the
+// Goals panel's or the funnel's p50 over 2,000 ms.
 //
 // Options: --events N (default 100000), --history N (default 30000), --runs N (default 7),
 // --cold-runs N (default 3), --data DIR (keep DynamoDB Local's data there: a later run with
 // the same numbers skips the loading; DynamoDB Local on files is slower, so the figures are not
 // those of `npm start`, which keeps its data in memory), --verbose (runtime output).
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { chromium, type Browser } from 'playwright-core';
-import { mapLimit } from '../functions/commons/map-limit.ts';
-import { acceptBatch, MAX_AGE_DAYS } from '../functions/domain/event.ts';
-import { toQueueMessages } from '../functions/domain/queue-codec.ts';
-import { classifyUserAgent } from '../functions/domain/user-agent.ts';
+import type { FunnelResponse, GoalsResponse } from '../functions/api/responses.ts';
+import { MAX_AGE_DAYS } from '../functions/domain/event.ts';
 import { findChromium } from '../local/chromium.ts';
 import { PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { findByRole, type StackHandle } from '../local/stack-handle.ts';
-import { dashboardWorkload, type Batch } from './workload/dashboard.ts';
+import { dashboardWorkload } from './workload/dashboard.ts';
+import { addGoals, checkFunnel, checkGoals, FUNNEL_STEPS } from './dashboard/goals-funnel.ts';
+import { post, queueAsReceived } from './dashboard/loading.ts';
+import { ms, openDashboard, type Timing } from './dashboard/page-timing.ts';
 import { drainUntilCounted } from './lib/drain.ts';
 import { percentile } from './lib/numbers.ts';
 import { runtimeStack } from './lib/stack.ts';
@@ -43,10 +47,11 @@ const LIMIT_30D_MS = 1000;
 const LIMIT_12M_MS = 1500;
 const LIMIT_FILTERED_FIGURES_MS = 1500;
 const LIMIT_FILTERED_READY_MS = 3000;
+/** The Goals panel of the last 30 days, and a 4-step funnel of them, each within 2 s (p50). */
+const LIMIT_GOALS_MS = 2000;
+const LIMIT_FUNNEL_MS = 2000;
 /** The whole run is given up after this long. */
 const RUN_LIMIT_MS = 25 * 60_000;
-/** Top-line figures the page shows (FIGURES in web/dashboard/app.ts). */
-const FIGURE_COUNT = 7;
 /** History older than this many days is queued directly (the API refuses events over 400 days old). */
 const API_WINDOW_DAYS = MAX_AGE_DAYS - 5;
 const SITE = 'dashboard-bench.example';
@@ -79,72 +84,6 @@ function workload(nowMs: number) {
     queued: dashboardWorkload({ site: SITE, newestDaysAgo: API_WINDOW_DAYS, oldestDaysAgo: 730, events: historyEvents - apiHistory, users: 8_000, nowMs, seed: 3 }),
   };
 }
-
-/** Posts batches through POST /events, a few at once, with the site's key (events over 7 days old are imports). */
-async function post(api: string, batches: Batch[], key: string): Promise<void> {
-  await mapLimit(batches, 6, async (batch) => {
-    const response = await fetch(`${api}/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': batch.userAgent, 'x-forwarded-for': batch.address, authorization: `Bearer ${key}` },
-      body: JSON.stringify(batch.events),
-    });
-    const body = await response.text();
-    if (response.status !== 202) throw new Error(`POST /events: ${response.status} ${body}`);
-  });
-}
-
-/** Queues batches as ingestion did when they were received (just after their latest event). */
-async function queueAsReceived(stack: StackHandle, batches: Batch[]): Promise<void> {
-  const { sqs } = stack;
-  const queueUrl = stack.get('eventsQueue');
-  await mapLimit(batches, 6, async (batch) => {
-    const audience = { ...classifyUserAgent(batch.userAgent), country: batch.country };
-    const accepted = acceptBatch(batch.events, new Date(batch.latestMs + 60_000), randomUUID, audience);
-    if (!accepted.ok) throw new Error(`a queued batch is invalid: ${JSON.stringify(accepted.issues.slice(0, 3))}`);
-    for (const body of toQueueMessages(accepted.value, 262_144)) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
-  });
-}
-
-interface Timing {
-  /** Navigation start to every top-line figure in the DOM (the page's clock). */
-  figuresMs: number;
-  /** Navigation start to every panel and the chart drawn. */
-  readyMs: number;
-  figures: Record<string, number>;
-}
-
-/** Installed before the page's script (the page's code, as a string: this file is compiled without the DOM's types). */
-const MARKS_SCRIPT = `
-  const marks = (window.__bench = {});
-  new MutationObserver(() => {
-    if (marks.figures === undefined && document.querySelectorAll('#figures [data-metric][data-value]').length >= ${FIGURE_COUNT}) marks.figures = performance.now();
-    if (marks.ready === undefined && document.querySelector('main[data-state="ready"]')) marks.ready = performance.now();
-  }).observe(document, { subtree: true, childList: true, attributes: true });
-`;
-const READ_MARKS = `({
-  figuresMs: window.__bench.figures,
-  readyMs: window.__bench.ready,
-  figures: Object.fromEntries([...document.querySelectorAll('#figures [data-metric][data-value]')].map((item) => [item.dataset.metric, Number(item.dataset.value)])),
-})`;
-
-/**
- * Opens the dashboard in a new browser context (nothing cached, nothing stored) signed in by
- * its link, and times the figures with a MutationObserver installed before the page's script.
- */
-async function timeToFigures(browser: Browser, url: string): Promise<Timing> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
-  try {
-    const page = await context.newPage();
-    await page.addInitScript(MARKS_SCRIPT);
-    await page.goto(url);
-    await page.waitForFunction(() => (globalThis as unknown as { __bench: { ready?: number } }).__bench.ready !== undefined, null, { timeout: 60_000 });
-    return (await page.evaluate(READ_MARKS)) as Timing;
-  } finally {
-    await context.close();
-  }
-}
-
-const ms = (value: number): string => `${Math.round(value).toLocaleString('en-US').padStart(6)} ms`;
 
 let runtime: LocalRuntime | undefined;
 let stack: StackHandle | undefined;
@@ -180,6 +119,8 @@ try {
   stack = runtimeStack(rt);
   // A site key, saved as `npm run keys -- create` saves one.
   const key = await stack.newSiteKey(SITE);
+  // Its goals, as `npm run sites -- goal add` registers them: the Goals panel of every view reads them.
+  await addGoals(stack, SITE);
   const get = async (route: string, query: Record<string, string>) => {
     const response = await fetch(`${api}/${route}?${new URLSearchParams(query)}`, { headers: { authorization: `Bearer ${key}` } });
     const body = (await response.json()) as Record<string, unknown>;
@@ -217,9 +158,9 @@ try {
   const stats = findByRole(rt.hosts, 'statsFunction')!;
 
   // The default view: a first load (the function's cold start, its first reads), then the runs.
-  await timeToFigures(browser, link('30d'));
+  await openDashboard(browser, link('30d'));
   const month: Timing[] = [];
-  for (let i = 0; i < runs; i++) month.push(await timeToFigures(browser, link('30d')));
+  for (let i = 0; i < runs; i++) month.push(await openDashboard(browser, link('30d')));
 
   // The last 12 months, the first time: a new sandbox before each run.
   const year: Array<Timing & { label: string; reads: typeof served }> = [];
@@ -228,10 +169,10 @@ try {
     stats.recycle();
     if (!coldStart) await get('sites', {});
     served = [];
-    const timing = await timeToFigures(browser, link('12m'));
+    const timing = await openDashboard(browser, link('12m'));
     year.push({ ...timing, label: coldStart ? 'cold start, nothing in memory' : `first open ${i + 1}, nothing in memory`, reads: served });
   }
-  const repeat = await timeToFigures(browser, link('12m'));
+  const repeat = await openDashboard(browser, link('12m'));
 
   // The last 30 days filtered to the top source: the lake answers every request of the view.
   const today = new Date().toISOString().slice(0, 10);
@@ -251,14 +192,27 @@ try {
     }
     if (attempt === 20) throw new Error(`a filtered GET /stats still answers ${warm.status} after ${attempt} tries`);
   }
-  const filteredFirst = await timeToFigures(browser, filteredLink);
+  const filteredFirst = await openDashboard(browser, filteredLink);
   const filtered: Timing[] = [];
-  for (let i = 0; i < runs; i++) filtered.push(await timeToFigures(browser, filteredLink));
+  for (let i = 0; i < runs; i++) filtered.push(await openDashboard(browser, filteredLink));
   const wantFiltered = await get('stats', { site_id: SITE, ...days30, filters: filter });
   if (wantFiltered.answered_by !== 'lake') throw new Error(`the filtered figures came from ${String(wantFiltered.answered_by)}, not the lake`);
   for (const [metric, value] of Object.entries(filtered.at(-1)!.figures)) {
     if (wantFiltered[metric] !== value) throw new Error(`the filtered 30-day ${metric} shown is ${value}, the API says ${wantFiltered[metric]}`);
   }
+
+  // A 4-step funnel of the last 30 days, in the URL as the dashboard's funnel view writes it; the
+  // Goals panel of the last 30 days was drawn in every run of the default view.
+  const funnelLink = `${api}/dashboard?${new URLSearchParams({ period: '30d', funnel: FUNNEL_STEPS })}#site=${encodeURIComponent(SITE)}&key=${encodeURIComponent(key)}`;
+  const funnelFirst = await openDashboard(browser, funnelLink);
+  const funnels: Timing[] = [];
+  for (let i = 0; i < runs; i++) funnels.push(await openDashboard(browser, funnelLink));
+  checkGoals(month.at(-1)!.goals, (await get('stats/goals', { site_id: SITE, ...days30 })) as unknown as GoalsResponse);
+  checkFunnel(funnels.at(-1)!.funnel, (await get('stats/funnel', { site_id: SITE, ...days30, steps: FUNNEL_STEPS })) as unknown as FunnelResponse);
+  const timesOf = (timings: Timing[], part: 'goalsMs' | 'funnelMs') =>
+    timings.map((t) => t[part] ?? Number.NaN).sort((a, b) => a - b);
+  const goalsTimes = timesOf(month, 'goalsMs');
+  const funnelTimes = timesOf(funnels, 'funnelMs');
 
   // The figures are the API's.
   const want = await get('stats', { site_id: SITE, ...days30 });
@@ -279,6 +233,12 @@ try {
   console.log(`${`last 30 days, ${filter}, ${runs} runs, p50`.padEnd(52)} ${ms(filteredP50.figures)} ${ms(filteredP50.ready)}`);
   console.log(`${`last 30 days, ${filter}, ${runs} runs, max`.padEnd(52)} ${ms(Math.max(...filtered.map((t) => t.figuresMs)))} ${ms(Math.max(...filtered.map((t) => t.readyMs)))}`);
   console.log(`filtered 30-day figures (from the lake): ${JSON.stringify(filtered.at(-1)!.figures)}`);
+  console.log(`\n${'navigation start to the part drawn'.padEnd(52)} ${'p50'.padStart(9)} ${'max'.padStart(9)}`);
+  console.log(`${`last 30 days, Goals panel (${month.at(-1)!.goals.length} goals), ${runs} runs`.padEnd(52)} ${ms(percentile(goalsTimes, 50))} ${ms(goalsTimes.at(-1)!)}`);
+  console.log(`${`last 30 days, funnel of 4 steps, ${runs} runs`.padEnd(52)} ${ms(percentile(funnelTimes, 50))} ${ms(funnelTimes.at(-1)!)}`);
+  console.log(`${'last 30 days, funnel of 4 steps, first load'.padEnd(52)} ${ms(funnelFirst.funnelMs ?? Number.NaN)}`);
+  console.log(`goals (visitors, completions, rate): ${JSON.stringify(month.at(-1)!.goals)}`);
+  console.log(`funnel ${FUNNEL_STEPS}: ${JSON.stringify(funnels.at(-1)!.funnel)}`);
   const last = year.at(-2) ?? year.at(-1)!;
   console.log('\nstore reads of the stats function in the last first open (read units: one a key read by BatchGetItem):');
   for (const r of last.reads) {
@@ -292,12 +252,15 @@ try {
     ...(firstOpens.some((run) => run.figuresMs > LIMIT_12M_MS) ? [`a 12-month first open is over ${LIMIT_12M_MS} ms`] : []),
     ...(filteredP50.figures > LIMIT_FILTERED_FIGURES_MS ? [`the filtered 30-day p50 to the figures is over ${LIMIT_FILTERED_FIGURES_MS} ms`] : []),
     ...(filteredP50.ready > LIMIT_FILTERED_READY_MS ? [`the filtered 30-day p50 to everything drawn is over ${LIMIT_FILTERED_READY_MS} ms`] : []),
+    ...(!(percentile(goalsTimes, 50) <= LIMIT_GOALS_MS) ? [`the 30-day Goals panel's p50 is over ${LIMIT_GOALS_MS} ms`] : []),
+    ...(!(percentile(funnelTimes, 50) <= LIMIT_FUNNEL_MS) ? [`the 30-day 4-step funnel's p50 is over ${LIMIT_FUNNEL_MS} ms`] : []),
   ];
   console.log(
     failures.length
       ? `\nFAILED: ${failures.join('; ')}`
       : `\nOK: 30-day p50 within ${LIMIT_30D_MS} ms, every 12-month first open within ${LIMIT_12M_MS} ms, ` +
-          `filtered 30-day p50 within ${LIMIT_FILTERED_FIGURES_MS} ms to the figures and ${LIMIT_FILTERED_READY_MS} ms to everything`,
+          `filtered 30-day p50 within ${LIMIT_FILTERED_FIGURES_MS} ms to the figures and ${LIMIT_FILTERED_READY_MS} ms to everything, ` +
+          `30-day Goals panel and 4-step funnel p50 within ${LIMIT_GOALS_MS} and ${LIMIT_FUNNEL_MS} ms`,
   );
   process.exitCode = failures.length ? 1 : 0;
 } catch (error) {

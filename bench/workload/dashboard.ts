@@ -1,6 +1,7 @@
 // The events `npm run bench:dashboard` loads: one site's visits, as a tracker would send them
-// (a visit object on each event, entry URLs with UTM tags, referrers), in POST /events batches
-// of 100 that share a request's User-Agent and address. Seeded, so every run loads the same.
+// (a visit object with the visit's id on each event, entry URLs with UTM tags, referrers, custom
+// properties on signups), in POST /events batches of 100 that share a request's User-Agent and
+// address. Seeded, so every run loads the same.
 import { prng } from '../lib/random.ts';
 import type { Beacon as WorkloadBeacon } from './workload.ts';
 import type { VisitWire } from '../../functions/domain/visit.ts';
@@ -9,6 +10,9 @@ const DAY_MS = 86_400_000;
 const PATHS = Array.from({ length: 50 }, (_, i) => (i === 0 ? '/' : `/page-${i}`));
 const REFERRERS = [undefined, undefined, 'https://www.google.com/', 'https://news.ycombinator.com/', 'https://t.co/x', 'https://duckduckgo.com/'];
 const CAMPAIGNS = ['spring-sale', 'newsletter-12', 'launch'];
+/** The custom properties a signup carries, as `analytics.track('signup', { plan, source_button })` sends them. */
+const PLANS = ['free', 'free', 'pro', 'team'];
+const BUTTONS = ['hero', 'nav', 'footer'];
 /** Browsers the batches come from: the API drops events whose User-Agent names a bot or an HTTP tool. */
 const USER_AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
@@ -54,8 +58,9 @@ export interface DashboardWorkloadOptions {
 
 /**
  * Visits of `events` events in all, spread evenly over the days between `oldestDaysAgo` and
- * `newestDaysAgo` before `nowMs`: 1-5 page views 20-120 s apart, now and then a signup, the
- * paths skewed towards the home page. Batched by 100 in the order they were made.
+ * `newestDaysAgo` before `nowMs`: 1-5 page views 20-120 s apart, now and then a signup with its
+ * plan and button, the paths skewed towards the home page; each visit has an id, as the tracker
+ * gives one. Batched by 100 in the order they were made.
  */
 export function dashboardWorkload(options: DashboardWorkloadOptions): Batch[] {
   const random = prng(options.seed);
@@ -64,7 +69,8 @@ export function dashboardWorkload(options: DashboardWorkloadOptions): Batch[] {
   const span = (options.oldestDaysAgo - options.newestDaysAgo) * DAY_MS;
   // The last event must not be in the future: a visit starts at least 15 minutes before now.
   const newestStart = options.nowMs - options.newestDaysAgo * DAY_MS - 15 * 60_000;
-  while (events.length < options.events) {
+  for (let visits = 0; events.length < options.events; visits++) {
+    const id = `v${options.seed}-${visits.toString(36)}`;
     const user = `user-${Math.floor(options.users * random() ** 2)}`;
     const start = newestStart - Math.floor(random() * span);
     const views = 1 + Math.floor(4 * random() ** 1.5);
@@ -77,11 +83,12 @@ export function dashboardWorkload(options: DashboardWorkloadOptions): Batch[] {
       const gap = page === 1 ? 0 : 20_000 + Math.floor(random() * 100_000);
       at += gap;
       const path = page === 1 ? entryPath : PATHS[Math.floor(PATHS.length * random() ** 2)]!;
-      const visit = { page, gap_ms: gap, entry, ...(referrer ? { referrer } : {}) };
+      const visit = { id, page, gap_ms: gap, entry, ...(referrer ? { referrer } : {}) };
       events.push({ site_id: options.site, event_type: 'page_view', path, user_id: user, timestamp: new Date(at).toISOString(), visit });
       if (random() < 0.04 && events.length < options.events) {
         at += 5_000;
-        events.push({ site_id: options.site, event_type: 'signup', path, user_id: user, timestamp: new Date(at).toISOString(), visit: { ...visit, gap_ms: 5_000 } });
+        const props = { plan: pick(PLANS), source_button: pick(BUTTONS) };
+        events.push({ site_id: options.site, event_type: 'signup', path, user_id: user, timestamp: new Date(at).toISOString(), visit: { ...visit, gap_ms: 5_000 }, props });
       }
     }
   }
