@@ -52,6 +52,8 @@ export function reportRun(c: Phases & Figures & { details: ReturnType<typeof det
       `${lake.objects} objects, ${fmt(events / Math.max(1, lake.objects), 0)} events each: $${fmt(costHttp.s3, 3)} per million events`],
     ['lake bytes per million events (not in the totals)', fmt((lake.bytes / events) * 1e6 / 1e6, 1) + ' MB', '',
       `gzipped NDJSON, ${fmt(lake.bytes / events, 1)} bytes per event: $${fmt(((lake.bytes / events) * 1e6 / 1e9) * PRICES.s3.perGbMonth, 4)} per million events per month kept`],
+    ['lake MB per million events, before props; before visit ids', `${fmt((lake.bytesWithoutProps / events), 1)} / ${fmt((lake.bytesWithoutPropsOrVisitIds / events), 1)}`, '',
+      `the same objects gzipped again without the events' custom properties; without those and the visits' ids`],
     ['lake exact', String(lakeExact), '', `${lake.events} events in the lake, ${events} accepted`],
     ['raw event item (claim) bytes, mean', wire && wire.dynamodb.rawEventItems.items ? fmt(wire.dynamodb.rawEventItems.bytes / wire.dynamodb.rawEventItems.items, 1) : 'n/a', '',
       'as DynamoDB sizes it (storage adds 100 bytes per item); 1 WRU up to 1 KB'],

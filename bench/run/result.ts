@@ -39,6 +39,8 @@ export function resultOf(c: Phases & Figures) {
     raw_event_item_bytes: wire && wire.dynamodb.rawEventItems.items ? round(wire.dynamodb.rawEventItems.bytes / wire.dynamodb.rawEventItems.items, 1) : null,
     s3_puts_per_event: round(lake.objects / events, 5),
     lake_bytes_per_million_events: round((lake.bytes / events) * 1e6, 0),
+    lake_bytes_per_million_events_without_props: round((lake.bytesWithoutProps / events) * 1e6, 0),
+    lake_bytes_per_million_events_without_props_or_visit_ids: round((lake.bytesWithoutPropsOrVisitIds / events) * 1e6, 0),
     usd_per_million_lake_storage_month: round(((lake.bytes / events) * 1e6 / 1e9) * PRICES.s3.perGbMonth, 4),
     max_key: hottest?.key ?? null,
     max_key_wru_per_s_at_5000_eps: round(at5000, 0),
