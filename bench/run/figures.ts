@@ -2,7 +2,7 @@
 // cost per million events, the lake, the logs, the hottest keys, the CPU split, the targets.
 import { gbSeconds } from '../lib/billing.ts';
 import { cpuSplit, functionRowLabel, type CpuSplit } from './cpu-split.ts';
-import { hotKeyAt5000 } from './hot-key.ts';
+import { hotKeyEstimates, type HotKeyAtRate } from './hot-key.ts';
 import { lakeUsage } from './lake-usage.ts';
 import { BenchFailure, percentile, sortedCopy, sum } from '../lib/numbers.ts';
 import { logBytesPerEvent, logsUsdPerMillion } from './log-bytes.ts';
@@ -87,20 +87,25 @@ export async function computeFigures(c: Phases) {
   const logsUsd = logsUsdPerMillion(logBytes.total);
   const statsCallUsd = { rest: costPerStatsCall(rruPerStatsCall, statsGbsPerCall, 'rest'), http: costPerStatsCall(rruPerStatsCall, statsGbsPerCall, 'http') };
 
-  // Hottest partition key, and one busy site at 5,000 events/s.
+  // Hottest partition key, and one busy site at 5,000 and at 50,000 events/s.
   const siteEvents = new Map(workload.sites.map((s) => [s, workload.truth.get(s)?.all.events ?? 0]));
   const topSite = [...siteEvents].sort((a, b) => b[1] - a[1])[0]![0];
   const hottest = wire?.dynamodb.hottestKeys[0];
   const topSiteEps = (siteEvents.get(topSite) ?? 0) / ingestSeconds;
-  const hot = hotKeyAt5000({
+  const hot = hotKeyEstimates({
     site: topSite,
     aggregateKeys: wire?.dynamodb.aggregateKeys ?? [],
     batches: batchesAtDrain,
-    maximumConcurrency: mapping.maximumConcurrency ?? 5,
     siteEventsPerSecond: topSiteEps,
     siteProcessingEventsPerSecond: (siteEvents.get(topSite) ?? 0) / e2eSeconds,
   });
-  const { hotKey: topSiteHotKey, at5000 } = hot;
+  const [hotAt5000, hotAt50000] = hot.atRates as [HotKeyAtRate, HotKeyAtRate];
+  const { hotKey: topSiteHotKey } = hot;
+  const at5000 = hotAt5000.estimate;
+  const at50000 = hotAt50000.estimate;
+  // The events a second the processor counts at the deployed processorMaxConcurrency.
+  const maximumConcurrency = mapping.maximumConcurrency ?? 5;
+  const processorCapacityEps = maximumConcurrency * hot.instanceEventsPerSecond;
 
   // CPU split: during ingestion, and from the last request to drained.
   const splitOpts = (loadGeneratorMs: number) => ({
@@ -128,6 +133,7 @@ export async function computeFigures(c: Phases) {
     e2e_events_per_s: events / e2eSeconds >= 2000,
     ingest_rps: ingestRps >= 3000,
     max_key_wru_per_s_at_5000_eps: Number.isFinite(at5000) ? at5000 <= 1000 : false,
+    max_key_wru_per_s_at_50000_eps: Number.isFinite(at50000) ? at50000 <= 1000 : false,
     ingest_bundle_bytes: bundleBytes < 100 * 1024,
     ingest_init_ms: initMs < 30,
   };
@@ -136,8 +142,8 @@ export async function computeFigures(c: Phases) {
     events, latencies, ingestRps, capacityTotals, txItemsFromLogs, writes, wruPerEvent, wruPerEventAtWrite, unitsByKind, rruPerEvent, rruPerStatsCall,
     rruPerBreakdownCall, sqsRequests, sqsRequestsPerEvent, sqsRequestsPerEventOnWire, ingestMemory, ingestInvocationsPerEvent, ingestP50Calibrated,
     ingestGbsPerEvent, ingestGbsUnderLoadPerEvent, processorInvocationsPerEvent, processorGbsPerEvent, statsDurations, statsGbsPerCall, lake, lakeExact,
-    costRest, costHttp, logBytes, logsUsd, statsCallUsd, siteEvents, topSite, hottest, topSiteEps, hot, topSiteHotKey, at5000, cpuIngest, cpuDrain,
-    ingestCpuMsPerInvocation, processorCpuMsPerEvent, ingestAt20MsDelta, batchSizes, processorBatches, targets
+    costRest, costHttp, logBytes, logsUsd, statsCallUsd, siteEvents, topSite, hottest, topSiteEps, hot, topSiteHotKey, at5000, at50000, hotAt5000,
+    hotAt50000, maximumConcurrency, processorCapacityEps, cpuIngest, cpuDrain, ingestCpuMsPerInvocation, processorCpuMsPerEvent, ingestAt20MsDelta, batchSizes, processorBatches, targets
   };
 }
 export type Figures = Awaited<ReturnType<typeof computeFigures>>;

@@ -11,7 +11,7 @@ export function resultOf(c: Phases & Figures) {
     opts, distinctPaths, load, ingestSeconds, drainedAt, e2eSeconds, wire, exported, countsExact, overflow, maxBucketKb,
     maxTotalsKb, bundleBytes, initMs, events, latencies, ingestRps, wruPerEvent, wruPerEventAtWrite, rruPerEvent, rruPerStatsCall,
     rruPerBreakdownCall, sqsRequests, sqsRequestsPerEvent, sqsRequestsPerEventOnWire, ingestGbsPerEvent, processorGbsPerEvent, lake, lakeExact, costRest,
-    costHttp, logBytes, logsUsd, topSite, hottest, topSiteHotKey, at5000, processorBatches, targets, lakeAgrees
+    costHttp, logBytes, logsUsd, topSite, hottest, topSiteHotKey, at5000, at50000, processorBatches, targets, lakeAgrees
   } = c;
   const result = {
     events,
@@ -44,6 +44,7 @@ export function resultOf(c: Phases & Figures) {
     usd_per_million_lake_storage_month: round(((lake.bytes / events) * 1e6 / 1e9) * PRICES.s3.perGbMonth, 4),
     max_key: hottest?.key ?? null,
     max_key_wru_per_s_at_5000_eps: round(at5000, 0),
+    max_key_wru_per_s_at_50000_eps: round(at50000, 0),
     hot_site: topSite,
     hot_site_key: topSiteHotKey?.key ?? null,
     drain_s: round((drainedAt - load.finishedAt) / 1000, 2),
@@ -115,9 +116,7 @@ export function detailsOf(c: Phases & Figures) {
     cpu: { ingest: cpuIngest, drain: cpuDrain, ingestCpuMsPerInvocation, processorCpuMsPerEvent, cpuMsPerEventIngest: cpuMsPerEvent(cpuIngest, events), cpuMsPerEventDrain: cpuMsPerEvent(cpuDrain, events), ingestAt20MsDelta, loadWorkerMs: load.cpuUserMs + load.cpuSystemMs, proxyMs: wire ? wire.cpuUserMs + wire.cpuSystemMs : null },
     batches: { count: processorBatches, min: batchSizes[0], p50: percentile(batchSizes, 50), max: batchSizes[batchSizes.length - 1], failedBatches: failedBatches.length },
     samples,
-    at5000ByProcessingRate: hot.scaledByProcessingRate,
-    at5000Method: hot.method,
-    at5000ScaledByRate: hot.scaledByRate,
+    hotKey: { fullBatchEvents: hot.fullBatchEvents, instanceEventsPerSecond: hot.instanceEventsPerSecond, atRates: hot.atRates },
     batchesClosedBy: Object.fromEntries(['batchSize', 'payload', 'window'].map((why) => [why, batchesAtDrain.filter((b) => b.closedBy === why).length])),
     topSiteEps,
     mismatches,
