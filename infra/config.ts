@@ -106,6 +106,7 @@ export const WAF_RATE_LIMIT_BOUNDS = { min: 10, max: 2_000_000_000 } as const;
 
 export const DEFAULT_STACK_NAME = 'AnalyticsStack';
 
+// Defined in its own module, so that readers of settings in other files (custom-domain-config.ts) throw it without an import cycle.
 export { ConfigError };
 
 type ContextReader = (key: string) => unknown;
