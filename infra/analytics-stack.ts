@@ -8,6 +8,7 @@ import { SERVICES } from '../functions/commons/metric-names.ts';
 import { withCountryDatabase } from './geo-database.ts';
 import { AnalyticsFunction, TABLE_READ } from './analytics-function.ts';
 import type { AnalyticsApi } from './api.ts';
+import { apiLinkOutputs } from './api-links.ts';
 import { readStackConfig, type StackConfig } from './config.ts';
 import { httpApi } from './http-api.ts';
 import { Monitoring } from './monitoring.ts';
@@ -225,7 +226,8 @@ export class AnalyticsStack extends Stack {
     });
 
     // Outputs (operators and local/localstack/deploy.sh read these)
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API stage' });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (https://<domainName>/ with a custom domain)' });
+    apiLinkOutputs(this, this.api);
     new CfnOutput(this, 'ApiId', { value: this.api.apiId, description: `${this.api.type === 'http' ? 'HTTP' : 'REST'} API id` });
     new CfnOutput(this, 'ApiStage', { value: this.api.stageName, description: 'API stage name' });
     new CfnOutput(this, 'EventsQueueUrl', { value: this.eventsQueue.queueUrl });

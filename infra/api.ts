@@ -3,6 +3,7 @@ import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RouteFunction } from '../functions/api/routes.ts';
 import type { ApiType } from './config.ts';
+import type { ApiCustomDomain } from './custom-domain.ts';
 
 /** The functions behind the API's routes (functions/api/routes.ts says which serves each). */
 export type ApiFunctions = Readonly<Record<RouteFunction, IFunction>>;
@@ -18,8 +19,12 @@ export type AnalyticsApi = (
   | { readonly type: Extract<ApiType, 'rest'>; readonly api: RestApi }
   | { readonly type: Extract<ApiType, 'http'>; readonly api: HttpApi }
 ) & {
-  /** Base URL of the stage, ending in `/`. */
+  /** Base URL of the API, ending in `/`: `https://<domainName>/` with a custom domain, else executeApiUrl. */
   readonly url: string;
+  /** The stage's execute-api URL, ending in `/`; it keeps answering beside a custom domain. */
+  readonly executeApiUrl: string;
+  /** The API's own domain (context domainName), when set. */
+  readonly customDomain: ApiCustomDomain | undefined;
   readonly apiId: string;
   readonly stageName: string;
 };

@@ -1,5 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
+import { ConfigError } from './config-error.ts';
+import { readCustomDomain, type CustomDomainConfig } from './custom-domain-config.ts';
 
 /** The kind of API Gateway API in front of the functions. */
 export type ApiType = 'rest' | 'http';
@@ -71,6 +73,8 @@ export interface StackConfig {
    * undefined: no web ACL. REST API only (WAF cannot be associated with an HTTP API).
    */
   readonly wafRateLimit: number | undefined;
+  /** The API's own domain (context domainName, certificateArn, hostedZoneId, hostedZoneName); undefined: execute-api's. */
+  readonly customDomain: CustomDomainConfig | undefined;
 }
 
 /** The defaults, as they would be written in cdk.json. */
@@ -102,17 +106,8 @@ export const WAF_RATE_LIMIT_BOUNDS = { min: 10, max: 2_000_000_000 } as const;
 
 export const DEFAULT_STACK_NAME = 'AnalyticsStack';
 
-/** Thrown for a context value that cannot be used; the message names the key. */
-export class ConfigError extends Error {
-  constructor(
-    readonly key: string,
-    expectation: string,
-    value: unknown,
-  ) {
-    super(`Invalid CDK context value for "${key}": expected ${expectation}, got ${JSON.stringify(value)}`);
-    this.name = 'ConfigError';
-  }
-}
+// Defined in its own module, so that readers of settings in other files (custom-domain-config.ts) throw it without an import cycle.
+export { ConfigError };
 
 type ContextReader = (key: string) => unknown;
 
@@ -285,6 +280,7 @@ export function readStackConfig(scope: IConstruct): StackConfig {
     alarmQueueAgeMinutes,
     pointInTimeRecovery: readBoolean(read, 'pointInTimeRecovery', DEFAULT_CONFIG.pointInTimeRecovery),
     wafRateLimit,
+    customDomain: readCustomDomain(read),
   };
 }
 

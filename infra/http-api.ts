@@ -7,6 +7,7 @@ import { acknowledge } from './acknowledgments.ts';
 import { accessLogFormat, accessLogGroup } from './access-log.ts';
 import { perFunction, type AnalyticsApi, type ApiFunctions } from './api.ts';
 import type { StackConfig } from './config.ts';
+import { httpApiDomain } from './custom-domain.ts';
 
 /**
  * API Gateway HTTP API (payload format 2.0): cheaper per request than a REST API, but not
@@ -49,5 +50,7 @@ export function httpApi(scope: Construct, functions: ApiFunctions, config: Stack
     }
   }
 
-  return { type: 'http', api, url: stage.url, apiId: api.httpApiId, stageName: stage.stageName };
+  const customDomain = config.customDomain && httpApiDomain(scope, api, stage, config.customDomain);
+  const urls = { url: customDomain?.url ?? stage.url, executeApiUrl: stage.url, customDomain };
+  return { type: 'http', api, ...urls, apiId: api.httpApiId, stageName: stage.stageName };
 }

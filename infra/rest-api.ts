@@ -7,6 +7,7 @@ import { accessLogFormat, accessLogGroup } from './access-log.ts';
 import { jsonGatewayResponses } from './gateway-responses.ts';
 import { perFunction, type AnalyticsApi, type ApiFunctions } from './api.ts';
 import type { StackConfig } from './config.ts';
+import { restApiDomain } from './custom-domain.ts';
 import { RATE_LIMITED_CODE, RateLimitWebAcl, WAF_RATE_WINDOW_SECONDS } from './waf.ts';
 
 const OPEN_METHOD_RULES = ['AwsSolutions-APIG4', 'AwsSolutions-COG4'];
@@ -75,5 +76,7 @@ export function restApi(scope: Construct, functions: ApiFunctions, config: Stack
     });
   }
 
-  return { type: 'rest', api, url: api.url, apiId: api.restApiId, stageName: api.deploymentStage.stageName };
+  const customDomain = config.customDomain && restApiDomain(scope, api, config.customDomain);
+  const urls = { url: customDomain?.url ?? api.url, executeApiUrl: api.url, customDomain };
+  return { type: 'rest', api, ...urls, apiId: api.restApiId, stageName: api.deploymentStage.stageName };
 }

@@ -298,8 +298,9 @@ export function resolveEnvironment(model: TemplateModel, fn: FunctionModel, bind
 }
 
 /**
- * Stack outputs resolved locally. Values pointing at the deployed REST API
- * (https://<id>.execute-api.<region>.amazonaws.com/<stage>/...) are rewritten to the local API URL.
+ * Stack outputs resolved locally. The deployed REST API's URL in a value
+ * (https://<id>.execute-api.<region>.amazonaws.com/<stage>/...) is rewritten to the local API URL;
+ * a custom domain's (context domainName) is left as it is, as nothing serves it locally.
  */
 export function resolveOutputs(model: TemplateModel, bindings: LocalBindings): Record<string, string> {
   const resolver = new Resolver(model, bindings);
@@ -315,7 +316,7 @@ export function resolveOutputs(model: TemplateModel, bindings: LocalBindings): R
     for (const api of Object.values(bindings.restApis)) {
       if (!api.url) continue;
       const remote = `https://${api.id}.execute-api.${model.region}.amazonaws.com`;
-      if (value.startsWith(remote)) value = api.url + value.slice(remote.length);
+      value = value.replaceAll(remote, api.url);
     }
     outputs[name] = value;
   }

@@ -113,4 +113,18 @@ describe('GET /sites over HTTP', () => {
       expect(Object.fromEntries(new URLSearchParams(link.hash.slice(1)))).toEqual({ site, key: created.key });
     }
   });
+
+  it.runIf(keysTarget)('create given --api-url (the ApiUrl output, a custom domain\'s when set) links the dashboard on that URL', async () => {
+    // Prepare
+    const created = keysCli([...keysTarget!, '--api-url', 'https://analytics.example.com/'], 'create', '--site', site);
+
+    // Act
+    const response = await apiClient(baseUrl, undefined, created.key).get('sites');
+
+    // Assess: the link is on the domain given, and the key it carries reads the site as any other.
+    const link = new URL(created.dashboard_url);
+    expect(`${link.origin}${link.pathname}`).toBe('https://analytics.example.com/dashboard');
+    expect(Object.fromEntries(new URLSearchParams(link.hash.slice(1)))).toEqual({ site, key: created.key });
+    expect(response.body).toEqual({ sites: [{ site_id: site, first_day: first, last_day: last, views: 3 }] });
+  });
 });

@@ -12,6 +12,10 @@ describe('dashboardLink', () => {
     );
   });
 
+  it('puts the dashboard at the root of a custom domain (ApiUrl https://<domainName>/)', () => {
+    expect(dashboardLink('https://analytics.example.com/', 's', 'k')).toBe('https://analytics.example.com/dashboard#site=s&key=k');
+  });
+
   it('gives back the site id and key when the page parses its fragment', () => {
     const link = new URL(dashboardLink('http://127.0.0.1:3000', 'shop:eu.1', 'bak_x'));
     const params = new URLSearchParams(link.hash.slice(1));

@@ -2,7 +2,7 @@ import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnalyticsStack } from '../../../infra/analytics-stack.ts';
-import { removeSynthOutputs, testApp } from './synth.ts';
+import { CUSTOM_DOMAIN, HOSTED_ZONE, removeSynthOutputs, testApp } from './synth.ts';
 
 afterAll(removeSynthOutputs);
 
@@ -33,6 +33,10 @@ describe('cdk-nag AwsSolutions rules', () => {
     ['restricted ingestion', { restrictIngestion: 'true' }],
     ['the WAF rate limit', { wafRateLimit: '1000' }],
     ['point-in-time recovery off', { pointInTimeRecovery: 'false' }],
+    ['a custom domain on the REST API', CUSTOM_DOMAIN],
+    ['a custom domain and its hosted zone on the REST API', { ...CUSTOM_DOMAIN, ...HOSTED_ZONE }],
+    ['a custom domain on the HTTP API', { apiType: 'http', ...CUSTOM_DOMAIN }],
+    ['a custom domain and its hosted zone on the HTTP API', { apiType: 'http', ...CUSTOM_DOMAIN, ...HOSTED_ZONE }],
   ])('find no unacknowledged error or warning with %s', (_name, context) => {
     // Prepare
     const { app, checks } = checkedApp(context);

@@ -15,6 +15,15 @@ const cdkJsonContext = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json
 
 const outdirs: string[] = [];
 
+/** A custom domain of the API as context gives it (`-c domainName=... -c certificateArn=...`). */
+export const CUSTOM_DOMAIN = {
+  domainName: 'analytics.example.com',
+  certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666',
+} as const;
+
+/** The Route 53 hosted zone of CUSTOM_DOMAIN, for its alias record. */
+export const HOSTED_ZONE = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' } as const;
+
 export interface Synthesized {
   stack: AnalyticsStack;
   template: Template;
