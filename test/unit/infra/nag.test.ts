@@ -1,7 +1,8 @@
-import { Validations, type App } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import type { App } from 'aws-cdk-lib';
+import type { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnalyticsStack } from '../../../infra/analytics-stack.ts';
+import { checkApp, findingsOf } from './nag-findings.ts';
 import { removeSynthOutputs, testApp } from './synth.ts';
 
 afterAll(removeSynthOutputs);
@@ -9,21 +10,9 @@ afterAll(removeSynthOutputs);
 /** The app with cdk-nag's AwsSolutions rules registered as `cdk synth` would run them. */
 function checkedApp(context: Record<string, unknown>): { app: App; checks: AwsSolutionsChecks } {
   const app = testApp(context);
-  const checks = new AwsSolutionsChecks(app);
-  Validations.of(app).addPlugins(checks);
+  const checks = checkApp(app);
   new AnalyticsStack(app, 'AnalyticsStack');
   return { app, checks };
-}
-
-/** Every unacknowledged finding, one line each: severity, rule, construct path and what is wrong. */
-function findingsOf(checks: AwsSolutionsChecks, app: App): string[] {
-  return checks
-    .validateScope(app)
-    .violations.flatMap((violation) =>
-      violation.violatingResources.map(
-        (resource) => `${violation.severity} ${violation.ruleName} ${resource.constructPath}: ${violation.description}`,
-      ),
-    );
 }
 
 describe('cdk-nag AwsSolutions rules', () => {
@@ -33,6 +22,7 @@ describe('cdk-nag AwsSolutions rules', () => {
     ['restricted ingestion', { restrictIngestion: 'true' }],
     ['the WAF rate limit', { wafRateLimit: '1000' }],
     ['point-in-time recovery off', { pointInTimeRecovery: 'false' }],
+    ["the account's API Gateway CloudWatch role left alone", { apiGatewayCloudWatchRole: 'false' }],
   ])('find no unacknowledged error or warning with %s', (_name, context) => {
     // Prepare
     const { app, checks } = checkedApp(context);
