@@ -132,7 +132,7 @@ export class WebsiteAnalytics extends Construct {
         ADMIN_API_KEY_SECRET_ARN: this.adminApiKey.secretArn,
       },
       // Visitors' countries are looked up at ingestion in the database the npm package ships.
-      bundling: withCountryDatabase(),
+      bundling: () => withCountryDatabase(),
     })
       .useQueue(this.eventsQueue, 'QUEUE_URL', 'send')
       // GetItem: the key of a request that back-dates events, by hash; BatchGetItem: registrations, when restricted.
@@ -203,7 +203,7 @@ export class WebsiteAnalytics extends Construct {
       description: 'Serves the beacon script websites embed (GET /t.js) and the dashboard (GET /dashboard)',
       memorySize: 128,
       timeout: Duration.seconds(3),
-      bundling: assetsBundling(),
+      bundling: assetsBundling,
     });
 
     this.compactorFunction = lakeCompactor(this, { logs, config, lake: this.lake, eventsTable: this.eventsTable });
