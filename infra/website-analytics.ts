@@ -1,6 +1,8 @@
 import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledgments.ts';
@@ -56,6 +58,12 @@ export class WebsiteAnalytics extends Construct {
   readonly lake: Lake;
   /** Alarms, their SNS topic and the dashboard. */
   readonly monitoring: Monitoring;
+  /** Base URL of the API stage (output `ApiUrl`): `<url>t.js` is the beacon script, `<url>dashboard` the dashboard. */
+  readonly apiUrl: string;
+  /** The raw-event lake's bucket (`lake.bucket`). */
+  readonly lakeBucket: Bucket;
+  /** The SNS topic of the alarms (`monitoring.alarmTopic`). */
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: WebsiteAnalyticsProps = {}) {
     super(scope, id);
@@ -212,6 +220,9 @@ export class WebsiteAnalytics extends Construct {
     const functions = { ingest: this.ingestFunction, stats: this.statsFunction, assets: this.assetsFunction };
     this.api = config.apiType === 'http' ? httpApi(this, functions, config) : restApi(this, functions, config);
 
+    this.apiUrl = this.api.url;
+    this.lakeBucket = this.lake.bucket;
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       config,
       api: this.api,
@@ -226,6 +237,8 @@ export class WebsiteAnalytics extends Construct {
       },
       tables: { events: this.eventsTable, aggregates: this.aggregatesTable, sites: this.sitesTable },
     });
+
+    this.alarmTopic = this.monitoring.alarmTopic;
 
     // Outputs (operators, `npm start` and local/localstack/deploy.sh read these)
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API stage' });

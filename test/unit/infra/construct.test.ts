@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -112,8 +112,9 @@ describe('the WebsiteAnalytics construct', () => {
     expect(findings).toEqual([]);
     template.resourceCountIs('AWS::DynamoDB::Table', 3);
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
-    expect(stack.resolve(analytics.api.url)).toBeDefined();
-    expect(analytics.monitoring.alarmTopic).toBeDefined();
+    expect(stack.resolve(analytics.apiUrl)).toEqual(stack.resolve(analytics.api.url));
+    expect(stack.resolve(analytics.alarmTopic.topicArn)).toEqual({ Ref: stack.getLogicalId(analytics.alarmTopic.node.defaultChild as CfnResource) });
+    expect(analytics.lakeBucket).toBe(analytics.lake.bucket);
     expect(() => app.synth()).not.toThrow();
   });
 });
