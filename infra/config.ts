@@ -51,14 +51,19 @@ export const WAF_RATE_LIMIT_BOUNDS = { min: 10, max: 2_000_000_000 } as const;
 
 export const DEFAULT_STACK_NAME = 'AnalyticsStack';
 
-/** Thrown for a context value that cannot be used; the message names the key. */
+/** Where a setting comes from: the app's CDK context, or a prop of the construct. */
+export type SettingSource = 'context' | 'prop';
+
+/** Thrown for a context value or prop that cannot be used; the message names the key. */
 export class ConfigError extends Error {
   constructor(
     readonly key: string,
-    expectation: string,
-    value: unknown,
+    readonly expectation: string,
+    readonly value: unknown,
+    source: SettingSource = 'context',
   ) {
-    super(`Invalid CDK context value for "${key}": expected ${expectation}, got ${JSON.stringify(value)}`);
+    const what = source === 'context' ? 'Invalid CDK context value for' : 'Invalid WebsiteAnalytics prop';
+    super(`${what} "${key}": expected ${expectation}, got ${JSON.stringify(value)}`);
     this.name = 'ConfigError';
   }
 }
@@ -211,8 +216,14 @@ const SETTINGS: { readonly [K in keyof WebsiteAnalyticsProps]-?: Check<StackConf
 export const SETTING_KEYS = Object.keys(SETTINGS) as readonly (keyof WebsiteAnalyticsProps)[];
 
 /** Checks every setting read with `read` and applies the defaults; throws a {@link ConfigError} naming the first bad one. */
-export function resolveConfig(read: ContextReader): StackConfig {
-  const settings = Object.fromEntries(SETTING_KEYS.map((key) => [key, SETTINGS[key](read, key)])) as unknown as Omit<StackConfig, 'logRetention'>;
+export function resolveConfig(read: ContextReader, source: SettingSource = 'context'): StackConfig {
+  let settings: Omit<StackConfig, 'logRetention'>;
+  try {
+    settings = Object.fromEntries(SETTING_KEYS.map((key) => [key, SETTINGS[key](read, key)])) as unknown as typeof settings;
+  } catch (error) {
+    if (error instanceof ConfigError && source === 'prop') throw new ConfigError(error.key, error.expectation, error.value, source);
+    throw error;
+  }
   const days = settings.logRetentionDays;
   return { ...settings, logRetention: days === 0 ? RetentionDays.INFINITE : (days as RetentionDays) };
 }

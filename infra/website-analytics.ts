@@ -67,7 +67,7 @@ export class WebsiteAnalytics extends Construct {
 
   constructor(scope: Construct, id: string, props: WebsiteAnalyticsProps = {}) {
     super(scope, id);
-    const config = resolveConfig((key) => props[key as keyof WebsiteAnalyticsProps]);
+    const config = resolveConfig((key) => props[key as keyof WebsiteAnalyticsProps], 'prop');
     this.config = config;
     const removalPolicy = config.destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 

@@ -83,6 +83,7 @@ describe('the WebsiteAnalytics construct', () => {
     const construct = (props: ConstructorParameters<typeof WebsiteAnalytics>[2]) => () =>
       new WebsiteAnalytics(new Stack(userApp(), 'Site'), 'Analytics', props);
     expect(construct({ batchSize: 0 })).toThrow(ConfigError);
+    expect(construct({ batchSize: 0 })).toThrow('Invalid WebsiteAnalytics prop "batchSize": expected an integer between 1 and 10000, got 0');
     expect(construct({ batchSize: 100, batchWindowSeconds: 0 })).toThrow(/"batchWindowSeconds": expected at least 1 when batchSize is greater than 10/);
     expect(construct({ apiType: 'http', wafRateLimit: 1000 })).toThrow(/"wafRateLimit"/);
     expect(construct({ logRetentionDays: 2 })).toThrow(/"logRetentionDays"/);
