@@ -215,7 +215,8 @@ function bundledCode(entry: string, bundling: AnalyticsFunctionProps['bundling']
 
 /**
  * The esbuild installed in the repository, loaded when something is bundled: the npm package
- * ships its functions prebuilt and does not depend on esbuild.
+ * ships its functions prebuilt and does not depend on esbuild (nor on its types: internal).
+ * @internal
  */
 export function localEsbuild(): typeof import('esbuild') {
   return createRequire(path.join(PROJECT_ROOT, 'package.json'))('esbuild') as typeof import('esbuild');

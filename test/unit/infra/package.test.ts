@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleNameOf, PREBUILT_DIR, PROJECT_ROOT } from '../../../infra/analytics-function.ts';
@@ -20,6 +21,24 @@ const analytics = new WebsiteAnalytics(stack, 'Analytics', { restrictIngestion: 
 app.synth();
 console.log(JSON.stringify({ retentionDays: analytics.config.retentionDays, functions: analytics.node.findAll().filter((c) => c.constructor.name === 'AnalyticsFunction').length }));
 `;
+
+// The same from TypeScript, type-checked against the package's declarations (and aws-cdk-lib's) alone.
+const TYPED_APP = `
+import { App, CfnOutput, Stack } from 'aws-cdk-lib';
+import { WebsiteAnalytics, type WebsiteAnalyticsProps } from '${PACKAGE.name}';
+
+const stack = new Stack(new App(), 'Site');
+const props: WebsiteAnalyticsProps = { apiType: 'http', alarmEmail: 'ops@example.com', apiGatewayCloudWatchRole: false };
+const analytics = new WebsiteAnalytics(stack, 'Analytics', props);
+new CfnOutput(stack, 'TrackerUrl', { value: \`\${analytics.apiUrl}t.js\` });
+const names: string[] = [analytics.eventsTable.tableName, analytics.lakeBucket.bucketName, analytics.alarmTopic.topicArn, analytics.eventsQueue.queueUrl];
+export default names;
+`;
+
+const TYPED_APP_CONFIG = {
+  compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022', 'esnext.disposable'], strict: true, noEmit: true, skipLibCheck: false, types: [] },
+  files: ['app.ts'],
+};
 
 /** Every handler entry the infra code names (functions/<dir>/<file>handler.ts). */
 function entriesInInfra(): string[] {
@@ -47,6 +66,9 @@ describe('the npm package', () => {
     execFileSync('tar', ['-xzf', path.join(work, tarball!), '-C', installed, '--strip-components=1']);
     for (const peer of ['aws-cdk-lib', 'constructs']) symlinkSync(path.join(PROJECT_ROOT, 'node_modules', peer), path.join(scratch, 'node_modules', peer), 'dir');
     writeFileSync(path.join(scratch, 'app.mjs'), APP);
+    writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ type: 'module' }));
+    writeFileSync(path.join(scratch, 'app.ts'), TYPED_APP);
+    writeFileSync(path.join(scratch, 'tsconfig.json'), JSON.stringify(TYPED_APP_CONFIG));
   }, 180_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -57,6 +79,17 @@ describe('the npm package', () => {
     expect(existsSync(path.join(installed, 'infra'))).toBe(false);
     const bundles = readdirSync(path.join(installed, 'dist', PREBUILT_DIR)).sort();
     expect(bundles).toEqual(entriesInInfra().map(bundleNameOf).sort());
+  });
+
+  it('type-checks a TypeScript app against its declarations, without the types of its dev dependencies', () => {
+    const tsc = createRequire(path.join(PROJECT_ROOT, 'package.json')).resolve('typescript/bin/tsc');
+    let errors = '';
+    try {
+      execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: scratch, encoding: 'utf8' });
+    } catch (error) {
+      errors = String((error as { stdout?: string }).stdout); // tsc prints its errors on stdout
+    }
+    expect(errors).toBe('');
   });
 
   it('synthesizes in a plain `node app.mjs` next to a resource of the app, with the functions from the package', () => {
