@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -5,9 +6,9 @@ import { Duration, RemovalPolicy, Stack, type CfnResource } from 'aws-cdk-lib';
 import { acknowledge } from './acknowledgments.ts';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, Code, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource, type SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -15,8 +16,25 @@ import type { Construct } from 'constructs';
 import { metricsNamespace, type ServiceName } from '../functions/commons/metric-names.ts';
 import type { LogLevel } from './config.ts';
 
-/** The repository root: entries, package-lock.json and tsconfig.json are resolved from here. */
+/**
+ * The repository root: entries, package-lock.json and tsconfig.json are resolved from here. In
+ * the npm package it is the package's `dist/`, which holds the prebuilt bundles instead.
+ */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Where the npm package keeps the functions' prebuilt bundles, under {@link PROJECT_ROOT} (infra/package/build.ts). */
+export const PREBUILT_DIR = 'lambda-bundles';
+
+/** The folder name of an entry's bundle: `functions/ingest/handler.ts` -> `ingest-handler`. */
+export function bundleNameOf(entry: string): string {
+  return entry.replace(/^functions\//, '').replace(/\.ts$/, '').replaceAll('/', '-');
+}
+
+/** The prebuilt bundle of `entry` when this code runs from the npm package; undefined in the repository. */
+function prebuiltBundle(entry: string): string | undefined {
+  const dir = path.join(PROJECT_ROOT, PREBUILT_DIR, bundleNameOf(entry));
+  return existsSync(path.join(dir, 'index.mjs')) ? dir : undefined;
+}
 
 /**
  * Lets CommonJS dependencies that call `require` (for Node built-ins) run inside the ESM bundle.
@@ -50,7 +68,7 @@ export type BucketAction = 'GetObject' | 'PutObject' | 'DeleteObject';
 export type QueueAccess = 'send';
 
 export interface AnalyticsFunctionProps
-  extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'logGroup' | 'logRetention' | 'role'> {
+  extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'logGroup' | 'logRetention' | 'role' | 'bundling' | 'code'> {
   /** Handler source, relative to the repository root (e.g. `functions/ingest/handler.ts`). */
   readonly entry: string;
   /** Retention of the function's log group. */
@@ -66,6 +84,11 @@ export interface AnalyticsFunctionProps
    * invoked once per event turns them off: they would be most of its CloudWatch Logs bill.
    */
   readonly platformLogs?: boolean;
+  /**
+   * esbuild options on top of the project's; a function is called only when the entry is bundled
+   * at synth (in the repository), not when the npm package's prebuilt bundle is used.
+   */
+  readonly bundling?: BundlingOptions | (() => BundlingOptions);
 }
 
 /**
@@ -73,12 +96,17 @@ export interface AnalyticsFunctionProps
  * built by the locally installed esbuild (minified, with source maps, AWS SDK left to the
  * runtime), its own log group with a retention, an execution role that may write to that log
  * group only, logs and metrics settings for Powertools (its service, the stack's metric
- * namespace, the log level), and 256 MB unless told otherwise.
+ * namespace, the log level), and 256 MB unless told otherwise. From the npm package, the bundle
+ * built when the package was packed (infra/package/build.ts) is deployed as it is.
  */
 export class AnalyticsFunction extends NodejsFunction {
+  /** The name of the function's bundle (its entry's, see {@link bundleNameOf}). */
+  readonly bundleName: string;
+
   constructor(scope: Construct, id: string, props: AnalyticsFunctionProps) {
     const { entry, logRetention, logRemovalPolicy, service, logLevel, platformLogs = true, bundling, environment, ...rest } = props;
-    assertLocalEsbuild(scope);
+    const prebuilt = prebuiltBundle(entry);
+    if (!prebuilt) assertLocalEsbuild(scope);
 
     // A sibling of the function, so it exists before the function that writes to it.
     const logGroup = new LogGroup(scope, `${id}Logs`, {
@@ -101,12 +129,9 @@ export class AnalyticsFunction extends NodejsFunction {
       memorySize: 256,
       timeout: Duration.seconds(10),
       ...rest,
-      entry: path.join(PROJECT_ROOT, entry),
-      handler: 'handler',
+      ...(prebuilt ? { code: Code.fromAsset(prebuilt), handler: 'index.handler' } : bundledCode(entry, bundling)),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       logGroup,
       role,
       // JSON format, so that Lambda filters by level: its system logs at INFO (START, END, REPORT)
@@ -123,19 +148,8 @@ export class AnalyticsFunction extends NodejsFunction {
         POWERTOOLS_LOG_LEVEL: logLevel,
         ...environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        externalModules: ['@aws-sdk/*'],
-        forceDockerBundling: false,
-        tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
-        ...bundling,
-      },
     });
+    this.bundleName = bundleNameOf(entry);
   }
 
   /** Grants `access` on `table` and passes its name in the environment variable `envName`. */
@@ -175,6 +189,37 @@ export class AnalyticsFunction extends NodejsFunction {
     this.addEventSource(new SqsEventSource(queue, props));
     return this;
   }
+}
+
+/** NodejsFunction's props that bundle `entry` from the repository with the locally installed esbuild. */
+function bundledCode(entry: string, bundling: AnalyticsFunctionProps['bundling']): NodejsFunctionProps {
+  return {
+    entry: path.join(PROJECT_ROOT, entry),
+    handler: 'handler',
+    projectRoot: PROJECT_ROOT,
+    depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+    bundling: {
+      format: OutputFormat.ESM,
+      mainFields: ['module', 'main'],
+      banner: ESM_REQUIRE_BANNER,
+      minify: true,
+      sourceMap: true,
+      sourcesContent: false,
+      externalModules: ['@aws-sdk/*'],
+      forceDockerBundling: false,
+      tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+      ...(typeof bundling === 'function' ? bundling() : bundling),
+    },
+  };
+}
+
+/**
+ * The esbuild installed in the repository, loaded when something is bundled: the npm package
+ * ships its functions prebuilt and does not depend on esbuild (nor on its types: internal).
+ * @internal
+ */
+export function localEsbuild(): typeof import('esbuild') {
+  return createRequire(path.join(PROJECT_ROOT, 'package.json'))('esbuild') as typeof import('esbuild');
 }
 
 /**

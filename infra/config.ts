@@ -1,81 +1,37 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
-import { ConfigError } from './config-error.ts';
+import { API_TYPES, LOG_LEVELS, type ApiType, type LogLevel, type WebsiteAnalyticsProps } from './settings.ts';
+import { ConfigError, type SettingSource } from './config-error.ts';
 import { readCustomDomain, type CustomDomainConfig } from './custom-domain-config.ts';
 
-/** The kind of API Gateway API in front of the functions. */
-export type ApiType = 'rest' | 'http';
+export { API_TYPES, LOG_LEVELS, type ApiType, type LogLevel, type WebsiteAnalyticsProps } from './settings.ts';
 
-export const API_TYPES: readonly ApiType[] = ['rest', 'http'];
-
-/**
- * Levels the functions may log at. None above INFO: Lambda reads the metric lines (embedded
- * metric format, which carry no level) as INFO and would drop them.
- */
-export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO'] as const;
-
-export type LogLevel = (typeof LOG_LEVELS)[number];
+type Resolved = { readonly [K in keyof WebsiteAnalyticsProps]-?: Exclude<WebsiteAnalyticsProps[K], undefined> };
 
 /**
- * Every tunable of the stack, read from CDK context once (`cdk.json` or `-c key=value`),
- * validated and defaulted. Values given with `-c` arrive as strings and are parsed here.
+ * Every setting of the construct, checked and defaulted (docs of each in settings.ts). The props
+ * of `WebsiteAnalytics` become this; so does the project's CDK context (`cdk.json` or
+ * `-c key=value`, values given with `-c` arrive as strings and are parsed here), through the
+ * same checks: {@link resolveConfig}.
  */
-export interface StackConfig {
-  /**
-   * `rest`: an API Gateway REST API (v1), which free LocalStack and `npm start` also serve.
-   * `http`: an API Gateway HTTP API (payload format 2.0), cheaper per request on AWS.
-   */
-  readonly apiType: ApiType;
-  /** SQS messages per processor invocation (1-10000). */
-  readonly batchSize: number;
-  /** Seconds the event source waits to fill a batch (0-300; at least 1 when batchSize > 10). */
-  readonly batchWindowSeconds: number;
-  /** Receives before a message moves to the dead-letter queue (1-1000). */
-  readonly maxReceiveCount: number;
-  /** Processor timeout in seconds (1-900); the queue's visibility timeout is 6x this. */
-  readonly processorTimeoutSeconds: number;
-  /** Most processor instances the event source runs at once (2-1000). */
-  readonly processorMaxConcurrency: number;
-  /** Days raw events are kept (0-3650; 0 keeps them forever). */
-  readonly retentionDays: number;
-  /** Days the raw-event lake keeps an object (0-36500; 0, the default, keeps them). */
-  readonly lakeRetentionDays: number;
-  /** Megabytes one Athena query of the lake's workgroup may scan before Athena cancels it (10 or more). */
-  readonly athenaScanLimitMb: number;
-  /** Items the per-path page-view counters are hashed into (1-16). */
-  readonly pathBuckets: number;
-  /** Steady-state requests per second allowed by the API stage (> 0). */
-  readonly throttleRateLimit: number;
-  /** Burst of requests allowed by the API stage (integer >= 1). */
-  readonly throttleBurstLimit: number;
-  /** API Gateway stage name (letters, digits, `_` and `-`); REST API only (an HTTP API uses `$default`). */
-  readonly stageName: string;
-  /** CloudWatch Logs retention of the function logs, in days (a value CloudWatch accepts; 0 = never expire). */
-  readonly logRetentionDays: number;
-  /** The same retention as a CDK enum member. */
-  readonly logRetention: RetentionDays;
-  /** The lowest level the functions log (POWERTOOLS_LOG_LEVEL); `-c logLevel=debug` is read as DEBUG. */
-  readonly logLevel: LogLevel;
-  /** Delete tables, queues and log groups with the stack (for throwaway stacks). Default: retain. */
-  readonly destroyOnRemoval: boolean;
-  /** Accept events only for registered sites (`npm run sites`) and, from browsers, their allowed origins. */
-  readonly restrictIngestion: boolean;
-  /** Drop events whose User-Agent names a crawler, previewer, headless browser or monitor (`false` counts everything). */
-  readonly botFilter: boolean;
-  /** Address subscribed to the alarm topic (it must confirm the subscription); none when absent. */
+export interface StackConfig extends Omit<Resolved, 'alarmEmail' | 'wafRateLimit' | CustomDomainKey> {
+  /** Address subscribed to the alarm topic; none when undefined. */
   readonly alarmEmail: string | undefined;
-  /** Minutes the oldest message of the events queue may wait before the queue-age alarm fires (1-1440; above the batching window). */
-  readonly alarmQueueAgeMinutes: number;
-  /** Point-in-time recovery on the tables that cannot be rebuilt (aggregates, sites). Default: on. */
-  readonly pointInTimeRecovery: boolean;
-  /**
-   * Requests one client IP may send in 5 minutes before AWS WAF blocks it (10-2,000,000,000);
-   * undefined: no web ACL. REST API only (WAF cannot be associated with an HTTP API).
-   */
+  /** The per-IP limit of the AWS WAF rate rule; undefined: no web ACL. */
   readonly wafRateLimit: number | undefined;
-  /** The API's own domain (context domainName, certificateArn, hostedZoneId, hostedZoneName); undefined: execute-api's. */
+  /** The log retention (`logRetentionDays`) as a CDK enum member. */
+  readonly logRetention: RetentionDays;
+  /** The settings of the API's own domain, as given; undefined when none is set. */
+  readonly domainName: string | undefined;
+  readonly certificateArn: string | undefined;
+  readonly hostedZoneId: string | undefined;
+  readonly hostedZoneName: string | undefined;
+  /** The API's own domain, checked as one (domainName, certificateArn, hostedZoneId, hostedZoneName); undefined: execute-api's. */
   readonly customDomain: CustomDomainConfig | undefined;
 }
+
+/** The settings of the API's own domain: checked together (custom-domain-config.ts). */
+type CustomDomainKey = 'domainName' | 'certificateArn' | 'hostedZoneId' | 'hostedZoneName';
 
 /** The defaults, as they would be written in cdk.json. */
 export const DEFAULT_CONFIG = {
@@ -99,6 +55,7 @@ export const DEFAULT_CONFIG = {
   botFilter: true,
   alarmQueueAgeMinutes: 10,
   pointInTimeRecovery: true,
+  apiGatewayCloudWatchRole: true,
 } as const;
 
 /** AWS WAF's bounds for a rate-based rule's limit (requests per evaluation window). */
@@ -107,8 +64,9 @@ export const WAF_RATE_LIMIT_BOUNDS = { min: 10, max: 2_000_000_000 } as const;
 export const DEFAULT_STACK_NAME = 'AnalyticsStack';
 
 // Defined in its own module, so that readers of settings in other files (custom-domain-config.ts) throw it without an import cycle.
-export { ConfigError };
+export { ConfigError, type SettingSource };
 
+/** A setting's raw value by name: a prop of the construct, or a context value (a string when given with `-c`). */
 type ContextReader = (key: string) => unknown;
 
 interface NumberRule {
@@ -181,115 +139,112 @@ const LOG_RETENTION_VALUES = new Set(
   Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === 'number'),
 );
 
-function readLogRetention(read: ContextReader): { days: number; retention: RetentionDays } {
-  const key = 'logRetentionDays';
+function readLogRetentionDays(read: ContextReader, key: string): number {
   const days = readNumber(read, key, DEFAULT_CONFIG.logRetentionDays, { min: 0, max: RetentionDays.INFINITE });
-  if (days === 0) return { days, retention: RetentionDays.INFINITE };
-  if (!LOG_RETENTION_VALUES.has(days)) {
+  if (days !== 0 && !LOG_RETENTION_VALUES.has(days)) {
     const allowed = [...LOG_RETENTION_VALUES].filter((d) => d !== RetentionDays.INFINITE).join(', ');
     throw new ConfigError(key, `0 (never expire) or one of ${allowed}`, read(key));
   }
-  return { days, retention: days as RetentionDays };
+  return days;
 }
 
-function readLogLevel(read: ContextReader): LogLevel {
-  const raw = read('logLevel');
+function readLogLevel(read: ContextReader, key: string): LogLevel {
+  const raw = read(key);
   if (raw === undefined) return DEFAULT_CONFIG.logLevel;
   const level = typeof raw === 'string' ? raw.trim().toUpperCase() : raw;
   if (!(LOG_LEVELS as readonly unknown[]).includes(level)) {
-    throw new ConfigError('logLevel', `one of ${LOG_LEVELS.join(', ')} (any case)`, raw);
+    throw new ConfigError(key, `one of ${LOG_LEVELS.join(', ')} (any case)`, raw);
   }
   return level as LogLevel;
 }
 
-/** Reads and validates the whole configuration from the context visible at `scope`. */
-export function readStackConfig(scope: IConstruct): StackConfig {
+/** A setting's check: its value from `read` (a prop, or a context value as `-c` gives it), typed and checked, or its default. */
+type Check<T> = (read: ContextReader, key: string) => T;
+
+/**
+ * One check per setting, in the order they are checked. A new setting is a documented prop in
+ * settings.ts, its default in DEFAULT_CONFIG and one line here.
+ */
+const SETTINGS: { readonly [K in keyof WebsiteAnalyticsProps]-?: Check<StackConfig[K]> } = {
+  batchSize: (read, key) => readNumber(read, key, DEFAULT_CONFIG.batchSize, { min: 1, max: 10_000 }),
+  batchWindowSeconds: (read, key) => {
+    const seconds = readNumber(read, key, DEFAULT_CONFIG.batchWindowSeconds, { min: 0, max: 300 });
+    const batchSize = SETTINGS.batchSize(read, 'batchSize');
+    if (batchSize > 10 && seconds < 1) {
+      throw new ConfigError(key, `at least 1 when batchSize is greater than 10 (batchSize is ${batchSize})`, read(key));
+    }
+    return seconds;
+  },
+  logRetentionDays: readLogRetentionDays,
+  alarmQueueAgeMinutes: (read, key) => {
+    const minutes = readNumber(read, key, DEFAULT_CONFIG.alarmQueueAgeMinutes, { min: 1, max: 1440 });
+    const batchWindowSeconds = SETTINGS.batchWindowSeconds(read, 'batchWindowSeconds');
+    // Messages wait up to the batching window by design; an alarm at or below it would fire on every batch.
+    if (minutes * 60 <= batchWindowSeconds) {
+      throw new ConfigError(key, `more minutes than the batching window (batchWindowSeconds is ${batchWindowSeconds})`, read(key));
+    }
+    return minutes;
+  },
+  apiType: (read, key) => readChoice<ApiType>(read, key, DEFAULT_CONFIG.apiType, API_TYPES),
+  wafRateLimit: readWafRateLimit,
+  maxReceiveCount: (read, key) => readNumber(read, key, DEFAULT_CONFIG.maxReceiveCount, { min: 1, max: 1000 }),
+  processorTimeoutSeconds: (read, key) => readNumber(read, key, DEFAULT_CONFIG.processorTimeoutSeconds, { min: 1, max: 900 }),
+  processorMaxConcurrency: (read, key) => readNumber(read, key, DEFAULT_CONFIG.processorMaxConcurrency, { min: 2, max: 1000 }),
+  retentionDays: (read, key) => readNumber(read, key, DEFAULT_CONFIG.retentionDays, { min: 0, max: 3650 }),
+  lakeRetentionDays: (read, key) => readNumber(read, key, DEFAULT_CONFIG.lakeRetentionDays, { min: 0, max: 36_500 }),
+  // Athena's smallest per-query limit is 10 MB.
+  athenaScanLimitMb: (read, key) => readNumber(read, key, DEFAULT_CONFIG.athenaScanLimitMb, { min: 10, max: Number.MAX_SAFE_INTEGER }),
+  // At most 16, so that one site-day's counters (2 totals items + 2 x 16 buckets) fit a 100-item transaction.
+  pathBuckets: (read, key) => readNumber(read, key, DEFAULT_CONFIG.pathBuckets, { min: 1, max: 16 }),
+  throttleRateLimit: (read, key) =>
+    readNumber(read, key, DEFAULT_CONFIG.throttleRateLimit, { min: 0, max: Number.MAX_SAFE_INTEGER, fractional: true, exclusiveMin: true }),
+  throttleBurstLimit: (read, key) => readNumber(read, key, DEFAULT_CONFIG.throttleBurstLimit, { min: 1, max: Number.MAX_SAFE_INTEGER }),
+  stageName: (read, key) =>
+    readString(read, key, DEFAULT_CONFIG.stageName, /^[A-Za-z0-9_-]{1,128}$/, 'a stage name of 1-128 letters, digits, "_" or "-"'),
+  logLevel: readLogLevel,
+  destroyOnRemoval: (read, key) => readBoolean(read, key, DEFAULT_CONFIG.destroyOnRemoval),
+  restrictIngestion: (read, key) => readBoolean(read, key, DEFAULT_CONFIG.restrictIngestion),
+  botFilter: (read, key) => readBoolean(read, key, DEFAULT_CONFIG.botFilter),
+  alarmEmail: readOptionalEmail,
+  pointInTimeRecovery: (read, key) => readBoolean(read, key, DEFAULT_CONFIG.pointInTimeRecovery),
+  apiGatewayCloudWatchRole: (read, key) => readBoolean(read, key, DEFAULT_CONFIG.apiGatewayCloudWatchRole),
+  domainName: (read) => readCustomDomain(read)?.domainName,
+  certificateArn: (read) => readCustomDomain(read)?.certificateArn,
+  hostedZoneId: (read) => readCustomDomain(read)?.hostedZone?.id,
+  hostedZoneName: (read) => readCustomDomain(read)?.hostedZone?.name,
+};
+
+/** The settings' names: the props of `WebsiteAnalytics` and the context keys of the app. */
+export const SETTING_KEYS = Object.keys(SETTINGS) as readonly (keyof WebsiteAnalyticsProps)[];
+
+/** Checks every setting read with `read` and applies the defaults; throws a {@link ConfigError} naming the first bad one. */
+export function resolveConfig(read: ContextReader, source: SettingSource = 'context'): StackConfig {
+  let settings: Omit<StackConfig, 'logRetention' | 'customDomain'>;
+  try {
+    settings = Object.fromEntries(SETTING_KEYS.map((key) => [key, SETTINGS[key](read, key)])) as unknown as typeof settings;
+  } catch (error) {
+    if (error instanceof ConfigError && source === 'prop') throw new ConfigError(error.key, error.expectation, error.value, source);
+    throw error;
+  }
+  const days = settings.logRetentionDays;
+  return { ...settings, logRetention: days === 0 ? RetentionDays.INFINITE : (days as RetentionDays), customDomain: readCustomDomain(read) };
+}
+
+/**
+ * The construct's props from the CDK context visible at `scope` (`cdk.json`, `-c key=value`):
+ * the settings given there, parsed and checked as the construct checks its props.
+ */
+export function readContextProps(scope: IConstruct): WebsiteAnalyticsProps {
   const read: ContextReader = (key) => scope.node.tryGetContext(key);
-
-  const batchSize = readNumber(read, 'batchSize', DEFAULT_CONFIG.batchSize, { min: 1, max: 10_000 });
-  const batchWindowSeconds = readNumber(read, 'batchWindowSeconds', DEFAULT_CONFIG.batchWindowSeconds, {
-    min: 0,
-    max: 300,
-  });
-  if (batchSize > 10 && batchWindowSeconds < 1) {
-    throw new ConfigError(
-      'batchWindowSeconds',
-      `at least 1 when batchSize is greater than 10 (batchSize is ${batchSize})`,
-      read('batchWindowSeconds'),
-    );
-  }
-  const log = readLogRetention(read);
-  const alarmQueueAgeMinutes = readNumber(read, 'alarmQueueAgeMinutes', DEFAULT_CONFIG.alarmQueueAgeMinutes, {
-    min: 1,
-    max: 1440,
-  });
-  // Messages wait up to the batching window by design; an alarm at or below it would fire on every batch.
-  if (alarmQueueAgeMinutes * 60 <= batchWindowSeconds) {
-    throw new ConfigError(
-      'alarmQueueAgeMinutes',
-      `more minutes than the batching window (batchWindowSeconds is ${batchWindowSeconds})`,
-      read('alarmQueueAgeMinutes'),
-    );
-  }
-  const apiType = readChoice<ApiType>(read, 'apiType', DEFAULT_CONFIG.apiType, API_TYPES);
-  const wafRateLimit = readWafRateLimit(read, apiType);
-
-  return {
-    apiType,
-    batchSize,
-    batchWindowSeconds,
-    maxReceiveCount: readNumber(read, 'maxReceiveCount', DEFAULT_CONFIG.maxReceiveCount, { min: 1, max: 1000 }),
-    processorTimeoutSeconds: readNumber(read, 'processorTimeoutSeconds', DEFAULT_CONFIG.processorTimeoutSeconds, {
-      min: 1,
-      max: 900,
-    }),
-    processorMaxConcurrency: readNumber(read, 'processorMaxConcurrency', DEFAULT_CONFIG.processorMaxConcurrency, {
-      min: 2,
-      max: 1000,
-    }),
-    retentionDays: readNumber(read, 'retentionDays', DEFAULT_CONFIG.retentionDays, { min: 0, max: 3650 }),
-    lakeRetentionDays: readNumber(read, 'lakeRetentionDays', DEFAULT_CONFIG.lakeRetentionDays, { min: 0, max: 36_500 }),
-    // Athena's smallest per-query limit is 10 MB.
-    athenaScanLimitMb: readNumber(read, 'athenaScanLimitMb', DEFAULT_CONFIG.athenaScanLimitMb, { min: 10, max: Number.MAX_SAFE_INTEGER }),
-    // At most 16, so that one site-day's counters (2 totals items + 2 x 16 buckets) fit a 100-item transaction.
-    pathBuckets: readNumber(read, 'pathBuckets', DEFAULT_CONFIG.pathBuckets, { min: 1, max: 16 }),
-    throttleRateLimit: readNumber(read, 'throttleRateLimit', DEFAULT_CONFIG.throttleRateLimit, {
-      min: 0,
-      max: Number.MAX_SAFE_INTEGER,
-      fractional: true,
-      exclusiveMin: true,
-    }),
-    throttleBurstLimit: readNumber(read, 'throttleBurstLimit', DEFAULT_CONFIG.throttleBurstLimit, {
-      min: 1,
-      max: Number.MAX_SAFE_INTEGER,
-    }),
-    stageName: readString(
-      read,
-      'stageName',
-      DEFAULT_CONFIG.stageName,
-      /^[A-Za-z0-9_-]{1,128}$/,
-      'a stage name of 1-128 letters, digits, "_" or "-"',
-    ),
-    logRetentionDays: log.days,
-    logRetention: log.retention,
-    logLevel: readLogLevel(read),
-    destroyOnRemoval: readBoolean(read, 'destroyOnRemoval', DEFAULT_CONFIG.destroyOnRemoval),
-    restrictIngestion: readBoolean(read, 'restrictIngestion', DEFAULT_CONFIG.restrictIngestion),
-    botFilter: readBoolean(read, 'botFilter', DEFAULT_CONFIG.botFilter),
-    alarmEmail: readOptionalEmail(read, 'alarmEmail'),
-    alarmQueueAgeMinutes,
-    pointInTimeRecovery: readBoolean(read, 'pointInTimeRecovery', DEFAULT_CONFIG.pointInTimeRecovery),
-    wafRateLimit,
-    customDomain: readCustomDomain(read),
-  };
+  const config = resolveConfig(read);
+  return Object.fromEntries(SETTING_KEYS.filter((key) => read(key) !== undefined).map((key) => [key, config[key]]));
 }
 
 /** Off unless set; an HTTP API cannot be associated with a web ACL, so the pair is refused. */
-function readWafRateLimit(read: ContextReader, apiType: ApiType): number | undefined {
-  const key = 'wafRateLimit';
+function readWafRateLimit(read: ContextReader, key: string): number | undefined {
   if (read(key) === undefined) return undefined;
   const limit = readNumber(read, key, 0, WAF_RATE_LIMIT_BOUNDS);
-  if (apiType === 'http') {
+  if (SETTINGS.apiType(read, 'apiType') === 'http') {
     throw new ConfigError(key, 'no value with apiType=http (AWS WAF cannot be associated with an HTTP API; use apiType=rest)', read(key));
   }
   return limit;

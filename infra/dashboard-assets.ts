@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
-import { PROJECT_ROOT } from './analytics-function.ts';
+import { localEsbuild, PROJECT_ROOT } from './analytics-function.ts';
 
 /** The dashboard's sources (browser code), relative to the repository root. */
 export const DASHBOARD_DIR = 'web/dashboard';
@@ -18,7 +17,7 @@ export interface DashboardAssets {
 
 /** Bundles and minifies one entry (uPlot comes from node_modules), keeping licence comments at the end. */
 function bundle(entry: string): string {
-  const result = buildSync({
+  const result = localEsbuild().buildSync({
     entryPoints: [path.join(PROJECT_ROOT, DASHBOARD_DIR, entry)],
     bundle: true,
     minify: true,

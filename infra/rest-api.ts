@@ -32,8 +32,9 @@ export function restApi(scope: Construct, functions: ApiFunctions, config: Stack
     description: 'Website analytics: POST /event, POST /events, GET /stats',
     endpointTypes: [EndpointType.REGIONAL],
     // API Gateway writes a REST API's access log with the account's CloudWatch role: the stack sets
-    // it (AWS::ApiGateway::Account) and keeps it when deleted, as other APIs of the region may use it.
-    cloudWatchRole: true,
+    // it (AWS::ApiGateway::Account) and keeps it when deleted, as other APIs of the region may use it;
+    // apiGatewayCloudWatchRole=false leaves it to whoever manages it in the account.
+    cloudWatchRole: config.apiGatewayCloudWatchRole,
     deployOptions: {
       stageName: config.stageName,
       throttlingRateLimit: config.throttleRateLimit,
@@ -57,8 +58,10 @@ export function restApi(scope: Construct, functions: ApiFunctions, config: Stack
 
   jsonGatewayResponses(api);
   acknowledge(api.node.defaultChild!, ['AwsSolutions-APIG2'], 'requestValidation');
-  const logsPolicy = 'arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs';
-  acknowledge(api.node.findChild('CloudWatchRole'), [`AwsSolutions-IAM4[Policy::${logsPolicy}]`], 'apiGatewayLogsRole');
+  if (config.apiGatewayCloudWatchRole) {
+    const logsPolicy = 'arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs';
+    acknowledge(api.node.findChild('CloudWatchRole'), [`AwsSolutions-IAM4[Policy::${logsPolicy}]`], 'apiGatewayLogsRole');
+  }
   acknowledge(api.deploymentStage, ['AwsSolutions-APIG6'], 'executionLogs');
   if (config.wafRateLimit === undefined) {
     acknowledge(api.deploymentStage, ['AwsSolutions-APIG3'], 'wafOff');

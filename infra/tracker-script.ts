@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { transformSync } from 'esbuild';
-import { PROJECT_ROOT } from './analytics-function.ts';
+import { localEsbuild, PROJECT_ROOT } from './analytics-function.ts';
 import { dashboardDefines } from './dashboard-assets.ts';
 
 /** The beacon script served as GET /t.js, relative to the repository root. */
@@ -16,7 +15,7 @@ export const TRACKER_SCRIPT_GLOBAL = 'TRACKER_SCRIPT';
  */
 export function minifyTrackerScript(): string {
   const source = readFileSync(path.join(PROJECT_ROOT, TRACKER_SOURCE), 'utf8');
-  const { code } = transformSync(source, { loader: 'js', minify: true, target: 'es2017', legalComments: 'none' });
+  const { code } = localEsbuild().transformSync(source, { loader: 'js', minify: true, target: 'es2017', legalComments: 'none' });
   return code.trim();
 }
 

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeSynthOutputs, synth, type Synthesized } from './synth.ts';
 
@@ -107,11 +108,11 @@ describe('the raw-event lake', () => {
       JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`]] });
 
     // Assess
-    expect(env.LAKE_WORKGROUP).toEqual({ Ref: stack.getLogicalId(stack.lake.workGroup) });
+    expect(env.LAKE_WORKGROUP).toEqual({ Ref: Stack.of(stack).getLogicalId(stack.lake.workGroup) });
     expect(env.LAKE_DATABASE).toBe('analyticsstack_lake');
     expect(statements.every((statement) => statement.Effect === 'Allow')).toBe(true);
     const workGroupArn = JSON.stringify({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':athena:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':workgroup/', { Ref: stack.getLogicalId(stack.lake.workGroup) }]],
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':athena:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':workgroup/', { Ref: Stack.of(stack).getLogicalId(stack.lake.workGroup) }]],
     });
     expect(of('athena').map((grant) => [grant.action, grant.resource]).sort()).toEqual(
       ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution', 'athena:StopQueryExecution'].map((action) => [action, workGroupArn]),

@@ -1,7 +1,8 @@
-import { Validations, type App } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import type { App } from 'aws-cdk-lib';
+import type { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnalyticsStack } from '../../../infra/analytics-stack.ts';
+import { checkApp, findingsOf } from './nag-findings.ts';
 import { CUSTOM_DOMAIN, HOSTED_ZONE, removeSynthOutputs, testApp } from './synth.ts';
 
 afterAll(removeSynthOutputs);
@@ -9,21 +10,9 @@ afterAll(removeSynthOutputs);
 /** The app with cdk-nag's AwsSolutions rules registered as `cdk synth` would run them. */
 function checkedApp(context: Record<string, unknown>): { app: App; checks: AwsSolutionsChecks } {
   const app = testApp(context);
-  const checks = new AwsSolutionsChecks(app);
-  Validations.of(app).addPlugins(checks);
+  const checks = checkApp(app);
   new AnalyticsStack(app, 'AnalyticsStack');
   return { app, checks };
-}
-
-/** Every unacknowledged finding, one line each: severity, rule, construct path and what is wrong. */
-function findingsOf(checks: AwsSolutionsChecks, app: App): string[] {
-  return checks
-    .validateScope(app)
-    .violations.flatMap((violation) =>
-      violation.violatingResources.map(
-        (resource) => `${violation.severity} ${violation.ruleName} ${resource.constructPath}: ${violation.description}`,
-      ),
-    );
 }
 
 describe('cdk-nag AwsSolutions rules', () => {
@@ -37,6 +26,7 @@ describe('cdk-nag AwsSolutions rules', () => {
     ['a custom domain and its hosted zone on the REST API', { ...CUSTOM_DOMAIN, ...HOSTED_ZONE }],
     ['a custom domain on the HTTP API', { apiType: 'http', ...CUSTOM_DOMAIN }],
     ['a custom domain and its hosted zone on the HTTP API', { apiType: 'http', ...CUSTOM_DOMAIN, ...HOSTED_ZONE }],
+    ["the account's API Gateway CloudWatch role left alone", { apiGatewayCloudWatchRole: 'false' }],
   ])('find no unacknowledged error or warning with %s', (_name, context) => {
     // Prepare
     const { app, checks } = checkedApp(context);

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,7 +195,7 @@ describe('AnalyticsStack with default configuration', () => {
       PATH_BUCKETS: '4',
       LAKE_LIMIT_MS: '8000',
       BATCH_WINDOW_SECONDS: '30',
-      LAKE_WORKGROUP: { Ref: stack.getLogicalId(stack.lake.workGroup) },
+      LAKE_WORKGROUP: { Ref: Stack.of(stack).getLogicalId(stack.lake.workGroup) },
       LAKE_DATABASE: 'analyticsstack_lake',
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'stats',

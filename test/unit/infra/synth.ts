@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App, type CfnResource } from 'aws-cdk-lib';
+import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { PROJECT_ROOT } from '../../../infra/analytics-function.ts';
 import { AnalyticsStack } from '../../../infra/analytics-stack.ts';
+import type { WebsiteAnalytics } from '../../../infra/website-analytics.ts';
 
 // The same context the CLI uses (feature flags), minus bundling: templates only, no esbuild runs.
 const cdkJsonContext = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Record<
@@ -25,7 +26,8 @@ export const CUSTOM_DOMAIN = {
 export const HOSTED_ZONE = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' } as const;
 
 export interface Synthesized {
-  stack: AnalyticsStack;
+  /** The construct the stack holds: its resources and its settings (`config`). */
+  stack: WebsiteAnalytics;
   template: Template;
   /** Logical id of a construct's CloudFormation resource. */
   idOf: (construct: IConstruct) => string;
@@ -40,10 +42,10 @@ export function testApp(context: Record<string, unknown> = {}): App {
 
 /** Synthesizes the stack with `context` on top of cdk.json's (values as `-c key=value` gives them). */
 export function synth(context: Record<string, unknown> = {}): Synthesized {
-  const stack = new AnalyticsStack(testApp(context), 'AnalyticsStack');
-  const template = Template.fromStack(stack);
-  const idOf = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnResource);
-  return { stack, template, idOf };
+  const { analytics } = new AnalyticsStack(testApp(context), 'AnalyticsStack');
+  const template = Template.fromStack(Stack.of(analytics));
+  const idOf = (construct: IConstruct) => Stack.of(analytics).getLogicalId(construct.node.defaultChild as CfnResource);
+  return { stack: analytics, template, idOf };
 }
 
 /** Deletes the output folders of every synth so far (call from afterAll). */
