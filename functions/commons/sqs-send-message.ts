@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { createRequire } from 'node:module';
+import { request as httpsRequest } from 'node:https';
 import { backoffMs, failureType, MAX_ATTEMPTS, RetryQuota, type AttemptFailure } from './aws-retry.ts';
 import { signRequest, type AwsCredentials } from './aws-sigv4.ts';
 import { requireEnv } from './env.ts';
@@ -12,6 +12,11 @@ import { requireEnv } from './env.ts';
  * ingest function, whose cold start loading @aws-sdk/client-sqs would more than double
  * (docs/benchmarks.md); every other user of SQS keeps the SDK client.
  */
+
+// node:http (for an emulator's http:// endpoint) through require: imported as an ES module, Node
+// reads every export of it, which loads its bundled undici for the fetch-related ones (about 25 ms
+// of cold start). node:https, which AWS endpoints use, has no such export.
+const { request: httpRequest } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 export interface SendMessageInput {
   readonly QueueUrl: string;
@@ -82,10 +87,8 @@ interface Answer {
 
 export function createSqsSender(options: SqsSenderOptions): SendMessage {
   const endpoint = new URL(options.endpoint ?? `https://sqs.${options.region}.amazonaws.com`);
-  const secure = endpoint.protocol === 'https:';
-  // Connections kept open between invocations, as the SDK's handler keeps them.
-  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
-  const send = secure ? httpsRequest : httpRequest;
+  // Node's global agents keep connections open between requests (keepAlive), as the SDK's handler does.
+  const send = endpoint.protocol === 'https:' ? httpsRequest : httpRequest;
   const timeoutMs = options.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS;
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -102,7 +105,7 @@ export function createSqsSender(options: SqsSenderOptions): SendMessage {
       { credentials: options.credentials, region: options.region, service: 'sqs', date: new Date() },
     );
     return new Promise<Answer>((resolve, reject) => {
-      const req = send(endpoint, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: timeoutMs }, (res) => {
+      const req = send(endpoint, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
