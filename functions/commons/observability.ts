@@ -1,11 +1,12 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { Metrics, MetricUnit } from './emf-metrics.ts';
+import { Logger } from './log-lines.ts';
 
 // Both read their settings from the environment once, here at cold start (the stack sets them):
 // POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_LOG_LEVEL, unless Lambda's
-// advanced logging controls set AWS_LAMBDA_LOG_LEVEL, which then wins.
+// advanced logging controls set AWS_LAMBDA_LOG_LEVEL, which then wins. The lines are those of
+// Powertools for AWS Lambda, without its packages (log-lines.ts, emf-metrics.ts).
 
 /**
  * The function's logger: one JSON line per entry with `level` (`INFO`, `WARN`, ...), `message`,
@@ -23,12 +24,11 @@ export { MetricUnit };
  * the invocation recorded written once it ends, answered or failed.
  */
 export function observability(): MiddlewareObj[] {
-  return [injectLambdaContext(logger), publishMetrics(metrics)];
+  return [{ before: (request) => logger.addContext(request.context as Context) }, publishMetrics(metrics)];
 }
 
 function publishMetrics(target: Metrics): MiddlewareObj {
-  // Not Powertools' logMetrics: that warns on each invocation that recorded nothing (a 400 or a
-  // 401), which would be most of the noise in the logs.
+  // Written only when the invocation recorded some (a 400 or a 401 records none), as before.
   const publish = (): void => {
     if (target.hasStoredMetrics()) target.publishStoredMetrics();
   };

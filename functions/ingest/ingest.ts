@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { KeyCheck } from '../commons/authorize.ts';
 import { CORS_HEADERS, httpErrors, json, readRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
@@ -10,6 +9,7 @@ import { requestAudience } from './request-audience.ts';
 import { METRICS } from '../commons/metric-names.ts';
 import { metrics, MetricUnit, observability } from '../commons/observability.ts';
 import { checkBackdating, keyCheck } from './backdating.ts';
+import type { SendMessage } from '../commons/sqs-send-message.ts';
 import { enqueue, type QueueTarget } from './enqueue.ts';
 import { botMatch, recordDropped } from './is-bot.ts';
 import { readBatch, readBeacon } from './read-beacon.ts';
@@ -49,7 +49,7 @@ export function ingestOptionsFromEnv(
  * bots get the same 202 (a bot learns nothing from the answer) but are logged and counted as
  * dropped instead of queued.
  */
-export function ingestHandler(sqs: SQSClient, queue: QueueTarget, options: IngestOptions) {
+export function ingestHandler(sendMessage: SendMessage, queue: QueueTarget, options: IngestOptions) {
   const { gate, botFilter, countryLookup, keys } = options;
   return middy<ProxyEventLike, HttpResponse>()
     .use(observability())
@@ -65,7 +65,7 @@ export function ingestHandler(sqs: SQSClient, queue: QueueTarget, options: Inges
       const bot = botFilter ? botMatch(request.headers['user-agent']) : undefined;
       if (bot) recordDropped(accepted, 'bot', { bot });
       else {
-        await enqueue(sqs, queue, accepted);
+        await enqueue(sendMessage, queue, accepted);
         metrics.addMetric(METRICS.eventsAccepted, MetricUnit.Count, accepted.length);
       }
       const ids = batch ? { event_ids: accepted.map((e) => e.event_id) } : { event_id: accepted[0]!.event_id };

@@ -22,7 +22,7 @@ export interface CapturedOutput {
 }
 
 /**
- * Captures what the functions write to stdout and stderr, where Powertools' logger and metrics
+ * Captures what the functions write to stdout and stderr, where their logger and metrics
  * write (not through the global console), and keeps it out of the test output.
  */
 export function captureOutput(): CapturedOutput {

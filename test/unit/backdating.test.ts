@@ -2,13 +2,13 @@
 // event's site or the admin key; the key is read only when some event is that old. The queue
 // keeps what it is sent; keys come from a stub of the sites table.
 import { randomUUID } from 'node:crypto';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashApiKey, newApiKey } from '../../functions/domain/api-keys.ts';
 import { backdatedIssues, MAX_UNKEYED_AGE_DAYS, UNKEYED_AGE_ISSUE } from '../../functions/domain/event.ts';
 import { parseQueuedEvents } from '../../functions/domain/queue-codec.ts';
 import type { KeyCheck } from '../../functions/commons/authorize.ts';
+import type { SendMessage } from '../../functions/commons/sqs-send-message.ts';
 import { ingestHandler } from '../../functions/ingest/ingest.ts';
 import { siteGate } from '../../functions/ingest/site-gate.ts';
 import { beacon, trackedEvent } from '../support/factories.ts';
@@ -24,12 +24,10 @@ const QUEUE = { queueUrl: 'http://sqs.us-east-1.localhost:9324/000000000000/Even
 let queued: string[] = [];
 let keyReads = 0;
 let sitesTableDown = false;
-const sqs = {
-  send: async (command: { input: { MessageBody: string } }) => {
-    queued.push(command.input.MessageBody);
-    return { MessageId: randomUUID() };
-  },
-} as unknown as SQSClient;
+const sqs: SendMessage = async ({ MessageBody }) => {
+  queued.push(MessageBody);
+  return { MessageId: randomUUID() };
+};
 const keys: KeyCheck = {
   findKey: async (hash) => {
     keyReads++;

@@ -133,10 +133,14 @@ describe('the ingest handler with HTTP API (2.0) events', () => {
   let handler: (event: ProxyEventLike, context: ReturnType<typeof lambdaContext>) => Promise<HttpResponse>;
 
   beforeAll(async () => {
-    // Prepare: the handler reads QUEUE_URL and SITES_TABLE at import; none of these requests
-    // reach the queue, nor back-date events (which would read the table).
+    // Prepare: the handler reads QUEUE_URL, SITES_TABLE, and the region and credentials Lambda
+    // gives every function, at import; none of these requests reach the queue, nor back-date
+    // events (which would read the table).
     vi.stubEnv('QUEUE_URL', 'http://127.0.0.1:9/000000000000/none');
     vi.stubEnv('SITES_TABLE', 'SitesTable');
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
     ({ handler } = await import('../../functions/ingest/handler.ts'));
   });
 

@@ -6,10 +6,10 @@
 // variant reads registrations from a stub document client. A failure prints the seed and the
 // shrunk request.
 import { randomUUID } from 'node:crypto';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { SendMessage } from '../../functions/commons/sqs-send-message.ts';
 import { ingestHandler } from '../../functions/ingest/ingest.ts';
 import { siteGate } from '../../functions/ingest/site-gate.ts';
 import { MAX_BATCH_BODY_BYTES, MAX_BODY_BYTES } from '../../functions/ingest/read-beacon.ts';
@@ -28,12 +28,10 @@ const QUEUE = { queueUrl: 'http://sqs.us-east-1.localhost:9324/000000000000/Even
 /** The message bodies sent to the queue by the request under test. */
 let queued: string[] = [];
 /** An SQS client that accepts every send and keeps its body. */
-const acceptingSqs = {
-  send: async (command: { input: { MessageBody: string } }) => {
-    queued.push(command.input.MessageBody);
-    return { MessageId: randomUUID() };
-  },
-} as unknown as SQSClient;
+const acceptingSqs: SendMessage = async ({ MessageBody }) => {
+  queued.push(MessageBody);
+  return { MessageId: randomUUID() };
+};
 
 /**
  * A document client whose sites table knows the sites with an even-length id; those whose id

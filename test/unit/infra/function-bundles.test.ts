@@ -3,8 +3,8 @@ import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../local/paths.ts';
 
-/** A function's bundle as the stack builds it: ESM, the AWS SDK left to the runtime. */
-function bundle(entry: string): string {
+/** A function's bundle as the stack builds it (ESM, the AWS SDK left to the runtime), and the files it holds. */
+function built(entry: string): { code: string; inputs: string[] } {
   const result = buildSync({
     entryPoints: [path.join(PROJECT_ROOT, entry)],
     bundle: true,
@@ -12,10 +12,13 @@ function bundle(entry: string): string {
     platform: 'node',
     external: ['@aws-sdk/*'],
     write: false,
+    metafile: true,
     logLevel: 'silent',
   });
-  return result.outputFiles[0]!.text;
+  return { code: result.outputFiles[0]!.text, inputs: Object.keys(result.metafile.inputs) };
 }
+
+const bundle = (entry: string): string => built(entry).code;
 
 /** The packages a bundle imports when it loads (static imports), and those it imports on demand. */
 function imports(code: string): { atLoad: Set<string>; onDemand: Set<string> } {
@@ -53,14 +56,13 @@ describe('the lake engine on AWS (athena-engine.ts)', () => {
 });
 
 describe('the ingest function bundles', () => {
-  it('open ingestion loads the DynamoDB packages only for a request that back-dates events, not when it starts', () => {
+  it('open ingestion loads no SDK package when it starts (it signs its SendMessage itself), DynamoDB only for a request that back-dates events', () => {
     // Act
     const { atLoad, onDemand } = imports(bundle('functions/ingest/handler.ts'));
 
     // Assess
-    expect(atLoad).toContain('@aws-sdk/client-sqs');
-    expect(atLoad).not.toContain('@aws-sdk/client-dynamodb');
-    expect(atLoad).not.toContain('@aws-sdk/lib-dynamodb');
+    expect(atLoad).toEqual(new Set());
+    expect(onDemand).not.toContain('@aws-sdk/client-sqs');
     expect(onDemand).toContain('@aws-sdk/client-dynamodb');
     expect(onDemand).toContain('@aws-sdk/lib-dynamodb');
     expect(onDemand).toContain('@aws-sdk/client-secrets-manager');
@@ -72,5 +74,15 @@ describe('the ingest function bundles', () => {
 
     // Assess
     expect(atLoad).toContain('@aws-sdk/lib-dynamodb');
+    expect(atLoad).not.toContain('@aws-sdk/client-sqs');
+  });
+
+  it.each(['functions/ingest/handler.ts', 'functions/ingest/restricted-handler.ts'])('%s bundles no Powertools package (its log and metric lines are written by log-lines.ts and emf-metrics.ts)', (entry) => {
+    // Act
+    const { inputs } = built(entry);
+
+    // Assess
+    expect(inputs.filter((file) => file.includes('@aws-lambda-powertools'))).toEqual([]);
+    expect(inputs).toContain('functions/commons/log-lines.ts');
   });
 });
