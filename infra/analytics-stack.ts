@@ -9,6 +9,7 @@ import { withCountryDatabase } from './geo-database.ts';
 import { AnalyticsFunction, TABLE_READ } from './analytics-function.ts';
 import type { AnalyticsApi } from './api.ts';
 import { readStackConfig, type StackConfig } from './config.ts';
+import { FunctionUrlIngestion, functionUrlIngestProps } from './function-url-ingestion.ts';
 import { httpApi } from './http-api.ts';
 import { Monitoring } from './monitoring.ts';
 import { restApi } from './rest-api.ts';
@@ -47,6 +48,8 @@ export class AnalyticsStack extends Stack {
   readonly assetsFunction: AnalyticsFunction;
   /** Compacts the lake's closed days, hourly (docs/lake.md#compaction). */
   readonly compactorFunction: AnalyticsFunction;
+  /** The ingest function's URL with context `ingestion=function-url`; undefined otherwise. */
+  readonly ingestUrl?: FunctionUrlIngestion;
   /** The REST or HTTP API, as chosen by context `apiType`. */
   readonly api: AnalyticsApi;
   /** The raw-event lake: its bucket, Glue table and Athena workgroup. */
@@ -130,6 +133,8 @@ export class AnalyticsStack extends Stack {
       },
       // Visitors' countries are looked up at ingestion in the database the npm package ships.
       bundling: withCountryDatabase(),
+      // With -c ingestion=function-url: its own entry, the beacon script, reserved concurrency.
+      ...functionUrlIngestProps(config),
     })
       .useQueue(this.eventsQueue, 'QUEUE_URL', 'send')
       // GetItem: the key of a request that back-dates events, by hash; BatchGetItem: registrations, when restricted.
@@ -208,6 +213,8 @@ export class AnalyticsStack extends Stack {
     // API: REST (default; what free LocalStack and `npm start` serve) or HTTP (cheaper on AWS)
     const functions = { ingest: this.ingestFunction, stats: this.statsFunction, assets: this.assetsFunction };
     this.api = config.apiType === 'http' ? httpApi(this, functions, config) : restApi(this, functions, config);
+    // With -c ingestion=function-url, ingestion and t.js are the ingest function's URL's, not the API's.
+    if (config.ingestion === 'function-url') this.ingestUrl = new FunctionUrlIngestion(this, 'IngestionUrl', { ingest: this.ingestFunction });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       config,

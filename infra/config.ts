@@ -6,6 +6,11 @@ export type ApiType = 'rest' | 'http';
 
 export const API_TYPES: readonly ApiType[] = ['rest', 'http'];
 
+/** What serves POST /event, POST /events and GET /t.js: the API (default) or a Lambda function URL. */
+export type Ingestion = 'api' | 'function-url';
+
+export const INGESTION_TYPES: readonly Ingestion[] = ['api', 'function-url'];
+
 /**
  * Levels the functions may log at. None above INFO: Lambda reads the metric lines (embedded
  * metric format, which carry no level) as INFO and would drop them.
@@ -71,6 +76,14 @@ export interface StackConfig {
    * undefined: no web ACL. REST API only (WAF cannot be associated with an HTTP API).
    */
   readonly wafRateLimit: number | undefined;
+  /**
+   * `api`: the API serves ingestion. `function-url`: a Lambda function URL of the ingest function
+   * serves POST /event, POST /events and GET /t.js, without API Gateway's request fee
+   * (infra/function-url-ingestion.ts); the API keeps stats, export and the dashboard.
+   */
+  readonly ingestion: Ingestion;
+  /** Reserved concurrency of the ingest function with `ingestion=function-url`, its throttle (1-10000; about 10 x this requests/s). */
+  readonly ingestReservedConcurrency: number;
 }
 
 /** The defaults, as they would be written in cdk.json. */
@@ -95,6 +108,8 @@ export const DEFAULT_CONFIG = {
   botFilter: true,
   alarmQueueAgeMinutes: 10,
   pointInTimeRecovery: true,
+  ingestion: 'api',
+  ingestReservedConcurrency: 100,
 } as const;
 
 /** AWS WAF's bounds for a rate-based rule's limit (requests per evaluation window). */
@@ -285,6 +300,8 @@ export function readStackConfig(scope: IConstruct): StackConfig {
     alarmQueueAgeMinutes,
     pointInTimeRecovery: readBoolean(read, 'pointInTimeRecovery', DEFAULT_CONFIG.pointInTimeRecovery),
     wafRateLimit,
+    ingestion: readChoice<Ingestion>(read, 'ingestion', DEFAULT_CONFIG.ingestion, INGESTION_TYPES),
+    ingestReservedConcurrency: readNumber(read, 'ingestReservedConcurrency', DEFAULT_CONFIG.ingestReservedConcurrency, { min: 1, max: 10_000 }),
   };
 }
 

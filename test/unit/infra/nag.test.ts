@@ -33,6 +33,8 @@ describe('cdk-nag AwsSolutions rules', () => {
     ['restricted ingestion', { restrictIngestion: 'true' }],
     ['the WAF rate limit', { wafRateLimit: '1000' }],
     ['point-in-time recovery off', { pointInTimeRecovery: 'false' }],
+    ['ingestion by function URL', { ingestion: 'function-url' }],
+    ['ingestion by function URL, HTTP API, restricted', { ingestion: 'function-url', apiType: 'http', restrictIngestion: 'true' }],
   ])('find no unacknowledged error or warning with %s', (_name, context) => {
     // Prepare
     const { app, checks } = checkedApp(context);
