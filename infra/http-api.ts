@@ -17,16 +17,15 @@ import { apiRoutes } from './function-url-ingestion.ts';
 export function httpApi(scope: Construct, functions: ApiFunctions, config: StackConfig): AnalyticsApi {
   // Not "Api": CloudFormation cannot change the type of an existing resource, so switching
   // apiType on a deployed stack replaces the REST API with a resource of a new logical id.
+  const corsMethods = [...new Set(apiRoutes(config).filter((route) => route.cors).map((route) => CorsHttpMethod[route.method]))];
   const api = new HttpApi(scope, 'HttpApi', {
     description: 'Website analytics: POST /event, POST /events, GET /stats',
     createDefaultStage: false,
-    // API Gateway answers preflights (OPTIONS) itself and adds the CORS headers to responses.
-    corsPreflight: {
-      allowOrigins: ['*'],
-      allowMethods: [...new Set(apiRoutes(config).filter((route) => route.cors).map((route) => CorsHttpMethod[route.method]))],
-      allowHeaders: ['content-type'],
-      maxAge: Duration.days(1),
-    },
+    // API Gateway answers preflights (OPTIONS) itself and adds the CORS headers to responses;
+    // none without routes that browsers post to (ingestion through a function URL).
+    corsPreflight: corsMethods.length
+      ? { allowOrigins: ['*'], allowMethods: corsMethods, allowHeaders: ['content-type'], maxAge: Duration.days(1) }
+      : undefined,
   });
   const stage = api.addStage('DefaultStage', {
     stageName: '$default',

@@ -63,6 +63,21 @@ describe('AnalyticsStack with -c ingestion=function-url', () => {
   });
 });
 
+describe('AnalyticsStack with -c ingestion=function-url -c apiType=http', () => {
+  it('leaves ingestion and t.js out of the HTTP API, which answers no CORS preflights then', () => {
+    // Act
+    const { template } = synth({ ingestion: 'function-url', apiType: 'http' });
+
+    // Assess
+    const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties.RouteKey as string);
+    expect(routeKeys).toContain('GET /stats');
+    expect(routeKeys.filter((key) => /^(POST \/events?|GET \/t\.js)$/.test(key))).toEqual([]);
+    const [api] = Object.values(template.findResources('AWS::ApiGatewayV2::Api'));
+    expect(api!.Properties.CorsConfiguration).toBeUndefined();
+    template.resourceCountIs('AWS::Lambda::Url', 1);
+  });
+});
+
 describe('AnalyticsStack with the default ingestion (api)', () => {
   it('has no function URL, no reserved concurrency and no URL alarms; the API serves ingestion', () => {
     // Act
