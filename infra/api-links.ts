@@ -4,14 +4,15 @@ import type { AnalyticsApi } from './api.ts';
 
 /**
  * The outputs a site owner copies, built on the API's URL (its custom domain's when set):
- * the dashboard's address and the tracker's script tag; with a custom domain, the execute-api
+ * the dashboard's address and the tracker's script tag (on `trackerBase`, the ingestion function
+ * URL's, when ingestion is not the API's); with a custom domain, the execute-api
  * URL that keeps answering and, without a hosted zone, the name the domain's DNS record points to.
  * Named Api* like the other outputs that change with the API.
  */
-export function apiLinkOutputs(scope: Construct, api: AnalyticsApi): void {
+export function apiLinkOutputs(scope: Construct, api: AnalyticsApi, trackerBase: string = api.url): void {
   new CfnOutput(scope, 'ApiDashboardUrl', { value: `${api.url}dashboard`, description: 'The dashboard (enter a site key or the admin key)' });
   new CfnOutput(scope, 'ApiTrackerScript', {
-    value: `<script defer src="${api.url}t.js" data-site="YOUR-SITE-ID"></script>`,
+    value: `<script defer src="${trackerBase}t.js" data-site="YOUR-SITE-ID"></script>`,
     description: 'The tracker: put it on every page with your site id',
   });
   const domain = api.customDomain;

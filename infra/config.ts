@@ -1,10 +1,10 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
-import { API_TYPES, LOG_LEVELS, type ApiType, type LogLevel, type WebsiteAnalyticsProps } from './settings.ts';
+import { API_TYPES, INGESTION_TYPES, LOG_LEVELS, type ApiType, type Ingestion, type LogLevel, type WebsiteAnalyticsProps } from './settings.ts';
 import { ConfigError, type SettingSource } from './config-error.ts';
 import { readCustomDomain, type CustomDomainConfig } from './custom-domain-config.ts';
 
-export { API_TYPES, LOG_LEVELS, type ApiType, type LogLevel, type WebsiteAnalyticsProps } from './settings.ts';
+export { API_TYPES, INGESTION_TYPES, LOG_LEVELS, type ApiType, type Ingestion, type LogLevel, type WebsiteAnalyticsProps } from './settings.ts';
 
 type Resolved = { readonly [K in keyof WebsiteAnalyticsProps]-?: Exclude<WebsiteAnalyticsProps[K], undefined> };
 
@@ -56,6 +56,8 @@ export const DEFAULT_CONFIG = {
   alarmQueueAgeMinutes: 10,
   pointInTimeRecovery: true,
   apiGatewayCloudWatchRole: true,
+  ingestion: 'api',
+  ingestReservedConcurrency: 100,
 } as const;
 
 /** AWS WAF's bounds for a rate-based rule's limit (requests per evaluation window). */
@@ -186,6 +188,8 @@ const SETTINGS: { readonly [K in keyof WebsiteAnalyticsProps]-?: Check<StackConf
     return minutes;
   },
   apiType: (read, key) => readChoice<ApiType>(read, key, DEFAULT_CONFIG.apiType, API_TYPES),
+  ingestion: (read, key) => readChoice<Ingestion>(read, key, DEFAULT_CONFIG.ingestion, INGESTION_TYPES),
+  ingestReservedConcurrency: (read, key) => readNumber(read, key, DEFAULT_CONFIG.ingestReservedConcurrency, { min: 1, max: 10_000 }),
   wafRateLimit: readWafRateLimit,
   maxReceiveCount: (read, key) => readNumber(read, key, DEFAULT_CONFIG.maxReceiveCount, { min: 1, max: 1000 }),
   processorTimeoutSeconds: (read, key) => readNumber(read, key, DEFAULT_CONFIG.processorTimeoutSeconds, { min: 1, max: 900 }),

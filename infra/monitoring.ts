@@ -25,7 +25,7 @@ import type { AnalyticsApi } from './api.ts';
 import type { StackConfig } from './config.ts';
 
 export interface MonitoringProps {
-  readonly config: Pick<StackConfig, 'alarmEmail' | 'alarmQueueAgeMinutes'>;
+  readonly config: Pick<StackConfig, 'alarmEmail' | 'alarmQueueAgeMinutes' | 'ingestion'>;
   readonly api: AnalyticsApi;
   readonly eventsQueue: IQueue;
   readonly eventsDlq: IQueue;
@@ -49,6 +49,10 @@ export interface MonitoringAlarms {
   readonly apiServerErrors: Alarm;
   /** A run of the lake's compactor failed; the next run finishes what it left. */
   readonly compactorErrors: Alarm;
+  /** With ingestion=function-url: the function URL answered 429 (the ingest function's reserved concurrency is its throttle). */
+  readonly ingestThrottles?: Alarm;
+  /** With ingestion=function-url: the function URL answered with a 5xx status (api-5xx no longer sees ingestion). */
+  readonly ingestUrlServerErrors?: Alarm;
 }
 
 interface AlarmSpec {
@@ -174,6 +178,22 @@ export class Monitoring extends Construct {
         description:
           'A run of the lake compactor failed: the lake stays exact (the next run, an hour later, finishes the job), ' +
           'but Athena opens more files per day until one succeeds. Read the compactor logs.',
+      }),
+      ...(config.ingestion === 'function-url' && {
+        ingestThrottles: alarm('IngestThrottlesAlarm', {
+          name: 'ingest-throttles',
+          metric: functions.ingest.metricThrottles({ statistic: Stats.SUM, period: COUNT_PERIOD }),
+          threshold: 1,
+          description:
+            'Lambda throttled ingest requests of the function URL (answered 429, events not queued): traffic reached the reserved ' +
+            'concurrency (-c ingestReservedConcurrency, about 10 requests/s per unit). Raise it if the traffic is real.',
+        }),
+        ingestUrlServerErrors: alarm('IngestUrlServerErrorsAlarm', {
+          name: 'ingest-url-5xx',
+          metric: functions.ingest.metric('Url5xxCount', { statistic: Stats.SUM, period: COUNT_PERIOD }),
+          threshold: 1,
+          description: 'The ingestion function URL answered requests with a 5xx status: the function answered 500, failed or timed out. Read the ingest logs.',
+        }),
       }),
     };
 

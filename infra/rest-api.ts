@@ -1,13 +1,14 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Cors, EndpointType, LambdaIntegration, LogGroupLogDestination, ResponseType, RestApi, type IResource, type ResourceOptions } from 'aws-cdk-lib/aws-apigateway';
 import type { Construct } from 'constructs';
-import { ROUTE_LIST, type Route } from '../functions/api/routes.ts';
+import type { Route } from '../functions/api/routes.ts';
 import { acknowledge } from './acknowledgments.ts';
 import { accessLogFormat, accessLogGroup } from './access-log.ts';
 import { jsonGatewayResponses } from './gateway-responses.ts';
 import { perFunction, type AnalyticsApi, type ApiFunctions } from './api.ts';
 import type { StackConfig } from './config.ts';
 import { restApiDomain } from './custom-domain.ts';
+import { apiRoutes } from './function-url-ingestion.ts';
 import { RATE_LIMITED_CODE, RateLimitWebAcl, WAF_RATE_WINDOW_SECONDS } from './waf.ts';
 
 const OPEN_METHOD_RULES = ['AwsSolutions-APIG4', 'AwsSolutions-COG4'];
@@ -51,7 +52,7 @@ export function restApi(scope: Construct, functions: ApiFunctions, config: Stack
     return { defaultCorsPreflightOptions: { allowOrigins: Cors.ALL_ORIGINS, allowMethods, allowHeaders: ['Content-Type'], maxAge: Duration.days(1) } };
   };
   const integration = perFunction((fn) => new LambdaIntegration(functions[fn]));
-  for (const route of ROUTE_LIST) {
+  for (const route of apiRoutes(config)) {
     const method = resourceAt(api.root, route.path, preflight(route)).addMethod(route.method, integration(route.fn));
     acknowledge(method, OPEN_METHOD_RULES, route.reason);
   }

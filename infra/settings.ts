@@ -3,6 +3,11 @@ export type ApiType = 'rest' | 'http';
 
 export const API_TYPES: readonly ApiType[] = ['rest', 'http'];
 
+/** What serves POST /event, POST /events and GET /t.js: the API (default) or a Lambda function URL. */
+export type Ingestion = 'api' | 'function-url';
+
+export const INGESTION_TYPES: readonly Ingestion[] = ['api', 'function-url'];
+
 /**
  * Levels the functions may log at. None above INFO: Lambda reads the metric lines (embedded
  * metric format, which carry no level) as INFO and would drop them.
@@ -24,6 +29,15 @@ export interface WebsiteAnalyticsProps {
    * @default 'rest'
    */
   readonly apiType?: ApiType;
+  /**
+   * `api`: the API serves ingestion. `function-url`: a Lambda function URL of the ingest function
+   * serves POST /event, POST /events and GET /t.js, without API Gateway's request fee
+   * (infra/function-url-ingestion.ts); the API keeps stats, export and the dashboard.
+   * @default 'api'
+   */
+  readonly ingestion?: Ingestion;
+  /** Reserved concurrency of the ingest function with `ingestion: 'function-url'`, its throttle (1-10000; about 10 x this requests/s). @default 100 */
+  readonly ingestReservedConcurrency?: number;
   /** SQS messages per processor invocation (1-10000). @default 10000 */
   readonly batchSize?: number;
   /** Seconds the event source waits to fill a batch (0-300; at least 1 when batchSize > 10). @default 30 */

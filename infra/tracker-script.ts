@@ -23,3 +23,8 @@ export function minifyTrackerScript(): string {
 export function assetsBundling(): { define: Record<string, string> } {
   return { define: { [TRACKER_SCRIPT_GLOBAL]: JSON.stringify(minifyTrackerScript()), ...dashboardDefines() } };
 }
+
+/** Bundling options that give a handler the beacon script only (the function-URL ingest entry). */
+export function trackerBundling(): { define: Record<string, string> } {
+  return { define: { [TRACKER_SCRIPT_GLOBAL]: JSON.stringify(minifyTrackerScript()) } };
+}

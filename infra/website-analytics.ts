@@ -12,6 +12,7 @@ import { AnalyticsFunction, TABLE_READ } from './analytics-function.ts';
 import type { AnalyticsApi } from './api.ts';
 import { apiLinkOutputs } from './api-links.ts';
 import { resolveConfig, type StackConfig, type WebsiteAnalyticsProps } from './config.ts';
+import { FunctionUrlIngestion, functionUrlIngestProps } from './function-url-ingestion.ts';
 import { httpApi } from './http-api.ts';
 import { Monitoring } from './monitoring.ts';
 import { restApi } from './rest-api.ts';
@@ -53,6 +54,8 @@ export class WebsiteAnalytics extends Construct {
   readonly assetsFunction: AnalyticsFunction;
   /** Compacts the lake's closed days, hourly (docs/lake.md#compaction). */
   readonly compactorFunction: AnalyticsFunction;
+  /** The ingest function's URL with `ingestion: 'function-url'`; undefined otherwise. */
+  readonly ingestUrl?: FunctionUrlIngestion;
   /** The REST or HTTP API, as chosen by context `apiType`. */
   readonly api: AnalyticsApi;
   /** The raw-event lake: its bucket, Glue table and Athena workgroup. */
@@ -142,6 +145,8 @@ export class WebsiteAnalytics extends Construct {
       },
       // Visitors' countries are looked up at ingestion in the database the npm package ships.
       bundling: () => withCountryDatabase(),
+      // With ingestion=function-url: its own entry, the beacon script, reserved concurrency.
+      ...functionUrlIngestProps(config),
     })
       .useQueue(this.eventsQueue, 'QUEUE_URL', 'send')
       // GetItem: the key of a request that back-dates events, by hash; BatchGetItem: registrations, when restricted.
@@ -220,6 +225,8 @@ export class WebsiteAnalytics extends Construct {
     // API: REST (default; what free LocalStack and `npm start` serve) or HTTP (cheaper on AWS)
     const functions = { ingest: this.ingestFunction, stats: this.statsFunction, assets: this.assetsFunction };
     this.api = config.apiType === 'http' ? httpApi(this, functions, config) : restApi(this, functions, config);
+    // With ingestion=function-url, ingestion and t.js are the ingest function's URL's, not the API's.
+    if (config.ingestion === 'function-url') this.ingestUrl = new FunctionUrlIngestion(this, 'IngestionUrl', { ingest: this.ingestFunction });
 
     this.apiUrl = this.api.url;
     this.lakeBucket = this.lake.bucket;
@@ -243,7 +250,7 @@ export class WebsiteAnalytics extends Construct {
 
     // Outputs (operators, `npm start` and local/localstack/deploy.sh read these)
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (https://<domainName>/ with a custom domain)' });
-    apiLinkOutputs(this, this.api);
+    apiLinkOutputs(this, this.api, this.ingestUrl?.url);
     new CfnOutput(this, 'ApiId', { value: this.api.apiId, description: `${this.api.type === 'http' ? 'HTTP' : 'REST'} API id` });
     new CfnOutput(this, 'ApiStage', { value: this.api.stageName, description: 'API stage name' });
     new CfnOutput(this, 'EventsQueueUrl', { value: this.eventsQueue.queueUrl });

@@ -11,6 +11,8 @@ import { localDynamoDbClient, localS3Client, localSqsClient } from './clients.ts
 import { startDynamoDbLocal, type DynamoDbLocal, type DynamoDbLocalOptions } from './dynamodb-local.ts';
 import { startPoller, type BatchReport, type Poller } from './event-source.ts';
 import { FunctionHost, type FunctionHostOptions, type InvokeResult } from './function-host.ts';
+import { startFunctionUrls } from './function-url-server.ts';
+import { functionUrlOutputs } from './template-function-urls.ts';
 import { lambdaEnvironment } from './lambda-environment.ts';
 import { createResources } from './resources.ts';
 import { PROJECT_ROOT } from './paths.ts';
@@ -27,6 +29,8 @@ export const RUNTIME_STATE_FILE = path.join(PROJECT_ROOT, '.local', 'runtime.jso
 export interface LocalRuntimeOptions {
   /** API port: 0 for any free port; default $PORT, else 3000. */
   port?: number;
+  /** Port of the first function URL (AWS::Lambda::Url), the next on the following ports; default 0, any free port. */
+  functionUrlPort?: number;
   /** Cloud assembly folder: synthesized into (default .local/cdk.out), or read as is with synth: false (default cdk.out). */
   cdkOut?: string;
   /** Run `cdk synth` first (default true). */
@@ -78,6 +82,8 @@ export interface LocalRuntime {
   readonly apiUrl: string;
   /** http://127.0.0.1:PORT; routes also answer without the stage prefix. */
   readonly serverUrl: string;
+  /** Function URLs (payload format 2.0, their CORS configuration) by logical id, each ending in `/`. */
+  readonly functionUrls: Record<string, string>;
   readonly stage: string;
   readonly routes: RouteInfo[];
   readonly dynamodbEndpoint: string;
@@ -223,6 +229,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
       bindings.restApis[api.logicalId]!.url = server.url;
     }
 
+    const functionUrls = await startFunctionUrls({ model, hosts, port: opts.functionUrlPort, logRequest: opts.logRequests ? log : undefined });
+    cleanup.push(() => functionUrls.stop());
+
     const pollers: Poller[] = [];
     cleanup.push(async () => {
       await Promise.all(pollers.map((p) => p.stop()));
@@ -265,6 +274,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     const runtime: LocalRuntime = {
       apiUrl,
       serverUrl,
+      functionUrls: functionUrls.urls,
       stage,
       routes: (api?.routes ?? []).map((r) => ({
         method: r.httpMethod,
@@ -279,7 +289,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
       queues: Object.fromEntries(Object.entries(bindings.queues).map(([id, q]) => [id, q.url])),
       buckets: Object.fromEntries(Object.values(model.buckets).map((b) => [b.logicalId, b.name])),
       functions: Object.fromEntries(Object.entries(bindings.functions).map(([id, f]) => [id, f.name])),
-      outputs: resolveOutputs(model, bindings),
+      outputs: { ...resolveOutputs(model, bindings), ...functionUrlOutputs(model, functionUrls.urls) },
       model,
       bindings,
       dynamodb,
@@ -307,6 +317,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
           {
             pid: process.pid,
             apiUrl,
+            functionUrls: functionUrls.urls,
             dynamodbEndpoint: dynamodb.endpoint,
             dynamodbPid: dynamodb.pid,
             sqsEndpoint: sqs.endpoint,

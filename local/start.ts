@@ -17,7 +17,8 @@ interface CliOptions {
 }
 
 const USAGE = `Usage: npm start -- [options]
-  --port N            API port (default: $PORT, else 3000; 0 = any free port)
+  --port N            API port (default: $PORT, else 3000; 0 = any free port); a function URL
+                      (-c ingestion=function-url) listens on the next port
   -c, --context k=v   CDK context for synth (repeatable); batchWindowSeconds defaults to 2 here
                       (30 on AWS) so events show up in GET /stats within seconds
   --no-synth          run the existing cloud assembly (--cdk-out, default cdk.out) without synthesizing
@@ -63,6 +64,7 @@ function summary(runtime: LocalRuntime): string {
         lines.push(`${pad(i === 0 ? 'routes' : '')}${route.method.padEnd(7)} ${route.path}  -> ${target}`);
       });
   }
+  for (const url of Object.values(runtime.functionUrls)) lines.push(`${pad('URL')}${url}   (function URL: POST /event, POST /events, GET /t.js)`);
   lines.push(`${pad('DynamoDB')}${runtime.dynamodbEndpoint}`);
   for (const [id, name] of Object.entries(runtime.tables)) lines.push(`${pad('')}table ${displayName(id)}: ${name}`);
   lines.push(`${pad('SQS')}${runtime.sqsEndpoint}`);
@@ -81,6 +83,12 @@ function summary(runtime: LocalRuntime): string {
   }
   lines.push('Ctrl-C to stop.');
   return lines.join('\n');
+}
+
+/** The first function URL's port: the API's + 1, or any free port when the API's is any free port. */
+function functionUrlPort(apiPort: number | undefined): number {
+  const port = apiPort ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
+  return port === 0 ? 0 : port + 1;
 }
 
 /** GET /dashboard of the API at `apiUrl` (with or without a trailing slash). */
@@ -134,6 +142,8 @@ async function main(): Promise<void> {
     runtime = await startLocalRuntime({
       environment: { ADMIN_API_KEY: adminKey },
       port: options.port,
+      // The function URL (-c ingestion=function-url) listens next to the API: port + 1.
+      functionUrlPort: functionUrlPort(options.port),
       context: options.context,
       synth: options.synth,
       cdkOut: options.cdkOut,
@@ -151,6 +161,9 @@ async function main(): Promise<void> {
       : `Admin API key for this run (set ADMIN_API_KEY to choose one): ${adminKey}\n` +
           `  curl -H "Authorization: Bearer ${adminKey}" '${runtime.apiUrl}/stats?site_id=site-abc-123'`,
   );
+  // The tracker is served (and posts) where ingestion is: the function URL with -c ingestion=function-url, else the API.
+  const trackerBase = runtime.outputs.IngestUrl ?? `${runtime.apiUrl}/`;
+  console.log(`Tracker snippet: <script defer src="${trackerBase}t.js" data-site="site-abc-123"></script>`);
   // The key goes in the fragment, which the browser keeps to itself.
   console.log(`Dashboard: ${dashboardUrl(runtime.apiUrl)}${process.env.ADMIN_API_KEY ? '' : `#${new URLSearchParams({ key: adminKey })}`}`);
 }

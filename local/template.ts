@@ -72,6 +72,8 @@ const EMULATED_OR_IRRELEVANT = new Set([
   'AWS::Lambda::Function',
   'AWS::Lambda::EventSourceMapping',
   'AWS::Lambda::Permission',
+  // Served by function-url-server.ts.
+  'AWS::Lambda::Url',
   'AWS::ApiGateway::RestApi',
   'AWS::ApiGateway::Resource',
   'AWS::ApiGateway::Method',

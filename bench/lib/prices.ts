@@ -53,7 +53,7 @@ export function athenaQueryUsd(bytes: number): number {
 
 /** Resource use per ingested event (everything the event causes, stats reads excluded). */
 export interface PerEventUsage {
-  /** API Gateway requests per event (1: one POST /event). */
+  /** Requests per event to the ingestion front (1: one POST /event), billed by API Gateway, free through a function URL. */
   apiRequests: number;
   /** Lambda invocations and GB-seconds per event, per function. */
   lambda: Array<{ name: string; invocations: number; gbSeconds: number }>;
@@ -76,10 +76,13 @@ export interface CostBreakdown {
   total: number;
 }
 
-/** US dollars per million events, for one API flavour. */
-export function costPerMillionEvents(usage: PerEventUsage, api: 'rest' | 'http'): CostBreakdown {
+/** What ingestion goes through: a REST API, an HTTP API, or a Lambda function URL (no request fee of its own). */
+export type IngestionFront = 'rest' | 'http' | 'function-url';
+
+/** US dollars per million events, for one ingestion front. */
+export function costPerMillionEvents(usage: PerEventUsage, api: IngestionFront): CostBreakdown {
   const M = 1_000_000;
-  const apiPrice = api === 'rest' ? PRICES.apiGateway.restPerMillionRequests : PRICES.apiGateway.httpPerMillionRequests;
+  const apiPrice = api === 'rest' ? PRICES.apiGateway.restPerMillionRequests : api === 'http' ? PRICES.apiGateway.httpPerMillionRequests : 0;
   const invocations = usage.lambda.reduce((sum, f) => sum + f.invocations, 0);
   const gbSeconds = usage.lambda.reduce((sum, f) => sum + f.gbSeconds, 0);
   const parts = {

@@ -8,6 +8,11 @@ import { BenchFailure } from './numbers.ts';
 /** The handle on the stack of a runtime started in this process. */
 export const runtimeStack = (rt: LocalRuntime): StackHandle => localStack(rt);
 
+/** Where events are posted: the function URL with -c ingestion=function-url (output IngestUrl), else the API. */
+export function eventUrl(rt: Pick<LocalRuntime, 'apiUrl' | 'outputs'>): string {
+  return rt.outputs.IngestUrl ? new URL('event', rt.outputs.IngestUrl).href : `${rt.apiUrl}/event`;
+}
+
 /** The template's (first) SQS event source mapping: the events queue to the processor. */
 export function eventsMapping(rt: LocalRuntime): EventSourceMappingModel {
   const mapping = Object.values(rt.model.eventSourceMappings)[0];

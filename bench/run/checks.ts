@@ -9,7 +9,7 @@ import type { StatsLine } from './function-logs.ts';
 import { measureBundleInit } from './init-time.ts';
 import { measureCounterItems } from './item-sizes.ts';
 import { sortedCopy, sum } from '../lib/numbers.ts';
-import { dlqMessages } from '../lib/stack.ts';
+import { dlqMessages, eventUrl } from '../lib/stack.ts';
 import type { Drained, SentLoad } from './load.ts';
 import type { BenchStack, RunBasics } from './stack.ts';
 import { calibrationBeacons, sequentialPosts } from './sequential-posts.ts';
@@ -65,7 +65,7 @@ export async function measureStack({ opts, hardDeadline, rt, stack, aggregatesTa
   // One ingest invocation at a time (as each Lambda environment runs them): its duration.
   const calibrationFrom = ingestHost.durations.length;
   const calibrationBodies = calibrationBeacons(opts.calibration);
-  const calibrationClient = sortedCopy(await sequentialPosts(`${rt.apiUrl}/event`, calibrationBodies, hardDeadline - 20_000));
+  const calibrationClient = sortedCopy(await sequentialPosts(eventUrl(rt), calibrationBodies, hardDeadline - 20_000));
   const calibrationDurations = sortedCopy(ingestHost.durations.slice(calibrationFrom));
   return { sizes, maxBucketKb, maxTotalsKb, init, bundleBytes, initMs, calibrationClient, calibrationDurations };
 }

@@ -75,6 +75,7 @@ export async function computeFigures(c: Phases) {
   };
   const costRest = costPerMillionEvents(usage, 'rest');
   const costHttp = costPerMillionEvents(usage, 'http');
+  const costUrl = costPerMillionEvents(usage, 'function-url');
   // CloudWatch Logs, apart from the totals above (which, as ever, leave logs out).
   const systemLogsOn = (id: string) => (rt.model.functions[id]!.logging.systemLogLevel ?? 'INFO') !== 'WARN';
   const logBytes = logBytesPerEvent(
@@ -130,6 +131,7 @@ export async function computeFigures(c: Phases) {
     wru_per_event: wruPerEvent <= 1.2,
     usd_per_million_http: costHttp.total <= 2.5,
     usd_per_million_rest: costRest.total <= 5.0,
+    usd_per_million_function_url: costUrl.total <= 1.5,
     e2e_events_per_s: events / e2eSeconds >= 2000,
     ingest_rps: ingestRps >= 3000,
     max_key_wru_per_s_at_5000_eps: Number.isFinite(at5000) ? at5000 <= 1000 : false,
@@ -142,7 +144,7 @@ export async function computeFigures(c: Phases) {
     events, latencies, ingestRps, capacityTotals, txItemsFromLogs, writes, wruPerEvent, wruPerEventAtWrite, unitsByKind, rruPerEvent, rruPerStatsCall,
     rruPerBreakdownCall, sqsRequests, sqsRequestsPerEvent, sqsRequestsPerEventOnWire, ingestMemory, ingestInvocationsPerEvent, ingestP50Calibrated,
     ingestGbsPerEvent, ingestGbsUnderLoadPerEvent, processorInvocationsPerEvent, processorGbsPerEvent, statsDurations, statsGbsPerCall, lake, lakeExact,
-    costRest, costHttp, logBytes, logsUsd, statsCallUsd, siteEvents, topSite, hottest, topSiteEps, hot, topSiteHotKey, at5000, at50000, hotAt5000,
+    costRest, costHttp, costUrl, logBytes, logsUsd, statsCallUsd, siteEvents, topSite, hottest, topSiteEps, hot, topSiteHotKey, at5000, at50000, hotAt5000,
     hotAt50000, maximumConcurrency, processorCapacityEps, cpuIngest, cpuDrain, ingestCpuMsPerInvocation, processorCpuMsPerEvent, ingestAt20MsDelta, batchSizes, processorBatches, targets
   };
 }

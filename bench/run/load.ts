@@ -6,6 +6,7 @@ import { cpuSnapshot, type CpuSnapshot } from './cpu-split.ts';
 import type { BatchLine } from './function-logs.ts';
 import { USER_AGENTS } from '../workload/clients.ts';
 import { drain } from '../lib/drain.ts';
+import { eventUrl } from '../lib/stack.ts';
 import { BenchFailure, sum } from '../lib/numbers.ts';
 import type { LoadData, LoadToHost } from './load-worker.ts';
 import type { BenchStack, RunBasics } from './stack.ts';
@@ -23,7 +24,7 @@ export async function sendLoad({ opts, hardDeadline, progress, running, workload
     execArgv: [],
     name: 'bench-load',
     workerData: {
-      url: `${rt.apiUrl}/event`,
+      url: eventUrl(rt),
       bodies: workload.bodies,
       userAgent: workload.userAgent,
       userAgents: [...USER_AGENTS],

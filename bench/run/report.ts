@@ -18,7 +18,7 @@ export function reportRun(c: Phases & Figures & { details: ReturnType<typeof det
     statsLines, breakdownLines, exported, dlq, countsExact, overflow, sizes, maxBucketKb, maxTotalsKb, init, bundleBytes, initMs, calibrationDurations,
     events, latencies, ingestRps, txItemsFromLogs, writes, wruPerEvent, wruPerEventAtWrite, unitsByKind, rruPerEvent, rruPerStatsCall,
     rruPerBreakdownCall, sqsRequests, sqsRequestsPerEvent, sqsRequestsPerEventOnWire, ingestMemory, ingestInvocationsPerEvent, ingestP50Calibrated,
-    ingestGbsPerEvent, processorInvocationsPerEvent, processorGbsPerEvent, lake, lakeExact, costRest, costHttp, logBytes, logsUsd, statsCallUsd, hottest,
+    ingestGbsPerEvent, processorInvocationsPerEvent, processorGbsPerEvent, lake, lakeExact, costRest, costHttp, costUrl, logBytes, logsUsd, statsCallUsd, hottest,
     topSiteEps, hot, topSiteHotKey, hotAt5000, hotAt50000, maximumConcurrency, processorCapacityEps, cpuIngest, cpuDrain, ingestCpuMsPerInvocation, ingestAt20MsDelta, batchSizes, processorBatches, targets,
     details, lakeAgreement, lakeAgrees
   } = c;
@@ -59,6 +59,7 @@ export function reportRun(c: Phases & Figures & { details: ReturnType<typeof det
       'as DynamoDB sizes it (storage adds 100 bytes per item); 1 WRU up to 1 KB'],
     ['USD per million events, REST API', fmt(costRest.total, 3), `<= 5.00: ${yes(targets.usd_per_million_rest)}`],
     ['USD per million events, HTTP API', fmt(costHttp.total, 3), `<= 2.50: ${yes(targets.usd_per_million_http)}`],
+    ['USD per million events, function URL', fmt(costUrl.total, 3), `<= 1.50: ${yes(targets.usd_per_million_function_url)}`, 'no API Gateway request fee (-c ingestion=function-url)'],
     ['CloudWatch Logs bytes per event (not in the totals)', fmt(logBytes.total, 1), '',
       `functions' lines ${fmt(logBytes.application, 1)} + Lambda's START/REPORT ${fmt(logBytes.platform, 1)}: $${fmt(logsUsd, 3)} per million events`],
     ['hottest key: peak WRU/s at bench rate', hottest ? fmt(hottest.peakPerSecond, 0) : 'n/a', '', hottest?.key ?? ''],
@@ -85,12 +86,12 @@ export function reportRun(c: Phases & Figures & { details: ReturnType<typeof det
       `day breakdowns with (other): ${overflow.breakdowns} (${overflow.breakdown_views_in_other} views); estimated rows: ${overflow.estimated_rows}`],
   ];
   say('');
-  say(`Benchmark (${opts.profile} profile): ${events} events, ${workload.sites.length} sites, up to ${distinctPaths} distinct paths a day, concurrency ${opts.concurrency}, Node ${process.version}, ${details.machine.cpus} CPUs`);
+  say(`Benchmark (${opts.profile} profile): ${events} events, ${workload.sites.length} sites, up to ${distinctPaths} distinct paths a day, concurrency ${opts.concurrency}, ingestion through ${opts.context.ingestion === 'function-url' ? 'the function URL' : 'the API'}, Node ${process.version}, ${details.machine.cpus} CPUs`);
   for (const line of tableLines(rows)) say(line);
   say('');
-  say('Cost per million events (USD):   REST     HTTP');
+  say('Cost per million events (USD):   REST     HTTP      URL');
   for (const key of ['api', 'lambdaRequests', 'lambdaCompute', 'sqs', 's3', 'dynamodbWrites', 'dynamodbReads', 'total'] as const) {
-    say(`  ${key.padEnd(28)} ${fmt(costRest[key], 3).padStart(7)}  ${fmt(costHttp[key], 3).padStart(7)}`);
+    say(`  ${key.padEnd(28)} ${fmt(costRest[key], 3).padStart(7)}  ${fmt(costHttp[key], 3).padStart(7)}  ${fmt(costUrl[key], 3).padStart(7)}`);
   }
   say(`  (ingest Lambda billed at ${ingestMemory} MB x ${fmt(ingestP50Calibrated, 2)} ms, the p50 of ${calibrationDurations.length} invocations one at a time; ` +
     `stats reads excluded: one GET /stats costs $${statsCallUsd.rest.toExponential(2)} (REST) / $${statsCallUsd.http.toExponential(2)} (HTTP))`);

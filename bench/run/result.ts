@@ -11,7 +11,7 @@ export function resultOf(c: Phases & Figures) {
     opts, distinctPaths, load, ingestSeconds, drainedAt, e2eSeconds, wire, exported, countsExact, overflow, maxBucketKb,
     maxTotalsKb, bundleBytes, initMs, events, latencies, ingestRps, wruPerEvent, wruPerEventAtWrite, rruPerEvent, rruPerStatsCall,
     rruPerBreakdownCall, sqsRequests, sqsRequestsPerEvent, sqsRequestsPerEventOnWire, ingestGbsPerEvent, processorGbsPerEvent, lake, lakeExact, costRest,
-    costHttp, logBytes, logsUsd, topSite, hottest, topSiteHotKey, at5000, at50000, processorBatches, targets, lakeAgrees
+    costHttp, costUrl, logBytes, logsUsd, topSite, hottest, topSiteHotKey, at5000, at50000, processorBatches, targets, lakeAgrees
   } = c;
   const result = {
     events,
@@ -24,6 +24,7 @@ export function resultOf(c: Phases & Figures) {
     sqs_requests_per_event: round(sqsRequestsPerEvent, 4),
     usd_per_million_rest: round(costRest.total, 3),
     usd_per_million_http: round(costHttp.total, 3),
+    usd_per_million_function_url: round(costUrl.total, 3),
     log_bytes_per_event: round(logBytes.total, 1),
     usd_per_million_logs: round(logsUsd, 3),
     max_key_wru_per_s: hottest ? round(hottest.peakPerSecond, 0) : null,
@@ -72,7 +73,7 @@ export function detailsOf(c: Phases & Figures) {
     opts, loadAverageAtStart, logs, workload, processorHost, statsHost, samples, load, ingestInvocationsAtLoadEnd, wire, batchesAtDrain,
     processorDurations, ingestDurationsUnderLoad, mismatches, stats, breakdowns, statsLines, breakdownLines, failedBatches, sizes, init,
     calibrationClient, events, latencies, capacityTotals, txItemsFromLogs, writes, unitsByKind, rruPerBreakdownCall, ingestMemory, ingestP50Calibrated,
-    ingestGbsUnderLoadPerEvent, statsDurations, statsGbsPerCall, costRest, costHttp, statsCallUsd, siteEvents, topSiteEps, hot,
+    ingestGbsUnderLoadPerEvent, statsDurations, statsGbsPerCall, costRest, costHttp, costUrl, statsCallUsd, siteEvents, topSiteEps, hot,
     cpuIngest, cpuDrain, ingestCpuMsPerInvocation, processorCpuMsPerEvent, ingestAt20MsDelta, batchSizes, processorBatches
   } = c;
   const details = {
@@ -106,6 +107,7 @@ export function detailsOf(c: Phases & Figures) {
     },
     costRest,
     costHttp,
+    costFunctionUrl: costUrl,
     statsCallUsd,
     statsCalls: statsLines.length,
     statsClientP50Ms: percentile(sortedCopy(stats.latencies), 50),

@@ -9,9 +9,10 @@ import { newApiKey } from '../../functions/domain/api-keys.ts';
 import type { BatchReport } from '../../local/event-source.ts';
 import { PROJECT_ROOT, startLocalRuntime, type LocalRuntime } from '../../local/runtime.ts';
 import { findByRole, type ResourceRole, type StackHandle } from '../../local/stack-handle.ts';
+import { templateFunctionUrls } from '../../local/template-function-urls.ts';
 import { FunctionLogs } from './function-logs.ts';
 import { BenchFailure } from '../lib/numbers.ts';
-import { eventsMapping, runtimeStack } from '../lib/stack.ts';
+import { eventsMapping, eventUrl, runtimeStack } from '../lib/stack.ts';
 import { MeteredHost } from './metered-host.ts';
 import type { Options } from './options.ts';
 import { startWireProxy, type WireProxy } from '../wire/start.ts';
@@ -97,13 +98,14 @@ export async function startBenchStack({ opts, progress, logs, running }: RunBasi
     if (!route?.function) throw new BenchFailure(`no ${method} ${p} route to a function`);
     return route.function;
   };
-  const ingestId = routeFn('POST', '/event');
+  // With -c ingestion=function-url the ingest function is the one behind the function URL.
+  const ingestId = templateFunctionUrls(rt.model)[0]?.functionLogicalId ?? routeFn('POST', '/event');
   const statsId = routeFn('GET', '/stats');
   const mapping = eventsMapping(rt);
   const processorId = mapping.functionLogicalId;
   const stack = (running.stack = runtimeStack(rt));
   progress(
-    `runtime ready in ${(rt.startupMs / 1000).toFixed(1)} s: API ${rt.apiUrl}; processor batch ${mapping.batchSize}, window ${mapping.maximumBatchingWindowSeconds} s, ` +
+    `runtime ready in ${(rt.startupMs / 1000).toFixed(1)} s: API ${rt.apiUrl}, events to ${eventUrl(rt)}; processor batch ${mapping.batchSize}, window ${mapping.maximumBatchingWindowSeconds} s, ` +
       `max concurrency ${mapping.maximumConcurrency ?? 'default (5)'}`,
   );
   return {

@@ -1,26 +1,14 @@
 import { routeOf, type RouteOf } from '../api/routes.ts';
 import { readRequest, type HttpResponse, type ProxyEventLike } from '../commons/http.ts';
+import { SCRIPT_RESPONSE } from './script.ts';
 
 /**
- * The minified beacon script (functions/assets/t.src.js) and the dashboard's files
- * (web/dashboard/). Bundling defines them as string constants (infra/tracker-script.ts,
- * infra/dashboard-assets.ts), so a bundle without them fails at cold start.
+ * The dashboard's files (web/dashboard/). Bundling defines them as string constants
+ * (infra/dashboard-assets.ts), so a bundle without them fails at cold start.
  */
-declare const TRACKER_SCRIPT: string;
 declare const DASHBOARD_HTML: string;
 declare const DASHBOARD_JS: string;
 declare const DASHBOARD_CSS: string;
-
-const script: HttpResponse = {
-  statusCode: 200,
-  headers: {
-    'content-type': 'application/javascript; charset=utf-8',
-    // Browsers and CDNs may keep it an hour, so a new version reaches every page within that.
-    'cache-control': 'public, max-age=3600',
-    'x-content-type-options': 'nosniff',
-  },
-  body: TRACKER_SCRIPT,
-};
 
 /**
  * The dashboard loads nothing from elsewhere and runs no inline script; the key it holds is sent
@@ -43,7 +31,7 @@ const dashboardFile = (contentType: string, body: string): HttpResponse => ({
 
 /** The response of each route of the assets function in functions/api/routes.ts. */
 const files: Record<RouteOf<'assets'>, HttpResponse> = {
-  script,
+  script: SCRIPT_RESPONSE,
   dashboard: dashboardFile('text/html; charset=utf-8', DASHBOARD_HTML),
   dashboardScript: dashboardFile('application/javascript; charset=utf-8', DASHBOARD_JS),
   dashboardStyles: dashboardFile('text/css; charset=utf-8', DASHBOARD_CSS),

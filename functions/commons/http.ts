@@ -76,7 +76,7 @@ export interface HttpRequest {
 export interface ProxyEventLike {
   /** REST API (payload 1.0): the resource path, e.g. `/events`. */
   resource?: string;
-  /** HTTP API (payload 2.0): `POST /events`, and the request path (with the stage, if not `$default`). */
+  /** HTTP API (payload 2.0): `POST /events` (a function URL's: `$default`), and the request path (with the stage, if not `$default`). */
   routeKey?: string;
   rawPath?: string;
   headers?: Record<string, string | undefined> | null;
@@ -86,7 +86,7 @@ export interface ProxyEventLike {
   /** REST API: `identity.sourceIp`; HTTP API: `http.sourceIp`. */
   requestContext?: {
     identity?: { sourceIp?: string | null } | null;
-    http?: { sourceIp?: string | null } | null;
+    http?: { sourceIp?: string | null; method?: string | null } | null;
   } | null;
 }
 
@@ -98,7 +98,7 @@ export function readRequest(event: ProxyEventLike): HttpRequest {
   }
   const raw = event.body ?? '';
   return {
-    route: event.resource ?? event.routeKey?.replace(/^\S+ /, '') ?? event.rawPath ?? '',
+    route: event.resource ?? (event.routeKey === '$default' ? undefined : event.routeKey?.replace(/^\S+ /, '')) ?? event.rawPath ?? '',
     headers,
     query: { ...(event.queryStringParameters ?? {}) },
     body: Buffer.from(raw, event.isBase64Encoded ? 'base64' : 'utf8'),

@@ -21,7 +21,7 @@ const LIB_DIR = 'dist';
  * Settings that together select every function entry there is (restricted ingestion has its own
  * ingest entry). A setting that switches a function's entry adds its variant here.
  */
-const VARIANTS: readonly WebsiteAnalyticsProps[] = [{}, { restrictIngestion: true }];
+const VARIANTS: readonly WebsiteAnalyticsProps[] = [{}, { restrictIngestion: true }, { ingestion: 'function-url' }, { ingestion: 'function-url', restrictIngestion: true }];
 
 function compile(out: string): void {
   const tsc = createRequire(path.join(PROJECT_ROOT, 'package.json')).resolve('typescript/bin/tsc');

@@ -86,3 +86,18 @@ describe('the ingest function bundles', () => {
     expect(inputs).toContain('functions/commons/log-lines.ts');
   });
 });
+
+describe('the ingest bundles of the function URL (-c ingestion=function-url)', () => {
+  it.each([
+    ['functions/ingest/url-handler.ts', 'functions/ingest/handler.ts'],
+    ['functions/ingest/restricted-url-handler.ts', 'functions/ingest/restricted-handler.ts'],
+  ])('%s loads the same AWS SDK clients at start as %s, and no more', (urlEntry, apiEntry) => {
+    // Act
+    const url = imports(bundle(urlEntry));
+    const api = imports(bundle(apiEntry));
+
+    // Assess
+    expect([...url.atLoad].sort()).toEqual([...api.atLoad].sort());
+    expect([...url.onDemand].sort()).toEqual([...api.onDemand].sort());
+  });
+});

@@ -27,6 +27,8 @@ describe('cdk-nag AwsSolutions rules', () => {
     ['a custom domain on the HTTP API', { apiType: 'http', ...CUSTOM_DOMAIN }],
     ['a custom domain and its hosted zone on the HTTP API', { apiType: 'http', ...CUSTOM_DOMAIN, ...HOSTED_ZONE }],
     ["the account's API Gateway CloudWatch role left alone", { apiGatewayCloudWatchRole: 'false' }],
+    ['ingestion by function URL', { ingestion: 'function-url' }],
+    ['ingestion by function URL, HTTP API, restricted', { ingestion: 'function-url', apiType: 'http', restrictIngestion: 'true' }],
   ])('find no unacknowledged error or warning with %s', (_name, context) => {
     // Prepare
     const { app, checks } = checkedApp(context);
