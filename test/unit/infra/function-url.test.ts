@@ -30,6 +30,15 @@ describe('AnalyticsStack with -c ingestion=function-url', () => {
     template.hasOutput('IngestUrl', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestionUrl'), 'FunctionUrl'] } });
   });
 
+  it('points the tracker tag output at the function URL, where t.js is, and the dashboard link at the API', () => {
+    // Assess
+    const outputs = synthesized.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const tag = JSON.stringify(outputs.ApiTrackerScript!.Value);
+    expect(tag).toMatch(/"Fn::GetAtt":\["IngestionUrl[0-9A-Za-z]*","FunctionUrl"\]/);
+    expect(tag).toContain('t.js');
+    expect(JSON.stringify(outputs.ApiDashboardUrl!.Value)).not.toContain('IngestionUrl');
+  });
+
   it('throttles the ingest function by its reserved concurrency (default 100) and serves t.js from its URL entry', () => {
     // Assess
     const { template, idOf, stack } = synthesized;
