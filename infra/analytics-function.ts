@@ -6,7 +6,7 @@ import { Duration, RemovalPolicy, Stack, type CfnResource } from 'aws-cdk-lib';
 import { acknowledge } from './acknowledgments.ts';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, Code, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource, type SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat, type BundlingOptions, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -15,6 +15,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { metricsNamespace, type ServiceName } from '../functions/commons/metric-names.ts';
 import type { LogLevel } from './config.ts';
+import { prebuiltCode } from './prebuilt-code.ts';
 
 /**
  * The repository root: entries, package-lock.json and tsconfig.json are resolved from here. In
@@ -129,7 +130,7 @@ export class AnalyticsFunction extends NodejsFunction {
       memorySize: 256,
       timeout: Duration.seconds(10),
       ...rest,
-      ...(prebuilt ? { code: Code.fromAsset(prebuilt), handler: 'index.handler' } : bundledCode(entry, bundling)),
+      ...(prebuilt ? { code: prebuiltCode(prebuilt), handler: 'index.handler' } : bundledCode(entry, bundling)),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       logGroup,

@@ -10,7 +10,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Stack, type CfnResource } from 'aws-cdk-lib';
+import { COUNTRY_DATABASE_FILE } from '../../functions/commons/country-database.ts';
 import { AnalyticsFunction, PREBUILT_DIR, PROJECT_ROOT } from '../analytics-function.ts';
+import { shareFiles } from '../prebuilt-code.ts';
 import type { WebsiteAnalyticsProps } from '../settings.ts';
 import { WebsiteAnalytics } from '../website-analytics.ts';
 
@@ -55,4 +57,6 @@ const dist = path.join(PROJECT_ROOT, LIB_DIR);
 rmSync(dist, { recursive: true, force: true });
 compile(dist);
 const bundles = bundleFunctions(path.join(dist, PREBUILT_DIR));
+// The country database once, not in each of the four ingest bundles.
+shareFiles(path.join(dist, PREBUILT_DIR), [COUNTRY_DATABASE_FILE]);
 console.log(`${LIB_DIR}/: the construct (infra/index.js) and ${bundles.length} function bundles: ${bundles.join(', ')}`);

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleNameOf, PREBUILT_DIR, PROJECT_ROOT } from '../../../infra/analytics-function.ts';
+import { SHARED_FILES_LIST } from '../../../infra/prebuilt-code.ts';
 
 const PACKAGE = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { name: string };
 
@@ -77,7 +78,7 @@ describe('the npm package', () => {
     expect(readFileSync(path.join(installed, 'dist/infra/index.d.ts'), 'utf8')).toMatch(/WebsiteAnalytics/);
     expect(readFileSync(path.join(installed, 'dist/infra/settings.d.ts'), 'utf8')).toMatch(/interface WebsiteAnalyticsProps/);
     expect(existsSync(path.join(installed, 'infra'))).toBe(false);
-    const bundles = readdirSync(path.join(installed, 'dist', PREBUILT_DIR)).sort();
+    const bundles = readdirSync(path.join(installed, 'dist', PREBUILT_DIR), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
     expect(bundles).toEqual(entriesInInfra().map(bundleNameOf).sort());
   });
 
@@ -114,5 +115,11 @@ describe('the npm package', () => {
     const ingest = assetDirs.find((dir) => readFileSync(path.join(dir, 'index.mjs'), 'utf8') === shipped);
     expect(ingest).toBeDefined();
     expect(existsSync(path.join(ingest!, 'country.mmdb'))).toBe(true);
+    expect(existsSync(path.join(ingest!, SHARED_FILES_LIST))).toBe(false);
+    // The package holds the country database once, beside the bundles, not in each ingest bundle.
+    const bundlesDir = path.join(installed, 'dist', PREBUILT_DIR);
+    const held = readdirSync(bundlesDir, { recursive: true, encoding: 'utf8' }).filter((file) => path.basename(file) === 'country.mmdb');
+    expect(held).toEqual(['country.mmdb']);
+    expect(statSync(path.join(ingest!, 'country.mmdb')).size).toBe(statSync(path.join(bundlesDir, 'country.mmdb')).size);
   });
 });
