@@ -4,7 +4,6 @@
 // matching is api-routes.ts, the event api-event.ts, the responses api-responses.ts.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { buildProxyEvent, type ProxyEvent } from './api-event.ts';
 import {
   ENDPOINT_TIMED_OUT,
@@ -17,6 +16,7 @@ import {
 } from './api-responses.ts';
 import { matchRoute } from './api-routes.ts';
 import type { FunctionHost, InvokeResult } from './function-host.ts';
+import { listen, readBoundedBody, writeResponse } from './http-server.ts';
 import type { RestApiModel } from './template.ts';
 
 /** API Gateway's maximum request payload. */
@@ -41,27 +41,6 @@ export interface ApiServer {
   readonly url: string;
   readonly port: number;
   stop(): Promise<void>;
-}
-
-function readBody(req: http.IncomingMessage): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > API_PAYLOAD_LIMIT_BYTES) {
-      req.resume();
-      resolve('too-large');
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > API_PAYLOAD_LIMIT_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
@@ -91,8 +70,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
     const method = (req.method ?? 'GET').toUpperCase();
     const match = matchRoute(api.routes, method, path);
-    const body = await readBody(req);
-    if (body === 'too-large') return gatewayError(api, 'REQUEST_TOO_LARGE', REQUEST_TOO_LONG(), 'Request Too Long');
+    const body = await readBoundedBody(req, API_PAYLOAD_LIMIT_BYTES);
+    if (!body) return gatewayError(api, 'REQUEST_TOO_LARGE', REQUEST_TOO_LONG(), 'Request Too Long');
     if (!match) return gatewayError(api, 'MISSING_AUTHENTICATION_TOKEN', MISSING_AUTH_TOKEN(), 'Missing Authentication Token');
     const { integration } = match.route;
     if (integration.type === 'MOCK') {
@@ -132,38 +111,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     handle(req, receivedAt, requestId)
       .catch(() => INTERNAL_SERVER_ERROR())
       .then((response) => {
-        res.statusCode = response.statusCode;
-        for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-        res.setHeader('x-amzn-RequestId', requestId);
-        res.setHeader('x-amz-apigw-id', requestId.slice(0, 8) + '=');
-        res.end(req.method === 'HEAD' ? undefined : response.body);
+        writeResponse(req, res, response, { 'x-amzn-RequestId': requestId, 'x-amz-apigw-id': requestId.slice(0, 8) + '=' });
         opts.logRequest?.(`${req.method} ${req.url} -> ${response.statusCode} (${Date.now() - receivedAt.getTime()} ms)`);
       });
   });
-  server.keepAliveTimeout = 65_000;
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => {
-      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${host} is in use: choose another with --port or PORT`) : error);
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  let stopped: Promise<void> | undefined;
-  return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
-    stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return stopped;
-    },
-  };
+  const listening = await listen(server, host, port, 'choose another with --port or PORT');
+  return { url: `http://${host}:${listening.port}`, port: listening.port, stop: listening.stop };
 }

@@ -4,10 +4,10 @@
 // URL turns it into HTTP (a result without statusCode is a 200 JSON body).
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { isBinaryContentType } from './api-event.ts';
 import { proxyResultToHttp, type HttpResponse } from './api-responses.ts';
 import { preflightHeaders, withCorsHeaders } from './function-url-cors.ts';
+import { listen, readBoundedBody, writeResponse } from './http-server.ts';
 import type { FunctionHost } from './function-host.ts';
 import { templateFunctionUrls, type FunctionUrlModel } from './template-function-urls.ts';
 import type { TemplateModel } from './template-model.ts';
@@ -26,19 +26,6 @@ const text = (statusCode: number, message: string): HttpResponse => ({
   headers: { 'content-type': 'application/json' },
   body: Buffer.from(JSON.stringify({ Message: message })),
 });
-
-function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= FUNCTION_URL_PAYLOAD_LIMIT_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > FUNCTION_URL_PAYLOAD_LIMIT_BYTES ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 /** The payload format 2.0 event of a function URL request. */
 function urlEvent(req: http.IncomingMessage, body: Buffer, urlId: string, accountId: string, receivedAt: Date) {
@@ -90,7 +77,7 @@ async function serve(model: FunctionUrlModel, host: FunctionHost, port: number, 
   const handle = async (req: http.IncomingMessage, receivedAt: Date): Promise<HttpResponse> => {
     const method = (req.method ?? 'GET').toUpperCase();
     const preflight = model.cors && preflightHeaders(model.cors, method, req.headers as Record<string, string>);
-    const body = await readBody(req);
+    const body = await readBoundedBody(req, FUNCTION_URL_PAYLOAD_LIMIT_BYTES);
     if (preflight) return { statusCode: 200, headers: preflight, body: Buffer.alloc(0) };
     if (!body) return text(413, 'Request must be smaller than 6291456 bytes for the InvokeFunction operation');
     const result = await host.invoke(urlEvent(req, body, urlId, accountId, receivedAt));
@@ -102,29 +89,12 @@ async function serve(model: FunctionUrlModel, host: FunctionHost, port: number, 
     handle(req, receivedAt)
       .catch(() => text(502, 'Internal Server Error'))
       .then((response) => {
-        res.statusCode = response.statusCode;
-        for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-        res.setHeader('x-amzn-RequestId', randomUUID());
-        res.end(req.method === 'HEAD' ? undefined : response.body);
+        writeResponse(req, res, response, { 'x-amzn-RequestId': randomUUID() });
         log?.(`${req.method} ${req.url} -> ${response.statusCode} (${Date.now() - receivedAt.getTime()} ms, function URL)`);
       });
   });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on 127.0.0.1 is in use: choose another function URL port`) : error),
-    );
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  let stopped: Promise<void> | undefined;
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    stop: () =>
-      (stopped ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })),
-  };
+  const listening = await listen(server, '127.0.0.1', port, 'choose another function URL port');
+  return { url: `http://127.0.0.1:${listening.port}/`, stop: listening.stop };
 }
 
 /**
